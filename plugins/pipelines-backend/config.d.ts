@@ -1,0 +1,35 @@
+export interface Config {
+  /** Configuration of the GitOps Pipelines backend plugin. */
+  pipelines?: {
+    /**
+     * Management clusters: where Pipeline and GitopsCluster objects live. When unset,
+     * the clusters of `kubernetes.clusterLocatorMethods` (type `config`) are used.
+     */
+    managementClusters?: Array<{
+      /** Name, as used in API paths and the `pipelines.weave.works/cluster` annotation. */
+      name: string;
+      /** URL of the Kubernetes API server. */
+      url: string;
+      /**
+       * Bearer token of a service account allowed to read Pipelines, GitopsClusters
+       * and their kubeconfig Secrets.
+       * @visibility secret
+       */
+      serviceAccountToken?: string;
+      /**
+       * PEM-encoded CA of the API server, base64-encoded.
+       * @visibility secret
+       */
+      caData?: string;
+      /** Path to a CA file instead of caData. */
+      caFile?: string;
+      /** Do not verify the API server's certificate (tests only). */
+      skipTLSVerify?: boolean;
+    }>;
+    /**
+     * The management cluster used for entities without the
+     * `pipelines.weave.works/cluster` annotation. Defaults to the first one.
+     */
+    defaultManagementCluster?: string;
+  };
+}

@@ -1,0 +1,96 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { DatabasePromotionStore } from './DatabasePromotionStore';
+import { NewPromotion } from './PromotionStore';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
+const pipeline = { cluster: 'management', namespace: 'flux-system', name: 'podinfo-02' };
+const promotion = (version: string, toEnvironment = 'test'): NewPromotion => ({
+  pipeline,
+  fromEnvironment: 'dev',
+  toEnvironment,
+  version,
+  trigger: 'webhook',
+  requestedBy: 'webhook:flux-system/podinfo-02',
+  state: 'running',
+  strategy: 'pull-request',
+});
+
+describe('DatabasePromotionStore engines', () => {
+  it('runs on PostgreSQL 15 when the test command provides one', () => {
+    // `npm test` starts a throwaway PostgreSQL 15 and sets this, so the Postgres
+    // cases below cannot be skipped silently there.
+    if (process.env.PIPELINES_REQUIRE_POSTGRES) {
+      expect(databases.eachSupportedId()).toEqual([['SQLITE_3'], ['POSTGRES_15']]);
+    } else {
+      expect(databases.eachSupportedId()).toContainEqual(['SQLITE_3']);
+    }
+  });
+});
+
+describe.each(databases.eachSupportedId())('DatabasePromotionStore (%s)', databaseId => {
+  async function createStore() {
+    const knex = await databases.init(databaseId);
+    const store = await DatabasePromotionStore.create({
+      database: mockServices.database({ knex, migrations: { skip: false } }),
+    });
+    return { knex, store };
+  }
+
+  it('records a promotion and reads it back', async () => {
+    const { store } = await createStore();
+    const { record, created } = await store.create(promotion('6.0.1'));
+    expect(created).toBe(true);
+    expect(record).toMatchObject({
+      pipeline,
+      fromEnvironment: 'dev',
+      toEnvironment: 'test',
+      version: '6.0.1',
+      trigger: 'webhook',
+      state: 'running',
+      strategy: 'pull-request',
+      approvals: [],
+      attempts: 0,
+    });
+    expect(record.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(Date.parse(record.createdAt)).not.toBeNaN();
+    expect(await store.get(record.id)).toEqual(record);
+    expect(await store.get('00000000-0000-0000-0000-000000000000')).toBeUndefined();
+  });
+
+  it('treats the same pipeline, environment and version as a no-op', async () => {
+    const { store, knex } = await createStore();
+    const first = await store.create(promotion('6.0.1'));
+    const again = await store.create({ ...promotion('6.0.1'), trigger: 'user', requestedBy: 'user:default/guest' });
+    expect(again.created).toBe(false);
+    expect(again.record).toEqual(first.record);
+    const other = await store.create(promotion('6.0.1', 'prod'));
+    expect(other.created).toBe(true);
+    const [{ count }] = await knex('promotions').count({ count: '*' });
+    expect(Number(count)).toBe(2);
+  });
+
+  it('lists newest first with pagination and a total', async () => {
+    const { store } = await createStore();
+    for (const v of ['1.0.0', '1.0.1', '1.0.2', '1.0.3', '1.0.4']) {
+      await store.create(promotion(v));
+      await new Promise(r => setTimeout(r, 5));
+    }
+    await store.create({ ...promotion('9.9.9'), pipeline: { ...pipeline, name: 'other' } });
+    const page1 = await store.list(pipeline, { offset: 0, limit: 2 });
+    expect(page1.totalCount).toBe(5);
+    expect(page1.items.map(i => i.version)).toEqual(['1.0.4', '1.0.3']);
+    const page3 = await store.list(pipeline, { offset: 4, limit: 2 });
+    expect(page3.items.map(i => i.version)).toEqual(['1.0.0']);
+  });
+
+  it('migrates down and up again', async () => {
+    const { knex } = await createStore();
+    await knex.migrate.rollback({ directory: `${__dirname}/../../migrations` }, true);
+    expect(await knex.schema.hasTable('promotions')).toBe(false);
+    await knex.migrate.latest({ directory: `${__dirname}/../../migrations` });
+    expect(await knex.schema.hasTable('promotions')).toBe(true);
+  });
+});

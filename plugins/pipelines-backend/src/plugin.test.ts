@@ -1,0 +1,102 @@
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import request from 'supertest';
+import { pipelinesPlugin } from './plugin';
+
+const podinfo = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'podinfo',
+    namespace: 'default',
+    annotations: { 'pipelines.weave.works/pipeline': 'flux-system/podinfo-02, bad ref' },
+  },
+  spec: { type: 'service', lifecycle: 'production', owner: 'guests' },
+};
+
+const config = {
+  kubernetes: {
+    clusterLocatorMethods: [
+      { type: 'config', clusters: [{ name: 'management', url: 'https://127.0.0.1:6443', authProvider: 'serviceAccount' }] },
+    ],
+  },
+};
+
+async function start(permission = AuthorizeResult.ALLOW) {
+  const { server } = await startTestBackend({
+    features: [
+      pipelinesPlugin,
+      mockServices.rootConfig.factory({ data: config }),
+      mockServices.permissions.factory({ result: permission }),
+      catalogServiceMock.factory({ entities: [podinfo] }),
+    ],
+  });
+  return server;
+}
+
+describe('pipelinesPlugin', () => {
+  it('lists pipelines and the configured management clusters', async () => {
+    const server = await start();
+    const res = await request(server).get('/api/pipelines/v1/pipelines');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      items: [],
+      clusters: [{ name: 'management', connected: false, error: 'no data received from this cluster yet' }],
+    });
+  });
+
+  it('refuses unauthenticated calls', async () => {
+    const server = await start();
+    const res = await request(server)
+      .get('/api/pipelines/v1/pipelines')
+      .set('Authorization', mockCredentials.none.header());
+    expect(res.status).toBe(401);
+  });
+
+  it('answers 403 when the permission is denied', async () => {
+    const server = await start(AuthorizeResult.DENY);
+    const list = await request(server).get('/api/pipelines/v1/pipelines');
+    expect(list.status).toBe(403);
+    expect(list.body.error.name).toBe('NotAllowedError');
+    const entity = await request(server).get('/api/pipelines/v1/entity/component/default/podinfo/pipelines');
+    expect(entity.status).toBe(403);
+  });
+
+  it('resolves the pipelines linked to an entity', async () => {
+    const server = await start();
+    const res = await request(server).get('/api/pipelines/v1/entity/component/default/podinfo/pipelines');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      entityRef: 'component:default/podinfo',
+      annotationErrors: ['"bad ref": expected namespace/name'],
+      items: [
+        {
+          ref: { cluster: 'management', namespace: 'flux-system', name: 'podinfo-02' },
+          state: 'no-cluster-data',
+          message: 'No data from management cluster "management" yet: no data received from this cluster yet.',
+        },
+      ],
+    });
+  });
+
+  it('answers 404 in Backstage error shape for unknown entities and pipelines', async () => {
+    const server = await start();
+    const entity = await request(server).get('/api/pipelines/v1/entity/component/default/nope/pipelines');
+    expect(entity.status).toBe(404);
+    expect(entity.body.error).toMatchObject({ name: 'NotFoundError', message: 'Entity component:default/nope not found' });
+    const pipeline = await request(server).get('/api/pipelines/v1/pipelines/management/flux-system/podinfo-02');
+    expect(pipeline.status).toBe(404);
+    expect(pipeline.body.error.message).toBe('Pipeline flux-system/podinfo-02 not found on management cluster "management"');
+  });
+
+  it('serves the promotion history from the ledger and validates paging', async () => {
+    const server = await start();
+    const res = await request(server).get('/api/pipelines/v1/pipelines/management/flux-system/podinfo-02/promotions?limit=5');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ items: [], totalCount: 0, offset: 0, limit: 5 });
+    const bad = await request(server).get('/api/pipelines/v1/pipelines/management/flux-system/podinfo-02/promotions?limit=1000');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.name).toBe('InputError');
+  });
+});

@@ -1,0 +1,128 @@
+import {
+  AuditorService,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  PipelineListResponse,
+  PromotionListResponse,
+  pipelinesPipelineReadPermission,
+} from '@gitops-pipelines/plugin-pipelines-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { PromotionStore } from '../database/PromotionStore';
+import { PipelineStateReader } from '../state/PipelineStateReader';
+import { resolveEntityPipelines } from './resolveEntityPipelines';
+
+export interface RouterOptions {
+  logger: LoggerService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  auditor: AuditorService;
+  catalog: CatalogService;
+  state: PipelineStateReader;
+  promotions: PromotionStore;
+  defaultCluster?: string;
+}
+
+const name = z.string().min(1).max(253);
+const pipelineParams = z.object({ cluster: name, namespace: name, name });
+const entityParams = z.object({ kind: name, namespace: name, name });
+const listQuery = z.object({
+  cluster: name.optional(),
+  namespace: name.optional(),
+});
+const pageQuery = z.object({
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+function parse<T extends z.ZodTypeAny>(schema: T, value: unknown, what: string): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const detail = result.error.issues
+      .map(i => `${i.path.join('.') || what}: ${i.message}`)
+      .join('; ');
+    throw new InputError(`Invalid ${what}: ${detail}`);
+  }
+  return result.data;
+}
+
+export async function createRouter(options: RouterOptions): Promise<express.Router> {
+  const { httpAuth, permissions, catalog, state, promotions, defaultCluster } = options;
+  const router = Router();
+  router.use(express.json({ limit: '64kb' }));
+
+  /**
+   * Checks `pipelines.pipeline.read` without an entity. Pipelines outside the catalog
+   * are visible only on an unconditional ALLOW; a conditional decision (rules about
+   * entities) cannot be evaluated without an entity, so it denies.
+   */
+  async function requireRead(req: express.Request) {
+    const credentials = await httpAuth.credentials(req);
+    const [decision] = await permissions.authorizeConditional(
+      [{ permission: pipelinesPipelineReadPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError('Not allowed to read pipelines');
+    }
+  }
+
+  router.get('/v1/pipelines', async (req, res) => {
+    const filter = parse(listQuery, req.query, 'query');
+    await requireRead(req);
+    const body: PipelineListResponse = {
+      items: state.listPipelines(filter),
+      clusters: state.clusters(),
+    };
+    res.json(body);
+  });
+
+  router.get('/v1/pipelines/:cluster/:namespace/:name', async (req, res) => {
+    const key = parse(pipelineParams, req.params, 'path');
+    await requireRead(req);
+    const pipeline = state.getPipeline(key);
+    if (!pipeline) {
+      throw new NotFoundError(
+        `Pipeline ${key.namespace}/${key.name} not found on management cluster "${key.cluster}"`,
+      );
+    }
+    res.json(pipeline);
+  });
+
+  router.get('/v1/pipelines/:cluster/:namespace/:name/promotions', async (req, res) => {
+    const key = parse(pipelineParams, req.params, 'path');
+    const page = parse(pageQuery, req.query, 'query');
+    await requireRead(req);
+    const { items, totalCount } = await promotions.list(key, page);
+    const body: PromotionListResponse = { items, totalCount, ...page };
+    res.json(body);
+  });
+
+  router.get('/v1/entity/:kind/:namespace/:name/pipelines', async (req, res) => {
+    const ref = parse(entityParams, req.params, 'path');
+    const credentials = await httpAuth.credentials(req);
+    const entity = await catalog.getEntityByRef(ref, { credentials });
+    if (!entity) {
+      throw new NotFoundError(`Entity ${stringifyEntityRef(ref)} not found`);
+    }
+    const entityRef = stringifyEntityRef(entity);
+    const [decision] = await permissions.authorize(
+      [{ permission: pipelinesPipelineReadPermission, resourceRef: entityRef }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`Not allowed to read the pipelines of ${entityRef}`);
+    }
+    res.json(resolveEntityPipelines(entity, state, defaultCluster));
+  });
+
+  return router;
+}

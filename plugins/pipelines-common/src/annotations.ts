@@ -1,0 +1,92 @@
+import type { Entity } from '@backstage/catalog-model';
+import { isValidDnsLabel, isValidDnsSubdomain } from './names';
+
+/**
+ * Links a catalog entity to one or more Pipelines: comma-separated
+ * `namespace/name` references, e.g. `flux-system/podinfo-02`.
+ * @public
+ */
+export const ANNOTATION_PIPELINE = 'pipelines.weave.works/pipeline';
+
+/**
+ * Optional: the management cluster (by its name in Backstage's config) that holds
+ * the referenced Pipelines.
+ * @public
+ */
+export const ANNOTATION_CLUSTER = 'pipelines.weave.works/cluster';
+
+/** A parsed `namespace/name` reference. @public */
+export interface PipelineRef {
+  namespace: string;
+  name: string;
+}
+
+/** The result of parsing the pipeline annotation. @public */
+export interface ParsedPipelineAnnotation {
+  refs: PipelineRef[];
+  /** Entries that are not valid `namespace/name` references, with why. */
+  errors: string[];
+}
+
+/**
+ * Parses a `namespace/name[, namespace/name…]` list. Blank entries are ignored and
+ * duplicates are dropped; malformed entries are reported, not silently lost.
+ * @public
+ */
+export function parsePipelineRefs(value: string): ParsedPipelineAnnotation {
+  const refs: PipelineRef[] = [];
+  const errors: string[] = [];
+  const seen = new Set<string>();
+  for (const raw of value.split(',')) {
+    const entry = raw.trim();
+    if (!entry) continue;
+    const parts = entry.split('/');
+    if (parts.length !== 2) {
+      errors.push(`"${entry}": expected namespace/name`);
+      continue;
+    }
+    const [namespace, name] = parts.map(p => p.trim());
+    if (!isValidDnsLabel(namespace)) {
+      errors.push(`"${entry}": "${namespace}" is not a valid namespace`);
+      continue;
+    }
+    if (!isValidDnsSubdomain(name)) {
+      errors.push(`"${entry}": "${name}" is not a valid name`);
+      continue;
+    }
+    const key = `${namespace}/${name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    refs.push({ namespace, name });
+  }
+  return { refs, errors };
+}
+
+/** Formats a reference back to `namespace/name`. @public */
+export function stringifyPipelineRef(ref: PipelineRef): string {
+  return `${ref.namespace}/${ref.name}`;
+}
+
+/**
+ * The pipelines an entity links to, or an empty list when it has no annotation.
+ * @public
+ */
+export function getEntityPipelineRefs(entity: Entity): ParsedPipelineAnnotation {
+  const value = entity.metadata.annotations?.[ANNOTATION_PIPELINE];
+  return value ? parsePipelineRefs(value) : { refs: [], errors: [] };
+}
+
+/** The management cluster an entity names, if any. @public */
+export function getEntityPipelineCluster(entity: Entity): string | undefined {
+  const value = entity.metadata.annotations?.[ANNOTATION_CLUSTER]?.trim();
+  return value || undefined;
+}
+
+/**
+ * True when the entity carries a non-empty pipeline annotation: the Pipeline tab and
+ * card are shown only then.
+ * @public
+ */
+export function isPipelinesAvailable(entity: Entity): boolean {
+  return Boolean(entity.metadata.annotations?.[ANNOTATION_PIPELINE]?.trim());
+}

@@ -1,0 +1,186 @@
+import type {
+  Condition,
+  CrossNamespaceClusterReference,
+  GitProviderType,
+  LocalAppReference,
+  PipelineSpec,
+} from './types';
+import type { ValidationIssue } from './validation';
+
+/**
+ * Request and response types of the pipelines backend's REST API, under
+ * `/api/pipelines`. Shared by the backend router, the frontend client and the
+ * scaffolder action.
+ */
+
+/** Identifies one Pipeline: the management cluster that holds it, and its key. @public */
+export interface PipelineKey {
+  cluster: string;
+  namespace: string;
+  name: string;
+}
+
+/** Health of one target, as the Pipeline tab shows it. @public */
+export type TargetHealth =
+  | 'ready'
+  | 'not-ready'
+  | 'progressing'
+  | 'app-missing'
+  | 'cluster-not-found'
+  | 'cluster-not-ready'
+  | 'unknown';
+
+/** @public */
+export interface TargetState {
+  /** Display name of the target cluster: the GitopsCluster's `namespace/name`, or the management cluster for local targets. */
+  cluster: string;
+  clusterRef?: CrossNamespaceClusterReference;
+  namespace: string;
+  health: TargetHealth;
+  /** Whether the app (`appRef`) exists in the target namespace. */
+  appFound: boolean;
+  /** The version the app runs: HelmRelease / Kustomization `lastAppliedRevision`, or the chart version. */
+  version?: string;
+  message?: string;
+  /** Last transition time of the app's Ready condition. */
+  lastTransitionTime?: string;
+}
+
+/** How promotions into an environment happen. @public */
+export interface PromotionStrategySummary {
+  kind: 'pull-request' | 'notification' | 'none';
+  manual: boolean;
+  pullRequest?: { type: GitProviderType; url: string; baseBranch: string };
+  /** Whether webhook calls must be HMAC-signed. */
+  hmac: boolean;
+}
+
+/** @public */
+export interface VersionCount {
+  version: string;
+  count: number;
+}
+
+/** @public */
+export interface EnvironmentState {
+  name: string;
+  targets: TargetState[];
+  /** Versions across the targets, most common first. */
+  versions: VersionCount[];
+  /** The strategy used to promote into this environment. */
+  promotion: PromotionStrategySummary;
+}
+
+/**
+ * Where the state of a pipeline comes from:
+ * - `live`: the watch cache holds the Pipeline and its targets' apps;
+ * - `no-cluster-data`: no management cluster holds data about it (yet).
+ * @public
+ */
+export type PipelineDataState = 'live' | 'no-cluster-data';
+
+/** @public */
+export interface PipelineSummary extends PipelineKey {
+  appRef?: LocalAppReference;
+  environments: string[];
+  ready?: Condition;
+  validationErrors: number;
+}
+
+/** @public */
+export interface PipelineDetail extends PipelineKey {
+  dataState: PipelineDataState;
+  generation?: number;
+  observedGeneration?: number;
+  spec?: PipelineSpec;
+  appRef?: LocalAppReference;
+  conditions: Condition[];
+  validationErrors: ValidationIssue[];
+  environments: EnvironmentState[];
+}
+
+/** One linked reference of an entity's annotation. @public */
+export type EntityPipelineEntry =
+  | { ref: PipelineKey; state: 'found'; pipeline: PipelineDetail }
+  | { ref: PipelineKey; state: 'not-found'; message: string }
+  | { ref: PipelineKey; state: 'no-cluster-data'; message: string };
+
+/** Response of `GET /v1/entity/{kind}/{namespace}/{name}/pipelines`. @public */
+export interface EntityPipelinesResponse {
+  entityRef: string;
+  /** Malformed entries of the annotation. */
+  annotationErrors: string[];
+  items: EntityPipelineEntry[];
+}
+
+/** A management cluster as the backend knows it (no URL or credentials). @public */
+export interface ManagementClusterInfo {
+  name: string;
+  /** Whether the watch cache currently has data from it. */
+  connected: boolean;
+  error?: string;
+}
+
+/** Response of `GET /v1/pipelines`. @public */
+export interface PipelineListResponse {
+  items: PipelineSummary[];
+  clusters: ManagementClusterInfo[];
+}
+
+/** States of a promotion ledger row. @public */
+export type PromotionState =
+  | 'waiting-approval'
+  | 'rejected'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'superseded';
+
+/** What started a promotion. @public */
+export type PromotionTrigger = 'webhook' | 'level' | 'user' | 'scaffolder';
+
+/** @public */
+export interface PromotionApproval {
+  by: string;
+  at: string;
+  decision: 'approved' | 'rejected';
+  reason?: string;
+}
+
+/** A row of the promotion ledger. @public */
+export interface PromotionRecord {
+  id: string;
+  pipeline: PipelineKey;
+  fromEnvironment?: string;
+  toEnvironment: string;
+  version: string;
+  trigger: PromotionTrigger;
+  requestedBy: string;
+  approvals: PromotionApproval[];
+  state: PromotionState;
+  strategy: 'pull-request' | 'notification';
+  pullRequestUrl?: string;
+  error?: string;
+  attempts: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Body of `POST /v1/pipelines/{cluster}/{namespace}/{name}/promotions`. @public */
+export interface CreatePromotionRequest {
+  environment: string;
+  version: string;
+}
+
+/** Body of `POST /v1/promotions/{id}/approve|reject`. @public */
+export interface PromotionDecisionRequest {
+  reason?: string;
+}
+
+/** A page of the promotion history. @public */
+export interface PromotionListResponse {
+  items: PromotionRecord[];
+  totalCount: number;
+  offset: number;
+  limit: number;
+}

@@ -1,0 +1,15 @@
+/**
+ * Common types and helpers of the GitOps Pipelines plugins: the Pipeline CRD
+ * (`pipelines.weave.works/v1alpha1`), its validator, condition reasons, catalog
+ * annotations, permissions and the REST API's types.
+ *
+ * @packageDocumentation
+ */
+
+export * from './types';
+export * from './constants';
+export * from './names';
+export * from './validation';
+export * from './annotations';
+export * from './permissions';
+export * from './api';

@@ -1,0 +1,40 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/catalog-model';
+
+/**
+ * Read pipelines and their promotion history. Checked against the catalog entity the
+ * pipeline is linked to, so catalog rules (e.g. ownership) apply.
+ * @public
+ */
+export const pipelinesPipelineReadPermission = createPermission({
+  name: 'pipelines.pipeline.read',
+  attributes: { action: 'read' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
+ * Request a promotion (Promote button, API, scaffolder action).
+ * @public
+ */
+export const pipelinesPromotionCreatePermission = createPermission({
+  name: 'pipelines.promotion.create',
+  attributes: { action: 'create' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
+ * Approve or reject a promotion waiting for manual approval.
+ * @public
+ */
+export const pipelinesPromotionApprovePermission = createPermission({
+  name: 'pipelines.promotion.approve',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/** Every permission of the pipelines plugins. @public */
+export const pipelinesPermissions = [
+  pipelinesPipelineReadPermission,
+  pipelinesPromotionCreatePermission,
+  pipelinesPromotionApprovePermission,
+];
