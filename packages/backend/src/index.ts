@@ -59,6 +59,12 @@ backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
 // kubernetes plugin
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 
+// GitOps Pipelines: state, promotions and the promotion ledger
+backend.add(import('@gitops-pipelines/plugin-pipelines-backend'));
+backend.add(
+  import('@gitops-pipelines/plugin-scaffolder-backend-module-pipelines'),
+);
+
 // user settings plugin
 backend.add(import('@backstage/plugin-user-settings-backend'));
 

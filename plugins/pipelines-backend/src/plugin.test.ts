@@ -23,7 +23,9 @@ const config = {
   },
 };
 
-async function start(permission = AuthorizeResult.ALLOW) {
+async function start(
+  permission: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+) {
   const { server } = await startTestBackend({
     features: [
       pipelinesPlugin,

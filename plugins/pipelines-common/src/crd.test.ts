@@ -42,7 +42,7 @@ function apiServerAccepts(doc: any): { ok: boolean; errors: unknown } {
       return seen.size === data.length;
     },
   });
-  const valid = ajv.validate(schema, doc);
+  const valid = ajv.validate(schema, structuredClone(doc));
   if (!valid) return { ok: false, errors: ajv.errors };
   const meta =
     doc.apiVersion === PIPELINE_API_VERSION &&

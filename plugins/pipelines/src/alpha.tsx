@@ -1,0 +1,40 @@
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { ANNOTATION_PIPELINE } from '@gitops-pipelines/plugin-pipelines-common';
+import { pipelinesApiRef } from './api/PipelinesApi';
+import { PipelinesClient } from './api/PipelinesClient';
+
+/** The pipelines API client, for the new frontend system. @alpha */
+export const pipelinesApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: pipelinesApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) => new PipelinesClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/** The Pipeline tab, on entities with the pipeline annotation. @alpha */
+export const entityPipelinesContent = EntityContentBlueprint.make({
+  name: 'pipelines',
+  params: {
+    path: '/pipelines',
+    title: 'Pipeline',
+    group: 'deployment',
+    filter: { [`metadata.annotations.${ANNOTATION_PIPELINE}`]: { $exists: true } },
+    loader: () =>
+      import('./components/EntityPipelinesContent').then(m => <m.EntityPipelinesContent />),
+  },
+});
+
+/** The pipelines plugin for the new frontend system. @alpha */
+export default createFrontendPlugin({
+  pluginId: 'pipelines',
+  title: 'Pipelines',
+  extensions: [pipelinesApi, entityPipelinesContent],
+});

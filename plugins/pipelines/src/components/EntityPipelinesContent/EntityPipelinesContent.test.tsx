@@ -1,0 +1,130 @@
+import { Entity } from '@backstage/catalog-model';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import type {
+  EntityPipelinesResponse,
+  PipelineDetail,
+} from '@gitops-pipelines/plugin-pipelines-common';
+import { screen } from '@testing-library/react';
+import { PipelinesApi, pipelinesApiRef } from '../../api/PipelinesApi';
+import { EntityPipelinesContent } from './EntityPipelinesContent';
+
+const entity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'podinfo',
+    namespace: 'default',
+    annotations: { 'pipelines.weave.works/pipeline': 'flux-system/podinfo-02' },
+  },
+  spec: {},
+};
+
+const ref = { cluster: 'management', namespace: 'flux-system', name: 'podinfo-02' };
+
+function apiReturning(result: Promise<EntityPipelinesResponse>): PipelinesApi {
+  return {
+    getEntityPipelines: jest.fn(() => result),
+    listPipelines: jest.fn(),
+  };
+}
+
+async function renderWith(api: PipelinesApi) {
+  await renderInTestApp(
+    <TestApiProvider apis={[[pipelinesApiRef, api]]}>
+      <EntityProvider entity={entity}>
+        <EntityPipelinesContent />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+}
+
+const detail: PipelineDetail = {
+  ...ref,
+  dataState: 'live',
+  appRef: { apiVersion: 'helm.toolkit.fluxcd.io/v2beta1', kind: 'HelmRelease', name: 'podinfo' },
+  conditions: [
+    {
+      type: 'Ready',
+      status: 'True',
+      reason: 'ReconciliationSucceeded',
+      message: 'All clusters checked',
+      lastTransitionTime: '2026-11-25T10:00:00Z',
+    },
+  ],
+  validationErrors: [],
+  environments: [
+    {
+      name: 'dev',
+      targets: [
+        { cluster: 'flux-system/dev', namespace: 'podinfo-02-dev', health: 'ready', appFound: true, version: '6.0.1' },
+      ],
+      versions: [{ version: '6.0.1', count: 1 }],
+      promotion: { kind: 'pull-request', manual: false, hmac: false, pullRequest: { type: 'github', url: 'https://github.com/my-org/my-repo', baseBranch: 'main' } },
+    },
+    {
+      name: 'prod',
+      targets: [
+        { cluster: 'flux-system/prod', namespace: 'podinfo-02-prod', health: 'cluster-not-ready', appFound: false, message: 'connection refused' },
+      ],
+      versions: [],
+      promotion: { kind: 'notification', manual: true, hmac: true },
+    },
+  ],
+};
+
+describe('<EntityPipelinesContent />', () => {
+  it('shows the linked reference and a no-cluster-data state', async () => {
+    await renderWith(
+      apiReturning(
+        Promise.resolve({
+          entityRef: 'component:default/podinfo',
+          annotationErrors: [],
+          items: [{ ref, state: 'no-cluster-data', message: 'No data from management cluster "management" yet.' }],
+        }),
+      ),
+    );
+    expect(await screen.findByText('Pipeline flux-system/podinfo-02')).toBeInTheDocument();
+    expect(screen.getByText('on management cluster management')).toBeInTheDocument();
+    expect(screen.getByText('No cluster data yet')).toBeInTheDocument();
+    expect(screen.getByText(/No data from management cluster "management" yet\./)).toBeInTheDocument();
+  });
+
+  it('shows a clear not-found entry and annotation errors', async () => {
+    await renderWith(
+      apiReturning(
+        Promise.resolve({
+          entityRef: 'component:default/podinfo',
+          annotationErrors: ['"bad": expected namespace/name'],
+          items: [{ ref, state: 'not-found', message: 'Pipeline flux-system/podinfo-02 does not exist on management cluster "management".' }],
+        }),
+      ),
+    );
+    expect(await screen.findByText(/Pipeline flux-system\/podinfo-02 was not found/)).toBeInTheDocument();
+    expect(screen.getByText(/does not exist on management cluster/)).toBeInTheDocument();
+    expect(screen.getByText(/annotation are invalid/)).toBeInTheDocument();
+  });
+
+  it('shows environments, targets, versions and what waits for promotion', async () => {
+    await renderWith(
+      apiReturning(
+        Promise.resolve({ entityRef: 'component:default/podinfo', annotationErrors: [], items: [{ ref, state: 'found', pipeline: detail }] }),
+      ),
+    );
+    expect(await screen.findAllByTestId('pipeline-environment')).toHaveLength(2);
+    expect(screen.getAllByTestId('pipeline-target')).toHaveLength(2);
+    expect(screen.getByText('1 of 1 targets at 6.0.1')).toBeInTheDocument();
+    expect(screen.getByText('0 of 1 targets report a version')).toBeInTheDocument();
+    expect(screen.getByText('6.0.1 waiting to be promoted')).toBeInTheDocument();
+    expect(screen.getByText('Cluster not ready')).toBeInTheDocument();
+    expect(screen.getByText('connection refused')).toBeInTheDocument();
+    expect(screen.getByText('Manual approval, notification event')).toBeInTheDocument();
+    expect(screen.getByText(/Ready: ReconciliationSucceeded/)).toBeInTheDocument();
+  });
+
+  it('shows the backend error', async () => {
+    await renderWith(apiReturning(Promise.reject(new Error('backend is down'))));
+    expect((await screen.findAllByText(/backend is down/)).length).toBeGreaterThan(0);
+    expect(screen.getByText('Try again')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,152 @@
+import {
+  InfoCard,
+  StatusError,
+  StatusOK,
+  StatusPending,
+  StatusWarning,
+} from '@backstage/core-components';
+import type {
+  EnvironmentState,
+  PipelineDetail,
+  TargetHealth,
+  TargetState,
+} from '@gitops-pipelines/plugin-pipelines-common';
+import { formatValidationIssue } from '@gitops-pipelines/plugin-pipelines-common';
+import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import Alert from '@material-ui/lab/Alert';
+
+const useStyles = makeStyles(theme => ({
+  lane: {
+    height: '100%',
+    borderTop: `4px solid ${theme.palette.primary.main}`,
+  },
+  target: {
+    padding: theme.spacing(1, 0),
+    borderBottom: `1px solid ${theme.palette.divider}`,
+    '&:last-child': { borderBottom: 'none' },
+  },
+  mono: { fontFamily: 'monospace' },
+  lanes: {
+    display: 'grid',
+    gap: theme.spacing(2),
+    gridTemplateColumns: 'repeat(auto-fit, minmax(240px, 1fr))',
+  },
+}));
+
+const healthLabel: Record<TargetHealth, string> = {
+  ready: 'Ready',
+  'not-ready': 'Not ready',
+  progressing: 'Progressing',
+  'app-missing': 'App missing',
+  'cluster-not-found': 'Cluster not found',
+  'cluster-not-ready': 'Cluster not ready',
+  unknown: 'Unknown',
+};
+
+/** The health of a target, as a status icon and label. */
+export function TargetHealthStatus({ health }: { health: TargetHealth }) {
+  const label = healthLabel[health];
+  switch (health) {
+    case 'ready':
+      return <StatusOK>{label}</StatusOK>;
+    case 'progressing':
+      return <StatusPending>{label}</StatusPending>;
+    case 'not-ready':
+    case 'cluster-not-found':
+    case 'cluster-not-ready':
+      return <StatusError>{label}</StatusError>;
+    default:
+      return <StatusWarning>{label}</StatusWarning>;
+  }
+}
+
+function Target({ target }: { target: TargetState }) {
+  const classes = useStyles();
+  return (
+    <Box className={classes.target} data-testid="pipeline-target">
+      <Typography variant="body2">
+        <strong>{target.cluster}</strong> / {target.namespace}
+      </Typography>
+      <TargetHealthStatus health={target.health} />
+      <Typography variant="body2" className={classes.mono}>
+        {target.version ?? 'no version'}
+      </Typography>
+      {target.message && (
+        <Typography variant="caption" color="textSecondary">
+          {target.message}
+        </Typography>
+      )}
+    </Box>
+  );
+}
+
+function summary(env: EnvironmentState): string {
+  const total = env.targets.length;
+  const top = env.versions[0];
+  if (!top) return `0 of ${total} targets report a version`;
+  return `${top.count} of ${total} targets at ${top.version}`;
+}
+
+function promotionText(env: EnvironmentState): string {
+  const p = env.promotion;
+  const how =
+    p.kind === 'pull-request' && p.pullRequest
+      ? `pull request to ${p.pullRequest.url} (${p.pullRequest.baseBranch})`
+      : p.kind === 'notification'
+        ? 'notification event'
+        : 'no promotion strategy';
+  return `${p.manual ? 'Manual approval' : 'Automatic'}, ${how}`;
+}
+
+/** One pipeline: conditions, validation errors and the environments in order. */
+export function PipelineView({ pipeline }: { pipeline: PipelineDetail }) {
+  const classes = useStyles();
+  return (
+    <Box>
+      {pipeline.validationErrors.length > 0 && (
+        <Box mb={2}>
+          <Alert severity="error">
+            The Pipeline spec is invalid:
+            <ul>
+              {pipeline.validationErrors.map(issue => (
+                <li key={formatValidationIssue(issue)}>{formatValidationIssue(issue)}</li>
+              ))}
+            </ul>
+          </Alert>
+        </Box>
+      )}
+      {pipeline.conditions.map(c => (
+        <Box mb={1} key={c.type}>
+          <Alert severity={c.status === 'True' ? 'success' : 'warning'}>
+            {c.type}: {c.reason} {c.message && `— ${c.message}`}
+          </Alert>
+        </Box>
+      ))}
+      <Box className={classes.lanes}>
+        {pipeline.environments.map((env, i) => {
+          const previous = pipeline.environments[i - 1]?.versions[0]?.version;
+          const current = env.versions[0]?.version;
+          const waiting = previous && previous !== current ? previous : undefined;
+          return (
+            <Box key={env.name} data-testid="pipeline-environment">
+              <InfoCard title={env.name} subheader={summary(env)} className={classes.lane}>
+                {waiting && (
+                  <Chip size="small" color="secondary" label={`${waiting} waiting to be promoted`} />
+                )}
+                <Typography variant="caption" color="textSecondary" component="p">
+                  {promotionText(env)}
+                </Typography>
+                {env.targets.map(t => (
+                  <Target key={`${t.cluster}/${t.namespace}`} target={t} />
+                ))}
+              </InfoCard>
+            </Box>
+          );
+        })}
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,1 @@
+export { PipelineView, TargetHealthStatus } from './PipelineView';

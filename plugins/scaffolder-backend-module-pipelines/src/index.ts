@@ -1,0 +1,8 @@
+/**
+ * The scaffolder action `pipelines:promote`.
+ *
+ * @packageDocumentation
+ */
+
+export { pipelinesModule as default } from './module';
+export { createPromoteAction } from './actions/promote';
