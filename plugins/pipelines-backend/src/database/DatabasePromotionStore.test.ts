@@ -22,11 +22,10 @@ describe('DatabasePromotionStore engines', () => {
   it('runs on PostgreSQL 15 when the test command provides one', () => {
     // `npm test` starts a throwaway PostgreSQL 15 and sets this, so the Postgres
     // cases below cannot be skipped silently there.
-    if (process.env.PIPELINES_REQUIRE_POSTGRES) {
-      expect(databases.eachSupportedId()).toEqual([['SQLITE_3'], ['POSTGRES_15']]);
-    } else {
-      expect(databases.eachSupportedId()).toContainEqual(['SQLITE_3']);
-    }
+    const expected = process.env.PIPELINES_REQUIRE_POSTGRES
+      ? [['SQLITE_3'], ['POSTGRES_15']]
+      : [['SQLITE_3']];
+    expect(databases.eachSupportedId()).toEqual(expect.arrayContaining(expected));
   });
 });
 

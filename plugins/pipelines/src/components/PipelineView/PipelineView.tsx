@@ -90,15 +90,17 @@ function summary(env: EnvironmentState): string {
   return `${top.count} of ${total} targets at ${top.version}`;
 }
 
-function promotionText(env: EnvironmentState): string {
+function strategyText(env: EnvironmentState): string {
   const p = env.promotion;
-  const how =
-    p.kind === 'pull-request' && p.pullRequest
-      ? `pull request to ${p.pullRequest.url} (${p.pullRequest.baseBranch})`
-      : p.kind === 'notification'
-        ? 'notification event'
-        : 'no promotion strategy';
-  return `${p.manual ? 'Manual approval' : 'Automatic'}, ${how}`;
+  if (p.kind === 'pull-request' && p.pullRequest) {
+    return `pull request to ${p.pullRequest.url} (${p.pullRequest.baseBranch})`;
+  }
+  if (p.kind === 'notification') return 'notification event';
+  return 'no promotion strategy';
+}
+
+function promotionText(env: EnvironmentState): string {
+  return `${env.promotion.manual ? 'Manual approval' : 'Automatic'}, ${strategyText(env)}`;
 }
 
 /** One pipeline: conditions, validation errors and the environments in order. */

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# npm test: installs what is missing, then type-checks, lints and runs every test
+# (unit and integration on SQLite and PostgreSQL 15, browser end-to-end in Chromium).
+# The last line is `N passed, N failed`.
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
+source "$ROOT/scripts/lib/postgres.sh"
+source "$ROOT/scripts/lib/app.sh"
+cd "$ROOT"
+
+results=$ROOT/test-results
+rm -rf "$results" && mkdir -p "$results"
+steps=$results/steps.txt
+: >"$steps"
+step() { # step NAME COMMAND... : runs a check, records ok/failed
+  local name=$1; shift
+  log "$name"
+  local start=$SECONDS
+  if "$@"; then echo "ok $name" >>"$steps"; else echo "failed $name" >>"$steps"; fi
+  log "$name took $((SECONDS - start)) s"
+}
+cleanup() { stop_app; stop_postgres; }
+trap cleanup EXIT
+
+ensure_apt chromium postgresql curl || exit 1
+ensure_node_modules || exit 1
+
+step type-check yarn tsc
+step lint yarn backstage-cli repo lint
+
+start_postgres || exit 1
+log "unit and integration tests (jest; SQLite and PostgreSQL 15)"
+CI=true BACKSTAGE_TEST_DISABLE_DOCKER=1 PIPELINES_REQUIRE_POSTGRES=1 \
+  BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="$PG_URL" \
+  yarn backstage-cli repo test --json --outputFile="$results/jest.json"
+stop_postgres
+
+log "end-to-end tests (Playwright, Debian Chromium)"
+if start_app "$results/app.log"; then
+  CI=true yarn playwright test --config e2e/playwright.config.ts
+else
+  echo "failed e2e-app-start" >>"$steps"
+fi
+stop_app
+
+node scripts/lib/summary.js "$results/jest.json" "$results/e2e.json" "$steps"
