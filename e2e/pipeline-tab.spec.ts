@@ -16,10 +16,11 @@ test('the Pipeline tab shows the linked pipeline of podinfo', async ({ page }) =
   await page.goto('/catalog/default/component/podinfo');
   await expect(page.getByRole('heading', { name: 'podinfo' }).first()).toBeVisible();
 
-  const tab = page.getByRole('tab', { name: 'Pipeline' });
+  const tabs = page.getByRole('navigation', { name: 'Content navigation' });
+  const tab = tabs.getByRole('link', { name: 'Pipeline', exact: true });
   await expect(tab).toBeVisible();
   // The Kubernetes plugin's tab is installed side by side.
-  await expect(page.getByRole('tab', { name: 'Kubernetes' })).toBeVisible();
+  await expect(tabs.getByRole('link', { name: 'Kubernetes', exact: true })).toBeVisible();
   await tab.click();
   await expect(page).toHaveURL(/\/catalog\/default\/component\/podinfo\/pipelines$/);
 
@@ -33,8 +34,9 @@ test('entities without the annotation get no Pipeline tab', async ({ page }) => 
   await signInAsGuest(page);
   await page.goto('/catalog/default/component/example-website');
   await expect(page.getByRole('heading', { name: 'example-website' }).first()).toBeVisible();
-  await expect(page.getByRole('tab', { name: 'Overview' })).toBeVisible();
-  await expect(page.getByRole('tab', { name: 'Pipeline' })).toHaveCount(0);
+  const tabs = page.getByRole('navigation', { name: 'Content navigation' });
+  await expect(tabs.getByRole('link', { name: 'Overview', exact: true })).toBeVisible();
+  await expect(tabs.getByRole('link', { name: 'Pipeline', exact: true })).toHaveCount(0);
 });
 
 test('the pipelines API needs a Backstage token', async ({ request }) => {
@@ -52,5 +54,5 @@ test('the pipelines API needs a Backstage token', async ({ request }) => {
   expect(list.status()).toBe(200);
   const body = await list.json();
   expect(body.items).toEqual([]);
-  expect(body.clusters).toEqual([{ name: 'management', connected: false, error: 'no data received from this cluster yet' }]);
+  expect(body.clusters).toEqual([{ name: 'management', connected: false, error: 'not connected' }]);
 });

@@ -44,7 +44,7 @@ describe('pipelinesPlugin', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       items: [],
-      clusters: [{ name: 'management', connected: false, error: 'no data received from this cluster yet' }],
+      clusters: [{ name: 'management', connected: false, error: 'not connected' }],
     });
   });
 
@@ -76,7 +76,7 @@ describe('pipelinesPlugin', () => {
         {
           ref: { cluster: 'management', namespace: 'flux-system', name: 'podinfo-02' },
           state: 'no-cluster-data',
-          message: 'No data from management cluster "management" yet: no data received from this cluster yet.',
+          message: 'No data from management cluster "management" yet: not connected.',
         },
       ],
     });

@@ -25,7 +25,6 @@ export const entityPipelinesContent = EntityContentBlueprint.make({
   params: {
     path: '/pipelines',
     title: 'Pipeline',
-    group: 'deployment',
     filter: { [`metadata.annotations.${ANNOTATION_PIPELINE}`]: { $exists: true } },
     loader: () =>
       import('./components/EntityPipelinesContent').then(m => <m.EntityPipelinesContent />),

@@ -18,7 +18,7 @@ export class ConfiguredClustersStateReader implements PipelineStateReader {
     return this.configured.map(c => ({
       name: c.name,
       connected: false,
-      error: 'no data received from this cluster yet',
+      error: 'not connected',
     }));
   }
 
