@@ -6,6 +6,7 @@ set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 source "$ROOT/scripts/lib/postgres.sh"
 source "$ROOT/scripts/lib/app.sh"
+source "$ROOT/scripts/lib/sandbox.sh"
 cd "$ROOT"
 
 results=$ROOT/test-results
@@ -19,11 +20,13 @@ step() { # step NAME COMMAND... : runs a check, records ok/failed
   if "$@"; then echo "ok $name" >>"$steps"; else echo "failed $name" >>"$steps"; fi
   log "$name took $((SECONDS - start)) s"
 }
-cleanup() { stop_app; stop_postgres; }
+cleanup() { stop_app; stop_sandbox; stop_postgres; }
 trap cleanup EXIT
 
 ensure_apt chromium postgresql curl || exit 1
 ensure_node_modules || exit 1
+log "sandbox binaries (kube-apiserver is built once from Debian sources, ~4 min)"
+ensure_sandbox_binaries || exit 1
 
 step type-check yarn tsc
 step lint yarn backstage-cli repo lint
@@ -35,12 +38,14 @@ CI=true BACKSTAGE_TEST_DISABLE_DOCKER=1 PIPELINES_REQUIRE_POSTGRES=1 \
   yarn backstage-cli repo test --json --outputFile="$results/jest.json"
 stop_postgres
 
-log "end-to-end tests (Playwright, Debian Chromium)"
-if start_app "$results/app.log"; then
+log "end-to-end tests (Playwright, Debian Chromium) against the sandbox"
+mkdir -p .sandbox
+if start_sandbox "$results/sandbox.log" && start_app "$results/app.log"; then
   CI=true yarn playwright test --config e2e/playwright.config.ts
 else
   echo "failed e2e-app-start" >>"$steps"
 fi
 stop_app
+stop_sandbox
 
 node scripts/lib/summary.js "$results/jest.json" "$results/e2e.json" "$steps"

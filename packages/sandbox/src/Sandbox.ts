@@ -1,0 +1,228 @@
+import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { generateKeyPairSync, randomBytes } from 'crypto';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { ApiServer, StaticToken } from './ApiServer';
+import { Etcd } from './Etcd';
+import { FluxStandIn } from './FluxStandIn';
+import { apply, kubeConfigFor, readManifests, waitForCrds } from './kube';
+import { freePort } from './ports';
+import {
+  SEED_TARGETS,
+  SEED_VERSIONS,
+  backstageRbac,
+  gitopsCluster,
+  helmRelease,
+  namespace,
+  seedPipeline,
+  targetReaderRbac,
+} from './seed';
+
+export type ClusterName = 'management' | 'dev' | 'prod';
+export const CLUSTER_NAMES: ClusterName[] = ['management', 'dev', 'prod'];
+
+export interface SandboxOptions {
+  /** Working directory for etcd data, certificates and logs; a temporary one by default. */
+  dir?: string;
+  /** API server ports; free ports by default (tests). `npm run sandbox` uses 6443–6445. */
+  ports?: Partial<Record<ClusterName, number>>;
+  /** How long the Flux stand-in takes to reconcile a change. */
+  fluxDelayMs?: number;
+  /** Seed the demo pipeline and apps (default true). */
+  seed?: boolean;
+}
+
+export interface SandboxCluster {
+  name: ClusterName;
+  url: string;
+  caData: string;
+  /** system:masters on this cluster. */
+  adminToken: string;
+  /** A kubeconfig with the admin token. */
+  admin: KubeConfig;
+  /** Stops the API server: the cluster becomes unreachable (data is kept). */
+  stop(): Promise<void>;
+  /** Starts it again on the same port. */
+  start(): Promise<void>;
+}
+
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
+const CRD_FILES = [
+  path.join(repoRoot, 'plugins/pipelines-common/crd/pipelines.weave.works_pipelines.yaml'),
+  path.join(__dirname, '..', 'crds', 'gitopsclusters.gitops.weave.works.yaml'),
+  path.join(__dirname, '..', 'crds', 'helmreleases.helm.toolkit.fluxcd.io.yaml'),
+  path.join(__dirname, '..', 'crds', 'kustomizations.kustomize.toolkit.fluxcd.io.yaml'),
+];
+
+const token = () => randomBytes(24).toString('hex');
+
+/**
+ * Real Kubernetes API servers (management, dev, prod) over one etcd, the CRDs, the demo
+ * pipeline with its GitopsClusters and apps, and the Flux stand-in.
+ */
+export class Sandbox {
+  private constructor(
+    readonly dir: string,
+    private readonly etcd: Etcd,
+    private readonly servers: Record<ClusterName, ApiServer>,
+    readonly clusters: Record<ClusterName, SandboxCluster>,
+    readonly flux: FluxStandIn,
+    /** A service-account token on the management cluster, with only the RBAC Backstage needs. */
+    readonly backstageToken: string,
+    /** Read-only token on the target clusters (what the GitopsCluster kubeconfigs hold). */
+    readonly targetReaderToken: string,
+    private readonly ownsDir: boolean,
+  ) {}
+
+  static async start(options: SandboxOptions = {}): Promise<Sandbox> {
+    const ownsDir = !options.dir;
+    const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-sandbox-'));
+    fs.mkdirSync(dir, { recursive: true });
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+    });
+    fs.writeFileSync(path.join(dir, 'sa.key'), privateKey, { mode: 0o600 });
+    fs.writeFileSync(path.join(dir, 'sa.pub'), publicKey);
+
+    const etcd = await Etcd.start(dir);
+    const readerToken = token();
+    const servers = {} as Record<ClusterName, ApiServer>;
+    try {
+      for (const name of CLUSTER_NAMES) {
+        const admin = token();
+        const tokens: StaticToken[] = [
+          { token: admin, user: 'sandbox-admin', groups: ['system:masters'] },
+          { token: readerToken, user: 'gitops-pipelines-reader', groups: ['system:authenticated'] },
+        ];
+        servers[name] = new ApiServer(name, options.ports?.[name] ?? (await freePort()), etcd.url, dir, admin, tokens);
+      }
+      // Start in parallel: each takes a few seconds.
+      await Promise.all(CLUSTER_NAMES.map(n => servers[n].start()));
+    } catch (e) {
+      await Promise.all(Object.values(servers).map(s => s.stop()));
+      await etcd.stop();
+      throw e;
+    }
+
+    const clusters = {} as Record<ClusterName, SandboxCluster>;
+    for (const name of CLUSTER_NAMES) {
+      const server = servers[name];
+      const caData = server.caData();
+      clusters[name] = {
+        name,
+        url: server.url,
+        caData,
+        adminToken: server.adminToken,
+        admin: kubeConfigFor({ name, server: server.url, caData, token: server.adminToken }),
+        stop: () => server.stop(),
+        start: () => server.start(),
+      };
+    }
+
+    const crds = CRD_FILES.flatMap(readManifests);
+    await Promise.all(
+      CLUSTER_NAMES.map(async name => {
+        await apply(clusters[name].admin, crds);
+        await waitForCrds(clusters[name].admin, crds.map(c => c.metadata!.name!));
+        await apply(clusters[name].admin, [namespace('flux-system'), ...targetReaderRbac('gitops-pipelines-reader')]);
+      }),
+    );
+
+    const mgmt = clusters.management.admin;
+    await apply(mgmt, backstageRbac());
+    const tokenRequest = await mgmt.makeApiClient(CoreV1Api).createNamespacedServiceAccountToken({
+      name: 'backstage',
+      namespace: 'backstage',
+      body: { spec: { audiences: ['https://kubernetes.default.svc'], expirationSeconds: 7 * 24 * 3600 } },
+    });
+    const backstageToken = tokenRequest.status!.token;
+
+    const flux = new FluxStandIn(
+      Object.fromEntries(CLUSTER_NAMES.map(n => [n, clusters[n].admin])),
+      options.fluxDelayMs ?? 1000,
+    );
+    const sandbox = new Sandbox(dir, etcd, servers, clusters, flux, backstageToken, readerToken, ownsDir);
+    await flux.start();
+    if (options.seed !== false) await sandbox.seed();
+    return sandbox;
+  }
+
+  /** The demo: GitopsClusters dev and prod with kubeconfig Secrets, podinfo-02 and its apps. */
+  private async seed() {
+    for (const name of ['dev', 'prod'] as const) {
+      const c = this.clusters[name];
+      const kubeconfig = kubeConfigFor({
+        name,
+        server: c.url,
+        caData: c.caData,
+        token: this.targetReaderToken,
+        user: 'gitops-pipelines-reader',
+      }).exportConfig();
+      await apply(this.clusters.management.admin, gitopsCluster(name, kubeconfig));
+    }
+    await this.markGitopsClustersReady();
+    await apply(this.clusters.management.admin, [seedPipeline()]);
+    for (const t of SEED_TARGETS) {
+      await apply(this.clusters[t.cluster].admin, [namespace(t.namespace), helmRelease(t.namespace, SEED_VERSIONS[t.environment])]);
+    }
+  }
+
+  /** Sets each GitopsCluster's Ready condition, as Weave's cluster-controller would. */
+  async markGitopsClustersReady() {
+    const api = this.clusters.management.admin.makeApiClient(CustomObjectsApi);
+    for (const name of ['dev', 'prod'] as const) {
+      const obj: any = await api.getNamespacedCustomObject({
+        group: 'gitops.weave.works', version: 'v1alpha1', namespace: 'flux-system', plural: 'gitopsclusters', name,
+      });
+      const ready = this.servers[name].running;
+      obj.status = {
+        conditions: [
+          {
+            type: 'Ready',
+            status: ready ? 'True' : 'False',
+            reason: ready ? 'Available' : 'ClusterNotReady',
+            message: ready ? 'cluster is reachable' : 'cluster is not reachable',
+            lastTransitionTime: new Date().toISOString(),
+          },
+        ],
+      };
+      await api.replaceNamespacedCustomObjectStatus({
+        group: 'gitops.weave.works', version: 'v1alpha1', namespace: 'flux-system', plural: 'gitopsclusters', name, body: obj,
+      });
+    }
+  }
+
+  /** A kubeconfig with contexts management, dev and prod (admin tokens). */
+  kubeconfig(): string {
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: CLUSTER_NAMES.map(n => ({ name: n, server: this.clusters[n].url, caData: this.clusters[n].caData })),
+      users: CLUSTER_NAMES.map(n => ({ name: `${n}-admin`, token: this.clusters[n].adminToken })),
+      contexts: CLUSTER_NAMES.map(n => ({ name: n, cluster: n, user: `${n}-admin` })),
+      currentContext: 'management',
+    });
+    return kc.exportConfig();
+  }
+
+  /** URLs and what Backstage needs to connect, for `.sandbox/endpoints.json`. */
+  endpoints() {
+    return {
+      clusters: Object.fromEntries(CLUSTER_NAMES.map(n => [n, { url: this.clusters[n].url }])),
+      backstage: {
+        managementUrl: this.clusters.management.url,
+        serviceAccountToken: this.backstageToken,
+        caData: this.clusters.management.caData,
+      },
+    };
+  }
+
+  async stop() {
+    await this.flux.stop();
+    await Promise.all(CLUSTER_NAMES.map(n => this.servers[n].stop()));
+    await this.etcd.stop();
+    if (this.ownsDir) fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}

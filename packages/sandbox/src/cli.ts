@@ -1,0 +1,74 @@
+/* eslint-disable no-console */
+import fs from 'fs';
+import path from 'path';
+import { stringify } from 'yaml';
+import { Sandbox } from './Sandbox';
+
+/**
+ * `npm run sandbox`: the sandbox on fixed ports (management 6443, dev 6444, prod 6445),
+ * with `.sandbox/kubeconfig`, `.sandbox/endpoints.json` and the Backstage config that
+ * points the app at it (`app-config.local.yaml`, only when that file is ours).
+ */
+const root = path.resolve(__dirname, '..', '..', '..');
+const out = path.join(root, '.sandbox');
+const appConfig = path.join(root, 'app-config.local.yaml');
+const MARKER = '# Written by the sandbox (packages/sandbox). Delete this line to keep your own edits.';
+
+async function main() {
+  const started = Date.now();
+  const runDir = path.join(out, 'run');
+  fs.rmSync(runDir, { recursive: true, force: true });
+  const sandbox = await Sandbox.start({
+    dir: runDir,
+    ports: { management: 6443, dev: 6444, prod: 6445 },
+    fluxDelayMs: Number(process.env.SANDBOX_FLUX_DELAY_MS ?? 1500),
+  });
+  fs.writeFileSync(path.join(out, 'kubeconfig'), sandbox.kubeconfig(), { mode: 0o600 });
+  fs.writeFileSync(path.join(out, 'endpoints.json'), `${JSON.stringify(sandbox.endpoints(), null, 2)}\n`, { mode: 0o600 });
+  const ours = !fs.existsSync(appConfig) || fs.readFileSync(appConfig, 'utf8').startsWith(MARKER);
+  if (ours) {
+    const { backstage } = sandbox.endpoints();
+    const config = {
+      kubernetes: {
+        serviceLocatorMethod: { type: 'multiTenant' },
+        clusterLocatorMethods: [
+          {
+            type: 'config',
+            clusters: [
+              {
+                name: 'management',
+                url: backstage.managementUrl,
+                authProvider: 'serviceAccount',
+                serviceAccountToken: backstage.serviceAccountToken,
+                caData: backstage.caData,
+              },
+            ],
+          },
+        ],
+      },
+    };
+    fs.writeFileSync(appConfig, `${MARKER}\n${stringify(config)}`, { mode: 0o600 });
+  } else {
+    console.warn(`[sandbox] ${appConfig} is not the sandbox's: left alone`);
+  }
+  console.log(`[sandbox] clusters: ${Object.entries(sandbox.clusters).map(([n, c]) => `${n} ${c.url}`).join(', ')}`);
+  console.log(`[sandbox] kubectl --kubeconfig .sandbox/kubeconfig --context management get pipelines -A`);
+  console.log(`[sandbox] started in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log('sandbox ready');
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('[sandbox] stopping');
+    await sandbox.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch(e => {
+  console.error(`[sandbox] failed: ${e?.stack ?? e}`);
+  process.exit(1);
+});

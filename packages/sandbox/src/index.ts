@@ -1,0 +1,5 @@
+export { Sandbox, CLUSTER_NAMES } from './Sandbox';
+export type { ClusterName, SandboxCluster, SandboxOptions } from './Sandbox';
+export { FluxStandIn } from './FluxStandIn';
+export { SEED_TARGETS, SEED_VERSIONS, helmRelease, seedPipeline } from './seed';
+export { kubeConfigFor, apply } from './kube';

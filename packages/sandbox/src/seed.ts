@@ -1,0 +1,158 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+
+/** The version each environment of the seed pipeline runs at start. */
+export const SEED_VERSIONS = { dev: '6.1.0', test: '6.0.1', prod: '6.0.0' } as const;
+
+/** Where the seed pipeline's targets live: cluster → namespaces and their environment. */
+export const SEED_TARGETS: Array<{ cluster: 'dev' | 'prod'; namespace: string; environment: keyof typeof SEED_VERSIONS }> = [
+  { cluster: 'dev', namespace: 'podinfo-02-dev', environment: 'dev' },
+  { cluster: 'dev', namespace: 'podinfo-02-qa', environment: 'test' },
+  { cluster: 'dev', namespace: 'podinfo-02-perf', environment: 'test' },
+  { cluster: 'prod', namespace: 'podinfo-02-prod', environment: 'prod' },
+];
+
+const namespace = (name: string): KubernetesObject => ({
+  apiVersion: 'v1',
+  kind: 'Namespace',
+  metadata: { name },
+});
+
+/** The seed's example pipeline, as Weave's documentation gives it. */
+export function seedPipeline(): KubernetesObject {
+  const ref = (name: string) => ({ kind: 'GitopsCluster', name, namespace: 'flux-system' });
+  return {
+    apiVersion: 'pipelines.weave.works/v1alpha1',
+    kind: 'Pipeline',
+    metadata: { name: 'podinfo-02', namespace: 'flux-system' },
+    spec: {
+      appRef: { apiVersion: 'helm.toolkit.fluxcd.io/v2beta1', kind: 'HelmRelease', name: 'podinfo' },
+      environments: [
+        { name: 'dev', targets: [{ namespace: 'podinfo-02-dev', clusterRef: ref('dev') }] },
+        {
+          name: 'test',
+          targets: [
+            { namespace: 'podinfo-02-qa', clusterRef: ref('dev') },
+            { namespace: 'podinfo-02-perf', clusterRef: ref('dev') },
+          ],
+        },
+        { name: 'prod', targets: [{ namespace: 'podinfo-02-prod', clusterRef: ref('prod') }] },
+      ],
+      promotion: {
+        strategy: {
+          'pull-request': {
+            type: 'github',
+            url: 'https://github.com/my-org/my-repo',
+            baseBranch: 'main',
+            secretRef: { name: 'github-credentials' },
+          },
+        },
+      },
+    },
+  } as KubernetesObject;
+}
+
+/** A Flux HelmRelease of podinfo at a chart version. */
+export function helmRelease(ns: string, version: string, name = 'podinfo'): KubernetesObject {
+  return {
+    apiVersion: 'helm.toolkit.fluxcd.io/v2beta1',
+    kind: 'HelmRelease',
+    metadata: { name, namespace: ns },
+    spec: {
+      interval: '5m',
+      chart: {
+        spec: {
+          chart: 'podinfo',
+          version,
+          sourceRef: { kind: 'HelmRepository', name: 'podinfo', namespace: 'flux-system' },
+        },
+      },
+    },
+  } as KubernetesObject;
+}
+
+/** The read-only role the pipelines backend's kubeconfigs use on target clusters. */
+export function targetReaderRbac(user: string): KubernetesObject[] {
+  return [
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'gitops-pipelines-target-reader' },
+      rules: [
+        { apiGroups: ['helm.toolkit.fluxcd.io'], resources: ['helmreleases'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: ['kustomize.toolkit.fluxcd.io'], resources: ['kustomizations'], verbs: ['get', 'list', 'watch'] },
+      ],
+    } as KubernetesObject,
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'gitops-pipelines-target-reader' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'gitops-pipelines-target-reader' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }],
+    } as KubernetesObject,
+  ];
+}
+
+/**
+ * What Backstage may do on the management cluster: the pipelines backend (Pipelines and
+ * their status, GitopsClusters, their kubeconfig Secrets, Events for the notification
+ * strategy, Flux apps of local targets) and the Kubernetes plugin's read-only objects.
+ */
+export function backstageRbac(): KubernetesObject[] {
+  const read = ['get', 'list', 'watch'];
+  return [
+    namespace('backstage'),
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'backstage', namespace: 'backstage' } },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'gitops-pipelines-backstage' },
+      rules: [
+        { apiGroups: ['pipelines.weave.works'], resources: ['pipelines'], verbs: read },
+        { apiGroups: ['pipelines.weave.works'], resources: ['pipelines/status'], verbs: ['get', 'update', 'patch'] },
+        { apiGroups: ['gitops.weave.works'], resources: ['gitopsclusters'], verbs: read },
+        { apiGroups: [''], resources: ['secrets'], verbs: read },
+        { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
+        { apiGroups: ['helm.toolkit.fluxcd.io'], resources: ['helmreleases'], verbs: read },
+        { apiGroups: ['kustomize.toolkit.fluxcd.io'], resources: ['kustomizations'], verbs: read },
+        {
+          apiGroups: [''],
+          resources: ['pods', 'pods/log', 'services', 'configmaps', 'limitranges', 'resourcequotas', 'namespaces'],
+          verbs: read,
+        },
+        { apiGroups: ['apps'], resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'], verbs: read },
+        { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: read },
+        { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: read },
+        { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: read },
+        { apiGroups: ['metrics.k8s.io'], resources: ['pods'], verbs: read },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'gitops-pipelines-backstage' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'gitops-pipelines-backstage' },
+      subjects: [{ kind: 'ServiceAccount', name: 'backstage', namespace: 'backstage' }],
+    },
+  ] as KubernetesObject[];
+}
+
+/** A GitopsCluster and the Secret holding its kubeconfig (key `value`, Weave's convention). */
+export function gitopsCluster(name: string, kubeconfig: string): KubernetesObject[] {
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: `${name}-kubeconfig`, namespace: 'flux-system' },
+      type: 'Opaque',
+      stringData: { value: kubeconfig },
+    } as KubernetesObject,
+    {
+      apiVersion: 'gitops.weave.works/v1alpha1',
+      kind: 'GitopsCluster',
+      metadata: { name, namespace: 'flux-system' },
+      spec: { secretRef: { name: `${name}-kubeconfig` } },
+    } as KubernetesObject,
+  ];
+}
+
+export { namespace };
