@@ -1,4 +1,9 @@
 import { expect, Page, test } from '@playwright/test';
+import { execFileSync } from 'child_process';
+import path from 'path';
+
+const kubeconfig = path.resolve(__dirname, '..', '.sandbox', 'kubeconfig');
+const kubectl = (...args: string[]) => execFileSync('kubectl', ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8' });
 
 async function signInAsGuest(page: Page) {
   await page.goto('/');
@@ -10,7 +15,7 @@ async function signInAsGuest(page: Page) {
   ).toBeVisible();
 }
 
-test('the Pipeline tab shows the linked pipeline of podinfo', async ({ page }) => {
+test('the Pipeline tab shows the seed pipeline live from the sandbox clusters', async ({ page }) => {
   await signInAsGuest(page);
 
   await page.goto('/catalog/default/component/podinfo');
@@ -25,9 +30,26 @@ test('the Pipeline tab shows the linked pipeline of podinfo', async ({ page }) =
   await expect(page).toHaveURL(/\/catalog\/default\/component\/podinfo\/pipelines$/);
 
   await expect(page.getByText('Pipeline flux-system/podinfo-02')).toBeVisible();
-  await expect(page.getByText('on management cluster management')).toBeVisible();
-  await expect(page.getByText('No cluster data yet')).toBeVisible();
+  await expect(page.getByText(/on management cluster management · app HelmRelease podinfo/)).toBeVisible();
+  const lanes = page.getByTestId('pipeline-environment');
+  await expect(lanes).toHaveCount(3);
+  await expect(page.getByTestId('pipeline-target')).toHaveCount(4);
+  await expect(lanes.nth(0)).toContainText('dev');
+  await expect(lanes.nth(0)).toContainText('1 of 1 targets at 6.1.0');
+  await expect(lanes.nth(1)).toContainText('2 of 2 targets at 6.0.1');
+  await expect(lanes.nth(2)).toContainText('1 of 1 targets at 6.0.0');
+  await expect(lanes.nth(1)).toContainText('6.1.0 waiting to be promoted');
+  await expect(page.getByText('Live: updates as the clusters change')).toBeVisible();
   await page.screenshot({ path: 'test-results/pipeline-tab.png', fullPage: true });
+
+  // Flux (the sandbox's stand-in) rolls prod forward: the tab follows without a reload.
+  kubectl('--context', 'prod', 'patch', 'helmrelease', 'podinfo', '-n', 'podinfo-02-prod', '--type', 'merge',
+    '-p', '{"spec":{"chart":{"spec":{"version":"6.0.1"}}}}');
+  const started = Date.now();
+  await expect(lanes.nth(2)).toContainText('1 of 1 targets at 6.0.1', { timeout: 5000 });
+  test.info().annotations.push({ type: 'prod update visible after (ms, incl. Flux stand-in delay)', description: String(Date.now() - started) });
+  await expect(lanes.nth(2)).not.toContainText('waiting to be promoted');
+  await page.screenshot({ path: 'test-results/pipeline-tab-after-update.png', fullPage: true });
 });
 
 test('entities without the annotation get no Pipeline tab', async ({ page }) => {
@@ -53,6 +75,6 @@ test('the pipelines API needs a Backstage token', async ({ request }) => {
   });
   expect(list.status()).toBe(200);
   const body = await list.json();
-  expect(body.items).toEqual([]);
-  expect(body.clusters).toEqual([{ name: 'management', connected: false, error: 'not connected' }]);
+  expect(body.items.map((p: any) => `${p.cluster}/${p.namespace}/${p.name}`)).toEqual(['management/flux-system/podinfo-02']);
+  expect(body.clusters).toEqual([{ name: 'management', connected: true }]);
 });

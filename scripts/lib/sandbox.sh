@@ -9,7 +9,7 @@ ensure_sandbox_binaries() {
 # start_sandbox LOGFILE: starts `npm run sandbox` in the background, waits for `sandbox ready`.
 start_sandbox() {
   local logfile=$1 deadline
-  (cd "$ROOT" && exec setsid yarn workspace @gitops-pipelines/sandbox sandbox) >"$logfile" 2>&1 &
+  (cd "$ROOT" && SANDBOX_FLUX_DELAY_MS=${SANDBOX_FLUX_DELAY_MS:-500} exec setsid yarn workspace @gitops-pipelines/sandbox sandbox) >"$logfile" 2>&1 &
   SANDBOX_PID=$!
   deadline=$((SECONDS + ${SANDBOX_START_TIMEOUT:-180}))
   until grep -q '^sandbox ready' "$logfile" 2>/dev/null; do

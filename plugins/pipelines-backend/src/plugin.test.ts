@@ -18,7 +18,7 @@ const podinfo = {
 const config = {
   kubernetes: {
     clusterLocatorMethods: [
-      { type: 'config', clusters: [{ name: 'management', url: 'https://127.0.0.1:6443', authProvider: 'serviceAccount' }] },
+      { type: 'config', clusters: [{ name: 'management', url: 'https://127.0.0.1:1', authProvider: 'serviceAccount' }] },
     ],
   },
 };
@@ -42,9 +42,10 @@ describe('pipelinesPlugin', () => {
     const server = await start();
     const res = await request(server).get('/api/pipelines/v1/pipelines');
     expect(res.status).toBe(200);
+    // Nothing listens there: the cache reports the cluster as not connected, and why.
     expect(res.body).toEqual({
       items: [],
-      clusters: [{ name: 'management', connected: false, error: 'not connected' }],
+      clusters: [{ name: 'management', connected: false, error: expect.stringMatching(/ECONNREFUSED 127\.0\.0\.1:1|connecting/) }],
     });
   });
 
@@ -76,7 +77,7 @@ describe('pipelinesPlugin', () => {
         {
           ref: { cluster: 'management', namespace: 'flux-system', name: 'podinfo-02' },
           state: 'no-cluster-data',
-          message: 'No data from management cluster "management" yet: not connected.',
+          message: expect.stringMatching(/^No data from management cluster "management" yet: /),
         },
       ],
     });

@@ -7,7 +7,7 @@ import { pipelinesPermissions } from '@gitops-pipelines/plugin-pipelines-common'
 import { readManagementClusters } from './config/readManagementClusters';
 import { DatabasePromotionStore } from './database/DatabasePromotionStore';
 import { createRouter } from './service/createRouter';
-import { ConfiguredClustersStateReader } from './state/ConfiguredClustersStateReader';
+import { PipelineCache } from './cache/PipelineCache';
 
 /**
  * The pipelines backend plugin, id `pipelines`, served under `/api/pipelines`.
@@ -26,20 +26,24 @@ export const pipelinesPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
+        lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
       },
       async init(deps) {
-        const { logger, config, database, httpRouter, permissionsRegistry } = deps;
+        const { logger, config, database, httpRouter, permissionsRegistry, lifecycle } = deps;
         const clusters = readManagementClusters(config);
         logger.info(
           `Management clusters from ${clusters.source}: ${clusters.clusters.map(c => c.name).join(', ') || 'none'}`,
         );
         permissionsRegistry.addPermissions(pipelinesPermissions);
         const promotions = await DatabasePromotionStore.create({ database });
+        const state = new PipelineCache({ clusters: clusters.clusters, logger });
+        state.start();
+        lifecycle.addShutdownHook(() => state.stop());
         httpRouter.use(
           await createRouter({
             ...deps,
-            state: new ConfiguredClustersStateReader(clusters.clusters),
+            state,
             promotions,
             defaultCluster: clusters.defaultCluster,
           }),

@@ -106,6 +106,31 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.json(body);
   });
 
+  /**
+   * Server-sent events: `pipeline-changed` / `pipeline-removed` with the pipeline's key,
+   * whenever the watch cache sees its state change. Clients refetch what they show.
+   */
+  router.get('/v1/events', async (req, res) => {
+    await requireRead(req);
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.write(': connected\n\n');
+    const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const unsubscribe = state.subscribe((changed, removed) => {
+      for (const d of changed) send('pipeline-changed', { cluster: d.cluster, namespace: d.namespace, name: d.name });
+      for (const k of removed) send('pipeline-removed', k);
+    });
+    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), 15_000);
+    req.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
+  });
+
   router.get('/v1/entity/:kind/:namespace/:name/pipelines', async (req, res) => {
     const ref = parse(entityParams, req.params, 'path');
     const credentials = await httpAuth.credentials(req);

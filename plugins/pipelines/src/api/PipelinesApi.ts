@@ -2,8 +2,18 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type {
   EntityPipelinesResponse,
+  PipelineKey,
   PipelineListResponse,
 } from '@gitops-pipelines/plugin-pipelines-common';
+
+/** A change the backend's watch cache saw. @public */
+export interface PipelineEvent {
+  type: 'pipeline-changed' | 'pipeline-removed';
+  pipeline: PipelineKey;
+}
+
+/** Whether updates arrive live (server-sent events) or must be polled. @public */
+export type PipelineEventsStatus = 'connecting' | 'live' | 'polling';
 
 /** Client of the pipelines backend. @public */
 export interface PipelinesApi {
@@ -11,6 +21,14 @@ export interface PipelinesApi {
   getEntityPipelines(entity: CompoundEntityRef): Promise<EntityPipelinesResponse>;
   /** Every pipeline the user may see, and the management clusters. */
   listPipelines(filter?: { cluster?: string; namespace?: string }): Promise<PipelineListResponse>;
+  /**
+   * Follows `/v1/events`, reconnecting with backoff. `onStatus` says when the stream is
+   * down, so callers poll instead. Returns a function that stops it.
+   */
+  watchEvents(
+    onEvent: (event: PipelineEvent) => void,
+    onStatus?: (status: PipelineEventsStatus) => void,
+  ): () => void;
 }
 
 /** @public */

@@ -6,7 +6,8 @@ import {
   PIPELINES_PLUGIN_ID,
   PipelineListResponse,
 } from '@gitops-pipelines/plugin-pipelines-common';
-import { PipelinesApi } from './PipelinesApi';
+import { PipelineEvent, PipelineEventsStatus, PipelinesApi } from './PipelinesApi';
+import { parseServerSentEvents } from './parseServerSentEvents';
 
 /** {@link PipelinesApi} over the backend's REST API, through discovery and fetch. @public */
 export class PipelinesClient implements PipelinesApi {
@@ -31,6 +32,52 @@ export class PipelinesClient implements PipelinesApi {
     if (filter.namespace) query.set('namespace', filter.namespace);
     const qs = query.toString();
     return this.get(`/v1/pipelines${qs ? `?${qs}` : ''}`);
+  }
+
+  watchEvents(
+    onEvent: (event: PipelineEvent) => void,
+    onStatus: (status: PipelineEventsStatus) => void = () => {},
+  ): () => void {
+    const controller = new AbortController();
+    let stopped = false;
+    const run = async () => {
+      let delayMs = 1000;
+      while (!stopped) {
+        const connected = await this.streamEvents(controller.signal, onEvent, onStatus).catch(() => false);
+        if (connected) delayMs = 1000;
+        if (stopped) return;
+        onStatus('polling');
+        await new Promise(r => setTimeout(r, delayMs));
+        delayMs = Math.min(delayMs * 2, 30_000);
+      }
+    };
+    onStatus('connecting');
+    void run();
+    return () => {
+      stopped = true;
+      controller.abort();
+    };
+  }
+
+  /** One connection to `/v1/events`, until it ends. True when it was established. */
+  private async streamEvents(
+    signal: AbortSignal,
+    onEvent: (event: PipelineEvent) => void,
+    onStatus: (status: PipelineEventsStatus) => void,
+  ): Promise<boolean> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(PIPELINES_PLUGIN_ID);
+    const response = await this.fetchApi.fetch(`${baseUrl}/v1/events`, {
+      headers: { Accept: 'text/event-stream' },
+      signal,
+    });
+    if (!response.ok || !response.body) return false;
+    onStatus('live');
+    await parseServerSentEvents(response.body, (type, data) => {
+      if (type === 'pipeline-changed' || type === 'pipeline-removed') {
+        onEvent({ type, pipeline: JSON.parse(data) });
+      }
+    });
+    return true;
   }
 
   private async get<T>(path: string): Promise<T> {

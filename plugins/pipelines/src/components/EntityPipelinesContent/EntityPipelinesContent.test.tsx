@@ -26,6 +26,10 @@ function apiReturning(result: Promise<EntityPipelinesResponse>): PipelinesApi {
   return {
     getEntityPipelines: jest.fn(() => result),
     listPipelines: jest.fn(),
+    watchEvents: jest.fn((_onEvent, onStatus) => {
+      onStatus?.('live');
+      return () => {};
+    }),
   };
 }
 
@@ -120,6 +124,34 @@ describe('<EntityPipelinesContent />', () => {
     expect(screen.getByText('connection refused')).toBeInTheDocument();
     expect(screen.getByText('Manual approval, notification event')).toBeInTheDocument();
     expect(screen.getByText(/Ready: ReconciliationSucceeded/)).toBeInTheDocument();
+  });
+
+  it('refetches when the backend reports a change to a shown pipeline', async () => {
+    let emit: (e: any) => void = () => {};
+    const responses = [
+      { entityRef: 'component:default/podinfo', annotationErrors: [], items: [{ ref, state: 'found' as const, pipeline: detail }] },
+      {
+        entityRef: 'component:default/podinfo',
+        annotationErrors: [],
+        items: [{ ref, state: 'found' as const, pipeline: { ...detail, environments: [{ ...detail.environments[0], versions: [{ version: '6.2.0', count: 1 }] }] } }],
+      },
+    ];
+    const api: PipelinesApi = {
+      getEntityPipelines: jest.fn(async () => responses.shift() ?? responses[0]),
+      listPipelines: jest.fn(),
+      watchEvents: jest.fn((onEvent, onStatus) => {
+        emit = onEvent;
+        onStatus?.('live');
+        return () => {};
+      }),
+    };
+    await renderWith(api);
+    expect(await screen.findByText('1 of 1 targets at 6.0.1')).toBeInTheDocument();
+    expect(screen.getByText('Live: updates as the clusters change')).toBeInTheDocument();
+    emit({ type: 'pipeline-changed', pipeline: { cluster: 'other', namespace: 'x', name: 'y' } });
+    emit({ type: 'pipeline-changed', pipeline: ref });
+    expect(await screen.findByText('1 of 1 targets at 6.2.0')).toBeInTheDocument();
+    expect(api.getEntityPipelines).toHaveBeenCalledTimes(2);
   });
 
   it('shows the backend error', async () => {

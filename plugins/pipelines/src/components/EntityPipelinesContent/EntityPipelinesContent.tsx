@@ -5,16 +5,20 @@ import {
   ResponseErrorPanel,
   WarningPanel,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
-import { getCompoundEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import type { EntityPipelineEntry } from '@gitops-pipelines/plugin-pipelines-common';
 import { ANNOTATION_PIPELINE } from '@gitops-pipelines/plugin-pipelines-common';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { pipelinesApiRef } from '../../api/PipelinesApi';
+import { PipelineEventsStatus } from '../../api/PipelinesApi';
+import { useEntityPipelines, POLL_INTERVAL_MS } from '../../hooks/useEntityPipelines';
 import { PipelineView } from '../PipelineView';
+
+const liveText: Record<PipelineEventsStatus, string> = {
+  connecting: 'Connecting for live updates…',
+  live: 'Live: updates as the clusters change',
+  polling: `Live updates unavailable: refreshing every ${POLL_INTERVAL_MS / 1000} s`,
+};
 
 function entryTitle(entry: EntityPipelineEntry) {
   return `Pipeline ${entry.ref.namespace}/${entry.ref.name}`;
@@ -52,11 +56,7 @@ function Entry({ entry }: { entry: EntityPipelineEntry }) {
 /** The Pipeline tab: every pipeline the entity's annotation links to. @public */
 export function EntityPipelinesContent() {
   const { entity } = useEntity();
-  const api = useApi(pipelinesApiRef);
-  const { value, loading, error, retry } = useAsyncRetry(
-    () => api.getEntityPipelines(getCompoundEntityRef(entity)),
-    [api, entity],
-  );
+  const { value, loading, error, retry, live } = useEntityPipelines(entity);
 
   if (loading && !value) return <Progress />;
   if (error) {
@@ -80,6 +80,9 @@ export function EntityPipelinesContent() {
   }
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
+      <Typography variant="caption" color="textSecondary" data-testid="pipelines-live">
+        {liveText[live]}
+      </Typography>
       {value.annotationErrors.length > 0 && (
         <WarningPanel
           title={`Some entries of the ${ANNOTATION_PIPELINE} annotation are invalid`}

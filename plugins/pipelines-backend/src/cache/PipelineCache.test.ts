@@ -1,0 +1,131 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { CustomObjectsApi, CoreV1Api } from '@kubernetes/client-node';
+import type { PipelineDetail } from '@gitops-pipelines/plugin-pipelines-common';
+import { Sandbox } from '@gitops-pipelines/sandbox';
+import { PipelineCache } from './PipelineCache';
+
+jest.setTimeout(120_000);
+
+const HR = { group: 'helm.toolkit.fluxcd.io', version: 'v2beta1', plural: 'helmreleases' };
+const GC = { group: 'gitops.weave.works', version: 'v1alpha1', plural: 'gitopsclusters' };
+const key = { cluster: 'management', namespace: 'flux-system', name: 'podinfo-02' };
+
+async function until<T>(fn: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value !== undefined && value !== false) return value as T;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 50));
+  }
+}
+
+const view = (d: PipelineDetail | undefined) =>
+  d?.environments.map(e => ({ env: e.name, targets: e.targets.map(t => `${t.cluster}/${t.namespace} ${t.health} ${t.version ?? '-'}`) }));
+
+describe('PipelineCache against the sandbox', () => {
+  let sandbox: Sandbox;
+  let cache: PipelineCache;
+
+  beforeAll(async () => {
+    sandbox = await Sandbox.start({ fluxDelayMs: 100 });
+    const m = sandbox.clusters.management;
+    cache = new PipelineCache({
+      clusters: [{ name: 'management', url: m.url, serviceAccountToken: sandbox.backstageToken, caData: m.caData, skipTLSVerify: false }],
+      logger: mockServices.logger.mock(),
+      debounceMs: 20,
+    });
+    cache.start();
+  });
+
+  afterAll(async () => {
+    await cache?.stop();
+    await sandbox?.stop();
+  });
+
+  const pipeline = () => cache.getPipeline(key);
+  const hrApi = (c: 'dev' | 'prod') => sandbox.clusters[c].admin.makeApiClient(CustomObjectsApi);
+  const mgmt = () => sandbox.clusters.management.admin;
+
+  it('shows the seed pipeline with every target Ready at its version', async () => {
+    await until(() => pipeline()?.environments.every(e => e.targets.every(t => t.health === 'ready')), 'all targets ready');
+    expect(view(pipeline())).toEqual([
+      { env: 'dev', targets: ['flux-system/dev/podinfo-02-dev ready 6.1.0'] },
+      { env: 'test', targets: ['flux-system/dev/podinfo-02-qa ready 6.0.1', 'flux-system/dev/podinfo-02-perf ready 6.0.1'] },
+      { env: 'prod', targets: ['flux-system/prod/podinfo-02-prod ready 6.0.0'] },
+    ]);
+    const d = pipeline()!;
+    expect(d.environments[1].versions).toEqual([{ version: '6.0.1', count: 2 }]);
+    expect(d.conditions).toMatchObject([{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded' }]);
+    expect(d.environments[0].promotion).toMatchObject({ kind: 'pull-request', manual: false });
+    expect(cache.clusters()).toEqual([{ name: 'management', connected: true, error: undefined }]);
+    expect(cache.listPipelines({})).toHaveLength(1);
+    expect(JSON.stringify(d)).not.toContain(sandbox.backstageToken);
+    expect(JSON.stringify(d)).not.toContain(sandbox.targetReaderToken);
+  });
+
+  it('follows a version change and tells subscribers', async () => {
+    const changes: string[] = [];
+    const unsubscribe = cache.subscribe(changed => changes.push(...changed.map(c => c.name)));
+    const hr: any = await hrApi('prod').getNamespacedCustomObject({ ...HR, namespace: 'podinfo-02-prod', name: 'podinfo' });
+    hr.spec.chart.spec.version = '6.0.1';
+    await hrApi('prod').replaceNamespacedCustomObject({ ...HR, namespace: 'podinfo-02-prod', name: 'podinfo', body: hr });
+    await until(() => pipeline()?.environments[2].targets[0].version === '6.0.1' && pipeline()?.environments[2].targets[0].health === 'ready', 'prod at 6.0.1');
+    unsubscribe();
+    expect(changes).toContain('podinfo-02');
+  });
+
+  it('reports a missing app', async () => {
+    const hr: any = await hrApi('dev').getNamespacedCustomObject({ ...HR, namespace: 'podinfo-02-perf', name: 'podinfo' });
+    await hrApi('dev').deleteNamespacedCustomObject({ ...HR, namespace: 'podinfo-02-perf', name: 'podinfo' });
+    const t = await until(() => {
+      const target = pipeline()?.environments[1].targets[1];
+      return target?.health === 'app-missing' ? target : undefined;
+    }, 'app missing');
+    expect(t.message).toBe('HelmRelease podinfo not found in namespace podinfo-02-perf');
+    delete hr.metadata.resourceVersion;
+    await hrApi('dev').createNamespacedCustomObject({ ...HR, namespace: 'podinfo-02-perf', body: hr });
+    await until(() => pipeline()?.environments[1].targets[1].health === 'ready', 'perf back');
+  });
+
+  it('marks a missing GitopsCluster TargetClusterNotFound', async () => {
+    const api = mgmt().makeApiClient(CustomObjectsApi);
+    const gc: any = await api.getNamespacedCustomObject({ ...GC, namespace: 'flux-system', name: 'prod' });
+    await api.deleteNamespacedCustomObject({ ...GC, namespace: 'flux-system', name: 'prod' });
+    const d = await until(() => (pipeline()?.conditions[0].reason === 'TargetClusterNotFound' ? pipeline() : undefined), 'not found');
+    expect(d.environments[2].targets[0]).toMatchObject({ health: 'cluster-not-found', message: 'GitopsCluster flux-system/prod not found' });
+    expect(d.conditions[0].message).toBe('Target cluster not found: prod: flux-system/prod/podinfo-02-prod (GitopsCluster flux-system/prod not found)');
+    delete gc.metadata.resourceVersion;
+    await api.createNamespacedCustomObject({ ...GC, namespace: 'flux-system', body: gc });
+    await sandbox.markGitopsClustersReady();
+    await until(() => pipeline()?.conditions[0].reason === 'ReconciliationSucceeded', 'recovered');
+  });
+
+  it('marks targets of an unreachable cluster TargetClusterNotReady, without affecting others, and recovers', async () => {
+    await sandbox.clusters.dev.stop();
+    const d = await until(() => (pipeline()?.conditions[0].reason === 'TargetClusterNotReady' ? pipeline() : undefined), 'dev not ready');
+    expect(d.environments[0].targets[0].health).toBe('cluster-not-ready');
+    expect(d.environments[0].targets[0].message).toMatch(/^cluster unreachable: /);
+    expect(d.environments[2].targets[0].health).toBe('ready');
+    await sandbox.clusters.dev.start();
+    await until(() => pipeline()?.conditions[0].reason === 'ReconciliationSucceeded', 'dev back', 60_000);
+    expect(pipeline()!.environments[0].targets[0]).toMatchObject({ health: 'ready', version: '6.1.0' });
+  });
+
+  it('re-resolves a target cluster when its kubeconfig Secret changes', async () => {
+    const core = mgmt().makeApiClient(CoreV1Api);
+    const secret = await core.readNamespacedSecret({ name: 'prod-kubeconfig', namespace: 'flux-system' });
+    const good = secret.data!.value;
+    secret.data = { value: Buffer.from('not: [a kubeconfig').toString('base64') };
+    await core.replaceNamespacedSecret({ name: 'prod-kubeconfig', namespace: 'flux-system', body: secret });
+    const t = await until(() => {
+      const target = pipeline()?.environments[2].targets[0];
+      return target?.health === 'cluster-not-ready' ? target : undefined;
+    }, 'bad kubeconfig');
+    expect(t.message).toBe('kubeconfig Secret flux-system/prod-kubeconfig: the kubeconfig cannot be parsed');
+    const fresh = await core.readNamespacedSecret({ name: 'prod-kubeconfig', namespace: 'flux-system' });
+    fresh.data = { value: good };
+    await core.replaceNamespacedSecret({ name: 'prod-kubeconfig', namespace: 'flux-system', body: fresh });
+    await until(() => pipeline()?.environments[2].targets[0].health === 'ready', 'good kubeconfig again');
+  });
+});

@@ -1,0 +1,357 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import {
+  CONDITION_READY,
+  GITOPS_CLUSTER_GROUP,
+  GITOPS_CLUSTER_KIND,
+  GITOPS_CLUSTER_PLURAL,
+  GITOPS_CLUSTER_VERSION,
+  ManagementClusterInfo,
+  PIPELINE_API_VERSION,
+  PIPELINE_KIND,
+  PIPELINE_PLURAL,
+  Pipeline,
+  PipelineDetail,
+  PipelineKey,
+  PipelineSummary,
+  Target,
+  TargetState,
+} from '@gitops-pipelines/plugin-pipelines-common';
+import { createHash } from 'crypto';
+import { ManagementClusterConfig } from '../config/readManagementClusters';
+import { kubeConfigForManagementCluster, kubeConfigFromSecretValue } from '../clusters/kubeConfigs';
+import { PipelineChangeListener, PipelineStateReader } from '../state/PipelineStateReader';
+import { ResourceWatcher } from '../watch/ResourceWatcher';
+import { appState, FluxApp } from './appStatus';
+import { buildPipelineDetail, summarize } from './buildPipelineDetail';
+
+const APP_PLURALS: Record<string, string> = {
+  HelmRelease: 'helmreleases',
+  Kustomization: 'kustomizations',
+};
+
+type GitopsCluster = KubernetesObject & {
+  spec?: { secretRef?: { name?: string }; capiClusterRef?: { name?: string } };
+  status?: { conditions?: Array<{ type?: string; status?: string; message?: string }> };
+};
+type Secret = KubernetesObject & { data?: Record<string, string> };
+/** A Pipeline as watched: not validated yet. */
+type PipelineObject = KubernetesObject & { spec?: Partial<Pipeline['spec']>; status?: Pipeline['status'] };
+
+/** A cluster the pipelines' apps run on, and its app watchers. */
+interface TargetConnection {
+  key: string;
+  /** Hash of the kubeconfig it was made from: a new one replaces the watchers. */
+  fingerprint: string;
+  kubeConfig: KubeConfig;
+  apps: Map<string, ResourceWatcher<FluxApp & KubernetesObject>>;
+}
+
+interface ManagementState {
+  config: ManagementClusterConfig;
+  kubeConfig: KubeConfig;
+  pipelines: ResourceWatcher<PipelineObject>;
+  gitopsClusters: ResourceWatcher<GitopsCluster>;
+  secrets: Map<string, ResourceWatcher<Secret>>;
+}
+
+type Resolved =
+  | { ok: true; connection: TargetConnection; display: string }
+  | { ok: false; state: Omit<TargetState, 'namespace' | 'clusterRef'> };
+
+const keyOf = (k: PipelineKey) => `${k.cluster}/${k.namespace}/${k.name}`;
+
+export interface PipelineCacheOptions {
+  clusters: ManagementClusterConfig[];
+  logger: LoggerService;
+  /** How long to gather watch events before recomputing (ms). */
+  debounceMs?: number;
+}
+
+/**
+ * The watch cache: informers for Pipelines, GitopsClusters and their kubeconfig Secrets
+ * on each management cluster, and for the referenced Flux apps on each target cluster.
+ * Pipeline state is recomputed after watch events (debounced) and served from memory.
+ */
+export class PipelineCache implements PipelineStateReader {
+  private readonly management = new Map<string, ManagementState>();
+  private readonly targets = new Map<string, TargetConnection>();
+  private details = new Map<string, PipelineDetail>();
+  private readonly listeners = new Set<PipelineChangeListener>();
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+  private readonly logger: LoggerService;
+  private readonly debounceMs: number;
+
+  constructor(private readonly options: PipelineCacheOptions) {
+    this.logger = options.logger;
+    this.debounceMs = options.debounceMs ?? 50;
+  }
+
+  start() {
+    for (const config of this.options.clusters) {
+      const kubeConfig = kubeConfigForManagementCluster(config);
+      const watcher = <T extends KubernetesObject>(what: string, apiVersion: string, kind: string, plural: string) =>
+        new ResourceWatcher<T>({
+          name: `${config.name}/${what}`,
+          kubeConfig,
+          target: { apiVersion, kind, plural },
+          logger: this.logger,
+          onChange: () => this.scheduleRefresh(),
+        });
+      const state: ManagementState = {
+        config,
+        kubeConfig,
+        pipelines: watcher<PipelineObject>('pipelines', PIPELINE_API_VERSION, PIPELINE_KIND, PIPELINE_PLURAL),
+        gitopsClusters: watcher<GitopsCluster>(
+          'gitopsclusters',
+          `${GITOPS_CLUSTER_GROUP}/${GITOPS_CLUSTER_VERSION}`,
+          GITOPS_CLUSTER_KIND,
+          GITOPS_CLUSTER_PLURAL,
+        ),
+        secrets: new Map(),
+      };
+      this.management.set(config.name, state);
+      state.pipelines.start();
+      state.gitopsClusters.start();
+    }
+  }
+
+  async stop() {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    const all: Array<ResourceWatcher<any>> = [];
+    for (const m of this.management.values()) all.push(m.pipelines, m.gitopsClusters, ...m.secrets.values());
+    for (const t of this.targets.values()) all.push(...t.apps.values());
+    await Promise.all(all.map(w => w.stop()));
+  }
+
+  /** Called with the pipelines whose state changed. Returns an unsubscribe function. */
+  subscribe(listener: PipelineChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  clusters(): ManagementClusterInfo[] {
+    return this.options.clusters.map(c => {
+      const m = this.management.get(c.name);
+      const connected = Boolean(m?.pipelines.connected);
+      return { name: c.name, connected, error: connected ? undefined : m?.pipelines.error ?? 'connecting' };
+    });
+  }
+
+  listPipelines(filter: { cluster?: string; namespace?: string }): PipelineSummary[] {
+    const out: PipelineSummary[] = [];
+    for (const d of this.details.values()) {
+      if (filter.cluster && d.cluster !== filter.cluster) continue;
+      if (filter.namespace && d.namespace !== filter.namespace) continue;
+      out.push(summarize(d));
+    }
+    return out.sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
+  }
+
+  getPipeline(key: PipelineKey): PipelineDetail | undefined {
+    return this.details.get(keyOf(key));
+  }
+
+  /** Resolves after the next recomputation (for tests and start-up measurements). */
+  async settled(): Promise<void> {
+    while (this.timer) await new Promise(r => setTimeout(r, this.debounceMs));
+  }
+
+  private scheduleRefresh() {
+    if (this.stopped || this.timer) return;
+    this.timer = setTimeout(() => {
+      try {
+        this.refresh();
+      } catch (e) {
+        this.logger.error(`Pipeline state refresh failed: ${e}`);
+      } finally {
+        this.timer = undefined;
+      }
+    }, this.debounceMs);
+  }
+
+  /** Starts and stops watchers to match what the pipelines reference, then recomputes. */
+  private refresh() {
+    const wantedTargets = new Map<string, Set<string>>();
+    for (const m of this.management.values()) {
+      const secretNamespaces = new Set<string>();
+      for (const p of m.pipelines.list()) {
+        for (const env of p.spec?.environments ?? []) {
+          for (const t of env.targets ?? []) {
+            if (t.clusterRef) secretNamespaces.add(t.clusterRef.namespace ?? p.metadata?.namespace ?? 'default');
+            const resolved = this.resolveCluster(m, p.metadata?.namespace, t);
+            if (!resolved.ok || !p.spec?.appRef) continue;
+            const appKey = `${p.spec.appRef.apiVersion}|${p.spec.appRef.kind}`;
+            if (!wantedTargets.has(resolved.connection.key)) wantedTargets.set(resolved.connection.key, new Set());
+            wantedTargets.get(resolved.connection.key)!.add(appKey);
+            this.ensureAppWatcher(resolved.connection, appKey);
+          }
+        }
+      }
+      this.syncSecretWatchers(m, secretNamespaces);
+    }
+    this.pruneTargets(wantedTargets);
+    this.recompute();
+  }
+
+  private syncSecretWatchers(m: ManagementState, namespaces: Set<string>) {
+    for (const ns of namespaces) {
+      if (m.secrets.has(ns)) continue;
+      const w = new ResourceWatcher<Secret>({
+        name: `${m.config.name}/secrets/${ns}`,
+        kubeConfig: m.kubeConfig,
+        target: { apiVersion: 'v1', kind: 'Secret', plural: 'secrets', namespace: ns },
+        logger: this.logger,
+        onChange: () => this.scheduleRefresh(),
+      });
+      m.secrets.set(ns, w);
+      w.start();
+    }
+    for (const [ns, w] of m.secrets) {
+      if (!namespaces.has(ns)) {
+        m.secrets.delete(ns);
+        void w.stop();
+      }
+    }
+  }
+
+  private ensureAppWatcher(connection: TargetConnection, appKey: string) {
+    if (connection.apps.has(appKey)) return;
+    const [apiVersion, kind] = appKey.split('|');
+    const plural = APP_PLURALS[kind];
+    if (!plural) return;
+    const w = new ResourceWatcher<FluxApp & KubernetesObject>({
+      name: `${connection.key}/${plural}`,
+      kubeConfig: connection.kubeConfig,
+      target: { apiVersion, kind, plural },
+      logger: this.logger,
+      onChange: () => this.scheduleRefresh(),
+    });
+    connection.apps.set(appKey, w);
+    w.start();
+  }
+
+  private pruneTargets(wanted: Map<string, Set<string>>) {
+    for (const [key, connection] of this.targets) {
+      const kinds = wanted.get(key);
+      for (const [appKey, w] of connection.apps) {
+        if (!kinds?.has(appKey)) {
+          connection.apps.delete(appKey);
+          void w.stop();
+        }
+      }
+      if (!kinds) this.targets.delete(key);
+    }
+  }
+
+  private connection(key: string, fingerprint: string, makeKubeConfig: () => KubeConfig): TargetConnection {
+    const existing = this.targets.get(key);
+    if (existing && existing.fingerprint === fingerprint) return existing;
+    if (existing) {
+      this.logger.info(`Credentials of target cluster ${key} changed: reconnecting`);
+      for (const w of existing.apps.values()) void w.stop();
+    }
+    const connection: TargetConnection = { key, fingerprint, kubeConfig: makeKubeConfig(), apps: new Map() };
+    this.targets.set(key, connection);
+    return connection;
+  }
+
+  /** Where a target's app runs: the management cluster itself, or a GitopsCluster's kubeconfig. */
+  private resolveCluster(m: ManagementState, pipelineNamespace: string | undefined, target: Target): Resolved {
+    const mgmt = m.config.name;
+    if (!target.clusterRef) {
+      return {
+        ok: true,
+        connection: this.connection(`${mgmt}#local`, 'local', () => m.kubeConfig),
+        display: `${mgmt} (local)`,
+      };
+    }
+    const ns = target.clusterRef.namespace ?? pipelineNamespace ?? 'default';
+    const display = `${ns}/${target.clusterRef.name}`;
+    const notReady = (message: string): Resolved => ({
+      ok: false,
+      state: { cluster: display, health: 'cluster-not-ready', appFound: false, message },
+    });
+    if (!m.gitopsClusters.synced) return notReady(m.gitopsClusters.error ?? 'connecting to the management cluster');
+    const gc = m.gitopsClusters.get(target.clusterRef.name, ns);
+    if (!gc) {
+      return {
+        ok: false,
+        state: { cluster: display, health: 'cluster-not-found', appFound: false, message: `GitopsCluster ${display} not found` },
+      };
+    }
+    const ready = gc.status?.conditions?.find(c => c.type === CONDITION_READY);
+    if (ready && ready.status !== 'True') {
+      return notReady(`GitopsCluster ${display} is not ready${ready.message ? `: ${ready.message}` : ''}`);
+    }
+    const secretName = gc.spec?.secretRef?.name ?? (gc.spec?.capiClusterRef?.name ? `${gc.spec.capiClusterRef.name}-kubeconfig` : undefined);
+    if (!secretName) return notReady(`GitopsCluster ${display} has neither secretRef nor capiClusterRef`);
+    const secrets = m.secrets.get(ns);
+    if (!secrets?.synced) return notReady(secrets?.error ? `cannot read Secrets in ${ns}: ${secrets.error}` : 'reading the kubeconfig Secret');
+    const secret = secrets.get(secretName, ns);
+    const encoded = gc.spec?.secretRef?.name ? secret?.data?.value ?? secret?.data?.kubeconfig : secret?.data?.value;
+    if (!secret) return notReady(`kubeconfig Secret ${ns}/${secretName} not found`);
+    if (!encoded) return notReady(`kubeconfig Secret ${ns}/${secretName} has no key "value" or "kubeconfig"`);
+    const fingerprint = createHash('sha256').update(encoded).digest('hex');
+    try {
+      const connection = this.connection(`${mgmt}#gc:${display}`, fingerprint, () =>
+        kubeConfigFromSecretValue(Buffer.from(encoded, 'base64').toString('utf8')),
+      );
+      return { ok: true, connection, display };
+    } catch (e) {
+      return notReady(`kubeconfig Secret ${ns}/${secretName}: ${(e as Error).message}`);
+    }
+  }
+
+  private resolveTarget(m: ManagementState, pipeline: Pipeline, target: Target): TargetState {
+    const base = { namespace: target.namespace, clusterRef: target.clusterRef };
+    const resolved = this.resolveCluster(m, pipeline.metadata.namespace, target);
+    if (!resolved.ok) return { ...base, ...resolved.state };
+    const { appRef } = pipeline.spec;
+    const watcher = resolved.connection.apps.get(`${appRef.apiVersion}|${appRef.kind}`);
+    const cluster = resolved.display;
+    if (!watcher) {
+      return { ...base, cluster, health: 'unknown', appFound: false, message: `${appRef.kind} is not a supported app kind` };
+    }
+    if (!watcher.connected) {
+      if (!watcher.synced && !watcher.error) {
+        return { ...base, cluster, health: 'unknown', appFound: false, message: 'connecting to the cluster' };
+      }
+      return { ...base, cluster, health: 'cluster-not-ready', appFound: false, message: `cluster unreachable: ${watcher.error}` };
+    }
+    const app = watcher.get(appRef.name, target.namespace);
+    if (!app) {
+      return {
+        ...base,
+        cluster,
+        health: 'app-missing',
+        appFound: false,
+        message: `${appRef.kind} ${appRef.name} not found in namespace ${target.namespace}`,
+      };
+    }
+    return { ...base, cluster, appFound: true, ...appState(app) };
+  }
+
+  private recompute() {
+    const next = new Map<string, PipelineDetail>();
+    const changed: PipelineDetail[] = [];
+    for (const m of this.management.values()) {
+      for (const p of m.pipelines.list()) {
+        const key = { cluster: m.config.name, namespace: p.metadata?.namespace ?? '', name: p.metadata?.name ?? '' };
+        const id = keyOf(key);
+        const previous = this.details.get(id);
+        const previousReady = previous?.conditions.find(c => c.type === CONDITION_READY);
+        const detail = buildPipelineDetail(key, p, (pl, t) => this.resolveTarget(m, pl, t), previousReady);
+        next.set(id, detail);
+        if (!previous || JSON.stringify(previous) !== JSON.stringify(detail)) changed.push(detail);
+      }
+    }
+    const removed = [...this.details.entries()].filter(([id]) => !next.has(id)).map(([, d]) => ({ cluster: d.cluster, namespace: d.namespace, name: d.name }));
+    this.details = next;
+    if (changed.length || removed.length) {
+      for (const l of this.listeners) l(changed, removed);
+    }
+  }
+}

@@ -1,0 +1,153 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  Informer,
+  KubeConfig,
+  KubernetesObject,
+  KubernetesObjectApi,
+  ObjectCache,
+  makeInformer,
+} from '@kubernetes/client-node';
+
+/** What to watch: a resource type, cluster-wide or in one namespace. */
+export interface WatchTarget {
+  apiVersion: string;
+  kind: string;
+  plural: string;
+  namespace?: string;
+}
+
+export interface ResourceWatcherOptions {
+  /** For logs: e.g. `management/pipelines`. Never contains credentials. */
+  name: string;
+  kubeConfig: KubeConfig;
+  target: WatchTarget;
+  logger: LoggerService;
+  /** Called after every change the watch delivers and after (re)connecting. */
+  onChange: () => void;
+  backoff?: { initialMs: number; maxMs: number };
+}
+
+function resourcePath(t: WatchTarget): string {
+  const prefix = t.apiVersion.includes('/') ? `/apis/${t.apiVersion}` : `/api/${t.apiVersion}`;
+  return `${prefix}/${t.namespace ? `namespaces/${t.namespace}/` : ''}${t.plural}`;
+}
+
+function describeError(err: unknown): string {
+  const e = err as any;
+  if (!e) return 'watch ended';
+  if (typeof e.code === 'number' || typeof e.statusCode === 'number') {
+    const code = e.code ?? e.statusCode;
+    const reason = (() => {
+      try {
+        return JSON.parse(e.body)?.message;
+      } catch {
+        return undefined;
+      }
+    })();
+    return `HTTP ${code}${reason ? `: ${reason}` : ''}`;
+  }
+  return String(e.message ?? e).split('\n')[0];
+}
+
+/**
+ * One informer (list + watch) of one resource type on one cluster, kept in memory.
+ * The informer re-lists by itself on 410 Gone; on any other error this marks itself
+ * disconnected, keeps the last known objects, and restarts with exponential backoff.
+ */
+export class ResourceWatcher<T extends KubernetesObject = KubernetesObject> {
+  private readonly informer: Informer<T> & ObjectCache<T>;
+  private readonly backoff: { initialMs: number; maxMs: number };
+  private retryMs: number;
+  private retryTimer?: NodeJS.Timeout;
+  private stopped = false;
+  private state: { connected: boolean; synced: boolean; error?: string } = { connected: false, synced: false };
+
+  constructor(private readonly options: ResourceWatcherOptions) {
+    const { kubeConfig, target } = options;
+    const client = KubernetesObjectApi.makeApiClient(kubeConfig);
+    this.informer = makeInformer<T>(kubeConfig, resourcePath(target), () =>
+      client.list(target.apiVersion, target.kind, target.namespace) as any,
+    );
+    this.backoff = options.backoff ?? { initialMs: 1000, maxMs: 30_000 };
+    this.retryMs = this.backoff.initialMs;
+    const changed = () => {
+      if (!this.state.connected) this.markConnected();
+      options.onChange();
+    };
+    this.informer.on('add', changed);
+    this.informer.on('update', changed);
+    this.informer.on('delete', changed);
+    this.informer.on('error', err => this.onError(err));
+  }
+
+  get connected() {
+    return this.state.connected;
+  }
+
+  /** True once a first list has completed (the cache holds a full picture). */
+  get synced() {
+    return this.state.synced;
+  }
+
+  get error() {
+    return this.state.error;
+  }
+
+  get(name: string, namespace?: string): T | undefined {
+    return this.informer.get(name, namespace);
+  }
+
+  list(namespace?: string): readonly T[] {
+    return this.informer.list(namespace);
+  }
+
+  start(): void {
+    void this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    await this.informer.stop().catch(() => undefined);
+  }
+
+  private async connect() {
+    if (this.stopped) return;
+    const before = this.state.error;
+    this.state.error = undefined;
+    try {
+      await this.informer.start();
+    } catch (err) {
+      this.onError(err);
+      return;
+    }
+    // start() resolves after the list even when it failed (reported through 'error').
+    if (!this.state.error && !this.stopped) {
+      this.markConnected();
+      if (before) this.options.logger.info(`Watch ${this.options.name} reconnected`);
+      this.options.onChange();
+    }
+  }
+
+  private markConnected() {
+    this.state = { connected: true, synced: true };
+    this.retryMs = this.backoff.initialMs;
+  }
+
+  private onError(err: unknown) {
+    if (this.stopped) return;
+    const message = describeError(err);
+    const wasConnected = this.state.connected;
+    this.state = { connected: false, synced: this.state.synced, error: message };
+    if (wasConnected || this.retryMs === this.backoff.initialMs) {
+      this.options.logger.warn(`Watch ${this.options.name} failed (${message}); retrying with backoff`);
+    }
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.connect();
+    }, this.retryMs);
+    this.retryMs = Math.min(this.retryMs * 2, this.backoff.maxMs);
+    this.options.onChange();
+  }
+}
