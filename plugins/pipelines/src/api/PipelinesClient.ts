@@ -9,6 +9,8 @@ import {
 import { PipelineEvent, PipelineEventsStatus, PipelinesApi } from './PipelinesApi';
 import { parseServerSentEvents } from './parseServerSentEvents';
 
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
 /** {@link PipelinesApi} over the backend's REST API, through discovery and fetch. @public */
 export class PipelinesClient implements PipelinesApi {
   private readonly discoveryApi: DiscoveryApi;
@@ -47,7 +49,7 @@ export class PipelinesClient implements PipelinesApi {
         if (connected) delayMs = 1000;
         if (stopped) return;
         onStatus('polling');
-        await new Promise(r => setTimeout(r, delayMs));
+        await sleep(delayMs);
         delayMs = Math.min(delayMs * 2, 30_000);
       }
     };
