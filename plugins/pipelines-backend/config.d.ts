@@ -31,5 +31,11 @@ export interface Config {
      * `pipelines.weave.works/cluster` annotation. Defaults to the first one.
      */
     defaultManagementCluster?: string;
+    /**
+     * Write each Pipeline's Ready condition and observedGeneration back to its status
+     * (as pipeline-controller does). One replica at a time does it. Default true; turn it
+     * off when pipeline-controller still runs on the cluster.
+     */
+    writeStatus?: boolean;
   };
 }

@@ -8,6 +8,7 @@ import { readManagementClusters } from './config/readManagementClusters';
 import { DatabasePromotionStore } from './database/DatabasePromotionStore';
 import { createRouter } from './service/createRouter';
 import { PipelineCache } from './cache/PipelineCache';
+import { StatusWriter } from './cache/StatusWriter';
 
 /**
  * The pipelines backend plugin, id `pipelines`, served under `/api/pipelines`.
@@ -27,10 +28,11 @@ export const pipelinesPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
         lifecycle: coreServices.lifecycle,
+        scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
       },
       async init(deps) {
-        const { logger, config, database, httpRouter, permissionsRegistry, lifecycle } = deps;
+        const { logger, config, database, httpRouter, permissionsRegistry, lifecycle, scheduler } = deps;
         const clusters = readManagementClusters(config);
         logger.info(
           `Management clusters from ${clusters.source}: ${clusters.clusters.map(c => c.name).join(', ') || 'none'}`,
@@ -40,6 +42,20 @@ export const pipelinesPlugin = createBackendPlugin({
         const state = new PipelineCache({ clusters: clusters.clusters, logger });
         state.start();
         lifecycle.addShutdownHook(() => state.stop());
+        if (config.getOptionalBoolean('pipelines.writeStatus') ?? true) {
+          const writer = new StatusWriter(state, logger);
+          // Global scope: one replica at a time writes Pipeline status.
+          await scheduler.scheduleTask({
+            id: 'pipelines:status-writer',
+            scope: 'global',
+            frequency: { seconds: 10 },
+            timeout: { minutes: 1 },
+            initialDelay: { seconds: 5 },
+            fn: async () => {
+              await writer.run();
+            },
+          });
+        }
         httpRouter.use(
           await createRouter({
             ...deps,

@@ -4,7 +4,10 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { ANNOTATION_PIPELINE } from '@gitops-pipelines/plugin-pipelines-common';
 import { pipelinesApiRef } from './api/PipelinesApi';
 import { PipelinesClient } from './api/PipelinesClient';
@@ -31,9 +34,19 @@ export const entityPipelinesContent = EntityContentBlueprint.make({
   },
 });
 
+/** Versions per environment on the entity overview. @alpha */
+export const entityPipelinesCard = EntityCardBlueprint.make({
+  name: 'pipelines',
+  params: {
+    filter: { [`metadata.annotations.${ANNOTATION_PIPELINE}`]: { $exists: true } },
+    loader: () =>
+      import('./components/EntityPipelinesCard').then(m => <m.EntityPipelinesCard />),
+  },
+});
+
 /** The pipelines plugin for the new frontend system. @alpha */
 export default createFrontendPlugin({
   pluginId: 'pipelines',
   title: 'Pipelines',
-  extensions: [pipelinesApi, entityPipelinesContent],
+  extensions: [pipelinesApi, entityPipelinesContent, entityPipelinesCard],
 });

@@ -4,9 +4,9 @@
  * @packageDocumentation
  */
 
-export { pipelinesPlugin, EntityPipelinesContent } from './plugin';
+export { pipelinesPlugin, EntityPipelinesContent, EntityPipelinesCard } from './plugin';
 export { pipelinesApiRef } from './api/PipelinesApi';
-export type { PipelinesApi } from './api/PipelinesApi';
+export type { PipelinesApi, PipelineEvent, PipelineEventsStatus } from './api/PipelinesApi';
 export { PipelinesClient } from './api/PipelinesClient';
 export {
   isPipelinesAvailable,

@@ -1,5 +1,6 @@
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   discoveryApiRef,
@@ -33,5 +34,16 @@ export const EntityPipelinesContent = pipelinesPlugin.provide(
     component: () =>
       import('./components/EntityPipelinesContent').then(m => m.EntityPipelinesContent),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/** A compact card of versions per environment, for the entity overview. @public */
+export const EntityPipelinesCard = pipelinesPlugin.provide(
+  createComponentExtension({
+    name: 'EntityPipelinesCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityPipelinesCard').then(m => m.EntityPipelinesCard),
+    },
   }),
 );

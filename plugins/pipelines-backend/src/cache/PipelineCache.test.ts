@@ -3,6 +3,7 @@ import { CustomObjectsApi, CoreV1Api } from '@kubernetes/client-node';
 import type { PipelineDetail } from '@gitops-pipelines/plugin-pipelines-common';
 import { Sandbox } from '@gitops-pipelines/sandbox';
 import { PipelineCache } from './PipelineCache';
+import { StatusWriter } from './StatusWriter';
 
 jest.setTimeout(120_000);
 
@@ -62,6 +63,21 @@ describe('PipelineCache against the sandbox', () => {
     expect(cache.listPipelines({})).toHaveLength(1);
     expect(JSON.stringify(d)).not.toContain(sandbox.backstageToken);
     expect(JSON.stringify(d)).not.toContain(sandbox.targetReaderToken);
+  });
+
+  it('writes the Ready condition through the status subresource, only when it changed', async () => {
+    const writer = new StatusWriter(cache, mockServices.logger.mock());
+    expect(await writer.run()).toBe(1);
+    const api = mgmt().makeApiClient(CustomObjectsApi);
+    const stored: any = await until(async () => {
+      const p: any = await api.getNamespacedCustomObject({ group: 'pipelines.weave.works', version: 'v1alpha1', namespace: 'flux-system', plural: 'pipelines', name: 'podinfo-02' });
+      return p.status?.conditions ? p : undefined;
+    }, 'status written');
+    expect(stored.status.observedGeneration).toBe(stored.metadata.generation);
+    expect(stored.status.conditions).toMatchObject([{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded' }]);
+    // The cache sees its own write; nothing is left to write.
+    await until(() => cache.statusUpdates().length === 0, 'status in sync');
+    expect(await writer.run()).toBe(0);
   });
 
   it('follows a version change and tells subscribers', async () => {

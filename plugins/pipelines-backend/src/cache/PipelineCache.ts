@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import {
+  Condition,
   CONDITION_READY,
   GITOPS_CLUSTER_GROUP,
   GITOPS_CLUSTER_KIND,
@@ -152,6 +153,39 @@ export class PipelineCache implements PipelineStateReader {
 
   getPipeline(key: PipelineKey): PipelineDetail | undefined {
     return this.details.get(keyOf(key));
+  }
+
+  /**
+   * Pipelines whose stored status differs from the computed one: the `Ready` condition
+   * (ignoring lastTransitionTime) or observedGeneration. Invalid pipelines are left alone.
+   */
+  statusUpdates(): Array<{ kubeConfig: KubeConfig; key: PipelineKey; status: { observedGeneration?: number; conditions: Condition[] } }> {
+    const out = [];
+    for (const m of this.management.values()) {
+      for (const p of m.pipelines.list()) {
+        const key = { cluster: m.config.name, namespace: p.metadata?.namespace ?? '', name: p.metadata?.name ?? '' };
+        const detail = this.details.get(keyOf(key));
+        if (!detail || detail.validationErrors.length) continue;
+        const computed = detail.conditions.find(c => c.type === CONDITION_READY);
+        const stored = p.status?.conditions?.find(c => c.type === CONDITION_READY);
+        const same =
+          computed &&
+          stored &&
+          stored.status === computed.status &&
+          stored.reason === computed.reason &&
+          stored.message === computed.message &&
+          stored.observedGeneration === computed.observedGeneration &&
+          p.status?.observedGeneration === p.metadata?.generation;
+        if (!computed || same) continue;
+        const others = (p.status?.conditions ?? []).filter(c => c.type !== CONDITION_READY);
+        out.push({
+          kubeConfig: m.kubeConfig,
+          key,
+          status: { observedGeneration: p.metadata?.generation, conditions: [...others, computed] },
+        });
+      }
+    }
+    return out;
   }
 
   /** Resolves after the next recomputation (for tests and start-up measurements). */
@@ -342,7 +376,9 @@ export class PipelineCache implements PipelineStateReader {
         const key = { cluster: m.config.name, namespace: p.metadata?.namespace ?? '', name: p.metadata?.name ?? '' };
         const id = keyOf(key);
         const previous = this.details.get(id);
-        const previousReady = previous?.conditions.find(c => c.type === CONDITION_READY);
+        const previousReady =
+          previous?.conditions.find(c => c.type === CONDITION_READY) ??
+          p.status?.conditions?.find(c => c.type === CONDITION_READY);
         const detail = buildPipelineDetail(key, p, (pl, t) => this.resolveTarget(m, pl, t), previousReady);
         next.set(id, detail);
         if (!previous || JSON.stringify(previous) !== JSON.stringify(detail)) changed.push(detail);

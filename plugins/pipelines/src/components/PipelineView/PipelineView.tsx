@@ -17,6 +17,7 @@ import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
+import { formatAge } from './formatAge';
 
 const useStyles = makeStyles(theme => ({
   lane: {
@@ -71,6 +72,11 @@ function Target({ target }: { target: TargetState }) {
         <strong>{target.cluster}</strong> / {target.namespace}
       </Typography>
       <TargetHealthStatus health={target.health} />
+      {target.lastTransitionTime && (
+        <Typography variant="caption" color="textSecondary" title={target.lastTransitionTime}>
+          {' '}for {formatAge(target.lastTransitionTime)}
+        </Typography>
+      )}
       <Typography variant="body2" className={classes.mono}>
         {target.version ?? 'no version'}
       </Typography>
