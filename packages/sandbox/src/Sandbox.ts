@@ -19,8 +19,9 @@ import {
   targetReaderRbac,
 } from './seed';
 
-export type ClusterName = 'management' | 'dev' | 'prod';
-export const CLUSTER_NAMES: ClusterName[] = ['management', 'dev', 'prod'];
+export type ClusterName = string;
+/** The demo's clusters: the management cluster and two targets. */
+export const CLUSTER_NAMES = ['management', 'dev', 'prod'];
 
 export interface SandboxOptions {
   /** Working directory for etcd data, certificates and logs; a temporary one by default. */
@@ -29,8 +30,10 @@ export interface SandboxOptions {
   ports?: Partial<Record<ClusterName, number>>;
   /** How long the Flux stand-in takes to reconcile a change. */
   fluxDelayMs?: number;
-  /** Seed the demo pipeline and apps (default true). */
+  /** Seed the demo pipeline and apps (default true; needs the dev and prod targets). */
   seed?: boolean;
+  /** Target clusters besides the management cluster (default dev and prod), each a GitopsCluster. */
+  targetClusters?: string[];
 }
 
 export interface SandboxCluster {
@@ -64,6 +67,8 @@ const token = () => randomBytes(24).toString('hex');
 export class Sandbox {
   private constructor(
     readonly dir: string,
+    /** management first, then the target clusters. */
+    readonly names: string[],
     private readonly etcd: Etcd,
     private readonly servers: Record<ClusterName, ApiServer>,
     readonly clusters: Record<ClusterName, SandboxCluster>,
@@ -87,11 +92,13 @@ export class Sandbox {
     fs.writeFileSync(path.join(dir, 'sa.key'), privateKey, { mode: 0o600 });
     fs.writeFileSync(path.join(dir, 'sa.pub'), publicKey);
 
+    const targetNames = options.targetClusters ?? ['dev', 'prod'];
+    const names = ['management', ...targetNames];
     const etcd = await Etcd.start(dir);
     const readerToken = token();
     const servers = {} as Record<ClusterName, ApiServer>;
     try {
-      for (const name of CLUSTER_NAMES) {
+      for (const name of names) {
         const admin = token();
         const tokens: StaticToken[] = [
           { token: admin, user: 'sandbox-admin', groups: ['system:masters'] },
@@ -100,7 +107,7 @@ export class Sandbox {
         servers[name] = new ApiServer(name, options.ports?.[name] ?? (await freePort()), etcd.url, dir, admin, tokens);
       }
       // Start in parallel: each takes a few seconds.
-      await Promise.all(CLUSTER_NAMES.map(n => servers[n].start()));
+      await Promise.all(names.map(n => servers[n].start()));
     } catch (e) {
       await Promise.all(Object.values(servers).map(s => s.stop()));
       await etcd.stop();
@@ -108,7 +115,7 @@ export class Sandbox {
     }
 
     const clusters = {} as Record<ClusterName, SandboxCluster>;
-    for (const name of CLUSTER_NAMES) {
+    for (const name of names) {
       const server = servers[name];
       const caData = server.caData();
       clusters[name] = {
@@ -124,7 +131,7 @@ export class Sandbox {
 
     const crds = CRD_FILES.flatMap(readManifests);
     await Promise.all(
-      CLUSTER_NAMES.map(async name => {
+      names.map(async name => {
         await apply(clusters[name].admin, crds);
         await waitForCrds(clusters[name].admin, crds.map(c => c.metadata!.name!));
         await apply(clusters[name].admin, [namespace('flux-system'), ...targetReaderRbac('gitops-pipelines-reader')]);
@@ -141,29 +148,23 @@ export class Sandbox {
     const backstageToken = tokenRequest.status!.token;
 
     const flux = new FluxStandIn(
-      Object.fromEntries(CLUSTER_NAMES.map(n => [n, clusters[n].admin])),
+      Object.fromEntries(names.map(n => [n, clusters[n].admin])),
       options.fluxDelayMs ?? 1000,
     );
-    const sandbox = new Sandbox(dir, etcd, servers, clusters, flux, backstageToken, readerToken, ownsDir);
+    const sandbox = new Sandbox(dir, names, etcd, servers, clusters, flux, backstageToken, readerToken, ownsDir);
     await flux.start();
+    for (const name of targetNames) {
+      const c = clusters[name];
+      const kubeconfig = kubeConfigFor({ name, server: c.url, caData: c.caData, token: readerToken, user: 'gitops-pipelines-reader' }).exportConfig();
+      await apply(mgmt, gitopsCluster(name, kubeconfig));
+    }
+    await sandbox.markGitopsClustersReady();
     if (options.seed !== false) await sandbox.seed();
     return sandbox;
   }
 
-  /** The demo: GitopsClusters dev and prod with kubeconfig Secrets, podinfo-02 and its apps. */
+  /** The demo: podinfo-02 and its apps on dev and prod. */
   private async seed() {
-    for (const name of ['dev', 'prod'] as const) {
-      const c = this.clusters[name];
-      const kubeconfig = kubeConfigFor({
-        name,
-        server: c.url,
-        caData: c.caData,
-        token: this.targetReaderToken,
-        user: 'gitops-pipelines-reader',
-      }).exportConfig();
-      await apply(this.clusters.management.admin, gitopsCluster(name, kubeconfig));
-    }
-    await this.markGitopsClustersReady();
     await apply(this.clusters.management.admin, [seedPipeline()]);
     for (const t of SEED_TARGETS) {
       await apply(this.clusters[t.cluster].admin, [namespace(t.namespace), helmRelease(t.namespace, SEED_VERSIONS[t.environment])]);
@@ -173,7 +174,7 @@ export class Sandbox {
   /** Sets each GitopsCluster's Ready condition, as Weave's cluster-controller would. */
   async markGitopsClustersReady() {
     const api = this.clusters.management.admin.makeApiClient(CustomObjectsApi);
-    for (const name of ['dev', 'prod'] as const) {
+    for (const name of this.names.slice(1)) {
       const obj: any = await api.getNamespacedCustomObject({
         group: 'gitops.weave.works', version: 'v1alpha1', namespace: 'flux-system', plural: 'gitopsclusters', name,
       });
@@ -199,9 +200,9 @@ export class Sandbox {
   kubeconfig(): string {
     const kc = new KubeConfig();
     kc.loadFromOptions({
-      clusters: CLUSTER_NAMES.map(n => ({ name: n, server: this.clusters[n].url, caData: this.clusters[n].caData })),
-      users: CLUSTER_NAMES.map(n => ({ name: `${n}-admin`, token: this.clusters[n].adminToken })),
-      contexts: CLUSTER_NAMES.map(n => ({ name: n, cluster: n, user: `${n}-admin` })),
+      clusters: this.names.map(n => ({ name: n, server: this.clusters[n].url, caData: this.clusters[n].caData })),
+      users: this.names.map(n => ({ name: `${n}-admin`, token: this.clusters[n].adminToken })),
+      contexts: this.names.map(n => ({ name: n, cluster: n, user: `${n}-admin` })),
       currentContext: 'management',
     });
     return kc.exportConfig();
@@ -210,7 +211,7 @@ export class Sandbox {
   /** URLs and what Backstage needs to connect, for `.sandbox/endpoints.json`. */
   endpoints() {
     return {
-      clusters: Object.fromEntries(CLUSTER_NAMES.map(n => [n, { url: this.clusters[n].url }])),
+      clusters: Object.fromEntries(this.names.map(n => [n, { url: this.clusters[n].url }])),
       backstage: {
         managementUrl: this.clusters.management.url,
         serviceAccountToken: this.backstageToken,
@@ -221,7 +222,7 @@ export class Sandbox {
 
   async stop() {
     await this.flux.stop();
-    await Promise.all(CLUSTER_NAMES.map(n => this.servers[n].stop()));
+    await Promise.all(this.names.map(n => this.servers[n].stop()));
     await this.etcd.stop();
     if (this.ownsDir) fs.rmSync(this.dir, { recursive: true, force: true });
   }

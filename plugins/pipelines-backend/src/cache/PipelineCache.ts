@@ -79,6 +79,7 @@ export class PipelineCache implements PipelineStateReader {
   private readonly targets = new Map<string, TargetConnection>();
   private details = new Map<string, PipelineDetail>();
   private readonly listeners = new Set<PipelineChangeListener>();
+  private readonly fingerprints = new Map<string, string>();
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private readonly logger: LoggerService;
@@ -280,6 +281,17 @@ export class PipelineCache implements PipelineStateReader {
     }
   }
 
+  /** sha256 of a kubeconfig, computed once per Secret version (refreshes resolve every target). */
+  private fingerprint(version: string, encoded: string): string {
+    let fp = this.fingerprints.get(version);
+    if (!fp) {
+      fp = createHash('sha256').update(encoded).digest('hex');
+      if (this.fingerprints.size > 10_000) this.fingerprints.clear();
+      this.fingerprints.set(version, fp);
+    }
+    return fp;
+  }
+
   private connection(key: string, fingerprint: string, makeKubeConfig: () => KubeConfig): TargetConnection {
     const existing = this.targets.get(key);
     if (existing && existing.fingerprint === fingerprint) return existing;
@@ -328,7 +340,7 @@ export class PipelineCache implements PipelineStateReader {
     const encoded = gc.spec?.secretRef?.name ? secret?.data?.value ?? secret?.data?.kubeconfig : secret?.data?.value;
     if (!secret) return notReady(`kubeconfig Secret ${ns}/${secretName} not found`);
     if (!encoded) return notReady(`kubeconfig Secret ${ns}/${secretName} has no key "value" or "kubeconfig"`);
-    const fingerprint = createHash('sha256').update(encoded).digest('hex');
+    const fingerprint = this.fingerprint(`${ns}/${secretName}@${secret.metadata?.resourceVersion}`, encoded);
     try {
       const connection = this.connection(`${mgmt}#gc:${display}`, fingerprint, () =>
         kubeConfigFromSecretValue(Buffer.from(encoded, 'base64').toString('utf8')),
