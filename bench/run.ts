@@ -238,7 +238,7 @@ async function main() {
   try {
     log(`sandbox: management + ${C} target clusters`);
     let t = Date.now();
-    sandbox = await Sandbox.start({ dir: path.join(dir, 'sandbox'), targetClusters: [...Array(C).keys()].map(c => `t${c}`), seed: false, fluxDelayMs: 0 });
+    sandbox = await Sandbox.start({ dir: path.join(dir, 'sandbox'), targetClusters: [...Array(C).keys()].map(c => `t${c}`), seed: false, flux: false });
     const sandboxStartMs = Date.now() - t;
     log(`sandbox up in ${sandboxStartMs} ms; creating ${N} pipelines and ${N * 6} HelmReleases`);
     const populateMs = await populate(sandbox);

@@ -34,6 +34,8 @@ export interface SandboxOptions {
   seed?: boolean;
   /** Target clusters besides the management cluster (default dev and prod), each a GitopsCluster. */
   targetClusters?: string[];
+  /** Run the Flux stand-in (default true). Off when a caller writes app status itself. */
+  flux?: boolean;
 }
 
 export interface SandboxCluster {
@@ -152,7 +154,7 @@ export class Sandbox {
       options.fluxDelayMs ?? 1000,
     );
     const sandbox = new Sandbox(dir, names, etcd, servers, clusters, flux, backstageToken, readerToken, ownsDir);
-    await flux.start();
+    if (options.flux !== false) await flux.start();
     for (const name of targetNames) {
       const c = clusters[name];
       const kubeconfig = kubeConfigFor({ name, server: c.url, caData: c.caData, token: readerToken, user: 'gitops-pipelines-reader' }).exportConfig();
