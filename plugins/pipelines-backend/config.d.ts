@@ -37,5 +37,17 @@ export interface Config {
      * off when pipeline-controller still runs on the cluster.
      */
     writeStatus?: boolean;
+    /**
+     * For organisations that keep cluster credentials in Backstage config rather than in
+     * kubeconfig Secrets: targets on these GitopsClusters use the URL and token of a
+     * cluster of `kubernetes.clusterLocatorMethods` (type config). The GitopsCluster must
+     * still exist (and be Ready).
+     */
+    gitopsClusterMappings?: Array<{
+      /** The GitopsCluster, `namespace/name`. */
+      gitopsCluster: string;
+      /** The name of a cluster in `kubernetes.clusterLocatorMethods` (type config). */
+      cluster: string;
+    }>;
   };
 }

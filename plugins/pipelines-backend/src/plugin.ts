@@ -39,7 +39,11 @@ export const pipelinesPlugin = createBackendPlugin({
         );
         permissionsRegistry.addPermissions(pipelinesPermissions);
         const promotions = await DatabasePromotionStore.create({ database });
-        const state = new PipelineCache({ clusters: clusters.clusters, logger });
+        const state = new PipelineCache({
+          clusters: clusters.clusters,
+          gitopsClusterMappings: clusters.gitopsClusterMappings,
+          logger,
+        });
         state.start();
         lifecycle.addShutdownHook(() => state.stop());
         if (config.getOptionalBoolean('pipelines.writeStatus') ?? true) {

@@ -139,6 +139,28 @@ describe('PipelineCache against the sandbox', () => {
       return target?.health === 'cluster-not-ready' ? target : undefined;
     }, 'bad kubeconfig');
     expect(t.message).toBe('kubeconfig Secret flux-system/prod-kubeconfig: the kubeconfig cannot be parsed');
+
+    // A GitopsCluster mapped to a cluster configured in Backstage does not need the Secret.
+    const prod = sandbox.clusters.prod;
+    const m = sandbox.clusters.management;
+    const mapped = new PipelineCache({
+      clusters: [{ name: 'management', url: m.url, serviceAccountToken: sandbox.backstageToken, caData: m.caData, skipTLSVerify: false }],
+      gitopsClusterMappings: new Map([
+        ['flux-system/prod', { name: 'prod-from-config', url: prod.url, serviceAccountToken: sandbox.targetReaderToken, caData: prod.caData, skipTLSVerify: false }],
+      ]),
+      logger: mockServices.logger.mock(),
+      debounceMs: 20,
+    });
+    mapped.start();
+    try {
+      const target = await until(() => {
+        const x = mapped.getPipeline(key)?.environments[2].targets[0];
+        return x?.health === 'ready' ? x : undefined;
+      }, 'mapped prod ready');
+      expect(target).toMatchObject({ cluster: 'flux-system/prod', version: '6.0.1' });
+    } finally {
+      await mapped.stop();
+    }
     const fresh = await core.readNamespacedSecret({ name: 'prod-kubeconfig', namespace: 'flux-system' });
     fresh.data = { value: good };
     await core.replaceNamespacedSecret({ name: 'prod-kubeconfig', namespace: 'flux-system', body: fresh });

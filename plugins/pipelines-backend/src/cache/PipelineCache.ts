@@ -64,6 +64,8 @@ const keyOf = (k: PipelineKey) => `${k.cluster}/${k.namespace}/${k.name}`;
 
 export interface PipelineCacheOptions {
   clusters: ManagementClusterConfig[];
+  /** GitopsCluster `namespace/name` → a cluster configured in Backstage. */
+  gitopsClusterMappings?: Map<string, ManagementClusterConfig>;
   logger: LoggerService;
   /** How long to gather watch events before recomputing (ms). */
   debounceMs?: number;
@@ -331,6 +333,14 @@ export class PipelineCache implements PipelineStateReader {
     const ready = gc.status?.conditions?.find(c => c.type === CONDITION_READY);
     if (ready && ready.status !== 'True') {
       return notReady(`GitopsCluster ${display} is not ready${ready.message ? `: ${ready.message}` : ''}`);
+    }
+    const mapped = this.options.gitopsClusterMappings?.get(display);
+    if (mapped) {
+      return {
+        ok: true,
+        connection: this.connection(`${mgmt}#gc:${display}`, `config:${mapped.name}`, () => kubeConfigForManagementCluster(mapped)),
+        display,
+      };
     }
     const secretName = gc.spec?.secretRef?.name ?? (gc.spec?.capiClusterRef?.name ? `${gc.spec.capiClusterRef.name}-kubeconfig` : undefined);
     if (!secretName) return notReady(`GitopsCluster ${display} has neither secretRef nor capiClusterRef`);

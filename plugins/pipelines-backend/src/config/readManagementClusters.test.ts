@@ -47,7 +47,18 @@ describe('readManagementClusters', () => {
       clusters: [],
       defaultCluster: undefined,
       source: 'none',
+      gitopsClusterMappings: new Map(),
     });
+  });
+
+  it('maps GitopsClusters to clusters configured in Backstage', () => {
+    const result = readManagementClusters(
+      new ConfigReader({ kubernetes, pipelines: { gitopsClusterMappings: [{ gitopsCluster: 'flux-system/prod', cluster: 'other' }] } }),
+    );
+    expect(result.gitopsClusterMappings.get('flux-system/prod')).toMatchObject({ name: 'other', url: 'https://127.0.0.1:6444' });
+    expect(() =>
+      readManagementClusters(new ConfigReader({ kubernetes, pipelines: { gitopsClusterMappings: [{ gitopsCluster: 'flux-system/prod', cluster: 'nope' }] } })),
+    ).toThrow('"flux-system/prod" maps to "nope", which is not a cluster of kubernetes.clusterLocatorMethods (type config)');
   });
 
   it('rejects duplicate names and an unknown default', () => {

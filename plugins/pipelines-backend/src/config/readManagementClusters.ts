@@ -12,6 +12,11 @@ export interface ManagementClusterConfig {
 
 export interface ManagementClustersConfig {
   clusters: ManagementClusterConfig[];
+  /**
+   * GitopsClusters (`namespace/name`) whose credentials come from a cluster configured
+   * in Backstage (`kubernetes.clusterLocatorMethods`, type config) instead of a Secret.
+   */
+  gitopsClusterMappings: Map<string, ManagementClusterConfig>;
   /** Used for entities without the cluster annotation. */
   defaultCluster?: string;
   /** Where the list came from, for the start-up log line. */
@@ -38,16 +43,31 @@ export function readManagementClusters(config: Config): ManagementClustersConfig
   const own = config.getOptionalConfigArray('pipelines.managementClusters');
   let clusters: ManagementClusterConfig[];
   let source: ManagementClustersConfig['source'];
+  const kubernetesClusters = (config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [])
+    .filter(l => l.getString('type') === 'config')
+    .flatMap(l => l.getOptionalConfigArray('clusters') ?? [])
+    .map(readCluster);
   if (own) {
     clusters = own.map(readCluster);
     source = 'pipelines.managementClusters';
   } else {
-    const locators = config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
-    clusters = locators
-      .filter(l => l.getString('type') === 'config')
-      .flatMap(l => l.getOptionalConfigArray('clusters') ?? [])
-      .map(readCluster);
+    clusters = kubernetesClusters;
     source = clusters.length ? 'kubernetes.clusterLocatorMethods' : 'none';
+  }
+  const gitopsClusterMappings = new Map<string, ManagementClusterConfig>();
+  for (const mapping of config.getOptionalConfigArray('pipelines.gitopsClusterMappings') ?? []) {
+    const gitopsCluster = mapping.getString('gitopsCluster');
+    const target = mapping.getString('cluster');
+    const cluster = kubernetesClusters.find(c => c.name === target);
+    if (!/^[^/\s]+\/[^/\s]+$/.test(gitopsCluster)) {
+      throw new Error(`pipelines.gitopsClusterMappings: "${gitopsCluster}" is not namespace/name of a GitopsCluster`);
+    }
+    if (!cluster) {
+      throw new Error(
+        `pipelines.gitopsClusterMappings: "${gitopsCluster}" maps to "${target}", which is not a cluster of kubernetes.clusterLocatorMethods (type config)`,
+      );
+    }
+    gitopsClusterMappings.set(gitopsCluster, cluster);
   }
   const seen = new Set<string>();
   for (const c of clusters) {
@@ -63,5 +83,5 @@ export function readManagementClusters(config: Config): ManagementClustersConfig
       `pipelines.defaultManagementCluster "${defaultCluster}" is not one of the management clusters (${[...seen].join(', ') || 'none configured'})`,
     );
   }
-  return { clusters, defaultCluster, source };
+  return { clusters, defaultCluster, source, gitopsClusterMappings };
 }
