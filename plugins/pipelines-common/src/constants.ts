@@ -35,6 +35,12 @@ export const ConditionReasons = {
   TargetClusterNotReady: 'TargetClusterNotReady',
   /** Every target's cluster was resolved. */
   ReconciliationSucceeded: 'ReconciliationSucceeded',
+  /**
+   * The spec breaks a rule of the validator (possible where an older, looser CRD is
+   * installed); the message lists every issue with its path. Our addition to the three
+   * reasons of pipeline-controller.
+   */
+  InvalidSpec: 'InvalidSpec',
 } as const;
 
 /** @public */

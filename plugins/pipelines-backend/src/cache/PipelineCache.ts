@@ -160,7 +160,8 @@ export class PipelineCache implements PipelineStateReader {
 
   /**
    * Pipelines whose stored status differs from the computed one: the `Ready` condition
-   * (ignoring lastTransitionTime) or observedGeneration. Invalid pipelines are left alone.
+   * (ignoring lastTransitionTime) or observedGeneration. Invalid pipelines get
+   * Ready=False with reason InvalidSpec and every issue in the message.
    */
   statusUpdates(): Array<{ kubeConfig: KubeConfig; key: PipelineKey; status: { observedGeneration?: number; conditions: Condition[] } }> {
     const out = [];
@@ -168,7 +169,7 @@ export class PipelineCache implements PipelineStateReader {
       for (const p of m.pipelines.list()) {
         const key = { cluster: m.config.name, namespace: p.metadata?.namespace ?? '', name: p.metadata?.name ?? '' };
         const detail = this.details.get(keyOf(key));
-        if (!detail || detail.validationErrors.length) continue;
+        if (!detail) continue;
         const computed = detail.conditions.find(c => c.type === CONDITION_READY);
         const stored = p.status?.conditions?.find(c => c.type === CONDITION_READY);
         const same =

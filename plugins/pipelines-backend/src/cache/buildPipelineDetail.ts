@@ -11,6 +11,7 @@ import {
   PromotionStrategySummary,
   Target,
   TargetState,
+  formatValidationIssue,
   validatePipeline,
   VersionCount,
 } from '@gitops-pipelines/plugin-pipelines-common';
@@ -92,11 +93,22 @@ export function buildPipelineDetail(
     observedGeneration: obj.status?.observedGeneration,
   };
   if (!result.valid) {
+    const message = `Invalid spec: ${result.issues.map(formatValidationIssue).join('; ')}`;
     return {
       ...base,
       spec: obj.spec,
       appRef: obj.spec?.appRef,
-      conditions: obj.status?.conditions ?? [],
+      conditions: [
+        {
+          type: CONDITION_READY,
+          status: 'False',
+          reason: ConditionReasons.InvalidSpec,
+          message,
+          observedGeneration: generation,
+          lastTransitionTime:
+            previousReady?.reason === ConditionReasons.InvalidSpec ? previousReady.lastTransitionTime : new Date().toISOString(),
+        },
+      ],
       validationErrors: result.issues,
       environments: [],
     };
