@@ -9,6 +9,9 @@ import { DatabasePromotionStore } from './database/DatabasePromotionStore';
 import { createRouter } from './service/createRouter';
 import { PipelineCache } from './cache/PipelineCache';
 import { StatusWriter } from './cache/StatusWriter';
+import { PromotionEngine } from './promotion/PromotionEngine';
+import { NotificationStrategy } from './promotion/strategies/NotificationStrategy';
+import { createWebhookRouter } from './service/createWebhookRouter';
 
 /**
  * The pipelines backend plugin, id `pipelines`, served under `/api/pipelines`.
@@ -32,7 +35,7 @@ export const pipelinesPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
       },
       async init(deps) {
-        const { logger, config, database, httpRouter, permissionsRegistry, lifecycle, scheduler } = deps;
+        const { logger, config, database, httpRouter, permissionsRegistry, lifecycle, scheduler, auditor } = deps;
         const clusters = readManagementClusters(config);
         logger.info(
           `Management clusters from ${clusters.source}: ${clusters.clusters.map(c => c.name).join(', ') || 'none'}`,
@@ -60,11 +63,37 @@ export const pipelinesPlugin = createBackendPlugin({
             },
           });
         }
+        const engine = new PromotionEngine({
+          store: promotions,
+          cache: state,
+          strategies: [new NotificationStrategy()],
+          logger,
+          auditor,
+        });
+        // Retries and rows left by a replica that stopped: claims keep each row to one runner.
+        await scheduler.scheduleTask({
+          id: 'pipelines:promotion-runner',
+          scope: 'local',
+          frequency: { seconds: 5 },
+          timeout: { minutes: 10 },
+          initialDelay: { seconds: 5 },
+          fn: async () => {
+            engine.kick();
+            await engine.idle();
+          },
+        });
+        lifecycle.addShutdownHook(() => engine.idle());
+        httpRouter.use(
+          createWebhookRouter({ cache: state, engine, store: promotions, logger, defaultCluster: clusters.defaultCluster }),
+        );
+        httpRouter.addAuthPolicy({ path: '/promotion', allow: 'unauthenticated' });
+        httpRouter.addAuthPolicy({ path: '/approval', allow: 'unauthenticated' });
         httpRouter.use(
           await createRouter({
             ...deps,
             state,
             promotions,
+            engine,
             defaultCluster: clusters.defaultCluster,
           }),
         );

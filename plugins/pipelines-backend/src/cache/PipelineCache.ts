@@ -37,7 +37,7 @@ type GitopsCluster = KubernetesObject & {
 };
 type Secret = KubernetesObject & { data?: Record<string, string> };
 /** A Pipeline as watched: not validated yet. */
-type PipelineObject = KubernetesObject & { spec?: Partial<Pipeline['spec']>; status?: Pipeline['status'] };
+export type PipelineObject = KubernetesObject & { spec?: Partial<Pipeline['spec']>; status?: Pipeline['status'] };
 
 /** A cluster the pipelines' apps run on, and its app watchers. */
 interface TargetConnection {
@@ -192,6 +192,22 @@ export class PipelineCache implements PipelineStateReader {
     return out;
   }
 
+  /** The stored Pipeline object and its management cluster's KubeConfig (for writes). */
+  getPipelineObject(key: PipelineKey): { object: PipelineObject; kubeConfig: KubeConfig } | undefined {
+    const m = this.management.get(key.cluster);
+    const object = m?.pipelines.get(key.name, key.namespace);
+    return m && object ? { object, kubeConfig: m.kubeConfig } : undefined;
+  }
+
+  /**
+   * A key of a Secret in a namespace the cache watches (where GitopsClusters or
+   * HMAC-protected Pipelines live), decoded; undefined when absent.
+   */
+  getSecretValue(cluster: string, namespace: string, name: string, key: string): string | undefined {
+    const encoded = this.management.get(cluster)?.secrets.get(namespace)?.get(name, namespace)?.data?.[key];
+    return encoded === undefined ? undefined : Buffer.from(encoded, 'base64').toString('utf8');
+  }
+
   /** Resolves after the next recomputation (for tests and start-up measurements). */
   async settled(): Promise<void> {
     while (this.timer) await new Promise(r => setTimeout(r, this.debounceMs));
@@ -216,6 +232,10 @@ export class PipelineCache implements PipelineStateReader {
     for (const m of this.management.values()) {
       const secretNamespaces = new Set<string>();
       for (const p of m.pipelines.list()) {
+        const strategies = [p.spec?.promotion, ...(p.spec?.environments ?? []).map(e => e?.promotion)];
+        if (strategies.some(s => s?.strategy?.secretRef) && p.metadata?.namespace) {
+          secretNamespaces.add(p.metadata.namespace);
+        }
         for (const env of p.spec?.environments ?? []) {
           for (const t of env.targets ?? []) {
             if (t.clusterRef) secretNamespaces.add(t.clusterRef.namespace ?? p.metadata?.namespace ?? 'default');

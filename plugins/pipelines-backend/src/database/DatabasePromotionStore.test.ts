@@ -85,6 +85,47 @@ describe.each(databases.eachSupportedId())('DatabasePromotionStore (%s)', databa
     expect(page3.items.map(i => i.version)).toEqual(['1.0.0']);
   });
 
+  it('moves rows through states atomically and records approvals', async () => {
+    const { store } = await createStore();
+    const { record } = await store.create({ ...promotion('2.0.0'), state: 'waiting-approval' });
+    const approval = { by: 'user:default/bob', at: new Date().toISOString(), decision: 'approved' as const, reason: 'ok' };
+    const approved = await store.transition(record.id, ['waiting-approval'], 'running', { approval });
+    expect(approved).toMatchObject({ state: 'running', approvals: [approval] });
+    // A second decision finds the row no longer waiting.
+    expect(await store.transition(record.id, ['waiting-approval'], 'rejected')).toBeUndefined();
+    const done = await store.transition(record.id, ['running'], 'succeeded', { pullRequestUrl: 'https://forge/pr/1', error: null });
+    expect(done).toMatchObject({ state: 'succeeded', pullRequestUrl: 'https://forge/pr/1' });
+    expect(await store.get(record.id)).toMatchObject({ state: 'succeeded', approvals: [approval], pullRequestUrl: 'https://forge/pr/1' });
+  });
+
+  it('supersedes older waiting versions of the same environment', async () => {
+    const { store } = await createStore();
+    const old = await store.create({ ...promotion('1.0.0'), state: 'waiting-approval' });
+    const otherEnv = await store.create({ ...promotion('1.0.0', 'prod'), state: 'waiting-approval' });
+    const newer = await store.create({ ...promotion('1.1.0'), state: 'waiting-approval' });
+    expect(await store.supersedeWaiting(pipeline, 'test', newer.record.id)).toBe(1);
+    expect((await store.get(old.record.id))?.state).toBe('superseded');
+    expect((await store.get(otherEnv.record.id))?.state).toBe('waiting-approval');
+    expect((await store.get(newer.record.id))?.state).toBe('waiting-approval');
+  });
+
+  it('lets one owner at a time claim a running row, and takes back expired claims', async () => {
+    const { store } = await createStore();
+    const { record } = await store.create(promotion('3.0.0'));
+    const results = await Promise.all(['a', 'b', 'c', 'd'].map(owner => store.claim(record.id, owner, 60_000)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await store.listRunnable(10)).toEqual([]);
+    const owner = ['a', 'b', 'c', 'd'][results.indexOf(true)];
+    await store.release(record.id, owner, new Date(Date.now() - 1), 'HTTP 503 from the forge');
+    expect((await store.listRunnable(10)).map(r => r.id)).toEqual([record.id]);
+    expect(await store.claim(record.id, 'e', 1)).toBe(true);
+    await new Promise(r => setTimeout(r, 20));
+    // the lease of 1 ms expired: a crashed owner's row can be claimed again
+    expect(await store.claim(record.id, 'f', 60_000)).toBe(true);
+    const row = await store.get(record.id);
+    expect(row).toMatchObject({ attempts: 3, error: 'HTTP 503 from the forge' });
+  });
+
   it('migrates down and up again', async () => {
     const { knex } = await createStore();
     await knex.migrate.rollback({ directory: `${__dirname}/../../migrations` }, true);

@@ -6,6 +6,7 @@ import type {
   PipelineKey,
   PromotionApproval,
   PromotionRecord,
+  PromotionState,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import { randomUUID } from 'crypto';
 import { Knex } from 'knex';
@@ -34,6 +35,8 @@ type PromotionRow = {
   pull_request_url: string | null;
   error: string | null;
   attempts: number;
+  claimed_by?: string | null;
+  claim_expires_at?: Date | string | number | null;
   created_at: Date | string | number;
   updated_at: Date | string | number;
 };
@@ -127,6 +130,13 @@ export class DatabasePromotionStore implements PromotionStore {
     return row ? mapToRecord(row) : undefined;
   }
 
+  async find(pipeline: PipelineKey, toEnvironment: string, version: string) {
+    const row = await this.db<PromotionRow>(TABLE)
+      .where({ ...pipelineWhere(pipeline), to_environment: toEnvironment, version })
+      .first();
+    return row ? mapToRecord(row) : undefined;
+  }
+
   async list(pipeline: PipelineKey, page: { offset: number; limit: number }) {
     const [rows, [{ count }]] = await Promise.all([
       this.db<PromotionRow>(TABLE)
@@ -140,5 +150,66 @@ export class DatabasePromotionStore implements PromotionStore {
       this.db(TABLE).where(pipelineWhere(pipeline)).count({ count: '*' }),
     ]);
     return { items: rows.map(mapToRecord), totalCount: Number(count) };
+  }
+
+  async transition(
+    id: string,
+    from: PromotionState[],
+    to: PromotionState,
+    changes: { approval?: PromotionApproval; error?: string | null; pullRequestUrl?: string } = {},
+  ) {
+    return this.db.transaction(async tx => {
+      const select = tx<PromotionRow>(TABLE).where({ id }).whereIn('state', from);
+      // Row locks where the engine has them (PostgreSQL); SQLite serializes writers anyway.
+      const row = await (this.db.client.config.client === 'pg' ? select.forUpdate() : select).first();
+      if (!row) return undefined;
+      const update: Partial<PromotionRow> = { state: to, updated_at: new Date() };
+      if (changes.approval) update.approvals = JSON.stringify([...JSON.parse(row.approvals), changes.approval]);
+      if (changes.error !== undefined) update.error = changes.error;
+      if (changes.pullRequestUrl !== undefined) update.pull_request_url = changes.pullRequestUrl;
+      if (to !== 'running') {
+        update.claimed_by = null;
+        update.claim_expires_at = null;
+      }
+      const n = await tx<PromotionRow>(TABLE).where({ id }).whereIn('state', from).update(update);
+      if (!n) return undefined;
+      return mapToRecord({ ...row, ...update } as PromotionRow);
+    });
+  }
+
+  async supersedeWaiting(pipeline: PipelineKey, toEnvironment: string, exceptId: string) {
+    return this.db<PromotionRow>(TABLE)
+      .where({ ...pipelineWhere(pipeline), to_environment: toEnvironment, state: 'waiting-approval' })
+      .whereNot({ id: exceptId })
+      .update({ state: 'superseded', updated_at: new Date() });
+  }
+
+  async claim(id: string, owner: string, leaseMs: number) {
+    const now = new Date();
+    const n = await this.db<PromotionRow>(TABLE)
+      .where({ id, state: 'running' })
+      .andWhere(q => q.whereNull('claim_expires_at').orWhere('claim_expires_at', '<', now))
+      .update({
+        claimed_by: owner,
+        claim_expires_at: new Date(now.getTime() + leaseMs),
+        attempts: this.db.raw('attempts + 1'),
+        updated_at: now,
+      } as any);
+    return n === 1;
+  }
+
+  async release(id: string, owner: string, retryAt: Date, error: string) {
+    await this.db<PromotionRow>(TABLE)
+      .where({ id, claimed_by: owner, state: 'running' })
+      .update({ claim_expires_at: retryAt, error, updated_at: new Date() });
+  }
+
+  async listRunnable(limit: number) {
+    const rows = await this.db<PromotionRow>(TABLE)
+      .where({ state: 'running' })
+      .andWhere(q => q.whereNull('claim_expires_at').orWhere('claim_expires_at', '<', new Date()))
+      .orderBy('created_at', 'asc')
+      .limit(limit);
+    return rows.map(mapToRecord);
   }
 }

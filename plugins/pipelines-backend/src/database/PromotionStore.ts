@@ -1,5 +1,6 @@
 import type {
   PipelineKey,
+  PromotionApproval,
   PromotionRecord,
   PromotionState,
   PromotionTrigger,
@@ -25,9 +26,32 @@ export interface PromotionStore {
    */
   create(promotion: NewPromotion): Promise<{ record: PromotionRecord; created: boolean }>;
   get(id: string): Promise<PromotionRecord | undefined>;
+  /** The row of a pipeline, target environment and version, if any. */
+  find(pipeline: PipelineKey, toEnvironment: string, version: string): Promise<PromotionRecord | undefined>;
   /** Newest first. */
   list(
     pipeline: PipelineKey,
     page: { offset: number; limit: number },
   ): Promise<{ items: PromotionRecord[]; totalCount: number }>;
+  /**
+   * Moves a row from one of `from` to `to` atomically, with the given changes. Returns the
+   * updated row, or undefined when the row is not (any more) in one of `from`.
+   */
+  transition(
+    id: string,
+    from: PromotionState[],
+    to: PromotionState,
+    changes?: { approval?: PromotionApproval; error?: string | null; pullRequestUrl?: string },
+  ): Promise<PromotionRecord | undefined>;
+  /** Waiting rows of the same pipeline and environment, for another version, become superseded. */
+  supersedeWaiting(pipeline: PipelineKey, toEnvironment: string, exceptId: string): Promise<number>;
+  /**
+   * Claims a running row for execution by `owner` until the lease ends. Fails when another
+   * owner holds an unexpired claim: each row runs at most once at a time across replicas.
+   */
+  claim(id: string, owner: string, leaseMs: number): Promise<boolean>;
+  /** Releases a claim after a failed attempt, to be retried no earlier than `retryAt`. */
+  release(id: string, owner: string, retryAt: Date, error: string): Promise<void>;
+  /** Running rows that nobody holds (never claimed, released, or a crashed claim). */
+  listRunnable(limit: number): Promise<PromotionRecord[]>;
 }

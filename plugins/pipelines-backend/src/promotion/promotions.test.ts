@@ -1,0 +1,264 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { apply, Sandbox } from '@gitops-pipelines/sandbox';
+import { createHmac } from 'crypto';
+import request from 'supertest';
+import { pipelinesPlugin } from '../plugin';
+
+jest.setTimeout(120_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const HMAC_KEY = 'webhook-secret';
+const ref = (env: string) => ({ kind: 'GitopsCluster', name: env === 'prod' ? 'prod' : 'dev', namespace: 'flux-system' });
+
+/** A pipeline promoted by notification events, prod behind a manual approval, webhooks signed. */
+const notifyPipeline = {
+  apiVersion: 'pipelines.weave.works/v1alpha1',
+  kind: 'Pipeline',
+  metadata: { name: 'podinfo-notify', namespace: 'flux-system' },
+  spec: {
+    appRef: { apiVersion: 'helm.toolkit.fluxcd.io/v2beta1', kind: 'HelmRelease', name: 'podinfo' },
+    environments: [
+      { name: 'dev', targets: [{ namespace: 'podinfo-02-dev', clusterRef: ref('dev') }] },
+      { name: 'test', targets: [{ namespace: 'podinfo-02-qa', clusterRef: ref('dev') }] },
+      {
+        name: 'prod',
+        targets: [{ namespace: 'podinfo-02-prod', clusterRef: ref('prod') }],
+        promotion: { manual: true, strategy: { notification: {}, secretRef: { name: 'promotion-hmac' } } },
+      },
+    ],
+    promotion: { strategy: { notification: {}, secretRef: { name: 'promotion-hmac' } } },
+  },
+};
+
+const entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'podinfo', namespace: 'default', annotations: { 'pipelines.weave.works/pipeline': 'flux-system/podinfo-notify' } },
+  spec: { type: 'service', lifecycle: 'production', owner: 'guests' },
+};
+
+const sign = (body: string) => `sha256=${createHmac('sha256', HMAC_KEY).update(body).digest('hex')}`;
+const fluxEvent = (revision: string) =>
+  JSON.stringify({
+    involvedObject: { kind: 'HelmRelease', name: 'podinfo', namespace: 'podinfo-02-dev' },
+    severity: 'info',
+    reason: 'UpgradeSucceeded',
+    message: 'Helm upgrade succeeded',
+    metadata: { revision },
+    reportingController: 'helm-controller',
+  });
+
+async function until<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v as T;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 100));
+  }
+}
+
+describe('promotions against the sandbox', () => {
+  let sandbox: Sandbox;
+
+  beforeAll(async () => {
+    sandbox = await Sandbox.start({ fluxDelayMs: 100 });
+    await apply(sandbox.clusters.management.admin, [
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'promotion-hmac', namespace: 'flux-system' }, stringData: { 'hmac-key': HMAC_KEY } } as any,
+      notifyPipeline as any,
+    ]);
+  });
+  afterAll(() => sandbox?.stop());
+
+  const promoteEvents = async () => {
+    const events = await sandbox.clusters.management.admin
+      .makeApiClient(CoreV1Api)
+      .listNamespacedEvent({ namespace: 'flux-system', fieldSelector: 'reason=Promote' });
+    return events.items.filter(e => e.involvedObject.name === 'podinfo-notify');
+  };
+
+  describe.each(databases.eachSupportedId())('with %s', databaseId => {
+    async function start(permission: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW) {
+      const knex = await databases.init(databaseId);
+      const m = sandbox.clusters.management;
+      const { server } = await startTestBackend({
+        features: [
+          pipelinesPlugin,
+          mockServices.database.factory({ knex }),
+          mockServices.rootConfig.factory({
+            data: {
+              pipelines: {
+                managementClusters: [{ name: 'management', url: m.url, serviceAccountToken: sandbox.backstageToken, caData: m.caData }],
+                writeStatus: false,
+              },
+            },
+          }),
+          mockServices.permissions.factory({ result: permission }),
+          catalogServiceMock.factory({ entities: [entity] }),
+        ],
+      });
+      // the watch cache must have the pipeline and its HMAC Secret (reads are denied too under DENY)
+      await until(async () => {
+        const res = await request(server).get('/api/pipelines/v1/pipelines/management/flux-system/podinfo-notify');
+        return res.status === (permission === AuthorizeResult.ALLOW ? 200 : 403);
+      }, 'pipeline in cache');
+      await new Promise(r => setTimeout(r, 300));
+      return server;
+    }
+
+    const history = (server: any) =>
+      request(server).get('/api/pipelines/v1/pipelines/management/flux-system/podinfo-notify/promotions?limit=100');
+
+    it('promotes on a signed webhook, once for 100 concurrent duplicates, with one Promote event', async () => {
+      const server = await start();
+      const version = `7.0.${databaseId === 'SQLITE_3' ? 1 : 2}`;
+      const body = fluxEvent(`${version}@sha256:0123456789abcdef`);
+      const responses = await Promise.all(
+        Array.from({ length: 100 }, () =>
+          request(server)
+            .post('/api/pipelines/promotion/flux-system/podinfo-notify/dev')
+            .set('Content-Type', 'application/json')
+            .set('X-Signature', sign(body))
+            .send(body),
+        ),
+      );
+      expect(responses.map(r => r.status).filter(s => s === 201)).toHaveLength(1);
+      expect(responses.every(r => r.status === 201 || r.status === 200)).toBe(true);
+      const rows = (await history(server)).body.items.filter((r: any) => r.version === version);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ fromEnvironment: 'dev', toEnvironment: 'test', trigger: 'webhook', requestedBy: 'webhook:flux-system/podinfo-notify' });
+      const done = await until(async () => {
+        const r = (await history(server)).body.items.find((x: any) => x.version === version);
+        return r?.state === 'succeeded' ? r : undefined;
+      }, 'promotion succeeded');
+      expect(done.attempts).toBe(1);
+      const events = (await promoteEvents()).filter(e => e.metadata?.annotations?.['pipelines.weave.works/version'] === version);
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({
+        reason: 'Promote',
+        type: 'Normal',
+        message: `Promote version ${version} to environment test`,
+        involvedObject: { kind: 'Pipeline', name: 'podinfo-notify', namespace: 'flux-system' },
+      });
+      expect(events[0].metadata?.annotations?.['pipelines.weave.works/environment']).toBe('test');
+    });
+
+    it('refuses bad webhooks with a clear 4xx and records nothing', async () => {
+      const server = await start();
+      const before = (await history(server)).body.totalCount;
+      const body = fluxEvent('8.0.0');
+      const post = (path: string, b: string, signature?: string) => {
+        const r = request(server).post(`/api/pipelines${path}`).set('Content-Type', 'application/json');
+        return (signature ? r.set('X-Signature', signature) : r).send(b);
+      };
+      const badSignature = await post('/promotion/flux-system/podinfo-notify/dev', body, sign(`${body} `));
+      expect(badSignature.status).toBe(401);
+      expect(badSignature.body.error.name).toBe('AuthenticationError');
+      expect((await post('/promotion/flux-system/podinfo-notify/dev', body)).status).toBe(401);
+      const unknown = await post('/promotion/flux-system/nope/dev', body, sign(body));
+      expect(unknown.status).toBe(404);
+      const malformed = await post('/promotion/flux-system/podinfo-notify/dev', '{"metadata":{}}', sign('{"metadata":{}}'));
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.error.message).toMatch(/^Not a Flux event: metadata.revision/);
+      const notJson = await post('/promotion/flux-system/podinfo-notify/dev', 'revision=1', sign('revision=1'));
+      expect(notJson.status).toBe(400);
+      const big = JSON.stringify({ metadata: { revision: '9.0.0' }, message: 'x'.repeat(70 * 1024) });
+      expect((await post('/promotion/flux-system/podinfo-notify/dev', big, sign(big))).status).toBe(413);
+      const last = await post('/promotion/flux-system/podinfo-notify/prod', body, sign(body));
+      expect(last.status).toBe(400);
+      expect(last.body.error.message).toBe('"prod" is the last environment: nothing to promote into');
+      expect((await history(server)).body.totalCount).toBe(before);
+    });
+
+    it('waits for approval: the requester cannot approve, someone else can, and it is recorded', async () => {
+      const server = await start();
+      const version = `6.5.${databaseId === 'SQLITE_3' ? 1 : 2}`;
+      const alice = mockCredentials.user('user:default/alice');
+      const bob = mockCredentials.user('user:default/bob');
+      const created = await request(server)
+        .post('/api/pipelines/v1/pipelines/management/flux-system/podinfo-notify/promotions')
+        .set('Authorization', mockCredentials.user.header('user:default/alice'))
+        .send({ environment: 'prod', version, entityRef: 'component:default/podinfo' });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ state: 'waiting-approval', requestedBy: alice.principal.userEntityRef, trigger: 'user', fromEnvironment: 'test' });
+      const self = await request(server)
+        .post(`/api/pipelines/v1/promotions/${created.body.id}/approve`)
+        .set('Authorization', mockCredentials.user.header('user:default/alice'))
+        .send({});
+      expect(self.status).toBe(403);
+      expect(self.body.error.message).toBe('You requested this promotion: someone else must approve or reject it');
+      const approved = await request(server)
+        .post(`/api/pipelines/v1/promotions/${created.body.id}/approve`)
+        .set('Authorization', mockCredentials.user.header('user:default/bob'))
+        .send({ reason: 'tested in test', entityRef: 'component:default/podinfo' });
+      expect(approved.status).toBe(200);
+      expect(approved.body.approvals).toMatchObject([{ by: bob.principal.userEntityRef, decision: 'approved', reason: 'tested in test' }]);
+      await until(async () => {
+        const r = (await history(server)).body.items.find((x: any) => x.id === created.body.id);
+        return r?.state === 'succeeded';
+      }, 'approved promotion done');
+      const again = await request(server)
+        .post(`/api/pipelines/v1/promotions/${created.body.id}/reject`)
+        .set('Authorization', mockCredentials.user.header('user:default/bob'))
+        .send({});
+      expect(again.status).toBe(409);
+    });
+
+    it('rejects, and a newer waiting version supersedes an older one', async () => {
+      const server = await start();
+      const base = databaseId === 'SQLITE_3' ? '5.1' : '5.2';
+      const ask = (version: string) =>
+        request(server)
+          .post('/api/pipelines/v1/pipelines/management/flux-system/podinfo-notify/promotions')
+          .set('Authorization', mockCredentials.user.header('user:default/alice'))
+          .send({ environment: 'prod', version });
+      const older = (await ask(`${base}.0`)).body;
+      const newer = (await ask(`${base}.1`)).body;
+      const rows = (await history(server)).body.items;
+      expect(rows.find((r: any) => r.id === older.id).state).toBe('superseded');
+      const rejected = await request(server)
+        .post(`/api/pipelines/v1/promotions/${newer.id}/reject`)
+        .set('Authorization', mockCredentials.user.header('user:default/bob'))
+        .send({ reason: 'not now' });
+      expect(rejected.body).toMatchObject({ state: 'rejected', approvals: [{ decision: 'rejected', reason: 'not now' }] });
+    });
+
+    it('needs the permissions', async () => {
+      const server = await start(AuthorizeResult.DENY);
+      const res = await request(server)
+        .post('/api/pipelines/v1/pipelines/management/flux-system/podinfo-notify/promotions')
+        .set('Authorization', mockCredentials.user.header('user:default/alice'))
+        .send({ environment: 'test', version: '1.0.0' });
+      expect(res.status).toBe(403);
+      expect(res.body.error.name).toBe('NotAllowedError');
+      const unauthenticated = await request(server)
+        .post('/api/pipelines/v1/pipelines/management/flux-system/podinfo-notify/promotions')
+        .set('Authorization', mockCredentials.none.header())
+        .send({ environment: 'test', version: '1.0.0' });
+      expect(unauthenticated.status).toBe(401);
+    });
+
+    it('ends a promotion whose strategy cannot run as failed, with the reason, in the ledger', async () => {
+      const server = await start();
+      const res = await request(server)
+        .post('/api/pipelines/v1/pipelines/management/flux-system/podinfo-02/promotions')
+        .set('Authorization', mockCredentials.user.header('user:default/alice'))
+        .send({ environment: 'prod', version: databaseId === 'SQLITE_3' ? '6.9.1' : '6.9.2' });
+      expect(res.status).toBe(201);
+      const failed = await until(async () => {
+        const h = await request(server).get('/api/pipelines/v1/pipelines/management/flux-system/podinfo-02/promotions');
+        const r = h.body.items.find((x: any) => x.id === res.body.id);
+        return r?.state === 'failed' ? r : undefined;
+      }, 'failed');
+      expect(failed.error).toBe('The pull-request (github) strategy is not available in this version of the pipelines backend');
+    });
+  });
+});

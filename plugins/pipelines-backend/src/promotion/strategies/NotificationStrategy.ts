@@ -1,0 +1,70 @@
+import { CoreV1Api } from '@kubernetes/client-node';
+import {
+  PIPELINE_API_VERSION,
+  PIPELINE_GROUP,
+  PIPELINE_KIND,
+} from '@gitops-pipelines/plugin-pipelines-common';
+import { createHash } from 'crypto';
+import {
+  PromotionContext,
+  PromotionError,
+  PromotionOutcome,
+  PromotionStrategy,
+} from './PromotionStrategy';
+
+/**
+ * Emits a Kubernetes Event with reason `Promote` on the Pipeline, carrying the
+ * environment and version, as Flux's notification-controller forwards it. The Event's
+ * name is derived from the ledger row, so a retry finds the one it already created.
+ */
+export class NotificationStrategy implements PromotionStrategy {
+  readonly name = 'notification' as const;
+
+  async execute(ctx: PromotionContext): Promise<PromotionOutcome> {
+    const { record, pipeline } = ctx;
+    const api = ctx.kubeConfig.makeApiClient(CoreV1Api);
+    const namespace = pipeline.metadata.namespace!;
+    const name = `${pipeline.metadata.name}.promote-${createHash('sha256').update(record.id).digest('hex').slice(0, 16)}`;
+    const now = new Date();
+    const message = `Promote version ${record.version} to environment ${record.toEnvironment}`;
+    try {
+      await api.createNamespacedEvent({
+        namespace,
+        body: {
+          metadata: {
+            name,
+            namespace,
+            annotations: {
+              [`${PIPELINE_GROUP}/environment`]: record.toEnvironment,
+              [`${PIPELINE_GROUP}/version`]: record.version,
+              [`${PIPELINE_GROUP}/promotion-id`]: record.id,
+            },
+          },
+          involvedObject: {
+            apiVersion: PIPELINE_API_VERSION,
+            kind: PIPELINE_KIND,
+            name: pipeline.metadata.name,
+            namespace,
+            uid: pipeline.metadata.uid,
+            resourceVersion: pipeline.metadata.resourceVersion,
+          },
+          reason: 'Promote',
+          type: 'Normal',
+          message,
+          source: { component: 'backstage-pipelines' },
+          reportingComponent: 'backstage-pipelines',
+          firstTimestamp: now,
+          lastTimestamp: now,
+          count: 1,
+        },
+      });
+    } catch (e: any) {
+      if (e?.code === 409) {
+        return { summary: `event ${namespace}/${name} (already emitted): ${message}` };
+      }
+      const retryable = !e?.code || e.code >= 500 || e.code === 429;
+      throw new PromotionError(`could not create the Promote event: HTTP ${e?.code ?? 'error'} ${e?.body ? String(e.body).slice(0, 200) : e?.message ?? ''}`.trim(), retryable);
+    }
+    return { summary: `event ${namespace}/${name}: ${message}` };
+  }
+}
