@@ -61,6 +61,17 @@ export class PromotionEngine {
   private readonly strategies: Map<string, PromotionStrategy>;
   private running?: Promise<void>;
   private again = false;
+  private readonly listeners = new Set<(record: PromotionRecord) => void>();
+
+  /** Called after every change of a ledger row. Returns an unsubscribe function. */
+  onChange(listener: (record: PromotionRecord) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(record: PromotionRecord) {
+    for (const l of this.listeners) l(record);
+  }
 
   constructor(private readonly options: PromotionEngineOptions) {
     this.strategies = new Map(options.strategies.map(s => [s.name, s]));
@@ -107,7 +118,7 @@ export class PromotionEngine {
     if (result.created) {
       await this.audit('promotion-requested', result.record);
       if (result.record.state === 'waiting-approval') {
-        await this.options.store.supersedeWaiting(key, environment, result.record.id);
+        if (await this.options.store.supersedeWaiting(key, environment, result.record.id)) this.changed(result.record);
       } else {
         this.kick();
       }
@@ -213,6 +224,7 @@ export class PromotionEngine {
         const backoff = (this.options.retryBaseMs ?? 2000) * 2 ** (record.attempts - 1);
         const delay = Math.max(backoff, err.retryAfterMs ?? 0);
         await store.release(record.id, this.owner, new Date(Date.now() + delay), `attempt ${record.attempts} of ${max} failed: ${err.message}`);
+        this.changed({ ...record, error: `attempt ${record.attempts} of ${max} failed: ${err.message}` });
         logger.warn(`Promotion ${record.id} attempt ${record.attempts} failed (${err.message}); retrying in ${delay} ms`);
         setTimeout(() => this.kick(), delay + 10).unref?.();
       } else {
@@ -222,6 +234,7 @@ export class PromotionEngine {
   }
 
   private async audit(eventId: string, record: PromotionRecord, extra: Record<string, unknown> = {}) {
+    this.changed(record);
     const auditor = this.options.auditor;
     if (!auditor) return;
     const event = await auditor.createEvent({

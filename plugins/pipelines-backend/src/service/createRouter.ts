@@ -184,7 +184,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   /**
    * Server-sent events: `pipeline-changed` / `pipeline-removed` with the pipeline's key,
-   * whenever the watch cache sees its state change. Clients refetch what they show.
+   * whenever the watch cache sees its state change, and `promotion-changed` (pipeline key
+   * and ledger id) whenever a promotion changes. Clients refetch what they show.
    */
   router.get('/v1/events', async (req, res) => {
     await requireRead(req);
@@ -200,10 +201,12 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       for (const d of changed) send('pipeline-changed', { cluster: d.cluster, namespace: d.namespace, name: d.name });
       for (const k of removed) send('pipeline-removed', k);
     });
+    const unsubscribePromotions = engine.onChange(record => send('promotion-changed', { ...record.pipeline, id: record.id }));
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), 15_000);
     req.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
+      unsubscribePromotions();
     });
   });
 

@@ -4,11 +4,13 @@ import type {
   EntityPipelinesResponse,
   PipelineKey,
   PipelineListResponse,
+  PromotionListResponse,
+  PromotionRecord,
 } from '@gitops-pipelines/plugin-pipelines-common';
 
 /** A change the backend's watch cache saw. @public */
 export interface PipelineEvent {
-  type: 'pipeline-changed' | 'pipeline-removed';
+  type: 'pipeline-changed' | 'pipeline-removed' | 'promotion-changed';
   pipeline: PipelineKey;
 }
 
@@ -21,6 +23,19 @@ export interface PipelinesApi {
   getEntityPipelines(entity: CompoundEntityRef): Promise<EntityPipelinesResponse>;
   /** Every pipeline the user may see, and the management clusters. */
   listPipelines(filter?: { cluster?: string; namespace?: string }): Promise<PipelineListResponse>;
+  /** The promotion ledger of a pipeline, newest first. */
+  listPromotions(pipeline: PipelineKey, page: { offset: number; limit: number }): Promise<PromotionListResponse>;
+  /** Requests a promotion; `entityRef` is the entity the user acts from (permission rules). */
+  createPromotion(
+    pipeline: PipelineKey,
+    request: { environment: string; version: string; entityRef?: string },
+  ): Promise<PromotionRecord>;
+  /** Approves or rejects a promotion waiting for approval. */
+  decidePromotion(
+    id: string,
+    decision: 'approve' | 'reject',
+    options: { reason?: string; entityRef?: string },
+  ): Promise<PromotionRecord>;
   /**
    * Follows `/v1/events`, reconnecting with backoff. `onStatus` says when the stream is
    * down, so callers poll instead. Returns a function that stops it.

@@ -4,10 +4,16 @@ import { ResponseError } from '@backstage/errors';
 import {
   EntityPipelinesResponse,
   PIPELINES_PLUGIN_ID,
+  PipelineKey,
   PipelineListResponse,
+  PromotionListResponse,
+  PromotionRecord,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import { PipelineEvent, PipelineEventsStatus, PipelinesApi } from './PipelinesApi';
 import { parseServerSentEvents } from './parseServerSentEvents';
+
+const pipelinePath = (k: PipelineKey) =>
+  `/v1/pipelines/${[k.cluster, k.namespace, k.name].map(encodeURIComponent).join('/')}`;
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
@@ -34,6 +40,25 @@ export class PipelinesClient implements PipelinesApi {
     if (filter.namespace) query.set('namespace', filter.namespace);
     const qs = query.toString();
     return this.get(`/v1/pipelines${qs ? `?${qs}` : ''}`);
+  }
+
+  listPromotions(pipeline: PipelineKey, page: { offset: number; limit: number }): Promise<PromotionListResponse> {
+    return this.get(`${pipelinePath(pipeline)}/promotions?offset=${page.offset}&limit=${page.limit}`);
+  }
+
+  createPromotion(
+    pipeline: PipelineKey,
+    request: { environment: string; version: string; entityRef?: string },
+  ): Promise<PromotionRecord> {
+    return this.post(`${pipelinePath(pipeline)}/promotions`, request);
+  }
+
+  decidePromotion(
+    id: string,
+    decision: 'approve' | 'reject',
+    options: { reason?: string; entityRef?: string },
+  ): Promise<PromotionRecord> {
+    return this.post(`/v1/promotions/${encodeURIComponent(id)}/${decision}`, options);
   }
 
   watchEvents(
@@ -75,11 +100,24 @@ export class PipelinesClient implements PipelinesApi {
     if (!response.ok || !response.body) return false;
     onStatus('live');
     await parseServerSentEvents(response.body, (type, data) => {
-      if (type === 'pipeline-changed' || type === 'pipeline-removed') {
+      if (type === 'pipeline-changed' || type === 'pipeline-removed' || type === 'promotion-changed') {
         onEvent({ type, pipeline: JSON.parse(data) });
       }
     });
     return true;
+  }
+
+  private async post<T>(path: string, body: unknown): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(PIPELINES_PLUGIN_ID);
+    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as T;
   }
 
   private async get<T>(path: string): Promise<T> {

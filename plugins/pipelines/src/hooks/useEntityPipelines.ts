@@ -22,6 +22,8 @@ export function useEntityPipelines(entity: Entity) {
     [api, ref.kind, ref.namespace, ref.name],
   );
   const [live, setLive] = useState<PipelineEventsStatus>('connecting');
+  /** Bumped on every promotion change of a shown pipeline: history views refetch. */
+  const [promotionsRevision, setPromotionsRevision] = useState(0);
 
   const keys = useRef(new Set<string>());
   keys.current = new Set(state.value?.items.map(i => keyOf(i.ref)));
@@ -31,7 +33,12 @@ export function useEntityPipelines(entity: Entity) {
   useEffect(() => {
     let pending: ReturnType<typeof setTimeout> | undefined;
     const stop = api.watchEvents(event => {
-      if (!keys.current.has(keyOf(event.pipeline)) || pending) return;
+      if (!keys.current.has(keyOf(event.pipeline))) return;
+      if (event.type === 'promotion-changed') {
+        setPromotionsRevision(r => r + 1);
+        return;
+      }
+      if (pending) return;
       // Several events in a burst: one refetch.
       pending = setTimeout(() => {
         pending = undefined;
@@ -46,9 +53,12 @@ export function useEntityPipelines(entity: Entity) {
 
   useEffect(() => {
     if (live !== 'polling') return undefined;
-    const timer = setInterval(() => retry.current(), POLL_INTERVAL_MS);
+    const timer = setInterval(() => {
+      retry.current();
+      setPromotionsRevision(r => r + 1);
+    }, POLL_INTERVAL_MS);
     return () => clearInterval(timer);
   }, [live]);
 
-  return { ...state, live };
+  return { ...state, live, promotionsRevision };
 }

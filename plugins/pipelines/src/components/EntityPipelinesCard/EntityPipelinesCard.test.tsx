@@ -1,8 +1,8 @@
-import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
-import { PipelinesApi, pipelinesApiRef } from '../../api/PipelinesApi';
+import { PipelinesApi } from '../../api/PipelinesApi';
+import { renderWithApis } from '../../__testUtils__/renderWithApis';
 import { EntityPipelinesCard } from './EntityPipelinesCard';
+import { mockPipelinesApi } from '../../__testUtils__/mockPipelinesApi';
 
 const entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -16,9 +16,7 @@ const promotion = { kind: 'none' as const, manual: false, hmac: false };
 
 describe('<EntityPipelinesCard />', () => {
   it('shows the version and health of each environment', async () => {
-    const api: PipelinesApi = {
-      listPipelines: jest.fn(),
-      watchEvents: jest.fn(() => () => {}),
+    const api: PipelinesApi = mockPipelinesApi({
       getEntityPipelines: jest.fn(async () => ({
         entityRef: 'component:default/podinfo',
         annotationErrors: [],
@@ -39,14 +37,8 @@ describe('<EntityPipelinesCard />', () => {
           },
         ],
       })),
-    };
-    await renderInTestApp(
-      <TestApiProvider apis={[[pipelinesApiRef, api]]}>
-        <EntityProvider entity={entity}>
-          <EntityPipelinesCard />
-        </EntityProvider>
-      </TestApiProvider>,
-    );
+    });
+    await renderWithApis(<EntityPipelinesCard />, { api, entity });
     expect(await screen.findAllByTestId('pipelines-card-row')).toHaveLength(2);
     expect(screen.getByText('flux-system/podinfo-02')).toBeInTheDocument();
     expect(screen.getByText('6.0.0, 5.9.0')).toBeInTheDocument();

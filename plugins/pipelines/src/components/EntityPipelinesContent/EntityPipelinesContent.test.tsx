@@ -1,13 +1,13 @@
 import { Entity } from '@backstage/catalog-model';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import type {
   EntityPipelinesResponse,
   PipelineDetail,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import { screen } from '@testing-library/react';
-import { PipelinesApi, pipelinesApiRef } from '../../api/PipelinesApi';
+import { PipelinesApi } from '../../api/PipelinesApi';
+import { renderWithApis } from '../../__testUtils__/renderWithApis';
 import { EntityPipelinesContent } from './EntityPipelinesContent';
+import { mockPipelinesApi } from '../../__testUtils__/mockPipelinesApi';
 
 const entity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -23,24 +23,11 @@ const entity: Entity = {
 const ref = { cluster: 'management', namespace: 'flux-system', name: 'podinfo-02' };
 
 function apiReturning(result: Promise<EntityPipelinesResponse>): PipelinesApi {
-  return {
-    getEntityPipelines: jest.fn(() => result),
-    listPipelines: jest.fn(),
-    watchEvents: jest.fn((_onEvent, onStatus) => {
-      onStatus?.('live');
-      return () => {};
-    }),
-  };
+  return mockPipelinesApi({ getEntityPipelines: jest.fn(() => result) });
 }
 
 async function renderWith(api: PipelinesApi) {
-  await renderInTestApp(
-    <TestApiProvider apis={[[pipelinesApiRef, api]]}>
-      <EntityProvider entity={entity}>
-        <EntityPipelinesContent />
-      </EntityProvider>
-    </TestApiProvider>,
-  );
+  await renderWithApis(<EntityPipelinesContent />, { api, entity });
 }
 
 const detail: PipelineDetail = {
@@ -136,15 +123,14 @@ describe('<EntityPipelinesContent />', () => {
         items: [{ ref, state: 'found' as const, pipeline: { ...detail, environments: [{ ...detail.environments[0], versions: [{ version: '6.2.0', count: 1 }] }] } }],
       },
     ];
-    const api: PipelinesApi = {
+    const api = mockPipelinesApi({
       getEntityPipelines: jest.fn(async () => responses.shift() ?? responses[0]),
-      listPipelines: jest.fn(),
       watchEvents: jest.fn((onEvent, onStatus) => {
         emit = onEvent;
         onStatus?.('live');
         return () => {};
       }),
-    };
+    });
     await renderWith(api);
     expect(await screen.findByText('1 of 1 targets at 6.0.1')).toBeInTheDocument();
     expect(screen.getByText('Live: updates as the clusters change')).toBeInTheDocument();

@@ -5,6 +5,7 @@ import {
   ResponseErrorPanel,
   WarningPanel,
 } from '@backstage/core-components';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import type { EntityPipelineEntry } from '@gitops-pipelines/plugin-pipelines-common';
 import { ANNOTATION_PIPELINE } from '@gitops-pipelines/plugin-pipelines-common';
@@ -13,6 +14,8 @@ import Typography from '@material-ui/core/Typography';
 import { PipelineEventsStatus } from '../../api/PipelinesApi';
 import { useEntityPipelines, POLL_INTERVAL_MS } from '../../hooks/useEntityPipelines';
 import { PipelineView } from '../PipelineView';
+import { PromoteDialog } from '../PromoteDialog';
+import { PromotionHistory } from '../PromotionHistory';
 
 const liveText: Record<PipelineEventsStatus, string> = {
   connecting: 'Connecting for live updates…',
@@ -24,7 +27,15 @@ function entryTitle(entry: EntityPipelineEntry) {
   return `Pipeline ${entry.ref.namespace}/${entry.ref.name}`;
 }
 
-function Entry({ entry }: { entry: EntityPipelineEntry }) {
+function Entry({
+  entry,
+  entityRef,
+  promotionsRevision,
+}: {
+  entry: EntityPipelineEntry;
+  entityRef: string;
+  promotionsRevision: number;
+}) {
   const subheader = `on management cluster ${entry.ref.cluster || '(none)'}`;
   switch (entry.state) {
     case 'found':
@@ -32,8 +43,17 @@ function Entry({ entry }: { entry: EntityPipelineEntry }) {
         <InfoCard
           title={entryTitle(entry)}
           subheader={`${subheader} · app ${entry.pipeline.appRef?.kind ?? ''} ${entry.pipeline.appRef?.name ?? ''}`}
+          action={
+            entry.pipeline.validationErrors.length === 0 ? (
+              <PromoteDialog pipeline={entry.pipeline} entityRef={entityRef} />
+            ) : undefined
+          }
         >
           <PipelineView pipeline={entry.pipeline} />
+          <Box mt={3}>
+            <Typography variant="h6">Promotion history</Typography>
+            <PromotionHistory pipeline={entry.ref} entityRef={entityRef} revision={promotionsRevision} />
+          </Box>
         </InfoCard>
       );
     case 'no-cluster-data':
@@ -56,7 +76,8 @@ function Entry({ entry }: { entry: EntityPipelineEntry }) {
 /** The Pipeline tab: every pipeline the entity's annotation links to. @public */
 export function EntityPipelinesContent() {
   const { entity } = useEntity();
-  const { value, loading, error, retry, live } = useEntityPipelines(entity);
+  const { value, loading, error, retry, live, promotionsRevision } = useEntityPipelines(entity);
+  const entityRef = stringifyEntityRef(entity);
 
   if (loading && !value) return <Progress />;
   if (error) {
@@ -90,7 +111,12 @@ export function EntityPipelinesContent() {
         />
       )}
       {value.items.map(entry => (
-        <Entry key={`${entry.ref.cluster}/${entry.ref.namespace}/${entry.ref.name}`} entry={entry} />
+        <Entry
+          key={`${entry.ref.cluster}/${entry.ref.namespace}/${entry.ref.name}`}
+          entry={entry}
+          entityRef={entityRef}
+          promotionsRevision={promotionsRevision}
+        />
       ))}
     </Box>
   );

@@ -1,0 +1,17 @@
+import { PipelinesApi } from '../api/PipelinesApi';
+
+/** A PipelinesApi whose methods are jest mocks; override what a test needs. */
+export function mockPipelinesApi(overrides: Partial<PipelinesApi> = {}): jest.Mocked<PipelinesApi> {
+  return {
+    getEntityPipelines: jest.fn(),
+    listPipelines: jest.fn(),
+    listPromotions: jest.fn(async (_p, page) => ({ items: [], totalCount: 0, ...page })),
+    createPromotion: jest.fn(),
+    decidePromotion: jest.fn(),
+    watchEvents: jest.fn((_onEvent, onStatus) => {
+      onStatus?.('live');
+      return () => {};
+    }),
+    ...overrides,
+  } as jest.Mocked<PipelinesApi>;
+}

@@ -1,0 +1,85 @@
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { PromotionRecord } from '@gitops-pipelines/plugin-pipelines-common';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { mockPipelinesApi } from '../../__testUtils__/mockPipelinesApi';
+import { renderWithApis } from '../../__testUtils__/renderWithApis';
+import { PromotionHistory } from './PromotionHistory';
+
+const pipeline = { cluster: 'management', namespace: 'flux-system', name: 'podinfo-02' };
+const row = (over: Partial<PromotionRecord>): PromotionRecord => ({
+  id: '11111111-1111-4111-8111-111111111111',
+  pipeline,
+  fromEnvironment: 'test',
+  toEnvironment: 'prod',
+  version: '6.0.1',
+  trigger: 'user',
+  requestedBy: 'user:default/bob',
+  approvals: [],
+  state: 'waiting-approval',
+  strategy: 'pull-request',
+  attempts: 0,
+  createdAt: new Date(Date.now() - 120_000).toISOString(),
+  updatedAt: new Date().toISOString(),
+  ...over,
+});
+
+const render = (
+  items: PromotionRecord[],
+  options: { permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY; user?: string; entityRef?: string } = {},
+) => {
+  const api = mockPipelinesApi({
+    listPromotions: jest.fn(async (_p, page) => ({ items, totalCount: items.length, ...page })),
+    decidePromotion: jest.fn(async id => row({ id, state: 'running' })),
+  });
+  // usePermission caches decisions per permission and resource: deny tests use their own entity.
+  const entityRef = options.entityRef ?? 'component:default/podinfo';
+  return { api, rendered: renderWithApis(<PromotionHistory pipeline={pipeline} entityRef={entityRef} revision={0} />, { api, ...options }) };
+};
+
+describe('<PromotionHistory />', () => {
+  it('lists promotions with their state, approvals, pull request and error', async () => {
+    const { rendered } = render([
+      row({ state: 'succeeded', pullRequestUrl: 'https://forge/pr/7', approvals: [{ by: 'user:default/carol', at: '2026-11-25T10:00:00Z', decision: 'approved' }] }),
+      row({ id: '22222222-2222-4222-8222-222222222222', state: 'failed', error: 'forge said no', trigger: 'webhook' }),
+    ]);
+    await rendered;
+    expect(await screen.findAllByTestId('promotion-row')).toHaveLength(2);
+    expect(screen.getByText('approved by user:default/carol')).toBeInTheDocument();
+    expect(screen.getByText('Pull request').closest('a')).toHaveAttribute('href', 'https://forge/pr/7');
+    expect(screen.getByText('forge said no')).toBeInTheDocument();
+    expect(screen.getAllByText('test → prod')).toHaveLength(2);
+    expect(screen.getAllByText('2m ago')).toHaveLength(2);
+  });
+
+  it('approves a waiting promotion requested by someone else', async () => {
+    const { api, rendered } = render([row({})]);
+    await rendered;
+    const approve = await screen.findByRole('button', { name: 'Approve' });
+    await waitFor(() => expect(approve).toBeEnabled());
+    fireEvent.click(approve);
+    await waitFor(() =>
+      expect(api.decidePromotion).toHaveBeenCalledWith('11111111-1111-4111-8111-111111111111', 'approve', { entityRef: 'component:default/podinfo' }),
+    );
+  });
+
+  it('disables the buttons, with the reason, for the requester', async () => {
+    const { rendered } = render([row({ requestedBy: 'user:default/alice' })], { user: 'user:default/alice' });
+    await rendered;
+    const approve = await screen.findByRole('button', { name: 'Approve' });
+    await waitFor(() => expect(approve).toBeDisabled());
+    expect(screen.getByTitle('You requested this promotion: someone else must approve or reject it')).toBeInTheDocument();
+  });
+
+  it('disables the buttons without the approve permission', async () => {
+    const { rendered } = render([row({})], { permission: AuthorizeResult.DENY, entityRef: 'component:default/denied' });
+    await rendered;
+    await waitFor(() => expect(screen.getByTitle('You do not have permission to approve promotions of this entity')).toBeInTheDocument());
+    expect(screen.getByRole('button', { name: 'Reject' })).toBeDisabled();
+  });
+
+  it('says so when there are no promotions', async () => {
+    const { rendered } = render([]);
+    await rendered;
+    expect(await screen.findByText(/No promotions yet/)).toBeInTheDocument();
+  });
+});
