@@ -115,7 +115,7 @@ export function PromotionHistory({
     <Box>
       <Table size="small" data-testid="promotion-history">
         <TableHead>
-          <TableRow>
+          <TableRow style={{ whiteSpace: 'nowrap' }}>
             <TableCell>When</TableCell>
             <TableCell>Promotion</TableCell>
             <TableCell>Version</TableCell>
@@ -129,7 +129,9 @@ export function PromotionHistory({
         <TableBody>
           {value.items.map(r => (
             <TableRow key={r.id} data-testid="promotion-row">
-              <TableCell title={r.createdAt}>{formatAge(r.createdAt)} ago</TableCell>
+              <TableCell title={r.createdAt} style={{ whiteSpace: 'nowrap' }}>
+                {formatAge(r.createdAt)} ago
+              </TableCell>
               <TableCell>
                 {r.fromEnvironment ?? '?'} → {r.toEnvironment}
               </TableCell>
