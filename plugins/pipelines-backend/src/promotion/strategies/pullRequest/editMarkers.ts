@@ -39,19 +39,17 @@ export function applyPromotionMarkers(
   marker: string,
   version: string,
 ): { text: string; found: number; changed: number } {
-  const edits: Array<{ start: number; end: number; value: string }> = [];
-  let found = 0;
+  const marked: Scalar[] = [];
+  const collect = (_key: unknown, node: Scalar) => {
+    if (markerOf(node.comment) === marker && isScalar(node) && node.range) marked.push(node);
+  };
   for (const doc of parseAllDocuments(text)) {
-    if ('errors' in doc && doc.errors.length) continue;
-    visit(doc, {
-      Scalar(_key, node) {
-        if (markerOf(node.comment) !== marker || !isScalar(node) || !node.range) return;
-        found++;
-        if (node.value === version) return;
-        edits.push({ start: node.range[0], end: node.range[1], value: render(node, version) });
-      },
-    });
+    if (!('errors' in doc && doc.errors.length)) visit(doc, { Scalar: collect });
   }
+  const edits = marked
+    .filter(node => node.value !== version)
+    .map(node => ({ start: node.range![0], end: node.range![1], value: render(node, version) }));
+  const found = marked.length;
   let out = text;
   for (const e of edits.sort((a, b) => b.start - a.start)) {
     out = out.slice(0, e.start) + e.value + out.slice(e.end);
