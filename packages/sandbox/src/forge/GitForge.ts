@@ -264,7 +264,8 @@ export class GitForge {
     }
     const one = /^\/pulls\/(\d+)(\/merge)?$/.exec(rest);
     const comment = /^\/issues\/(\d+)\/comments$/.exec(rest);
-    const p = one ? pulls.find(x => x.number === Number(one[1])) : comment ? pulls.find(x => x.number === Number(comment[1])) : undefined;
+    const number = Number((one ?? comment)?.[1]);
+    const p = one || comment ? pulls.find(x => x.number === number) : undefined;
     if ((one || comment) && !p) return send(404, { message: 'Not Found' });
     if (one && !one[2] && req.method === 'GET') return send(200, await view(p!));
     if (one && !one[2] && req.method === 'PATCH') {
