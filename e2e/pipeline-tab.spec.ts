@@ -52,20 +52,19 @@ test('the Pipeline tab shows the seed pipeline live from the sandbox clusters', 
   await page.screenshot({ path: 'test-results/pipeline-tab-after-update.png', fullPage: true });
 });
 
-test('a promotion requested from the tab is recorded, and its failure is visible', async ({ page }) => {
+test('a promotion requested from the tab opens a pull request on the forge, linked in the history', async ({ page }) => {
   await signInAsGuest(page);
   await page.goto('/catalog/default/component/podinfo/pipelines');
   await expect(page.getByTestId('pipeline-environment')).toHaveCount(3);
   await page.getByRole('button', { name: 'Promote' }).click();
   await expect(page.getByTestId('promote-version')).toHaveValue('6.1.0');
-  await expect(page.getByTestId('promote-description')).toContainText('Opens (or updates) a pull request on github in https://github.com/my-org/my-repo against main');
+  await expect(page.getByTestId('promote-description')).toContainText(/Opens \(or updates\) a pull request on github in http:\/\/127\.0\.0\.1:6480\/my-org\/my-app-repo against main/);
   await page.getByRole('button', { name: 'Request promotion' }).click();
   const row = page.getByTestId('promotion-row').filter({ hasText: '6.1.0' });
   await expect(row).toContainText('dev → test');
   await expect(row).toContainText('user:development/guest');
-  // The pull-request strategy is not in this version yet: the ledger says so, on the tab.
-  await expect(row).toContainText('failed');
-  await expect(row).toContainText('The pull-request (github) strategy is not available');
+  await expect(row).toContainText('succeeded');
+  await expect(row.getByRole('link', { name: 'Pull request' })).toHaveAttribute('href', /^http:\/\/127\.0\.0\.1:6480\/my-org\/my-app-repo\/pull\/\d+$/);
   await page.screenshot({ path: 'test-results/pipeline-tab-promotion.png', fullPage: true });
 });
 

@@ -43,6 +43,11 @@ export interface Config {
      * cluster of `kubernetes.clusterLocatorMethods` (type config). The GitopsCluster must
      * still exist (and be Ready).
      */
+    /**
+     * Where the pull-request strategy keeps its clones (one per repository, fetched
+     * incrementally). Default: a folder in the system's temporary directory.
+     */
+    repositoryCacheDir?: string;
     gitopsClusterMappings?: Array<{
       /** The GitopsCluster, `namespace/name`. */
       gitopsCluster: string;

@@ -6,11 +6,13 @@ import path from 'path';
 import { ApiServer, StaticToken } from './ApiServer';
 import { Etcd } from './Etcd';
 import { FluxStandIn } from './FluxStandIn';
+import { ForgeUser, GitForge } from './forge/GitForge';
 import { apply, kubeConfigFor, readManifests, waitForCrds } from './kube';
 import { freePort } from './ports';
 import {
   SEED_TARGETS,
   SEED_VERSIONS,
+  seedRepositoryFiles,
   backstageRbac,
   gitopsCluster,
   helmRelease,
@@ -36,6 +38,10 @@ export interface SandboxOptions {
   targetClusters?: string[];
   /** Run the Flux stand-in (default true). Off when a caller writes app status itself. */
   flux?: boolean;
+  /** Run the git forge with the demo repository (default true, with the seed). */
+  forge?: boolean;
+  /** The forge's port (default: a free one). */
+  forgePort?: number;
 }
 
 export interface SandboxCluster {
@@ -80,7 +86,16 @@ export class Sandbox {
     /** Read-only token on the target clusters (what the GitopsCluster kubeconfigs hold). */
     readonly targetReaderToken: string,
     private readonly ownsDir: boolean,
+    /** The git forge (GitHub API at `${url}/api/v3`), when started. */
+    readonly forge?: GitForge,
+    /** Its user, whose credentials are in the Secret `flux-system/github-credentials`. */
+    readonly forgeUser?: ForgeUser,
   ) {}
+
+  /** The demo repository's URL on the forge. */
+  get repositoryUrl(): string | undefined {
+    return this.forge ? `${this.forge.url}/my-org/my-app-repo` : undefined;
+  }
 
   static async start(options: SandboxOptions = {}): Promise<Sandbox> {
     const ownsDir = !options.dir;
@@ -153,7 +168,13 @@ export class Sandbox {
       Object.fromEntries(names.map(n => [n, clusters[n].admin])),
       options.fluxDelayMs ?? 1000,
     );
-    const sandbox = new Sandbox(dir, names, etcd, servers, clusters, flux, backstageToken, readerToken, ownsDir);
+    let forge: GitForge | undefined;
+    let forgeUser: ForgeUser | undefined;
+    if (options.forge ?? options.seed !== false) {
+      forgeUser = { username: 'pipelines-bot', password: token(), token: token() };
+      forge = await GitForge.start({ dir: path.join(dir, 'forge'), port: options.forgePort, users: [forgeUser] });
+    }
+    const sandbox = new Sandbox(dir, names, etcd, servers, clusters, flux, backstageToken, readerToken, ownsDir, forge, forgeUser);
     if (options.flux !== false) await flux.start();
     for (const name of targetNames) {
       const c = clusters[name];
@@ -165,9 +186,21 @@ export class Sandbox {
     return sandbox;
   }
 
-  /** The demo: podinfo-02 and its apps on dev and prod. */
+  /** The demo: podinfo-02, its apps on dev and prod, and its repository on the forge. */
   private async seed() {
-    await apply(this.clusters.management.admin, [seedPipeline()]);
+    if (this.forge && this.forgeUser) {
+      await this.forge.createRepo('my-org', 'my-app-repo', seedRepositoryFiles());
+      await apply(this.clusters.management.admin, [
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 'github-credentials', namespace: 'flux-system' },
+          type: 'Opaque',
+          stringData: { username: this.forgeUser.username, password: this.forgeUser.password, token: this.forgeUser.token },
+        } as any,
+      ]);
+    }
+    await apply(this.clusters.management.admin, [seedPipeline(this.repositoryUrl)]);
     for (const t of SEED_TARGETS) {
       await apply(this.clusters[t.cluster].admin, [namespace(t.namespace), helmRelease(t.namespace, SEED_VERSIONS[t.environment])]);
     }
@@ -214,6 +247,9 @@ export class Sandbox {
   endpoints() {
     return {
       clusters: Object.fromEntries(this.names.map(n => [n, { url: this.clusters[n].url }])),
+      forge: this.forge
+        ? { url: this.forge.url, githubApi: `${this.forge.url}/api/v3`, repository: this.repositoryUrl, ...this.forgeUser }
+        : undefined,
       backstage: {
         managementUrl: this.clusters.management.url,
         serviceAccountToken: this.backstageToken,
@@ -223,6 +259,7 @@ export class Sandbox {
   }
 
   async stop() {
+    await this.forge?.stop();
     await this.flux.stop();
     await Promise.all(this.names.map(n => this.servers[n].stop()));
     await this.etcd.stop();

@@ -21,6 +21,7 @@ async function main() {
   const sandbox = await Sandbox.start({
     dir: runDir,
     ports: { management: 6443, dev: 6444, prod: 6445 },
+    forgePort: 6480,
     fluxDelayMs: Number(process.env.SANDBOX_FLUX_DELAY_MS ?? 1500),
   });
   fs.writeFileSync(path.join(out, 'kubeconfig'), sandbox.kubeconfig(), { mode: 0o600 });
@@ -53,6 +54,7 @@ async function main() {
   }
   console.log(`[sandbox] clusters: ${Object.entries(sandbox.clusters).map(([n, c]) => `${n} ${c.url}`).join(', ')}`);
   console.log(`[sandbox] kubectl --kubeconfig .sandbox/kubeconfig --context management get pipelines -A`);
+  console.log(`[sandbox] git forge ${sandbox.forge?.url} (repository ${sandbox.repositoryUrl}, credentials in .sandbox/endpoints.json)`);
   console.log(`[sandbox] started in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log('sandbox ready');
 

@@ -3,3 +3,5 @@ export type { ClusterName, SandboxCluster, SandboxOptions } from './Sandbox';
 export { FluxStandIn } from './FluxStandIn';
 export { SEED_TARGETS, SEED_VERSIONS, helmRelease, seedPipeline } from './seed';
 export { kubeConfigFor, apply } from './kube';
+export { GitForge } from './forge/GitForge';
+export type { ForgeUser, Fault } from './forge/GitForge';

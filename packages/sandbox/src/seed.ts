@@ -17,8 +17,35 @@ const namespace = (name: string): KubernetesObject => ({
   metadata: { name },
 });
 
-/** The seed's example pipeline, as Weave's documentation gives it. */
-export function seedPipeline(): KubernetesObject {
+/** The demo repository's manifests: podinfo's HelmRelease per target, versions marked per environment. */
+export function seedRepositoryFiles(): Record<string, string> {
+  const files: Record<string, string> = {
+    'README.md': '# my-app-repo\n\nFlux manifests of podinfo, promoted by the pipeline flux-system/podinfo-02.\n',
+  };
+  for (const t of SEED_TARGETS) {
+    files[`clusters/${t.cluster}/${t.namespace}/podinfo.yaml`] = `# podinfo in ${t.environment} (${t.namespace} on ${t.cluster})
+apiVersion: helm.toolkit.fluxcd.io/v2beta1
+kind: HelmRelease
+metadata:
+  name: podinfo
+  namespace: ${t.namespace}
+spec:
+  interval: 5m
+  chart:
+    spec:
+      chart: podinfo
+      version: ${SEED_VERSIONS[t.environment]} # {"$promotion": "flux-system:podinfo-02:${t.environment}"}
+      sourceRef:
+        kind: HelmRepository
+        name: podinfo
+        namespace: flux-system
+`;
+  }
+  return files;
+}
+
+/** The seed's example pipeline, as Weave's documentation gives it; its repository is the sandbox forge's. */
+export function seedPipeline(repositoryUrl = 'https://github.com/my-org/my-repo'): KubernetesObject {
   const ref = (name: string) => ({ kind: 'GitopsCluster', name, namespace: 'flux-system' });
   return {
     apiVersion: 'pipelines.weave.works/v1alpha1',
@@ -41,7 +68,7 @@ export function seedPipeline(): KubernetesObject {
         strategy: {
           'pull-request': {
             type: 'github',
-            url: 'https://github.com/my-org/my-repo',
+            url: repositoryUrl,
             baseBranch: 'main',
             secretRef: { name: 'github-credentials' },
           },

@@ -11,6 +11,10 @@ import { PipelineCache } from './cache/PipelineCache';
 import { StatusWriter } from './cache/StatusWriter';
 import { PromotionEngine } from './promotion/PromotionEngine';
 import { NotificationStrategy } from './promotion/strategies/NotificationStrategy';
+import { PullRequestStrategy } from './promotion/strategies/pullRequest/PullRequestStrategy';
+import { ScmIntegrations } from '@backstage/integration';
+import os from 'os';
+import path from 'path';
 import { createWebhookRouter } from './service/createWebhookRouter';
 
 /**
@@ -63,10 +67,21 @@ export const pipelinesPlugin = createBackendPlugin({
             },
           });
         }
+        const integrations = ScmIntegrations.fromConfig(config);
         const engine = new PromotionEngine({
           store: promotions,
           cache: state,
-          strategies: [new NotificationStrategy()],
+          strategies: [
+            new NotificationStrategy(),
+            new PullRequestStrategy({
+              secrets: (cluster, namespace, name, key) => state.getSecretValue(cluster, namespace, name, key),
+              cacheDir:
+                config.getOptionalString('pipelines.repositoryCacheDir') ??
+                path.join(os.tmpdir(), 'gitops-pipelines-repos'),
+              logger,
+              githubApiBaseUrl: host => integrations.github.byHost(host)?.config.apiBaseUrl,
+            }),
+          ],
           logger,
           auditor,
         });

@@ -200,8 +200,8 @@ export class PipelineCache implements PipelineStateReader {
   }
 
   /**
-   * A key of a Secret in a namespace the cache watches (where GitopsClusters or
-   * HMAC-protected Pipelines live), decoded; undefined when absent.
+   * A key of a Secret in a namespace the cache watches (where GitopsClusters live, and
+   * Pipelines with HMAC keys or pull-request credentials), decoded; undefined when absent.
    */
   getSecretValue(cluster: string, namespace: string, name: string, key: string): string | undefined {
     const encoded = this.management.get(cluster)?.secrets.get(namespace)?.get(name, namespace)?.data?.[key];
@@ -233,7 +233,7 @@ export class PipelineCache implements PipelineStateReader {
       const secretNamespaces = new Set<string>();
       for (const p of m.pipelines.list()) {
         const strategies = [p.spec?.promotion, ...(p.spec?.environments ?? []).map(e => e?.promotion)];
-        if (strategies.some(s => s?.strategy?.secretRef) && p.metadata?.namespace) {
+        if (strategies.some(s => s?.strategy?.secretRef || s?.strategy?.['pull-request']) && p.metadata?.namespace) {
           secretNamespaces.add(p.metadata.namespace);
         }
         for (const env of p.spec?.environments ?? []) {

@@ -246,19 +246,31 @@ describe('promotions against the sandbox', () => {
       expect(unauthenticated.status).toBe(401);
     });
 
-    it('ends a promotion whose strategy cannot run as failed, with the reason, in the ledger', async () => {
+    it('opens a pull request on the sandbox forge (GitHub API) for a webhook, editing the marked field', async () => {
       const server = await start();
+      const version = databaseId === 'SQLITE_3' ? '6.1.1' : '6.1.2';
+      const body = fluxEvent(version);
+      // podinfo-02's strategy has no secretRef: its webhook is not signed (pipeline-controller compatible)
       const res = await request(server)
-        .post('/api/pipelines/v1/pipelines/management/flux-system/podinfo-02/promotions')
-        .set('Authorization', mockCredentials.user.header('user:default/alice'))
-        .send({ environment: 'prod', version: databaseId === 'SQLITE_3' ? '6.9.1' : '6.9.2' });
+        .post('/api/pipelines/promotion/flux-system/podinfo-02/dev')
+        .set('Content-Type', 'application/json')
+        .send(body);
       expect(res.status).toBe(201);
-      const failed = await until(async () => {
+      const done = await until(async () => {
         const h = await request(server).get('/api/pipelines/v1/pipelines/management/flux-system/podinfo-02/promotions');
         const r = h.body.items.find((x: any) => x.id === res.body.id);
-        return r?.state === 'failed' ? r : undefined;
-      }, 'failed');
-      expect(failed.error).toBe('The pull-request (github) strategy is not available in this version of the pipelines backend');
+        return r && r.state !== 'running' ? r : undefined;
+      }, 'pull request promotion');
+      expect(done).toMatchObject({ state: 'succeeded', strategy: 'pull-request', toEnvironment: 'test' });
+      expect(done.pullRequestUrl).toMatch(new RegExp(`^${sandbox.repositoryUrl}/pull/\\d+$`));
+      const pr = sandbox.forge!.listPulls('my-org', 'my-app-repo').find(p => done.pullRequestUrl.endsWith(`/pull/${p.number}`))!;
+      expect(pr).toMatchObject({ state: 'open', head: 'promotion-flux-system-podinfo-02-test', title: `Promote flux-system/podinfo-02 in test to ${version}` });
+      for (const ns of ['podinfo-02-qa', 'podinfo-02-perf']) {
+        const file = await sandbox.forge!.readFile('my-org', 'my-app-repo', pr.head, `clusters/dev/${ns}/podinfo.yaml`);
+        expect(file).toContain(`version: ${version} # {"$promotion": "flux-system:podinfo-02:test"}`);
+      }
+      const dev = await sandbox.forge!.readFile('my-org', 'my-app-repo', pr.head, 'clusters/dev/podinfo-02-dev/podinfo.yaml');
+      expect(dev).toContain('version: 6.1.0 # {"$promotion": "flux-system:podinfo-02:dev"}');
     });
   });
 });

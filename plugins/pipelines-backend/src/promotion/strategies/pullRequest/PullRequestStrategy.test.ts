@@ -1,0 +1,111 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { GitForge } from '@gitops-pipelines/sandbox';
+import type { PromotionRecord } from '@gitops-pipelines/plugin-pipelines-common';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { PromotionError } from '../PromotionStrategy';
+import { PullRequestStrategy } from './PullRequestStrategy';
+
+jest.setTimeout(60_000);
+
+const user = { username: 'pipelines-bot', password: 'bot-password', token: 'bot-token' };
+const helmRelease = (env: string, version: string) => `# podinfo in ${env}
+apiVersion: helm.toolkit.fluxcd.io/v2beta1
+kind: HelmRelease
+metadata:
+  name: podinfo
+  namespace: podinfo-02-${env}
+spec:
+  interval: 5m
+  chart:
+    spec:
+      chart: podinfo
+      version: ${version} # {"$promotion": "flux-system:podinfo-02:${env}"}
+      sourceRef:   { kind: HelmRepository, name: podinfo }
+  values:
+    replicaCount: 2   # not marked
+`;
+const files = {
+  'clusters/dev/podinfo.yaml': helmRelease('dev', '6.1.0'),
+  'clusters/test/podinfo.yaml': helmRelease('test', '6.0.1'),
+  'clusters/prod/podinfo.yaml': helmRelease('prod', '6.0.0'),
+  'README.md': '# apps\n',
+};
+
+describe('PullRequestStrategy (github) against the sandbox forge', () => {
+  let forge: GitForge;
+  let cacheDir: string;
+  let strategy: PullRequestStrategy;
+  let url: string;
+
+  beforeAll(async () => {
+    forge = await GitForge.start({ users: [user] });
+    await forge.createRepo('my-org', 'my-app-repo', files);
+    url = `${forge.url}/my-org/my-app-repo`;
+    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pr-cache-'));
+    const secret: Record<string, string> = { username: user.username, password: user.password, token: user.token };
+    strategy = new PullRequestStrategy({
+      secrets: (_cluster, ns, name, key) => (ns === 'flux-system' && name === 'github-credentials' ? secret[key] : undefined),
+      cacheDir,
+      logger: mockServices.logger.mock(),
+    });
+  });
+  afterAll(async () => {
+    await forge.stop();
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+    fs.rmSync(forge.dir, { recursive: true, force: true });
+  });
+
+  const ctx = (toEnvironment: string, version: string) => ({
+    record: { id: `id-${version}`, pipeline: { cluster: 'management', namespace: 'flux-system', name: 'podinfo-02' }, toEnvironment, fromEnvironment: 'dev', version, requestedBy: 'user:default/alice', trigger: 'user' } as PromotionRecord,
+    pipeline: { apiVersion: 'pipelines.weave.works/v1alpha1', kind: 'Pipeline', metadata: { name: 'podinfo-02', namespace: 'flux-system' }, spec: {} } as any,
+    promotion: { strategy: { 'pull-request': { type: 'github' as const, url, baseBranch: 'main', secretRef: { name: 'github-credentials' } } } },
+    kubeConfig: undefined as any,
+  });
+  const branch = 'promotion-flux-system-podinfo-02-test';
+
+  it('opens a pull request that edits the marked field and nothing else', async () => {
+    const outcome = await strategy.execute(ctx('test', '6.1.0'));
+    expect(outcome.pullRequestUrl).toBe(`${url}/pull/1`);
+    const [pr] = forge.listPulls('my-org', 'my-app-repo');
+    expect(pr).toMatchObject({ number: 1, state: 'open', head: branch, base: 'main', title: 'Promote flux-system/podinfo-02 in test to 6.1.0' });
+    expect(pr.body).toContain('Promotes **6.1.0** into environment **test** of pipeline `flux-system/podinfo-02` (from dev).');
+    expect(await forge.readFile('my-org', 'my-app-repo', branch, 'clusters/test/podinfo.yaml')).toBe(
+      helmRelease('test', '6.1.0').trimEnd(),
+    );
+    for (const other of ['clusters/dev/podinfo.yaml', 'clusters/prod/podinfo.yaml', 'README.md']) {
+      expect(await forge.readFile('my-org', 'my-app-repo', branch, other)).toBe(files[other as keyof typeof files].trimEnd());
+    }
+    expect(await forge.readFile('my-org', 'my-app-repo', 'main', 'clusters/test/podinfo.yaml')).toBe(helmRelease('test', '6.0.1').trimEnd());
+  });
+
+  it('updates the same pull request for a newer version, through a 429, reusing the cached clone', async () => {
+    forge.injectFaults({ status: 429, retryAfterSeconds: 1 });
+    const outcome = await strategy.execute(ctx('test', '6.2.0'));
+    expect(outcome).toMatchObject({ pullRequestUrl: `${url}/pull/1`, summary: `updated ${url}/pull/1` });
+    const pulls = forge.listPulls('my-org', 'my-app-repo');
+    expect(pulls).toHaveLength(1);
+    expect(pulls[0].title).toBe('Promote flux-system/podinfo-02 in test to 6.2.0');
+    expect(await forge.readFile('my-org', 'my-app-repo', branch, 'clusters/test/podinfo.yaml')).toContain('version: 6.2.0 # {"$promotion"');
+    expect(fs.readdirSync(cacheDir)).toHaveLength(1);
+  });
+
+  it('fails for good without a marker, and retryably when the forge keeps failing', async () => {
+    await expect(strategy.execute(ctx('staging', '1.0.0'))).rejects.toEqual(
+      new PromotionError(`No field is marked # {"$promotion": "flux-system:podinfo-02:staging"} in ${url} (main)`, false),
+    );
+    forge.injectFaults({ status: 502 }, { status: 502 }, { status: 502 }, { status: 502 });
+    const error: PromotionError = await strategy.execute(ctx('prod', '6.0.1')).then(() => undefined as any, e => e);
+    expect(error).toBeInstanceOf(PromotionError);
+    expect(error.retryable).toBe(true);
+    expect(error.message).toMatch(/^listing pull requests: HTTP 502/);
+    forge.injectFaults();
+  });
+
+  it('refuses forges it does not support yet, clearly', async () => {
+    const c = ctx('prod', '6.0.1');
+    (c.promotion.strategy['pull-request'] as any).type = 'gitlab';
+    await expect(strategy.execute(c)).rejects.toEqual(new PromotionError('Pull requests on gitlab are not supported by this version yet (github is)', false));
+  });
+});
