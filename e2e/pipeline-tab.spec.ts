@@ -56,12 +56,19 @@ test('a promotion requested from the tab opens a pull request on the forge, link
   await signInAsGuest(page);
   await page.goto('/catalog/default/component/podinfo/pipelines');
   await expect(page.getByTestId('pipeline-environment')).toHaveCount(3);
+  // The level trigger has already asked for what the state calls for (dev's 6.1.0 into test).
+  await expect(page.getByTestId('promotion-row').filter({ hasText: 'pipelines:level-trigger' }).first()).toBeVisible();
   await page.getByRole('button', { name: 'Promote' }).click();
   await expect(page.getByTestId('promote-version')).toHaveValue('6.1.0');
   await expect(page.getByTestId('promote-description')).toContainText(/Opens \(or updates\) a pull request on github in http:\/\/127\.0\.0\.1:6480\/my-org\/my-app-repo against main/);
+  await page.getByRole('dialog').locator('[aria-haspopup="listbox"]').click();
+  await page.getByRole('option', { name: 'prod' }).click();
+  await expect(page.getByTestId('promote-description')).toContainText('editing the fields marked for prod');
+  await page.getByTestId('promote-version').fill('6.1.0');
   await page.getByRole('button', { name: 'Request promotion' }).click();
-  const row = page.getByTestId('promotion-row').filter({ hasText: '6.1.0' });
-  await expect(row).toContainText('dev → test');
+  const row = page.getByTestId('promotion-row').filter({ hasText: 'user:development/guest' });
+  await expect(row).toContainText('test → prod');
+  await expect(row).toContainText('6.1.0');
   await expect(row).toContainText('user:development/guest');
   await expect(row).toContainText('succeeded');
   await expect(row.getByRole('link', { name: 'Pull request' })).toHaveAttribute('href', /^http:\/\/127\.0\.0\.1:6480\/my-org\/my-app-repo\/pull\/\d+$/);

@@ -44,6 +44,12 @@ export interface Config {
      * still exist (and be Ready).
      */
     /**
+     * Level-triggered promotions: when every target of an environment is Ready at a
+     * version and the next environment does not run it (nor anything newer), request
+     * its promotion. Default true.
+     */
+    levelTriggers?: boolean;
+    /**
      * Where the pull-request strategy keeps its clones (one per repository, fetched
      * incrementally). Default: a folder in the system's temporary directory.
      */

@@ -6,6 +6,7 @@ import path from 'path';
 import { ApiServer, StaticToken } from './ApiServer';
 import { Etcd } from './Etcd';
 import { FluxStandIn } from './FluxStandIn';
+import { GitOpsReconciler } from './GitOpsReconciler';
 import { ForgeUser, GitForge } from './forge/GitForge';
 import { apply, kubeConfigFor, readManifests, waitForCrds } from './kube';
 import { freePort } from './ports';
@@ -91,6 +92,9 @@ export class Sandbox {
     /** Its user, whose credentials are in the Secret `flux-system/github-credentials`. */
     readonly forgeUser?: ForgeUser,
   ) {}
+
+  /** Applies the demo repository's `clusters/<cluster>/` manifests when `main` moves. */
+  gitops?: GitOpsReconciler;
 
   /** The demo repository's URL on the forge. */
   get repositoryUrl(): string | undefined {
@@ -204,6 +208,14 @@ export class Sandbox {
     for (const t of SEED_TARGETS) {
       await apply(this.clusters[t.cluster].admin, [namespace(t.namespace), helmRelease(t.namespace, SEED_VERSIONS[t.environment])]);
     }
+    if (this.forge) {
+      this.gitops = new GitOpsReconciler(
+        this.forge.repoPath('my-org', 'my-app-repo'),
+        Object.fromEntries(this.names.slice(1).map(n => [n, this.clusters[n].admin])),
+        { intervalMs: 500 },
+      );
+      this.gitops.start();
+    }
   }
 
   /** Sets each GitopsCluster's Ready condition, as Weave's cluster-controller would. */
@@ -259,6 +271,7 @@ export class Sandbox {
   }
 
   async stop() {
+    this.gitops?.stop();
     await this.forge?.stop();
     await this.flux.stop();
     await Promise.all(this.names.map(n => this.servers[n].stop()));

@@ -10,6 +10,7 @@ import { createRouter } from './service/createRouter';
 import { PipelineCache } from './cache/PipelineCache';
 import { StatusWriter } from './cache/StatusWriter';
 import { PromotionEngine } from './promotion/PromotionEngine';
+import { LevelTrigger } from './promotion/LevelTrigger';
 import { NotificationStrategy } from './promotion/strategies/NotificationStrategy';
 import { PullRequestStrategy } from './promotion/strategies/pullRequest/PullRequestStrategy';
 import { ScmIntegrations } from '@backstage/integration';
@@ -98,6 +99,11 @@ export const pipelinesPlugin = createBackendPlugin({
           },
         });
         lifecycle.addShutdownHook(() => engine.idle());
+        if (config.getOptionalBoolean('pipelines.levelTriggers') ?? true) {
+          const trigger = new LevelTrigger(engine, logger);
+          const unsubscribe = state.subscribe(changed => void trigger.onChange(changed));
+          lifecycle.addShutdownHook(unsubscribe);
+        }
         httpRouter.use(
           createWebhookRouter({ cache: state, engine, store: promotions, logger, defaultCluster: clusters.defaultCluster }),
         );

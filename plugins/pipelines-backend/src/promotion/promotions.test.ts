@@ -98,6 +98,8 @@ describe('promotions against the sandbox', () => {
               pipelines: {
                 managementClusters: [{ name: 'management', url: m.url, serviceAccountToken: sandbox.backstageToken, caData: m.caData }],
                 writeStatus: false,
+                // these tests request promotions themselves; gitopsLoop.test.ts covers level triggers
+                levelTriggers: false,
               },
             },
           }),

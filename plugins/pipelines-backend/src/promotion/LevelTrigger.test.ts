@@ -1,0 +1,49 @@
+import type { EnvironmentState, PipelineDetail, TargetState } from '@gitops-pipelines/plugin-pipelines-common';
+import { compareVersions, duePromotions } from './LevelTrigger';
+
+const target = (version?: string, health: TargetState['health'] = 'ready'): TargetState => ({ cluster: 'c', namespace: 'n', health, appFound: true, version });
+const env = (name: string, targets: TargetState[], kind: 'pull-request' | 'none' = 'pull-request'): EnvironmentState => {
+  const counts = new Map<string, number>();
+  targets.forEach(t => t.version && counts.set(t.version, (counts.get(t.version) ?? 0) + 1));
+  return { name, targets, versions: [...counts].map(([version, count]) => ({ version, count })), promotion: { kind, manual: false, hmac: false } };
+};
+const pipeline = (...environments: EnvironmentState[]): PipelineDetail => ({
+  cluster: 'm', namespace: 'flux-system', name: 'p', dataState: 'live', conditions: [], validationErrors: [], environments,
+});
+
+describe('duePromotions', () => {
+  it('promotes a settled version into the next environment', () => {
+    expect(duePromotions(pipeline(env('dev', [target('6.1.0')]), env('test', [target('6.0.1'), target('6.0.1')]), env('prod', [target('6.0.0')])))).toEqual([
+      { environment: 'test', version: '6.1.0' },
+      { environment: 'prod', version: '6.0.1' },
+    ]);
+  });
+
+  it('never promotes from a half-rolled-out or failing environment', () => {
+    expect(duePromotions(pipeline(env('test', [target('6.1.0'), target('6.0.1')]), env('prod', [target('6.0.0')])))).toEqual([]);
+    expect(duePromotions(pipeline(env('test', [target('6.1.0', 'not-ready')]), env('prod', [target('6.0.0')])))).toEqual([]);
+    expect(duePromotions(pipeline(env('test', [target('6.1.0', 'progressing')]), env('prod', [target('6.0.0')])))).toEqual([]);
+  });
+
+  it('does not roll the next environment back, nor promote what it already runs', () => {
+    expect(duePromotions(pipeline(env('dev', [target('6.0.0')]), env('test', [target('6.1.0')])))).toEqual([]);
+    expect(duePromotions(pipeline(env('dev', [target('6.1.0')]), env('test', [target('6.1.0')])))).toEqual([]);
+    expect(duePromotions(pipeline(env('dev', [target('main@sha1:abc')]), env('test', [target('main@sha1:def')])))).toEqual([]);
+  });
+
+  it('needs a strategy, and finishes a partial rollout of the next environment', () => {
+    expect(duePromotions(pipeline(env('dev', [target('2.0.0')]), env('test', [target('1.0.0')], 'none')))).toEqual([]);
+    expect(duePromotions(pipeline(env('dev', [target('2.0.0')]), env('test', [target('2.0.0'), target('1.0.0')])))).toEqual([{ environment: 'test', version: '2.0.0' }]);
+    expect(duePromotions(pipeline(env('dev', [target('2.0.0')]), env('test', [target(undefined, 'app-missing')])))).toEqual([{ environment: 'test', version: '2.0.0' }]);
+  });
+});
+
+describe('compareVersions', () => {
+  it.each([
+    ['1.10.0', '1.9.0', 1],
+    ['v2.0.0', '2.0.0', 0],
+    ['1.0.0', '1.0.1', -1],
+    ['6.0.1-rc.1', '6.0.0', 1],
+  ])('%s vs %s', (a, b, expected) => expect(compareVersions(a, b)).toBe(expected));
+  it('is undefined for non-semver revisions', () => expect(compareVersions('main@sha1:abc', '1.0.0')).toBeUndefined());
+});
