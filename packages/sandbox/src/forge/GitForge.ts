@@ -114,6 +114,8 @@ export class GitForge {
   }
 
   private authenticate(req: http.IncomingMessage): ForgeUser | undefined {
+    const privateToken = req.headers['private-token'];
+    if (typeof privateToken === 'string') return this.users.find(u => u.token === privateToken);
     const header = req.headers.authorization ?? '';
     const [scheme, value = ''] = header.split(' ');
     if (/^(token|bearer)$/i.test(scheme)) return this.users.find(u => u.token === value);
@@ -129,6 +131,10 @@ export class GitForge {
     const url = new URL(req.url ?? '/', this.url);
     if (url.pathname.startsWith('/api/v3/')) {
       await this.github(req, res, url);
+      return;
+    }
+    if (url.pathname.startsWith('/api/v4/')) {
+      await this.gitlab(req, res, url);
       return;
     }
     const user = this.authenticate(req);
@@ -286,6 +292,91 @@ export class GitForge {
       return send(201, { id: c.id, body: c.body, user: { login: c.user } });
     }
     return send(404, { message: 'Not Found' });
+  }
+
+  private async readJson(req: http.IncomingMessage): Promise<any> {
+    if (req.method === 'GET') return {};
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    return chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+  }
+
+  /**
+   * GitLab's REST API v4, the merge-request subset, shaped for @gitbeaker/rest: projects
+   * by id or URL-encoded path, merge requests list / create / edit / merge.
+   */
+  private async gitlab(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
+    const route = url.pathname.slice('/api/v4'.length);
+    this.requests.push(`${req.method} gitlab ${route}`);
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'Content-Type': 'application/json', 'RateLimit-Limit': '2000', 'RateLimit-Remaining': '1999', ...headers });
+      res.end(JSON.stringify(body));
+    };
+    const user = this.authenticate(req);
+    if (!user) return send(401, { message: '401 Unauthorized' });
+    const fault = this.faults.shift();
+    if (fault) {
+      return send(fault.status, { message: fault.message ?? 'injected failure' }, fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {});
+    }
+    const body = await this.readJson(req);
+    const m = /^\/projects\/([^/]+)(\/.*)?$/.exec(route);
+    const projectPath = m ? decodeURIComponent(m[1]) : '';
+    if (!m || !this.pulls.has(projectPath)) return send(404, { message: '404 Project Not Found' });
+    const [owner, repo] = projectPath.split('/');
+    const rest = m[2] ?? '';
+    const pulls = this.pulls.get(projectPath)!;
+    const view = (p: PullRequest) => ({
+      id: 1000 + p.number,
+      iid: p.number,
+      project_id: 1,
+      title: p.title,
+      description: p.body,
+      state: p.merged ? 'merged' : p.state === 'open' ? 'opened' : 'closed',
+      source_branch: p.head,
+      target_branch: p.base,
+      web_url: `${this.url}/${owner}/${repo}/-/merge_requests/${p.number}`,
+      author: { username: p.user },
+      created_at: p.created_at,
+      updated_at: p.updated_at,
+    });
+    if (rest === '' && req.method === 'GET') {
+      return send(200, { id: 1, path_with_namespace: projectPath, default_branch: 'main', http_url_to_repo: `${this.url}/${owner}/${repo}.git`, web_url: `${this.url}/${owner}/${repo}` });
+    }
+    if (rest === '/merge_requests' && req.method === 'GET') {
+      const state = url.searchParams.get('state');
+      const source = url.searchParams.get('source_branch');
+      const target = url.searchParams.get('target_branch');
+      const list = pulls.map(view).filter(v => (!state || state === 'all' || v.state === state) && (!source || v.source_branch === source) && (!target || v.target_branch === target));
+      return send(200, list.reverse(), { 'X-Total': String(list.length), 'X-Page': '1', 'X-Total-Pages': '1', 'X-Per-Page': '20' });
+    }
+    if (rest === '/merge_requests' && req.method === 'POST') {
+      if (!body.source_branch || !body.target_branch || !body.title) return send(400, { message: 'source_branch, target_branch, title are missing' });
+      if (pulls.some(p => p.state === 'open' && p.head === body.source_branch && p.base === body.target_branch)) {
+        return send(409, { message: [`Another open merge request already exists for this source branch`] });
+      }
+      const now = new Date().toISOString();
+      const p: PullRequest = { number: pulls.length + 1, title: body.title, body: body.description ?? '', head: body.source_branch, base: body.target_branch, state: 'open', merged: false, user: user.username, created_at: now, updated_at: now, merged_at: null, comments: [] };
+      pulls.push(p);
+      return send(201, view(p));
+    }
+    const one = /^\/merge_requests\/(\d+)(\/merge)?$/.exec(rest);
+    const p = one ? pulls.find(x => x.number === Number(one[1])) : undefined;
+    if (one && !p) return send(404, { message: '404 Not found' });
+    if (one && !one[2] && req.method === 'GET') return send(200, view(p!));
+    if (one && !one[2] && req.method === 'PUT') {
+      if (body.title !== undefined) p!.title = body.title;
+      if (body.description !== undefined) p!.body = body.description;
+      if (body.state_event === 'close') p!.state = 'closed';
+      if (body.state_event === 'reopen') p!.state = 'open';
+      p!.updated_at = new Date().toISOString();
+      return send(200, view(p!));
+    }
+    if (one && one[2] && req.method === 'PUT') {
+      if (p!.state !== 'open') return send(405, { message: '405 Method Not Allowed' });
+      await this.merge(this.repoPath(owner, repo), p!);
+      return send(200, view(p!));
+    }
+    return send(404, { message: '404 Not Found' });
   }
 
   /** Merges the head branch into the base branch of the bare repository, with a merge commit. */

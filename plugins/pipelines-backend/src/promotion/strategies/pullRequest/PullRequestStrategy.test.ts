@@ -103,9 +103,26 @@ describe('PullRequestStrategy (github) against the sandbox forge', () => {
     forge.injectFaults();
   });
 
-  it('refuses forges it does not support yet, clearly', async () => {
+  it('opens and then updates a GitLab merge request through @gitbeaker/rest', async () => {
     const c = ctx('prod', '6.0.1');
     (c.promotion.strategy['pull-request'] as any).type = 'gitlab';
-    await expect(strategy.execute(c)).rejects.toEqual(new PromotionError('Pull requests on gitlab are not supported by this version yet (github is)', false));
+    const first = await strategy.execute(c);
+    const prodBranch = 'promotion-flux-system-podinfo-02-prod';
+    const mr = forge.listPulls('my-org', 'my-app-repo').find(p => p.head === prodBranch)!;
+    expect(first.pullRequestUrl).toBe(`${url}/-/merge_requests/${mr.number}`);
+    expect(mr).toMatchObject({ state: 'open', base: 'main', title: 'Promote flux-system/podinfo-02 in prod to 6.0.1' });
+    const again = ctx('prod', '6.1.0');
+    (again.promotion.strategy['pull-request'] as any).type = 'gitlab';
+    expect((await strategy.execute(again)).pullRequestUrl).toBe(first.pullRequestUrl);
+    expect(forge.listPulls('my-org', 'my-app-repo').filter(p => p.head === prodBranch)).toHaveLength(1);
+    expect(mr.title).toBe('Promote flux-system/podinfo-02 in prod to 6.1.0');
+    expect(await forge.readFile('my-org', 'my-app-repo', prodBranch, 'clusters/prod/podinfo.yaml')).toBe(helmRelease('prod', '6.1.0').trimEnd());
+    expect(forge.requests.filter(r => r.includes('gitlab')).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('refuses forges it does not support yet, clearly', async () => {
+    const c = ctx('prod', '6.0.1');
+    (c.promotion.strategy['pull-request'] as any).type = 'bitbucket-server';
+    await expect(strategy.execute(c)).rejects.toEqual(new PromotionError('Pull requests on bitbucket-server are not supported by this version yet (github and gitlab are)', false));
   });
 });

@@ -9,6 +9,7 @@ import {
 } from '../PromotionStrategy';
 import { applyPromotionMarkers, promotionMarker } from './editMarkers';
 import { GithubPullRequests } from './GithubPullRequests';
+import { GitlabMergeRequests } from './GitlabMergeRequests';
 import { GitRepositoryCache } from './GitRepositoryCache';
 import { PullRequestProvider } from './PullRequestProvider';
 
@@ -57,7 +58,8 @@ export class PullRequestStrategy implements PromotionStrategy {
         logger: this.options.logger,
       });
     }
-    throw new PromotionError(`Pull requests on ${type} are not supported by this version yet (github is)`, false);
+    if (type === 'gitlab') return new GitlabMergeRequests({ repoUrl: url, token });
+    throw new PromotionError(`Pull requests on ${type} are not supported by this version yet (github and gitlab are)`, false);
   }
 
   async execute(ctx: PromotionContext): Promise<PromotionOutcome> {
