@@ -27,6 +27,12 @@ interface PullRequest {
   comments: Array<{ id: number; body: string; user: string }>;
 }
 
+/** GitLab's name for a pull request's state. */
+const gitlabState = (p: { merged: boolean; state: 'open' | 'closed' }) => {
+  if (p.merged) return 'merged';
+  return p.state === 'open' ? 'opened' : 'closed';
+};
+
 export interface Fault {
   status: number;
   retryAfterSeconds?: number;
@@ -331,7 +337,7 @@ export class GitForge {
       project_id: 1,
       title: p.title,
       description: p.body,
-      state: p.merged ? 'merged' : p.state === 'open' ? 'opened' : 'closed',
+      state: gitlabState(p),
       source_branch: p.head,
       target_branch: p.base,
       web_url: `${this.url}/${owner}/${repo}/-/merge_requests/${p.number}`,
