@@ -49,6 +49,8 @@ export class GitForge {
   private server?: http.Server;
   private readonly pulls = new Map<string, PullRequest[]>();
   private readonly faults: Fault[] = [];
+  /** Bitbucket Server's optimistic-locking version of each pull request. */
+  private readonly bitbucketVersions = new Map<string, number>();
   /** Every API request, for tests: `METHOD path`. */
   readonly requests: string[] = [];
   url = '';
@@ -143,6 +145,10 @@ export class GitForge {
       await this.gitlab(req, res, url);
       return;
     }
+    if (url.pathname.startsWith('/rest/api/1.0/')) {
+      await this.bitbucketServer(req, res, url);
+      return;
+    }
     const user = this.authenticate(req);
     if (!user) {
       res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="sandbox forge"' });
@@ -159,7 +165,8 @@ export class GitForge {
         ...process.env,
         GIT_PROJECT_ROOT: path.join(this.dir, 'repos'),
         GIT_HTTP_EXPORT_ALL: '1',
-        PATH_INFO: url.pathname,
+        // Bitbucket Server serves git under /scm/<project>/<repo>.git
+        PATH_INFO: url.pathname.replace(/^\/scm\//, '/'),
         QUERY_STRING: url.search.slice(1),
         REQUEST_METHOD: req.method,
         CONTENT_TYPE: req.headers['content-type'] ?? '',
@@ -383,6 +390,101 @@ export class GitForge {
       return send(200, view(p!));
     }
     return send(404, { message: '404 Not Found' });
+  }
+
+  /**
+   * Bitbucket Server's REST API 1.0, the pull-request subset: list (filtered by branch),
+   * create, update (with optimistic `version`), merge, decline.
+   */
+  private async bitbucketServer(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
+    const route = url.pathname.slice('/rest/api/1.0'.length);
+    this.requests.push(`${req.method} bitbucket ${route}`);
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'Content-Type': 'application/json;charset=UTF-8', ...headers });
+      res.end(JSON.stringify(body));
+    };
+    const error = (status: number, message: string, headers: Record<string, string> = {}) =>
+      send(status, { errors: [{ context: null, message, exceptionName: null }] }, headers);
+    const user = this.authenticate(req);
+    if (!user) return error(401, 'Authentication failed. Please check your credentials and try again.');
+    const fault = this.faults.shift();
+    if (fault) {
+      return error(fault.status, fault.message ?? 'injected failure', fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {});
+    }
+    const body = await this.readJson(req);
+    const m = /^\/projects\/([^/]+)\/repos\/([^/]+)(\/.*)?$/.exec(route);
+    if (!m || !this.pulls.has(`${m[1]}/${m[2]}`)) return error(404, 'Repository does not exist.');
+    const [, project, slug, rest = ''] = m;
+    const pulls = this.pulls.get(`${project}/${slug}`)!;
+    const versions = this.bitbucketVersions;
+    const versionOf = (p: PullRequest) => versions.get(`${project}/${slug}#${p.number}`) ?? 0;
+    const bump = (p: PullRequest) => versions.set(`${project}/${slug}#${p.number}`, versionOf(p) + 1);
+    const ref = (branch: string) => ({ id: `refs/heads/${branch}`, displayId: branch, repository: { slug, project: { key: project } } });
+    const view = (p: PullRequest) => ({
+      id: p.number,
+      version: versionOf(p),
+      title: p.title,
+      description: p.body,
+      state: gitlabState(p) === 'opened' ? 'OPEN' : gitlabState(p).replace('closed', 'declined').toUpperCase(),
+      open: p.state === 'open',
+      closed: p.state !== 'open',
+      fromRef: ref(p.head),
+      toRef: ref(p.base),
+      author: { user: { name: p.user } },
+      links: { self: [{ href: `${this.url}/projects/${project}/repos/${slug}/pull-requests/${p.number}` }] },
+      createdDate: Date.parse(p.created_at),
+      updatedDate: Date.parse(p.updated_at),
+    });
+    const refName = (r: any) => String(r?.id ?? '').replace(/^refs\/heads\//, '');
+    if (rest === '/pull-requests' && req.method === 'GET') {
+      const state = (url.searchParams.get('state') ?? 'OPEN').toUpperCase();
+      const at = url.searchParams.get('at')?.replace(/^refs\/heads\//, '');
+      const direction = (url.searchParams.get('direction') ?? 'INCOMING').toUpperCase();
+      const values = pulls
+        .map(view)
+        .filter(v => (state === 'ALL' || v.state === state) && (!at || (direction === 'OUTGOING' ? v.fromRef.displayId : v.toRef.displayId) === at))
+        .reverse();
+      return send(200, { size: values.length, limit: 25, isLastPage: true, start: 0, values });
+    }
+    if (rest === '/pull-requests' && req.method === 'POST') {
+      const head = refName(body.fromRef);
+      const base = refName(body.toRef);
+      if (!body.title || !head || !base) return error(400, 'title, fromRef and toRef are required');
+      if (pulls.some(p => p.state === 'open' && p.head === head && p.base === base)) {
+        return error(409, `Only one pull request may be open for a given source and target branch`);
+      }
+      const now = new Date().toISOString();
+      const p: PullRequest = { number: pulls.length + 1, title: body.title, body: body.description ?? '', head, base, state: 'open', merged: false, user: user.username, created_at: now, updated_at: now, merged_at: null, comments: [] };
+      pulls.push(p);
+      return send(201, view(p));
+    }
+    const one = /^\/pull-requests\/(\d+)(\/merge|\/decline)?$/.exec(rest);
+    const p = one ? pulls.find(x => x.number === Number(one[1])) : undefined;
+    if (one && !p) return error(404, 'Pull request does not exist.');
+    if (one && !one[2] && req.method === 'GET') return send(200, view(p!));
+    const expected = one && (one[2] ? Number(url.searchParams.get('version')) : Number(body.version));
+    if (one && req.method !== 'GET' && expected !== versionOf(p!)) {
+      return error(409, `You are attempting to modify a pull request based on out-of-date information (version ${expected}, current ${versionOf(p!)}).`);
+    }
+    if (one && !one[2] && req.method === 'PUT') {
+      if (body.title !== undefined) p!.title = body.title;
+      if (body.description !== undefined) p!.body = body.description;
+      p!.updated_at = new Date().toISOString();
+      bump(p!);
+      return send(200, view(p!));
+    }
+    if (one && one[2] === '/merge' && req.method === 'POST') {
+      if (p!.state !== 'open') return error(409, 'The pull request is not open');
+      await this.merge(this.repoPath(project, slug), p!);
+      bump(p!);
+      return send(200, view(p!));
+    }
+    if (one && one[2] === '/decline' && req.method === 'POST') {
+      p!.state = 'closed';
+      bump(p!);
+      return send(200, view(p!));
+    }
+    return error(404, 'Not found');
   }
 
   /** Merges the head branch into the base branch of the bare repository, with a merge commit. */

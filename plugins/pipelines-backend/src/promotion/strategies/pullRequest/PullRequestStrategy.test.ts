@@ -120,9 +120,24 @@ describe('PullRequestStrategy (github) against the sandbox forge', () => {
     expect(forge.requests.filter(r => r.includes('gitlab')).length).toBeGreaterThanOrEqual(4);
   });
 
-  it('refuses forges it does not support yet, clearly', async () => {
-    const c = ctx('prod', '6.0.1');
-    (c.promotion.strategy['pull-request'] as any).type = 'bitbucket-server';
-    await expect(strategy.execute(c)).rejects.toEqual(new PromotionError('Pull requests on bitbucket-server are not supported by this version yet (github and gitlab are)', false));
+  it('opens and then updates a Bitbucket Server pull request (REST 1.0, optimistic versions)', async () => {
+    await forge.createRepo('PROJ', 'my-app-repo', files);
+    const bbUrl = `${forge.url}/scm/PROJ/my-app-repo.git`;
+    const run = (version: string) => {
+      const c = ctx('test', version);
+      Object.assign(c.promotion.strategy['pull-request'], { type: 'bitbucket-server', url: bbUrl });
+      return strategy.execute(c);
+    };
+    const first = await run('7.0.0');
+    expect(first.pullRequestUrl).toBe(`${forge.url}/projects/PROJ/repos/my-app-repo/pull-requests/1`);
+    const second = await run('7.1.0');
+    expect(second).toMatchObject({ pullRequestUrl: first.pullRequestUrl, summary: `updated ${first.pullRequestUrl}` });
+    const [pr] = forge.listPulls('PROJ', 'my-app-repo');
+    expect(pr).toMatchObject({ state: 'open', head: branch, base: 'main', title: 'Promote flux-system/podinfo-02 in test to 7.1.0' });
+    expect(await forge.readFile('PROJ', 'my-app-repo', branch, 'clusters/test/podinfo.yaml')).toBe(helmRelease('test', '7.1.0').trimEnd());
+    forge.injectFaults({ status: 503, retryAfterSeconds: 3 });
+    const error: PromotionError = await run('7.2.0').then(() => undefined as any, e => e);
+    expect(error).toMatchObject({ retryable: true, retryAfterMs: 3000 });
+    expect(error.message).toBe('listing pull requests: HTTP 503 injected failure');
   });
 });

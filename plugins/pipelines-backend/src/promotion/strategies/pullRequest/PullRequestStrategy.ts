@@ -10,6 +10,7 @@ import {
 import { applyPromotionMarkers, promotionMarker } from './editMarkers';
 import { GithubPullRequests } from './GithubPullRequests';
 import { GitlabMergeRequests } from './GitlabMergeRequests';
+import { BitbucketServerPullRequests } from './BitbucketServerPullRequests';
 import { GitRepositoryCache } from './GitRepositoryCache';
 import { PullRequestProvider } from './PullRequestProvider';
 
@@ -59,7 +60,8 @@ export class PullRequestStrategy implements PromotionStrategy {
       });
     }
     if (type === 'gitlab') return new GitlabMergeRequests({ repoUrl: url, token });
-    throw new PromotionError(`Pull requests on ${type} are not supported by this version yet (github and gitlab are)`, false);
+    if (type === 'bitbucket-server') return new BitbucketServerPullRequests({ repoUrl: url, token });
+    throw new PromotionError(`Pull requests on ${type} are not supported`, false);
   }
 
   async execute(ctx: PromotionContext): Promise<PromotionOutcome> {
