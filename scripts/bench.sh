@@ -8,4 +8,5 @@ source "$ROOT/scripts/lib/sandbox.sh"
 cd "$ROOT"
 ensure_node_modules
 ensure_sandbox_binaries
+node --require @backstage/cli-node/config/nodeTransform.cjs bench/promotion.ts
 exec node --require @backstage/cli-node/config/nodeTransform.cjs bench/run.ts

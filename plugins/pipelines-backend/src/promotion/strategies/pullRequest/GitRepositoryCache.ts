@@ -74,7 +74,8 @@ export class GitRepositoryCache {
       env.GIT_CONFIG_VALUE_0 = `Authorization: Basic ${basic}`;
     }
     try {
-      const { stdout } = await run('git', args, { cwd, env, maxBuffer: 64 * 1024 * 1024 });
+      // No background gc in the cached clone: it would race with the next checkout.
+      const { stdout } = await run('git', ['-c', 'gc.autoDetach=false', ...args], { cwd, env, maxBuffer: 64 * 1024 * 1024 });
       return stdout.trim();
     } catch (e: any) {
       // git's message, without anything from the environment
