@@ -130,7 +130,7 @@ function writeConfig(sandbox: Sandbox, dir: string): string {
     },
     catalog: { locations: [{ type: 'file', target: entities }] },
     kubernetes: { serviceLocatorMethod: { type: 'multiTenant' }, clusterLocatorMethods: [{ type: 'config', clusters }] },
-    pipelines: { managementClusters: [clusters[0]].map(c => ({ name: c.name, url: c.url, serviceAccountToken: c.serviceAccountToken, caData: c.caData })), writeStatus: false },
+    pipelines: { managementClusters: [clusters[0]].map(c => ({ name: c.name, url: c.url, serviceAccountToken: c.serviceAccountToken, caData: c.caData })), writeStatus: false, levelTriggers: false },
   };
   const file = path.join(dir, 'app-config.bench.yaml');
   fs.writeFileSync(file, stringify(config), { mode: 0o600 });
