@@ -3,7 +3,7 @@ import http from 'http';
 import { AddressInfo } from 'net';
 import { createPromoteAction, parsePipelineInput } from './promote';
 
-type Seen = { method?: string; url?: string; auth?: string; body: string };
+type Seen = { method?: string; url?: string; auth?: string; trigger?: string; body: string };
 
 /** A stand-in pipelines backend on loopback, answering the two routes the action uses. */
 async function startBackend(linked: Array<{ cluster: string; namespace: string; name: string }>) {
@@ -12,7 +12,7 @@ async function startBackend(linked: Array<{ cluster: string; namespace: string; 
     let body = '';
     req.on('data', c => (body += c));
     req.on('end', () => {
-      seen.push({ method: req.method, url: req.url, auth: req.headers.authorization, body });
+      seen.push({ method: req.method, url: req.url, auth: req.headers.authorization, trigger: req.headers['x-pipelines-trigger'] as string, body });
       res.setHeader('Content-Type', 'application/json');
       if (req.method === 'GET' && req.url?.startsWith('/api/pipelines/v1/entity/')) {
         res.end(JSON.stringify({ entityRef: 'component:default/podinfo', annotationErrors: [], items: linked.map(ref => ({ ref, state: 'no-cluster-data', message: '' })) }));
@@ -65,7 +65,8 @@ describe('pipelines:promote', () => {
       'GET /api/pipelines/v1/entity/component/default/podinfo/pipelines',
       'POST /api/pipelines/v1/pipelines/management/flux-system/podinfo-02/promotions',
     ]);
-    expect(JSON.parse(backend.seen[1].body)).toEqual({ environment: 'prod', version: '6.0.1' });
+    expect(JSON.parse(backend.seen[1].body)).toEqual({ environment: 'prod', version: '6.0.1', entityRef: 'component:default/podinfo' });
+    expect(backend.seen[1].trigger).toBe('scaffolder');
     // a token for the pipelines plugin, issued on behalf of the template's user
     expect(backend.seen[1].auth).toBe(
       mockCredentials.service.header({ onBehalfOf: mockCredentials.user('user:default/alice'), targetPluginId: 'pipelines' }),

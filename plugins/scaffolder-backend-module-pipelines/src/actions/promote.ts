@@ -2,7 +2,7 @@ import {
   AuthService,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, ResponseError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
@@ -104,8 +104,9 @@ export function createPromoteAction(options: { auth: AuthService; discovery: Dis
           const url = `${baseUrl}/v1/pipelines/${[key!.cluster, key!.namespace, key!.name].map(encodeURIComponent).join('/')}/promotions`;
           const created = await call<PromotionRecord>(url, {
             method: 'POST',
-            headers,
-            body: JSON.stringify({ environment, version }),
+            headers: { ...headers, 'X-Pipelines-Trigger': 'scaffolder' },
+            // With the entity, the backend applies permission rules about it (e.g. ownership).
+            body: JSON.stringify({ environment, version, ...(entityRef ? { entityRef: stringifyEntityRef(parseEntityRef(entityRef, { defaultKind: 'component', defaultNamespace: 'default' })) } : {}) }),
           });
           return { id: created.id, state: created.state, pullRequestUrl: created.pullRequestUrl ?? null };
         },
