@@ -23,7 +23,13 @@ export class GitOpsReconciler {
     return this.applied;
   }
 
-  start() {
+  /**
+   * Starts following the branch from its current commit, which the caller has already
+   * applied (the seed): only later moves are applied, so direct edits of the clusters stay
+   * until the branch moves.
+   */
+  async start() {
+    this.applied = await git(this.bareRepo, 'rev-parse', `refs/heads/${this.options.branch ?? 'main'}`);
     this.timer = setInterval(() => void this.reconcile(), this.options.intervalMs ?? 1000);
   }
 

@@ -214,7 +214,7 @@ export class Sandbox {
         Object.fromEntries(this.names.slice(1).map(n => [n, this.clusters[n].admin])),
         { intervalMs: 500 },
       );
-      this.gitops.start();
+      await this.gitops.start();
     }
   }
 
