@@ -86,6 +86,11 @@ describe('GitForge', () => {
     // 429 with Retry-After: the retry plugin tries again
     forge.injectFaults({ status: 429, retryAfterSeconds: 1 });
     expect((await gh.rest.repos.get({ owner: 'my-org', repo: 'my-app-repo' })).status).toBe(200);
+    // latency: the request is served, late
+    forge.injectFaults({ delayMs: 700 });
+    const slow = Date.now();
+    expect((await octokit().rest.repos.get({ owner: 'my-org', repo: 'my-app-repo' })).status).toBe(200);
+    expect(Date.now() - slow).toBeGreaterThanOrEqual(650);
     forge.injectFaults({ status: 500 }, { status: 500 }, { status: 500 }, { status: 500 });
     await expect(octokit().rest.repos.get({ owner: 'my-org', repo: 'my-app-repo' })).rejects.toMatchObject({ status: 500 });
     forge.injectFaults(); // nothing left over for the next test

@@ -34,9 +34,12 @@ const gitlabState = (p: { merged: boolean; state: 'open' | 'closed' }) => {
 };
 
 export interface Fault {
-  status: number;
+  /** The status to answer with; without one, the request is only delayed and then served. */
+  status?: number;
   retryAfterSeconds?: number;
   message?: string;
+  /** Wait this long before answering. */
+  delayMs?: number;
 }
 
 /**
@@ -80,7 +83,14 @@ export class GitForge {
     await new Promise(resolve => this.server?.close(resolve));
   }
 
-  /** The next API responses are these failures (429 with Retry-After, 5xx…), in order. */
+  /** Takes the next fault: waits its delay; returns it when it has a status to answer with. */
+  private async nextFault(): Promise<(Fault & { status: number }) | undefined> {
+    const fault = this.faults.shift();
+    if (fault?.delayMs) await new Promise(r => setTimeout(r, fault.delayMs));
+    return fault?.status ? (fault as Fault & { status: number }) : undefined;
+  }
+
+  /** The next API responses are these failures (429 with Retry-After, 5xx, latency…), in order. */
   injectFaults(...faults: Fault[]) {
     this.faults.push(...faults);
   }
@@ -221,7 +231,7 @@ export class GitForge {
     };
     const user = this.authenticate(req);
     if (!user) return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
-    const fault = this.faults.shift();
+    const fault = await this.nextFault();
     if (fault) {
       const headers: Record<string, string> = {};
       if (fault.retryAfterSeconds !== undefined) headers['Retry-After'] = String(fault.retryAfterSeconds);
@@ -327,7 +337,7 @@ export class GitForge {
     };
     const user = this.authenticate(req);
     if (!user) return send(401, { message: '401 Unauthorized' });
-    const fault = this.faults.shift();
+    const fault = await this.nextFault();
     if (fault) {
       return send(fault.status, { message: fault.message ?? 'injected failure' }, fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {});
     }
@@ -407,7 +417,7 @@ export class GitForge {
       send(status, { errors: [{ context: null, message, exceptionName: null }] }, headers);
     const user = this.authenticate(req);
     if (!user) return error(401, 'Authentication failed. Please check your credentials and try again.');
-    const fault = this.faults.shift();
+    const fault = await this.nextFault();
     if (fault) {
       return error(fault.status, fault.message ?? 'injected failure', fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {});
     }
