@@ -109,6 +109,20 @@ describe.each(databases.eachSupportedId())('DatabasePromotionStore (%s)', databa
     expect((await store.get(newer.record.id))?.state).toBe('waiting-approval');
   });
 
+  it('supersedes the older promotion whose pull request a newer one updated', async () => {
+    const { store } = await createStore();
+    const older = await store.create(promotion('4.0.0'));
+    await store.transition(older.record.id, ['running'], 'succeeded', { pullRequestUrl: 'https://forge/pr/9' });
+    const other = await store.create(promotion('4.0.0', 'prod'));
+    await store.transition(other.record.id, ['running'], 'succeeded', { pullRequestUrl: 'https://forge/pr/9' });
+    const newer = await store.create(promotion('4.1.0'));
+    await store.transition(newer.record.id, ['running'], 'succeeded', { pullRequestUrl: 'https://forge/pr/9' });
+    expect(await store.supersedePullRequest(pipeline, 'test', 'https://forge/pr/9', newer.record.id)).toBe(1);
+    expect((await store.get(older.record.id))?.state).toBe('superseded');
+    expect((await store.get(other.record.id))?.state).toBe('succeeded');
+    expect((await store.get(newer.record.id))?.state).toBe('succeeded');
+  });
+
   it('lets one owner at a time claim a running row, and takes back expired claims', async () => {
     const { store } = await createStore();
     const { record } = await store.create(promotion('3.0.0'));

@@ -177,6 +177,13 @@ export class DatabasePromotionStore implements PromotionStore {
     });
   }
 
+  async supersedePullRequest(pipeline: PipelineKey, toEnvironment: string, pullRequestUrl: string, exceptId: string) {
+    return this.db<PromotionRow>(TABLE)
+      .where({ ...pipelineWhere(pipeline), to_environment: toEnvironment, state: 'succeeded', pull_request_url: pullRequestUrl })
+      .whereNot({ id: exceptId })
+      .update({ state: 'superseded', updated_at: new Date() });
+  }
+
   async supersedeWaiting(pipeline: PipelineKey, toEnvironment: string, exceptId: string) {
     return this.db<PromotionRow>(TABLE)
       .where({ ...pipelineWhere(pipeline), to_environment: toEnvironment, state: 'waiting-approval' })

@@ -43,6 +43,11 @@ export interface PromotionStore {
     to: PromotionState,
     changes?: { approval?: PromotionApproval; error?: string | null; pullRequestUrl?: string },
   ): Promise<PromotionRecord | undefined>;
+  /**
+   * Succeeded rows whose pull request a newer promotion has just updated (same pipeline,
+   * environment and PR) become superseded: that PR now carries the newer version.
+   */
+  supersedePullRequest(pipeline: PipelineKey, toEnvironment: string, pullRequestUrl: string, exceptId: string): Promise<number>;
   /** Waiting rows of the same pipeline and environment, for another version, become superseded. */
   supersedeWaiting(pipeline: PipelineKey, toEnvironment: string, exceptId: string): Promise<number>;
   /**

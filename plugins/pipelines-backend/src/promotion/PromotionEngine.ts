@@ -216,6 +216,10 @@ export class PromotionEngine {
       const outcome = await strategy.execute({ record, pipeline: plan.pipeline, promotion: plan.promotion, kubeConfig: plan.kubeConfig });
       const done = await store.transition(record.id, ['running'], 'succeeded', { error: null, pullRequestUrl: outcome.pullRequestUrl });
       if (done) await this.audit('promotion-succeeded', done, { outcome: outcome.summary });
+      if (done && outcome.pullRequestUrl) {
+        // The PR of an older promotion into this environment now carries this version.
+        if (await store.supersedePullRequest(record.pipeline, record.toEnvironment, outcome.pullRequestUrl, record.id)) this.changed(done);
+      }
       logger.info(`Promotion ${record.id} (${record.pipeline.namespace}/${record.pipeline.name} → ${record.toEnvironment} ${record.version}): ${outcome.summary}`);
     } catch (e) {
       const err = e instanceof PromotionError ? e : new PromotionError(String((e as Error)?.message ?? e), true);

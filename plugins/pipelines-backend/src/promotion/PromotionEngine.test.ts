@@ -1,0 +1,101 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import type { PromotionRecord } from '@gitops-pipelines/plugin-pipelines-common';
+import { DatabasePromotionStore } from '../database/DatabasePromotionStore';
+import { PromotionEngine } from './PromotionEngine';
+import { PromotionError, PromotionStrategy } from './strategies/PromotionStrategy';
+
+jest.setTimeout(30_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const key = { cluster: 'management', namespace: 'flux-system', name: 'podinfo-02' };
+const pipeline = {
+  apiVersion: 'pipelines.weave.works/v1alpha1',
+  kind: 'Pipeline',
+  metadata: { name: 'podinfo-02', namespace: 'flux-system' },
+  spec: {
+    appRef: { apiVersion: 'helm.toolkit.fluxcd.io/v2beta1', kind: 'HelmRelease', name: 'podinfo' },
+    environments: [
+      { name: 'dev', targets: [{ namespace: 'a' }] },
+      { name: 'prod', targets: [{ namespace: 'b' }] },
+    ],
+    promotion: { strategy: { notification: {} } },
+  },
+};
+
+async function setup(strategy: PromotionStrategy) {
+  const store = await DatabasePromotionStore.create({
+    database: mockServices.database({ knex: await databases.init('SQLITE_3'), migrations: { skip: false } }),
+  });
+  const engine = new PromotionEngine({
+    store,
+    cache: { getPipelineObject: () => ({ object: pipeline as any, kubeConfig: undefined as any }) },
+    strategies: [strategy],
+    logger: mockServices.logger.mock(),
+    maxAttempts: 3,
+    retryBaseMs: 20,
+  });
+  return { store, engine };
+}
+
+const waitFor = async (fn: () => Promise<PromotionRecord | undefined>) => {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const r = await fn();
+    if (r && r.state !== 'running') return r;
+    if (Date.now() > deadline) throw new Error('still running');
+    await new Promise(res => setTimeout(res, 20));
+  }
+};
+
+describe('PromotionEngine', () => {
+  it('retries a retryable failure with backoff, then ends failed with the last message', async () => {
+    const execute = jest.fn(async () => {
+      throw new PromotionError('listing pull requests: HTTP 502 bad gateway', true);
+    });
+    const { store, engine } = await setup({ name: 'notification', execute });
+    const { record } = await engine.request({ pipeline: key, environment: 'prod', version: '1.0.0', trigger: 'user', requestedBy: 'user:default/a' });
+    const done = await waitFor(() => store.get(record.id));
+    expect(done).toMatchObject({ state: 'failed', attempts: 3, error: 'listing pull requests: HTTP 502 bad gateway' });
+    expect(execute).toHaveBeenCalledTimes(3);
+  });
+
+  it('waits as long as Retry-After asks, then succeeds', async () => {
+    let calls = 0;
+    const times: number[] = [];
+    const { store, engine } = await setup({
+      name: 'notification',
+      execute: async () => {
+        times.push(Date.now());
+        if (++calls === 1) throw new PromotionError('HTTP 429 slow down', true, 400);
+        return { summary: 'ok' };
+      },
+    });
+    const { record } = await engine.request({ pipeline: key, environment: 'prod', version: '1.0.1', trigger: 'user', requestedBy: 'user:default/a' });
+    const done = await waitFor(() => store.get(record.id));
+    expect(done).toMatchObject({ state: 'succeeded', attempts: 2, error: undefined });
+    expect(times[1] - times[0]).toBeGreaterThanOrEqual(380);
+  });
+
+  it('does not retry a final failure', async () => {
+    const execute = jest.fn(async () => {
+      throw new PromotionError('No field is marked', false);
+    });
+    const { store, engine } = await setup({ name: 'notification', execute });
+    const { record } = await engine.request({ pipeline: key, environment: 'prod', version: '1.0.2', trigger: 'user', requestedBy: 'user:default/a' });
+    expect(await waitFor(() => store.get(record.id))).toMatchObject({ state: 'failed', attempts: 1, error: 'No field is marked' });
+    expect(execute).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses to promote into the first environment or an unknown one', async () => {
+    const { engine } = await setup({ name: 'notification', execute: async () => ({ summary: '' }) });
+    await expect(engine.request({ pipeline: key, environment: 'dev', version: '1', trigger: 'user', requestedBy: 'u' })).rejects.toThrow(
+      '"dev" is the first environment of flux-system/podinfo-02: nothing promotes into it',
+    );
+    await expect(engine.request({ pipeline: key, environment: 'qa', version: '1', trigger: 'user', requestedBy: 'u' })).rejects.toThrow(
+      'Environment "qa" is not in pipeline flux-system/podinfo-02 (dev, prod)',
+    );
+    await expect(engine.request({ pipeline: key, environment: 'prod', version: 'has space', trigger: 'user', requestedBy: 'u' })).rejects.toThrow(
+      'version "has space" must be 1 to 255 characters without spaces',
+    );
+  });
+});
