@@ -75,6 +75,42 @@ test('a promotion requested from the tab opens a pull request on the forge, link
   await page.screenshot({ path: 'test-results/pipeline-tab-promotion.png', fullPage: true });
 });
 
+test('a prod promotion waits for someone else: the requester cannot approve it, the reviewer does', async ({ page, browser }) => {
+  await signInAsGuest(page);
+  await page.goto('/catalog/default/component/podinfo-gated/pipelines');
+  await expect(page.getByTestId('pipeline-environment')).toHaveCount(3);
+  await page.getByRole('button', { name: 'Promote' }).click();
+  await page.getByRole('dialog').locator('[aria-haspopup="listbox"]').click();
+  await page.getByRole('option', { name: 'prod' }).click();
+  await expect(page.getByTestId('promote-description')).toContainText('Someone other than you must approve it first.');
+  await page.getByTestId('promote-version').fill('6.1.0');
+  await page.getByRole('button', { name: 'Request promotion' }).click();
+  const mine = page.getByTestId('promotion-row').filter({ hasText: 'user:development/guest' });
+  await expect(mine).toContainText('waiting-approval');
+  // The requester is refused: the buttons are disabled, with the reason.
+  await expect(mine.getByRole('button', { name: 'Approve' })).toBeDisabled();
+  await expect(mine.locator('[title="You requested this promotion: someone else must approve or reject it"]')).toHaveCount(1);
+  await page.screenshot({ path: 'test-results/approval-requester.png', fullPage: true });
+
+  // The reviewer, the demo's second identity, approves it.
+  const reviewerContext = await browser.newContext({ baseURL: test.info().project.use.baseURL, viewport: { width: 1440, height: 900 } });
+  const reviewer = await reviewerContext.newPage();
+  await reviewer.goto('/');
+  await reviewer.getByRole('button', { name: 'Sign in as reviewer (second demo user)' }).click();
+  await expect(
+    reviewer.getByRole('navigation', { name: 'sidebar nav' }).getByRole('link', { name: 'Catalog', exact: true }),
+  ).toBeVisible({ timeout: 60_000 });
+  await reviewer.goto('/catalog/default/component/podinfo-gated/pipelines');
+  const row = reviewer.getByTestId('promotion-row').filter({ hasText: 'user:development/guest' });
+  await expect(row.getByRole('button', { name: 'Approve' })).toBeEnabled();
+  await row.getByRole('button', { name: 'Approve' }).click();
+  await expect(row).toContainText('approved by user:default/reviewer');
+  await expect(row).toContainText('succeeded');
+  await expect(row.getByRole('link', { name: 'Pull request' })).toHaveAttribute('href', /\/my-org\/my-app-repo\/pull\/\d+$/);
+  await reviewer.screenshot({ path: 'test-results/approval-reviewer.png', fullPage: true });
+  await reviewerContext.close();
+});
+
 test('entities without the annotation get no Pipeline tab', async ({ page }) => {
   await signInAsGuest(page);
   await page.goto('/catalog/default/component/example-website');
@@ -98,6 +134,9 @@ test('the pipelines API needs a Backstage token', async ({ request }) => {
   });
   expect(list.status()).toBe(200);
   const body = await list.json();
-  expect(body.items.map((p: any) => `${p.cluster}/${p.namespace}/${p.name}`)).toEqual(['management/flux-system/podinfo-02']);
+  expect(body.items.map((p: any) => `${p.cluster}/${p.namespace}/${p.name}`)).toEqual([
+    'management/flux-system/podinfo-02',
+    'management/flux-system/podinfo-gated',
+  ]);
   expect(body.clusters).toEqual([{ name: 'management', connected: true }]);
 });

@@ -7,6 +7,7 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { reviewerSignInModule } from './modules/reviewerSignIn';
 
 const backend = createBackend();
 
@@ -27,6 +28,8 @@ backend.add(import('@backstage/plugin-techdocs-backend'));
 backend.add(import('@backstage/plugin-auth-backend'));
 // See https://backstage.io/docs/backend-system/building-backends/migrating#the-auth-plugin
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// the demo's second sign-in identity (development only), to approve the guest's promotions
+backend.add(reviewerSignInModule);
 // See https://backstage.io/docs/auth/guest/provider
 
 // catalog plugin

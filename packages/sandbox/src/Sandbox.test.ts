@@ -47,8 +47,9 @@ describe('Sandbox', () => {
   it('serves the seed pipeline to kubectl through the generated kubeconfig', async () => {
     const { stdout } = await run('kubectl', ['--kubeconfig', kubeconfig, '--context', 'management', 'get', 'pipelines', '-A', '-o', 'json']);
     const items = JSON.parse(stdout).items;
-    expect(items.map((p: any) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual(['flux-system/podinfo-02']);
+    expect(items.map((p: any) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual(['flux-system/podinfo-02', 'flux-system/podinfo-gated']);
     expect(items[0].spec.environments.map((e: any) => e.name)).toEqual(['dev', 'test', 'prod']);
+    expect(items[1].spec.environments[2].promotion.manual).toBe(true);
     const gc = await run('kubectl', ['--kubeconfig', kubeconfig, '--context', 'management', 'get', 'gitopsclusters', '-n', 'flux-system', '-o', 'name']);
     expect(gc.stdout.trim().split('\n')).toEqual(['gitopscluster.gitops.weave.works/dev', 'gitopscluster.gitops.weave.works/prod']);
   });
@@ -58,7 +59,7 @@ describe('Sandbox', () => {
     const kc = kubeConfigFor({ name: 'management', server: m.url, caData: m.caData, token: sandbox.backstageToken });
     const api = kc.makeApiClient(CustomObjectsApi);
     const list: any = await api.listNamespacedCustomObject({ group: 'pipelines.weave.works', version: 'v1alpha1', namespace: 'flux-system', plural: 'pipelines' });
-    expect(list.items).toHaveLength(1);
+    expect(list.items).toHaveLength(2);
     await expect(
       api.deleteNamespacedCustomObject({ group: 'pipelines.weave.works', version: 'v1alpha1', namespace: 'flux-system', plural: 'pipelines', name: 'podinfo-02' }),
     ).rejects.toMatchObject({ code: 403 });

@@ -14,6 +14,7 @@ import {
   SEED_TARGETS,
   SEED_VERSIONS,
   seedRepositoryFiles,
+  gatedPipeline,
   backstageRbac,
   gitopsCluster,
   helmRelease,
@@ -204,7 +205,10 @@ export class Sandbox {
         } as any,
       ]);
     }
-    await apply(this.clusters.management.admin, [seedPipeline(this.repositoryUrl)]);
+    await apply(this.clusters.management.admin, [
+      seedPipeline(this.repositoryUrl),
+      ...(this.repositoryUrl ? [gatedPipeline(this.repositoryUrl)] : []),
+    ]);
     for (const t of SEED_TARGETS) {
       await apply(this.clusters[t.cluster].admin, [namespace(t.namespace), helmRelease(t.namespace, SEED_VERSIONS[t.environment])]);
     }

@@ -41,7 +41,20 @@ spec:
         namespace: flux-system
 `;
   }
+  // podinfo-gated promotes the same app with prod behind an approval; its markers live outside
+  // clusters/, so merging its PRs changes no cluster (the GitOps stand-in applies clusters/ only).
+  for (const env of ['dev', 'test', 'prod'] as const) {
+    files[`gated/${env}.yaml`] = `# the version podinfo-gated promotes into ${env}\nrelease:\n  version: ${SEED_VERSIONS[env]} # {"$promotion": "flux-system:podinfo-gated:${env}"}\n`;
+  }
   return files;
+}
+
+/** A second demo pipeline: the seed's, with promotions into prod waiting for an approval. */
+export function gatedPipeline(repositoryUrl: string): KubernetesObject {
+  const p = seedPipeline(repositoryUrl) as any;
+  p.metadata.name = 'podinfo-gated';
+  p.spec.environments[2].promotion = { manual: true, strategy: p.spec.promotion.strategy };
+  return p;
 }
 
 /** The seed's example pipeline, as Weave's documentation gives it; its repository is the sandbox forge's. */

@@ -60,14 +60,14 @@ describe('PipelineCache against the sandbox', () => {
     expect(d.conditions).toMatchObject([{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded' }]);
     expect(d.environments[0].promotion).toMatchObject({ kind: 'pull-request', manual: false });
     expect(cache.clusters()).toEqual([{ name: 'management', connected: true, error: undefined }]);
-    expect(cache.listPipelines({})).toHaveLength(1);
+    expect(cache.listPipelines({}).map(p => p.name)).toEqual(['podinfo-02', 'podinfo-gated']);
     expect(JSON.stringify(d)).not.toContain(sandbox.backstageToken);
     expect(JSON.stringify(d)).not.toContain(sandbox.targetReaderToken);
   });
 
   it('writes the Ready condition through the status subresource, only when it changed', async () => {
     const writer = new StatusWriter(cache, mockServices.logger.mock());
-    expect(await writer.run()).toBe(1);
+    expect(await writer.run()).toBe(2);
     const api = mgmt().makeApiClient(CustomObjectsApi);
     const stored: any = await until(async () => {
       const p: any = await api.getNamespacedCustomObject({ group: 'pipelines.weave.works', version: 'v1alpha1', namespace: 'flux-system', plural: 'pipelines', name: 'podinfo-02' });
