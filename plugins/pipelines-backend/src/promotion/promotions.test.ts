@@ -253,11 +253,14 @@ describe('promotions against the sandbox', () => {
       const version = databaseId === 'SQLITE_3' ? '6.1.1' : '6.1.2';
       const body = fluxEvent(version);
       // podinfo-02's strategy has no secretRef: its webhook is not signed (pipeline-controller compatible)
-      const res = await request(server)
-        .post('/api/pipelines/promotion/flux-system/podinfo-02/dev')
-        .set('Content-Type', 'application/json')
-        .send(body);
-      expect(res.status).toBe(201);
+      const pullsBefore = sandbox.forge!.listPulls('my-org', 'my-app-repo').length;
+      const responses = await Promise.all(
+        Array.from({ length: 100 }, () =>
+          request(server).post('/api/pipelines/promotion/flux-system/podinfo-02/dev').set('Content-Type', 'application/json').send(body),
+        ),
+      );
+      expect(responses.filter(r => r.status === 201)).toHaveLength(1);
+      const res = responses.find(r => r.status === 201)!;
       const done = await until(async () => {
         const h = await request(server).get('/api/pipelines/v1/pipelines/management/flux-system/podinfo-02/promotions');
         const r = h.body.items.find((x: any) => x.id === res.body.id);
@@ -273,6 +276,44 @@ describe('promotions against the sandbox', () => {
       }
       const dev = await sandbox.forge!.readFile('my-org', 'my-app-repo', pr.head, 'clusters/dev/podinfo-02-dev/podinfo.yaml');
       expect(dev).toContain('version: 6.1.0 # {"$promotion": "flux-system:podinfo-02:dev"}');
+      // one pull request for the 100 duplicates (the first database's run opens it, the second updates it)
+      expect(sandbox.forge!.listPulls('my-org', 'my-app-repo').length - pullsBefore).toBeLessThanOrEqual(1);
+    });
+
+    it.each([
+      ['gitlab', (forge: string, owner: string) => `${forge}/${owner}/apps`, /\/-\/merge_requests\/\d+$/],
+      ['bitbucket-server', (forge: string, owner: string) => `${forge}/scm/${owner}/apps.git`, /\/projects\/[^/]+\/repos\/apps\/pull-requests\/\d+$/],
+    ])('opens a %s pull request for a webhook, editing the marked field', async (type, repoUrl, expected) => {
+      const suffix = databaseId === 'SQLITE_3' ? 'a' : 'b';
+      const name = `podinfo-${type === 'gitlab' ? 'gl' : 'bb'}-${suffix}`;
+      const owner = `${type === 'gitlab' ? 'glorg' : 'BB'}${suffix}`;
+      const file = (version: string) => `spec:\n  chart:\n    spec:\n      version: ${version} # {"$promotion": "flux-system:${name}:test"}\n`;
+      await sandbox.forge!.createRepo(owner, 'apps', { 'apps/test.yaml': file('1.0.0') });
+      const pipeline: any = structuredClone(notifyPipeline);
+      pipeline.metadata.name = name;
+      delete pipeline.spec.environments[2].promotion;
+      pipeline.spec.promotion = {
+        strategy: { 'pull-request': { type, url: (repoUrl as any)(sandbox.forge!.url, owner), baseBranch: 'main', secretRef: { name: 'github-credentials' } } },
+      };
+      await apply(sandbox.clusters.management.admin, [pipeline]);
+      const server = await start();
+      await until(async () => (await request(server).get(`/api/pipelines/v1/pipelines/management/flux-system/${name}`)).status === 200, 'pipeline');
+      const res = await request(server)
+        .post(`/api/pipelines/promotion/flux-system/${name}/dev`)
+        .set('Content-Type', 'application/json')
+        .send(fluxEvent('2.0.0'));
+      expect(res.status).toBe(201);
+      const done = await until(async () => {
+        const h = await request(server).get(`/api/pipelines/v1/pipelines/management/flux-system/${name}/promotions`);
+        const r = h.body.items.find((x: any) => x.id === res.body.id);
+        return r && r.state !== 'running' ? r : undefined;
+      }, `${type} promotion`);
+      expect(done).toMatchObject({ state: 'succeeded', toEnvironment: 'test' });
+      expect(done.error).toBeUndefined();
+      expect(done.pullRequestUrl).toMatch(expected as RegExp);
+      const [pr] = sandbox.forge!.listPulls(owner, 'apps');
+      expect(pr).toMatchObject({ state: 'open', head: `promotion-flux-system-${name}-test`, title: `Promote flux-system/${name} in test to 2.0.0` });
+      expect(await sandbox.forge!.readFile(owner, 'apps', pr.head, 'apps/test.yaml')).toBe(file('2.0.0').trimEnd());
     });
   });
 });
