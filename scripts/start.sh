@@ -4,6 +4,7 @@
 # SQLite in memory) configured against it. Ctrl-C stops both.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
+source "$ROOT/scripts/lib/background.sh"
 source "$ROOT/scripts/lib/sandbox.sh"
 cd "$ROOT"
 ensure_node_modules

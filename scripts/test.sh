@@ -6,6 +6,7 @@ set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 source "$ROOT/scripts/lib/postgres.sh"
 source "$ROOT/scripts/lib/app.sh"
+source "$ROOT/scripts/lib/background.sh"
 source "$ROOT/scripts/lib/sandbox.sh"
 cd "$ROOT"
 

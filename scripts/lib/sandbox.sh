@@ -6,27 +6,16 @@ ensure_sandbox_binaries() {
   bash "$ROOT/packages/sandbox/scripts/build-kube-apiserver.sh" >/dev/null
 }
 
-# start_sandbox LOGFILE: starts `npm run sandbox` in the background, waits for `sandbox ready`.
+# start_sandbox LOGFILE: `npm run sandbox` in the background, until it prints `sandbox ready`.
 start_sandbox() {
-  local logfile=$1 deadline
-  (cd "$ROOT" && SANDBOX_FLUX_DELAY_MS=${SANDBOX_FLUX_DELAY_MS:-500} exec setsid yarn workspace @gitops-pipelines/sandbox sandbox) >"$logfile" 2>&1 &
-  SANDBOX_PID=$!
-  deadline=$((SECONDS + ${SANDBOX_START_TIMEOUT:-180}))
-  until grep -q '^sandbox ready' "$logfile" 2>/dev/null; do
-    if ! kill -0 "$SANDBOX_PID" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
-      log "the sandbox did not start; last lines of $logfile:"
-      tail -n 40 "$logfile" >&2
-      return 1
-    fi
-    sleep 1
-  done
+  local logfile=$1
+  export SANDBOX_FLUX_DELAY_MS=${SANDBOX_FLUX_DELAY_MS:-500}
+  start_background SANDBOX_PID "$logfile" "${SANDBOX_START_TIMEOUT:-180}" \
+    "grep -q '^sandbox ready' '$logfile' 2>/dev/null" \
+    -- yarn workspace @gitops-pipelines/sandbox sandbox
 }
 
 stop_sandbox() {
-  if [ -n "${SANDBOX_PID:-}" ]; then
-    kill -TERM -- "-$SANDBOX_PID" 2>/dev/null || kill -TERM "$SANDBOX_PID" 2>/dev/null || true
-    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$SANDBOX_PID" 2>/dev/null || break; sleep 1; done
-    kill -KILL -- "-$SANDBOX_PID" 2>/dev/null || true
-    SANDBOX_PID=
-  fi
+  stop_background "${SANDBOX_PID:-}"
+  SANDBOX_PID=
 }

@@ -13,21 +13,12 @@ import { promisify } from 'util';
 import { corpus } from '@gitops-pipelines/plugin-pipelines-common/src/__fixtures__/corpus';
 import { kubeConfigFor } from './kube';
 import { Sandbox } from './Sandbox';
+import { waitUntil } from './waitUntil';
 
 jest.setTimeout(120_000);
 
 const run = promisify(execFile);
 const HR = { group: 'helm.toolkit.fluxcd.io', version: 'v2beta1', plural: 'helmreleases' };
-
-async function until<T>(fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise(r => setTimeout(r, 100));
-  }
-}
 
 describe('Sandbox', () => {
   let sandbox: Sandbox;
@@ -79,7 +70,7 @@ describe('Sandbox', () => {
   });
 
   it('reports the seed apps Ready at their versions, as Flux does', async () => {
-    const versions = await until(async () => {
+    const versions = await waitUntil(async () => {
       const hrs = await Promise.all([
         getHr('dev', 'podinfo-02-dev'),
         getHr('dev', 'podinfo-02-qa'),
@@ -88,7 +79,7 @@ describe('Sandbox', () => {
       ]);
       const ready = hrs.every(h => h.status?.conditions?.[0]?.status === 'True');
       return ready ? hrs.map(h => h.status.lastAppliedRevision) : undefined;
-    });
+    }, 'the seed apps Ready');
     expect(versions).toEqual(['6.1.0', '6.0.1', '6.0.1', '6.0.0']);
   });
 
@@ -97,20 +88,20 @@ describe('Sandbox', () => {
     const hr = await getHr('dev', 'podinfo-02-qa');
     hr.spec.chart.spec.version = '6.1.0';
     await api.replaceNamespacedCustomObject({ ...HR, namespace: 'podinfo-02-qa', name: 'podinfo', body: hr });
-    const applied = await until(async () => {
+    const applied = await waitUntil(async () => {
       const h = await getHr('dev', 'podinfo-02-qa');
       return h.status?.lastAppliedRevision === '6.1.0' && h.status.conditions[0].status === 'True' ? h : undefined;
-    });
+    }, 'the new version applied');
     expect(applied.status.observedGeneration).toBe(applied.metadata.generation);
 
     sandbox.flux.setFailure('dev', 'HelmRelease', 'podinfo-02-perf', 'podinfo', 'install retries exhausted');
     const perf = await getHr('dev', 'podinfo-02-perf');
     perf.spec.chart.spec.version = '6.2.0';
     await api.replaceNamespacedCustomObject({ ...HR, namespace: 'podinfo-02-perf', name: 'podinfo', body: perf });
-    const failed = await until(async () => {
+    const failed = await waitUntil(async () => {
       const h = await getHr('dev', 'podinfo-02-perf');
       return h.status?.conditions?.[0]?.status === 'False' ? h : undefined;
-    });
+    }, 'the failure');
     expect(failed.status.conditions[0]).toMatchObject({ reason: 'UpgradeFailed', message: 'install retries exhausted' });
     expect(failed.status.lastAttemptedRevision).toBe('6.2.0');
     expect(failed.status.lastAppliedRevision).toBe('6.0.1');
@@ -132,16 +123,16 @@ describe('Sandbox', () => {
     expect(informer.list().map(o => o.metadata.namespace)).toEqual(['podinfo-02-prod']);
 
     await sandbox.clusters.prod.stop();
-    await until(async () => (errors > 0 ? true : undefined));
+    await waitUntil(() => errors > 0, 'the informer error');
     await sandbox.clusters.prod.start();
 
     const hr = await getHr('prod', 'podinfo-02-prod');
     hr.spec.chart.spec.version = '6.0.1';
     await api.replaceNamespacedCustomObject({ ...HR, namespace: 'podinfo-02-prod', name: 'podinfo', body: hr });
-    const seen = await until(async () => {
+    const seen = await waitUntil(async () => {
       const cached = informer.get('podinfo', 'podinfo-02-prod');
       return cached?.status?.lastAppliedRevision === '6.0.1' ? cached : undefined;
-    }, 30_000);
+    }, 'the update after the restart', 30_000);
     expect(seen.spec.chart.spec.version).toBe('6.0.1');
     await informer.stop();
   });

@@ -5,3 +5,4 @@ export { SEED_TARGETS, SEED_VERSIONS, helmRelease, seedPipeline } from './seed';
 export { kubeConfigFor, apply } from './kube';
 export { GitForge } from './forge/GitForge';
 export type { ForgeUser, Fault } from './forge/GitForge';
+export { waitUntil } from './waitUntil';

@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { CustomObjectsApi, CoreV1Api } from '@kubernetes/client-node';
 import type { PipelineDetail } from '@gitops-pipelines/plugin-pipelines-common';
-import { Sandbox } from '@gitops-pipelines/sandbox';
+import { Sandbox, waitUntil as until } from '@gitops-pipelines/sandbox';
 import { PipelineCache } from './PipelineCache';
 import { StatusWriter } from './StatusWriter';
 
@@ -10,16 +10,6 @@ jest.setTimeout(120_000);
 const HR = { group: 'helm.toolkit.fluxcd.io', version: 'v2beta1', plural: 'helmreleases' };
 const GC = { group: 'gitops.weave.works', version: 'v1alpha1', plural: 'gitopsclusters' };
 const key = { cluster: 'management', namespace: 'flux-system', name: 'podinfo-02' };
-
-async function until<T>(fn: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined && value !== false) return value as T;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 50));
-  }
-}
 
 const view = (d: PipelineDetail | undefined) =>
   d?.environments.map(e => ({ env: e.name, targets: e.targets.map(t => `${t.cluster}/${t.namespace} ${t.health} ${t.version ?? '-'}`) }));

@@ -1,22 +1,12 @@
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { CustomObjectsApi } from '@kubernetes/client-node';
-import { Sandbox } from '@gitops-pipelines/sandbox';
+import { Sandbox, waitUntil as until } from '@gitops-pipelines/sandbox';
 import { Octokit } from 'octokit';
 import request from 'supertest';
 import { pipelinesPlugin } from '../plugin';
 
 jest.setTimeout(180_000);
-
-async function until<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as T;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 200));
-  }
-}
 
 /**
  * The whole GitOps loop on the sandbox: level triggers open pull requests on the forge,

@@ -7,7 +7,7 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { apply, Sandbox } from '@gitops-pipelines/sandbox';
+import { apply, Sandbox, waitUntil as until } from '@gitops-pipelines/sandbox';
 import { createHmac } from 'crypto';
 import request from 'supertest';
 import { pipelinesPlugin } from '../plugin';
@@ -55,16 +55,6 @@ const fluxEvent = (revision: string) =>
     metadata: { revision },
     reportingController: 'helm-controller',
   });
-
-async function until<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as T;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 100));
-  }
-}
 
 describe('promotions against the sandbox', () => {
   let sandbox: Sandbox;

@@ -1,24 +1,14 @@
-import { Entity } from '@backstage/catalog-model';
 import type {
   EntityPipelinesResponse,
   PipelineDetail,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import { screen } from '@testing-library/react';
 import { PipelinesApi } from '../../api/PipelinesApi';
-import { renderWithApis } from '../../__testUtils__/renderWithApis';
+import { podinfoEntity, renderWithApis } from '../../__testUtils__/renderWithApis';
 import { EntityPipelinesContent } from './EntityPipelinesContent';
 import { mockPipelinesApi } from '../../__testUtils__/mockPipelinesApi';
 
-const entity: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'podinfo',
-    namespace: 'default',
-    annotations: { 'pipelines.weave.works/pipeline': 'flux-system/podinfo-02' },
-  },
-  spec: {},
-};
+const entity = podinfoEntity;
 
 const ref = { cluster: 'management', namespace: 'flux-system', name: 'podinfo-02' };
 
