@@ -60,6 +60,8 @@ type Resolved =
   | { ok: true; connection: TargetConnection; display: string }
   | { ok: false; state: Omit<TargetState, 'namespace' | 'clusterRef'> };
 
+type ClusterResolver = (m: ManagementState, pipelineNamespace: string | undefined, target: Target) => Resolved;
+
 const keyOf = (k: PipelineKey) => `${k.cluster}/${k.namespace}/${k.name}`;
 
 export interface PipelineCacheOptions {
@@ -226,8 +228,27 @@ export class PipelineCache implements PipelineStateReader {
     }, this.debounceMs);
   }
 
+  /**
+   * Resolves target clusters once per refresh: many targets share a cluster (6,000 targets
+   * over 10 clusters in the bench), and the watcher sync and the recomputation both need them.
+   */
+  private resolverFor(): ClusterResolver {
+    const memo = new Map<string, Resolved>();
+    return (m, pipelineNamespace, target) => {
+      const ref = target.clusterRef;
+      const key = `${m.config.name}|${ref ? `${ref.namespace ?? pipelineNamespace ?? 'default'}/${ref.name}` : 'local'}`;
+      let resolved = memo.get(key);
+      if (!resolved) {
+        resolved = this.resolveCluster(m, pipelineNamespace, target);
+        memo.set(key, resolved);
+      }
+      return resolved;
+    };
+  }
+
   /** Starts and stops watchers to match what the pipelines reference, then recomputes. */
   private refresh() {
+    const resolve = this.resolverFor();
     const wantedTargets = new Map<string, Set<string>>();
     for (const m of this.management.values()) {
       const secretNamespaces = new Set<string>();
@@ -239,7 +260,7 @@ export class PipelineCache implements PipelineStateReader {
         for (const env of p.spec?.environments ?? []) {
           for (const t of env.targets ?? []) {
             if (t.clusterRef) secretNamespaces.add(t.clusterRef.namespace ?? p.metadata?.namespace ?? 'default');
-            const resolved = this.resolveCluster(m, p.metadata?.namespace, t);
+            const resolved = resolve(m, p.metadata?.namespace, t);
             if (!resolved.ok || !p.spec?.appRef) continue;
             const appKey = `${p.spec.appRef.apiVersion}|${p.spec.appRef.kind}`;
             if (!wantedTargets.has(resolved.connection.key)) wantedTargets.set(resolved.connection.key, new Set());
@@ -251,7 +272,7 @@ export class PipelineCache implements PipelineStateReader {
       this.syncSecretWatchers(m, secretNamespaces);
     }
     this.pruneTargets(wantedTargets);
-    this.recompute();
+    this.recompute(resolve);
   }
 
   private syncSecretWatchers(m: ManagementState, namespaces: Set<string>) {
@@ -382,9 +403,9 @@ export class PipelineCache implements PipelineStateReader {
     }
   }
 
-  private resolveTarget(m: ManagementState, pipeline: Pipeline, target: Target): TargetState {
+  private resolveTarget(m: ManagementState, pipeline: Pipeline, target: Target, resolve: ClusterResolver): TargetState {
     const base = { namespace: target.namespace, clusterRef: target.clusterRef };
-    const resolved = this.resolveCluster(m, pipeline.metadata.namespace, target);
+    const resolved = resolve(m, pipeline.metadata.namespace, target);
     if (!resolved.ok) return { ...base, ...resolved.state };
     const { appRef } = pipeline.spec;
     const watcher = resolved.connection.apps.get(`${appRef.apiVersion}|${appRef.kind}`);
@@ -411,7 +432,7 @@ export class PipelineCache implements PipelineStateReader {
     return { ...base, cluster, appFound: true, ...appState(app) };
   }
 
-  private recompute() {
+  private recompute(resolve: ClusterResolver) {
     const next = new Map<string, PipelineDetail>();
     const changed: PipelineDetail[] = [];
     for (const m of this.management.values()) {
@@ -422,7 +443,7 @@ export class PipelineCache implements PipelineStateReader {
         const previousReady =
           previous?.conditions.find(c => c.type === CONDITION_READY) ??
           p.status?.conditions?.find(c => c.type === CONDITION_READY);
-        const detail = buildPipelineDetail(key, p, (pl, t) => this.resolveTarget(m, pl, t), previousReady);
+        const detail = buildPipelineDetail(key, p, (pl, t) => this.resolveTarget(m, pl, t, resolve), previousReady);
         next.set(id, detail);
         if (!previous || JSON.stringify(previous) !== JSON.stringify(detail)) changed.push(detail);
       }
