@@ -241,12 +241,7 @@ export class GitForge {
       }
       return send(fault.status, { message: fault.message ?? 'injected failure' }, headers);
     }
-    let body: any = {};
-    if (req.method !== 'GET') {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
-    }
+    const body = await this.readJson(req);
     const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(route);
     if (!m || !this.pulls.has(`${m[1]}/${m[2]}`)) return send(404, { message: 'Not Found' });
     const [, owner, repo, rest = ''] = m;

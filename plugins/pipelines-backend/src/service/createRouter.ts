@@ -26,6 +26,7 @@ import { z } from 'zod';
 import { PromotionStore } from '../database/PromotionStore';
 import { PromotionEngine } from '../promotion/PromotionEngine';
 import { PipelineStateReader } from '../state/PipelineStateReader';
+import { parse } from './parse';
 import { resolveEntityPipelines } from './resolveEntityPipelines';
 
 export interface RouterOptions {
@@ -61,16 +62,6 @@ const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
-function parse<T extends z.ZodTypeAny>(schema: T, value: unknown, what: string): z.infer<T> {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const detail = result.error.issues
-      .map(i => `${i.path.join('.') || what}: ${i.message}`)
-      .join('; ');
-    throw new InputError(`Invalid ${what}: ${detail}`);
-  }
-  return result.data;
-}
 
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
   const { httpAuth, permissions, catalog, state, promotions, engine, defaultCluster } = options;

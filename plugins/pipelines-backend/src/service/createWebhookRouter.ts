@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { PipelineCache } from '../cache/PipelineCache';
 import { PromotionStore } from '../database/PromotionStore';
 import { PromotionEngine } from '../promotion/PromotionEngine';
+import { parse } from './parse';
 import { verifySignature, versionFromRevision } from './signature';
 
 /** The largest webhook body accepted; Flux events are a few hundred bytes. */
@@ -96,24 +97,22 @@ export function createWebhookRouter(options: WebhookRouterOptions): express.Rout
   }
 
   router.post('/promotion/:namespace/:name/:environment', raw, async (req, res) => {
-    const params = promotionParams.safeParse(req.params);
-    if (!params.success) throw new InputError('Invalid path');
-    const { key, next, promotion } = target(params.data);
+    const params = parse(promotionParams, req.params, 'path');
+    const { key, next, promotion } = target(params);
     checkSignature(req, key, promotion);
     const event = parseEvent(req);
-    if (!next) throw new InputError(`"${params.data.environment}" is the last environment: nothing to promote into`);
+    if (!next) throw new InputError(`"${params.environment}" is the last environment: nothing to promote into`);
     const version = versionFromRevision(event.metadata.revision);
-    const { record, created } = await engine.requestNext(key, params.data.environment, version, `webhook:${key.namespace}/${key.name}`);
+    const { record, created } = await engine.requestNext(key, params.environment, version, `webhook:${key.namespace}/${key.name}`);
     res.status(created ? 201 : 200).json(record);
   });
 
   router.post('/approval/:namespace/:name/:environment/:revision', raw, async (req, res) => {
-    const params = approvalParams.safeParse(req.params);
-    if (!params.success) throw new InputError('Invalid path');
-    const { key, next, promotion } = target(params.data);
+    const params = parse(approvalParams, req.params, 'path');
+    const { key, next, promotion } = target(params);
     checkSignature(req, key, promotion);
-    if (!next) throw new InputError(`"${params.data.environment}" is the last environment: nothing to approve`);
-    const version = versionFromRevision(params.data.revision);
+    if (!next) throw new InputError(`"${params.environment}" is the last environment: nothing to approve`);
+    const version = versionFromRevision(params.revision);
     const record = await store.find(key, next.name, version);
     if (!record) throw new NotFoundError(`No promotion of ${version} into "${next.name}" to approve`);
     const decided = await engine.decide(record.id, 'approved', `webhook-approval:${key.namespace}/${key.name}`);

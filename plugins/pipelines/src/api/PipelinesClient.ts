@@ -107,22 +107,22 @@ export class PipelinesClient implements PipelinesApi {
     return true;
   }
 
-  private async post<T>(path: string, body: unknown): Promise<T> {
-    const baseUrl = await this.discoveryApi.getBaseUrl(PIPELINES_PLUGIN_ID);
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
+  private post<T>(path: string, body: unknown): Promise<T> {
+    return this.request(path, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
     });
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as T;
   }
 
-  private async get<T>(path: string): Promise<T> {
+  private get<T>(path: string): Promise<T> {
+    return this.request(path);
+  }
+
+  /** Every JSON call: the plugin's base URL, fetchApi, and the backend's error kept. */
+  private async request<T>(path: string, init?: RequestInit): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl(PIPELINES_PLUGIN_ID);
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}`);
+    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, init);
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
