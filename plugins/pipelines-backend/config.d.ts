@@ -1,3 +1,5 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /** Configuration of the GitOps Pipelines backend plugin. */
   pipelines?: {
@@ -46,14 +48,53 @@ export interface Config {
     /**
      * Level-triggered promotions: when every target of an environment is Ready at a
      * version and the next environment does not run it (nor anything newer), request
-     * its promotion. Default true.
+     * its promotion — unless the next environment is held or already has an active
+     * promotion. Default false (pipeline-controller's default); a Pipeline opts in or out
+     * with the annotation `pipelines.weave.works/level-trigger: "true" | "false"`.
      */
     levelTriggers?: boolean;
+    /**
+     * How long a promotion may be rolling out (its change merged or its notification
+     * sent) before it fails with "not deployed within …". Default 1 hour. A Backstage
+     * duration: `{ minutes: 30 }`, or a string such as `30m` or `PT30M`.
+     */
+    rolloutTimeout?: string | HumanDuration;
+    /**
+     * Polling of open promotion pull requests until they are merged or closed: first after
+     * `minInterval` (default 10 s), then every tenth of the pull request's age, at most
+     * `maxInterval` (default 5 min). GitHub polls are conditional (ETag), so an unchanged
+     * pull request costs no rate limit.
+     */
+    pullRequestPolling?: {
+      minInterval?: string | HumanDuration;
+      maxInterval?: string | HumanDuration;
+    };
     /**
      * Where the pull-request strategy keeps its clones (one per repository, fetched
      * incrementally). Default: a folder in the system's temporary directory.
      */
     repositoryCacheDir?: string;
+    /** pipeline-controller's compatibility webhooks (`/promotion/…` and `/approval/…`). */
+    webhooks?: {
+      /**
+       * Turn on `POST /approval/{namespace}/{name}/{environment}/{revision}`. Default false (the
+       * path answers 404). Even when on, it approves only for an environment whose promotion
+       * strategy has a `secretRef` to a Secret with `hmac-key`, and only a request signed with
+       * it whose body names the path and a current timestamp; it counts as one approver,
+       * `webhook-approval:<namespace>/<name>`.
+       */
+      approval?: boolean;
+      /**
+       * Per-pipeline limit of the unauthenticated webhook paths (each replica counts its own);
+       * past it the answer is 429 with Retry-After. Default 30 requests per 10 seconds.
+       */
+      rateLimit?: {
+        /** Requests allowed per window, per pipeline and path kind. Default 30. */
+        requests?: number;
+        /** The window, in seconds. Default 10. */
+        windowSeconds?: number;
+      };
+    };
     gitopsClusterMappings?: Array<{
       /** The GitopsCluster, `namespace/name`. */
       gitopsCluster: string;

@@ -6,6 +6,8 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { pipelinesPermissions } from '@gitops-pipelines/plugin-pipelines-common';
 import { readManagementClusters } from './config/readManagementClusters';
 import { DatabasePromotionStore } from './database/DatabasePromotionStore';
+import { DatabaseHoldStore } from './database/DatabaseHoldStore';
+import { readPromotionSettings } from './config/readPromotionSettings';
 import { createRouter } from './service/createRouter';
 import { PipelineCache } from './cache/PipelineCache';
 import { StatusWriter } from './cache/StatusWriter';
@@ -69,9 +71,14 @@ export const pipelinesPlugin = createBackendPlugin({
           });
         }
         const integrations = ScmIntegrations.fromConfig(config);
+        const settings = readPromotionSettings(config);
+        const holds = new DatabaseHoldStore(promotions.client);
         const engine = new PromotionEngine({
           store: promotions,
+          holds,
           cache: state,
+          rolloutTimeoutMs: settings.rolloutTimeoutMs,
+          pullRequestPoll: settings.pullRequestPoll,
           strategies: [
             new NotificationStrategy(),
             new PullRequestStrategy({
@@ -86,11 +93,12 @@ export const pipelinesPlugin = createBackendPlugin({
           logger,
           auditor,
         });
-        // Retries and rows left by a replica that stopped: claims keep each row to one runner.
+        // Queued rows, retries, pull requests to poll, rollouts to settle and rows left by a
+        // replica that stopped: claims keep each row to one runner.
         await scheduler.scheduleTask({
           id: 'pipelines:promotion-runner',
           scope: 'local',
-          frequency: { seconds: 5 },
+          frequency: { seconds: settings.runnerIntervalSeconds },
           timeout: { minutes: 10 },
           initialDelay: { seconds: 5 },
           fn: async () => {
@@ -99,11 +107,12 @@ export const pipelinesPlugin = createBackendPlugin({
           },
         });
         lifecycle.addShutdownHook(() => engine.idle());
-        if (config.getOptionalBoolean('pipelines.levelTriggers') ?? true) {
-          const trigger = new LevelTrigger(engine, logger);
-          const unsubscribe = state.subscribe(changed => void trigger.onChange(changed));
-          lifecycle.addShutdownHook(unsubscribe);
-        }
+        // Rollouts settle from the watch cache: every change of state is a reason to look.
+        lifecycle.addShutdownHook(state.subscribe(() => engine.kick()));
+        const trigger = new LevelTrigger({ engine, store: promotions, cache: state, logger, enabledByDefault: settings.levelTriggers });
+        lifecycle.addShutdownHook(state.subscribe(changed => void trigger.onChange(changed)));
+        // A promotion that ended frees its environment for the next level promotion.
+        lifecycle.addShutdownHook(engine.onChange(record => void (record.endedAt ? trigger.evaluate(record.pipeline) : undefined)));
         httpRouter.use(
           createWebhookRouter({ cache: state, engine, store: promotions, logger, defaultCluster: clusters.defaultCluster }),
         );
@@ -114,6 +123,7 @@ export const pipelinesPlugin = createBackendPlugin({
             ...deps,
             state,
             promotions,
+            holds,
             engine,
             defaultCluster: clusters.defaultCluster,
           }),

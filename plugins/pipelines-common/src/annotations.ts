@@ -15,6 +15,26 @@ export const ANNOTATION_PIPELINE = 'pipelines.weave.works/pipeline';
  */
 export const ANNOTATION_CLUSTER = 'pipelines.weave.works/cluster';
 
+/**
+ * On a Pipeline: `"true"` or `"false"` turns level-triggered promotions on or off for it,
+ * whatever `pipelines.levelTriggers` says.
+ * @public
+ */
+export const ANNOTATION_LEVEL_TRIGGER = 'pipelines.weave.works/level-trigger';
+
+/**
+ * Whether level-triggered promotions apply to a Pipeline: its
+ * {@link ANNOTATION_LEVEL_TRIGGER} annotation when it is `true` or `false`, else `fallback`
+ * (the `pipelines.levelTriggers` setting, default false as in pipeline-controller).
+ * @public
+ */
+export function isLevelTriggerEnabled(annotations: Record<string, string> | undefined, fallback: boolean): boolean {
+  const value = annotations?.[ANNOTATION_LEVEL_TRIGGER]?.trim().toLowerCase();
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return fallback;
+}
+
 /** A parsed `namespace/name` reference. @public */
 export interface PipelineRef {
   namespace: string;

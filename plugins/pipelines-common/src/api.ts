@@ -44,6 +44,8 @@ export interface TargetState {
   message?: string;
   /** Last transition time of the app's Ready condition. */
   lastTransitionTime?: string;
+  /** The version Flux last tried to apply (`status.lastAttemptedRevision`), when it differs from `version`. */
+  attemptedVersion?: string;
 }
 
 /** How promotions into an environment happen. @public */
@@ -127,45 +129,6 @@ export interface PipelineListResponse {
   clusters: ManagementClusterInfo[];
 }
 
-/** States of a promotion ledger row. @public */
-export type PromotionState =
-  | 'waiting-approval'
-  | 'rejected'
-  | 'running'
-  | 'succeeded'
-  | 'failed'
-  | 'superseded';
-
-/** What started a promotion. @public */
-export type PromotionTrigger = 'webhook' | 'level' | 'user' | 'scaffolder';
-
-/** @public */
-export interface PromotionApproval {
-  by: string;
-  at: string;
-  decision: 'approved' | 'rejected';
-  reason?: string;
-}
-
-/** A row of the promotion ledger. @public */
-export interface PromotionRecord {
-  id: string;
-  pipeline: PipelineKey;
-  fromEnvironment?: string;
-  toEnvironment: string;
-  version: string;
-  trigger: PromotionTrigger;
-  requestedBy: string;
-  approvals: PromotionApproval[];
-  state: PromotionState;
-  strategy: 'pull-request' | 'notification';
-  pullRequestUrl?: string;
-  error?: string;
-  attempts: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
 /** Body of `POST /v1/pipelines/{cluster}/{namespace}/{name}/promotions`. @public */
 export interface CreatePromotionRequest {
   environment: string;
@@ -175,12 +138,4 @@ export interface CreatePromotionRequest {
 /** Body of `POST /v1/promotions/{id}/approve|reject`. @public */
 export interface PromotionDecisionRequest {
   reason?: string;
-}
-
-/** A page of the promotion history. @public */
-export interface PromotionListResponse {
-  items: PromotionRecord[];
-  totalCount: number;
-  offset: number;
-  limit: number;
 }

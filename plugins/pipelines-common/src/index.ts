@@ -13,3 +13,4 @@ export * from './validation';
 export * from './annotations';
 export * from './permissions';
 export * from './api';
+export * from './promotions';

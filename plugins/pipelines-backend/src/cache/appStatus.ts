@@ -20,6 +20,8 @@ export interface AppState {
   version?: string;
   message?: string;
   lastTransitionTime?: string;
+  /** `status.lastAttemptedRevision` when it is not the applied version (an upgrade in progress or failing). */
+  attemptedVersion?: string;
 }
 
 /**
@@ -39,10 +41,12 @@ export function appState(app: FluxApp): AppState {
   else if (ready.status === 'Unknown' || (stale && ready.status === 'True')) health = 'progressing';
   else if (ready.status === 'True') health = 'ready';
   else health = 'not-ready';
+  const attempted = app.status?.lastAttemptedRevision || undefined;
   return {
     health,
     version,
     message: ready?.message || undefined,
     lastTransitionTime: ready?.lastTransitionTime || undefined,
+    ...(attempted && attempted !== version ? { attemptedVersion: attempted } : {}),
   };
 }

@@ -14,9 +14,17 @@ const promotion = (version: string, toEnvironment = 'test'): NewPromotion => ({
   version,
   trigger: 'webhook',
   requestedBy: 'webhook:flux-system/podinfo-02',
-  state: 'running',
+  state: 'queued',
   strategy: 'pull-request',
 });
+const requested = { type: 'requested' as const, message: 'requested', actor: 'webhook:flux-system/podinfo-02' };
+const create = (store: DatabasePromotionStore, p: NewPromotion) => store.create(p, requested);
+/** Queued → running (takes the environment). */
+const start = async (store: DatabasePromotionStore, id: string) => {
+  const r = await store.takeEnvironment(id, () => true);
+  if (!r?.taken) throw new Error('not taken');
+  return r.record;
+};
 
 describe('DatabasePromotionStore engines', () => {
   it('runs on PostgreSQL 15 when the test command provides one', () => {
@@ -40,7 +48,7 @@ describe.each(databases.eachSupportedId())('DatabasePromotionStore (%s)', databa
 
   it('records a promotion and reads it back', async () => {
     const { store } = await createStore();
-    const { record, created } = await store.create(promotion('6.0.1'));
+    const { record, created } = await create(store, promotion('6.0.1'));
     expect(created).toBe(true);
     expect(record).toMatchObject({
       pipeline,
@@ -48,103 +56,137 @@ describe.each(databases.eachSupportedId())('DatabasePromotionStore (%s)', databa
       toEnvironment: 'test',
       version: '6.0.1',
       trigger: 'webhook',
-      state: 'running',
+      state: 'queued',
       strategy: 'pull-request',
       approvals: [],
       attempts: 0,
     });
+    expect(await store.events(record.id)).toMatchObject([{ type: 'requested', message: 'requested', actor: 'webhook:flux-system/podinfo-02', promotionId: record.id }]);
     expect(record.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(Date.parse(record.createdAt)).not.toBeNaN();
     expect(await store.get(record.id)).toEqual(record);
     expect(await store.get('00000000-0000-0000-0000-000000000000')).toBeUndefined();
   });
 
-  it('treats the same pipeline, environment and version as a no-op', async () => {
+  it('treats the same version as a no-op while its row is active, and records it anew after the row ended', async () => {
     const { store, knex } = await createStore();
-    const first = await store.create(promotion('6.0.1'));
-    const again = await store.create({ ...promotion('6.0.1'), trigger: 'user', requestedBy: 'user:default/guest' });
+    const first = await create(store, promotion('6.0.1'));
+    const again = await create(store, { ...promotion('6.0.1'), trigger: 'user', requestedBy: 'user:default/guest' });
     expect(again.created).toBe(false);
     expect(again.record).toEqual(first.record);
-    const other = await store.create(promotion('6.0.1', 'prod'));
-    expect(other.created).toBe(true);
+    expect((await create(store, promotion('6.0.1', 'prod'))).created).toBe(true);
+    await store.transition(first.record.id, ['queued'], 'cancelled', {}, { type: 'cancelled', message: 'by me' });
+    const third = await create(store, promotion('6.0.1'));
+    expect(third.created).toBe(true);
+    expect(third.record.id).not.toBe(first.record.id);
     const [{ count }] = await knex('promotions').count({ count: '*' });
-    expect(Number(count)).toBe(2);
+    expect(Number(count)).toBe(3);
+  });
+
+  it('gives 50 concurrent duplicate requests one row', async () => {
+    const { store } = await createStore();
+    const results = await Promise.all(Array.from({ length: 50 }, () => create(store, promotion('7.7.7'))));
+    expect(results.filter(r => r.created)).toHaveLength(1);
+    expect(new Set(results.map(r => r.record.id)).size).toBe(1);
   });
 
   it('lists newest first with pagination and a total', async () => {
     const { store } = await createStore();
     for (const v of ['1.0.0', '1.0.1', '1.0.2', '1.0.3', '1.0.4']) {
-      await store.create(promotion(v));
+      await create(store, promotion(v));
       await new Promise(r => setTimeout(r, 5));
     }
-    await store.create({ ...promotion('9.9.9'), pipeline: { ...pipeline, name: 'other' } });
+    await create(store, { ...promotion('9.9.9'), pipeline: { ...pipeline, name: 'other' } });
     const page1 = await store.list(pipeline, { offset: 0, limit: 2 });
     expect(page1.totalCount).toBe(5);
     expect(page1.items.map(i => i.version)).toEqual(['1.0.4', '1.0.3']);
     const page3 = await store.list(pipeline, { offset: 4, limit: 2 });
     expect(page3.items.map(i => i.version)).toEqual(['1.0.0']);
+    expect((await store.listActive(pipeline)).map(i => i.version)).toEqual(['1.0.0', '1.0.1', '1.0.2', '1.0.3', '1.0.4']);
   });
 
-  it('moves rows through states atomically and records approvals', async () => {
+  it('moves rows through the states of a promotion atomically, with approvals, PR details and events', async () => {
     const { store } = await createStore();
-    const { record } = await store.create({ ...promotion('2.0.0'), state: 'waiting-approval' });
+    const { record } = await create(store, { ...promotion('2.0.0'), state: 'waiting-approval' });
     const approval = { by: 'user:default/bob', at: new Date().toISOString(), decision: 'approved' as const, reason: 'ok' };
-    const approved = await store.transition(record.id, ['waiting-approval'], 'running', { approval });
-    expect(approved).toMatchObject({ state: 'running', approvals: [approval] });
+    const approved = await store.transition(record.id, ['waiting-approval'], 'queued', { approval }, { type: 'approved', actor: 'user:default/bob', message: 'Approved' });
+    expect(approved).toMatchObject({ state: 'queued', approvals: [approval] });
     // A second decision finds the row no longer waiting.
     expect(await store.transition(record.id, ['waiting-approval'], 'rejected')).toBeUndefined();
-    const done = await store.transition(record.id, ['running'], 'succeeded', { pullRequestUrl: 'https://forge/pr/1', error: null });
-    expect(done).toMatchObject({ state: 'succeeded', pullRequestUrl: 'https://forge/pr/1' });
-    expect(await store.get(record.id)).toMatchObject({ state: 'succeeded', approvals: [approval], pullRequestUrl: 'https://forge/pr/1' });
+    await start(store, record.id);
+    const open = await store.transition(record.id, ['running'], 'awaiting-merge', { pullRequestUrl: 'https://forge/pr/1', pullRequestNumber: 1, headSha: 'abc' });
+    expect(open).toMatchObject({ state: 'awaiting-merge', pullRequestUrl: 'https://forge/pr/1', pullRequestNumber: 1 });
+    expect(await store.lastHeadSha(pipeline, 'test')).toBe('abc');
+    const mergedAt = new Date('2026-11-30T10:00:00Z');
+    await store.transition(record.id, ['awaiting-merge'], 'rolling-out', { mergedBy: 'alice', mergedAt });
+    const done = await store.transition(record.id, ['rolling-out'], 'deployed', { deployedAt: new Date() }, { type: 'deployed', message: 'Deployed' });
+    expect(done).toMatchObject({ state: 'deployed', mergedBy: 'alice', mergedAt: mergedAt.toISOString() });
+    expect(await store.get(record.id)).toMatchObject({ state: 'deployed', approvals: [approval], endedAt: expect.any(String), deployedAt: expect.any(String) });
+    expect((await store.events(record.id)).map(e => e.type)).toEqual(['requested', 'approved', 'started', 'deployed']);
+    expect((await store.listDeployed(pipeline, 'test')).map(r => r.id)).toEqual([record.id]);
+    expect(await store.listActive(pipeline)).toEqual([]);
   });
 
-  it('supersedes older waiting versions of the same environment', async () => {
+  it('keeps one promotion in flight per environment: a newer one takes it, an older one is superseded', async () => {
     const { store } = await createStore();
-    const old = await store.create({ ...promotion('1.0.0'), state: 'waiting-approval' });
-    const otherEnv = await store.create({ ...promotion('1.0.0', 'prod'), state: 'waiting-approval' });
-    const newer = await store.create({ ...promotion('1.1.0'), state: 'waiting-approval' });
-    expect(await store.supersedeWaiting(pipeline, 'test', newer.record.id)).toBe(1);
+    const a = await create(store, promotion('4.0.0'));
+    await start(store, a.record.id);
+    const b = await create(store, promotion('4.1.0'));
+    const taken = await store.takeEnvironment(b.record.id, holder => holder.version === '4.0.0');
+    expect(taken).toMatchObject({ taken: true, record: { state: 'running' }, replaced: { id: a.record.id, state: 'superseded' } });
+    const c = await create(store, promotion('3.9.0'));
+    const refused = await store.takeEnvironment(c.record.id, () => false);
+    expect(refused).toMatchObject({ taken: false, record: { state: 'superseded' }, holder: { id: b.record.id } });
+    expect((await store.events(c.record.id)).pop()?.message).toMatch(/4.1.0 is already being promoted/);
+    // Another environment is independent.
+    const prod = await create(store, promotion('4.0.0', 'prod'));
+    expect(await store.takeEnvironment(prod.record.id, () => false)).toMatchObject({ taken: true });
+  });
+
+  it('supersedes the other pending rows of an environment', async () => {
+    const { store } = await createStore();
+    const old = await create(store, { ...promotion('1.0.0'), state: 'waiting-approval' });
+    const otherEnv = await create(store, { ...promotion('1.0.0', 'prod'), state: 'waiting-approval' });
+    const newer = await create(store, { ...promotion('1.1.0'), state: 'waiting-approval' });
+    const done = await store.supersedePending(pipeline, 'test', newer.record.id, ['waiting-approval'], '1.1.0 was requested after it');
+    expect(done.map(r => r.id)).toEqual([old.record.id]);
     expect((await store.get(old.record.id))?.state).toBe('superseded');
     expect((await store.get(otherEnv.record.id))?.state).toBe('waiting-approval');
     expect((await store.get(newer.record.id))?.state).toBe('waiting-approval');
   });
 
-  it('supersedes the older promotion whose pull request a newer one updated', async () => {
-    const { store } = await createStore();
-    const older = await store.create(promotion('4.0.0'));
-    await store.transition(older.record.id, ['running'], 'succeeded', { pullRequestUrl: 'https://forge/pr/9' });
-    const other = await store.create(promotion('4.0.0', 'prod'));
-    await store.transition(other.record.id, ['running'], 'succeeded', { pullRequestUrl: 'https://forge/pr/9' });
-    const newer = await store.create(promotion('4.1.0'));
-    await store.transition(newer.record.id, ['running'], 'succeeded', { pullRequestUrl: 'https://forge/pr/9' });
-    expect(await store.supersedePullRequest(pipeline, 'test', 'https://forge/pr/9', newer.record.id)).toBe(1);
-    expect((await store.get(older.record.id))?.state).toBe('superseded');
-    expect((await store.get(other.record.id))?.state).toBe('succeeded');
-    expect((await store.get(newer.record.id))?.state).toBe('succeeded');
-  });
-
   it('lets one owner at a time claim a running row, and takes back expired claims', async () => {
     const { store } = await createStore();
-    const { record } = await store.create(promotion('3.0.0'));
-    const results = await Promise.all(['a', 'b', 'c', 'd'].map(owner => store.claim(record.id, owner, 60_000)));
+    const { record } = await create(store, promotion('3.0.0'));
+    await start(store, record.id);
+    const results = await Promise.all(['a', 'b', 'c', 'd'].map(owner => store.claim(record.id, 'running', owner, 60_000)));
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await store.listRunnable(10)).toEqual([]);
     const owner = ['a', 'b', 'c', 'd'][results.indexOf(true)];
     await store.release(record.id, owner, new Date(Date.now() - 1), 'HTTP 503 from the forge');
     expect((await store.listRunnable(10)).map(r => r.id)).toEqual([record.id]);
-    expect(await store.claim(record.id, 'e', 1)).toBe(true);
+    expect(await store.claim(record.id, 'running', 'e', 1)).toBe(true);
     await new Promise(r => setTimeout(r, 20));
     // the lease of 1 ms expired: a crashed owner's row can be claimed again
-    expect(await store.claim(record.id, 'f', 60_000)).toBe(true);
+    expect(await store.claim(record.id, 'running', 'f', 60_000)).toBe(true);
     const row = await store.get(record.id);
     expect(row).toMatchObject({ attempts: 3, error: 'HTTP 503 from the forge' });
   });
 
-  it('migrates down and up again', async () => {
-    const { knex } = await createStore();
-    await knex.migrate.rollback({ directory: `${__dirname}/../../migrations` }, true);
-    expect(await knex.schema.hasTable('promotions')).toBe(false);
-    await knex.migrate.latest({ directory: `${__dirname}/../../migrations` });
-    expect(await knex.schema.hasTable('promotions')).toBe(true);
+  it('polls an awaiting-merge row only when due, remembering the ETag', async () => {
+    const { store } = await createStore();
+    const { record } = await create(store, promotion('5.0.0'));
+    await start(store, record.id);
+    await store.transition(record.id, ['running'], 'awaiting-merge', { pullRequestNumber: 3, nextCheckAt: new Date(Date.now() + 60_000) });
+    expect(await store.listPullRequestsDue(10)).toEqual([]);
+    const due = await create(store, promotion('5.0.0', 'prod'));
+    await start(store, due.record.id);
+    await store.transition(due.record.id, ['running'], 'awaiting-merge', { pullRequestNumber: 4, nextCheckAt: new Date(Date.now() - 1) });
+    expect((await store.listPullRequestsDue(10)).map(r => r.id)).toEqual([due.record.id]);
+    expect(await store.claim(due.record.id, 'awaiting-merge', 'me', 60_000)).toBe(true);
+    await store.release(due.record.id, 'me', new Date(Date.now() - 1), undefined, 'W/"etag-1"');
+    expect(await store.pullRequestEtag(due.record.id)).toBe('W/"etag-1"');
+    // Polling a pull request is not an attempt of the promotion.
+    expect((await store.get(due.record.id))?.attempts).toBe(0);
   });
 });

@@ -1,83 +1,35 @@
+import { DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-api';
 import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
-import type {
+  isPromotionEnded,
   PipelineKey,
-  PromotionApproval,
   PromotionRecord,
   PromotionState,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import { randomUUID } from 'crypto';
 import { Knex } from 'knex';
-import { NewPromotion, PromotionStore } from './PromotionStore';
+import { NewPromotion, NewPromotionEvent, PromotionChanges, PromotionStore, TakeEnvironmentResult } from './PromotionStore';
+import { activeKey, isUniqueViolation, keysFor, mapToEvent, mapToRecord, pipelineWhere, PromotionEventRow, PromotionRow, slotKey } from './rows';
 
 const TABLE = 'promotions';
+const EVENTS = 'promotion_events';
 
-const migrationsDir = resolvePackagePath(
-  '@gitops-pipelines/plugin-pipelines-backend',
-  'migrations',
-);
+const migrationsDir = resolvePackagePath('@gitops-pipelines/plugin-pipelines-backend', 'migrations');
 
-type PromotionRow = {
-  id: string;
-  cluster: string;
-  namespace: string;
-  name: string;
-  from_environment: string | null;
-  to_environment: string;
-  version: string;
-  trigger: string;
-  requested_by: string;
-  state: string;
-  strategy: string;
-  approvals: string;
-  pull_request_url: string | null;
-  error: string | null;
-  attempts: number;
-  claimed_by?: string | null;
-  claim_expires_at?: Date | string | number | null;
-  created_at: Date | string | number;
-  updated_at: Date | string | number;
-};
-
-/** SQLite returns timestamps as epoch milliseconds or strings; PostgreSQL as Date. */
-function toIso(value: Date | string | number): string {
-  return (value instanceof Date ? value : new Date(value)).toISOString();
-}
-
-function mapToRecord(row: PromotionRow): PromotionRecord {
-  return {
-    id: row.id,
-    pipeline: { cluster: row.cluster, namespace: row.namespace, name: row.name },
-    fromEnvironment: row.from_environment ?? undefined,
-    toEnvironment: row.to_environment,
-    version: row.version,
-    trigger: row.trigger as PromotionRecord['trigger'],
-    requestedBy: row.requested_by,
-    approvals: JSON.parse(row.approvals) as PromotionApproval[],
-    state: row.state as PromotionRecord['state'],
-    strategy: row.strategy as PromotionRecord['strategy'],
-    pullRequestUrl: row.pull_request_url ?? undefined,
-    error: row.error ?? undefined,
-    attempts: Number(row.attempts),
-    createdAt: toIso(row.created_at),
-    updatedAt: toIso(row.updated_at),
-  };
-}
-
-const pipelineWhere = (p: PipelineKey) => ({
-  cluster: p.cluster,
-  namespace: p.namespace,
-  name: p.name,
-});
+const CHANGE_COLUMNS: Array<[keyof PromotionChanges, keyof PromotionRow]> = [
+  ['error', 'error'],
+  ['pullRequestUrl', 'pull_request_url'],
+  ['pullRequestNumber', 'pull_request_number'],
+  ['pullRequestEtag', 'pull_request_etag'],
+  ['nextCheckAt', 'next_check_at'],
+  ['mergedBy', 'merged_by'],
+  ['mergedAt', 'merged_at'],
+  ['deployedAt', 'deployed_at'],
+  ['headSha', 'head_sha'],
+];
 
 /** The promotion ledger in the plugin's database (SQLite or PostgreSQL). */
 export class DatabasePromotionStore implements PromotionStore {
-  static async create(options: {
-    database: DatabaseService;
-    skipMigrations?: boolean;
-  }): Promise<DatabasePromotionStore> {
+  static async create(options: { database: DatabaseService; skipMigrations?: boolean }): Promise<DatabasePromotionStore> {
     const client = await options.database.getClient();
     if (!options.database.migrations?.skip && !options.skipMigrations) {
       await client.migrate.latest({ directory: migrationsDir });
@@ -87,9 +39,23 @@ export class DatabasePromotionStore implements PromotionStore {
 
   private constructor(private readonly db: Knex) {}
 
-  async create(promotion: NewPromotion) {
+  /** The knex client, for stores of the same database (holds). */
+  get client(): Knex {
+    return this.db;
+  }
+
+  private event(tx: Knex | Knex.Transaction, id: string, event: NewPromotionEvent, at = new Date()) {
+    return tx<PromotionEventRow>(EVENTS).insert({ promotion_id: id, type: event.type, at, actor: event.actor ?? null, message: event.message });
+  }
+
+  /** Locks the selected row where the engine has row locks (PostgreSQL); SQLite serializes writers anyway. */
+  private locked<T extends {}>(query: Knex.QueryBuilder<T>) {
+    return this.db.client.config.client === 'pg' ? query.forUpdate() : query;
+  }
+
+  async create(promotion: NewPromotion, event: NewPromotionEvent) {
     const now = new Date();
-    const row: PromotionRow = {
+    const row = {
       id: randomUUID(),
       ...pipelineWhere(promotion.pipeline),
       from_environment: promotion.fromEnvironment ?? null,
@@ -100,29 +66,25 @@ export class DatabasePromotionStore implements PromotionStore {
       state: promotion.state,
       strategy: promotion.strategy,
       approvals: '[]',
-      pull_request_url: null,
-      error: null,
+      retry_of: promotion.retryOf ?? null,
       attempts: 0,
       created_at: now,
       updated_at: now,
+      ...keysFor({ ...pipelineWhere(promotion.pipeline), to_environment: promotion.toEnvironment, version: promotion.version }, promotion.state),
     };
-    const inserted = await this.db<PromotionRow>(TABLE)
-      .insert(row)
-      .onConflict(['cluster', 'namespace', 'name', 'to_environment', 'version'])
-      .ignore()
-      .returning('id');
-    const existing = await this.db<PromotionRow>(TABLE)
-      .where({
-        ...pipelineWhere(promotion.pipeline),
-        to_environment: promotion.toEnvironment,
-        version: promotion.version,
-      })
-      .first();
-    if (!existing) {
-      throw new Error('promotion row vanished right after it was written');
+    try {
+      await this.db.transaction(async tx => {
+        await tx(TABLE).insert(row);
+        await this.event(tx, row.id, event, now);
+      });
+      return { record: (await this.get(row.id))!, created: true };
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      const existing = await this.findActive(promotion.pipeline, promotion.toEnvironment, promotion.version);
+      // The active row ended between the insert and the read: the caller may ask again.
+      if (!existing) throw new Error('the active promotion for this version ended meanwhile; request it again');
+      return { record: existing, created: false };
     }
-    const created = inserted.length > 0 && existing.id === row.id;
-    return { record: mapToRecord(existing), created };
   }
 
   async get(id: string) {
@@ -130,10 +92,8 @@ export class DatabasePromotionStore implements PromotionStore {
     return row ? mapToRecord(row) : undefined;
   }
 
-  async find(pipeline: PipelineKey, toEnvironment: string, version: string) {
-    const row = await this.db<PromotionRow>(TABLE)
-      .where({ ...pipelineWhere(pipeline), to_environment: toEnvironment, version })
-      .first();
+  async findActive(pipeline: PipelineKey, toEnvironment: string, version: string) {
+    const row = await this.db<PromotionRow>(TABLE).where({ active_key: activeKey(pipeline, toEnvironment, version) }).first();
     return row ? mapToRecord(row) : undefined;
   }
 
@@ -141,10 +101,7 @@ export class DatabasePromotionStore implements PromotionStore {
     const [rows, [{ count }]] = await Promise.all([
       this.db<PromotionRow>(TABLE)
         .where(pipelineWhere(pipeline))
-        .orderBy([
-          { column: 'created_at', order: 'desc' },
-          { column: 'id', order: 'desc' },
-        ])
+        .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }])
         .offset(page.offset)
         .limit(page.limit),
       this.db(TABLE).where(pipelineWhere(pipeline)).count({ count: '*' }),
@@ -152,71 +109,160 @@ export class DatabasePromotionStore implements PromotionStore {
     return { items: rows.map(mapToRecord), totalCount: Number(count) };
   }
 
-  async transition(
-    id: string,
-    from: PromotionState[],
-    to: PromotionState,
-    changes: { approval?: PromotionApproval; error?: string | null; pullRequestUrl?: string } = {},
-  ) {
+  async listActive(pipeline: PipelineKey, toEnvironment?: string) {
+    const query = this.db<PromotionRow>(TABLE).where(pipelineWhere(pipeline)).whereNotNull('active_key');
+    if (toEnvironment) query.andWhere({ to_environment: toEnvironment });
+    return (await query.orderBy([{ column: 'created_at', order: 'asc' }, { column: 'id', order: 'asc' }])).map(mapToRecord);
+  }
+
+  async listByState(states: PromotionState[], limit: number) {
+    const rows = await this.db<PromotionRow>(TABLE).whereIn('state', states).orderBy('created_at', 'asc').limit(limit);
+    return rows.map(mapToRecord);
+  }
+
+  async listDeployed(pipeline: PipelineKey, toEnvironment?: string) {
+    const query = this.db<PromotionRow>(TABLE).where({ ...pipelineWhere(pipeline), state: 'deployed' });
+    if (toEnvironment) query.andWhere({ to_environment: toEnvironment });
+    return (await query.orderBy('deployed_at', 'desc')).map(mapToRecord);
+  }
+
+  /** The row update for a move to `to`: keys, end time, changes; claims dropped outside running/awaiting-merge. */
+  private updateFor(row: PromotionRow, to: PromotionState, changes: PromotionChanges, now: Date): Partial<PromotionRow> {
+    const update: Partial<PromotionRow> = { state: to, updated_at: now, ...keysFor(row, to) };
+    if (isPromotionEnded(to)) update.ended_at = now;
+    if (changes.approval) update.approvals = JSON.stringify([...JSON.parse(row.approvals), changes.approval]);
+    for (const [field, column] of CHANGE_COLUMNS) {
+      if (changes[field] !== undefined) (update as any)[column] = changes[field];
+    }
+    if (to !== row.state) {
+      // A new state starts unclaimed; an awaiting-merge row is first polled at `nextCheckAt`.
+      update.claimed_by = null;
+      update.claim_expires_at = changes.nextCheckAt ?? null;
+    }
+    return update;
+  }
+
+  async transition(id: string, from: PromotionState[], to: PromotionState, changes: PromotionChanges = {}, event?: NewPromotionEvent) {
     return this.db.transaction(async tx => {
-      const select = tx<PromotionRow>(TABLE).where({ id }).whereIn('state', from);
-      // Row locks where the engine has them (PostgreSQL); SQLite serializes writers anyway.
-      const row = await (this.db.client.config.client === 'pg' ? select.forUpdate() : select).first();
+      const row = await this.locked(tx<PromotionRow>(TABLE).where({ id }).whereIn('state', from)).first();
       if (!row) return undefined;
-      const update: Partial<PromotionRow> = { state: to, updated_at: new Date() };
-      if (changes.approval) update.approvals = JSON.stringify([...JSON.parse(row.approvals), changes.approval]);
-      if (changes.error !== undefined) update.error = changes.error;
-      if (changes.pullRequestUrl !== undefined) update.pull_request_url = changes.pullRequestUrl;
-      if (to !== 'running') {
-        update.claimed_by = null;
-        update.claim_expires_at = null;
-      }
+      const now = new Date();
+      const update = this.updateFor(row, to, changes, now);
       const n = await tx<PromotionRow>(TABLE).where({ id }).whereIn('state', from).update(update);
       if (!n) return undefined;
+      if (event) await this.event(tx, id, event, now);
       return mapToRecord({ ...row, ...update } as PromotionRow);
     });
   }
 
-  async supersedePullRequest(pipeline: PipelineKey, toEnvironment: string, pullRequestUrl: string, exceptId: string) {
-    return this.db<PromotionRow>(TABLE)
-      .where({ ...pipelineWhere(pipeline), to_environment: toEnvironment, state: 'succeeded', pull_request_url: pullRequestUrl })
-      .whereNot({ id: exceptId })
-      .update({ state: 'superseded', updated_at: new Date() });
+  async appendEvent(id: string, event: NewPromotionEvent) {
+    await this.event(this.db, id, event);
   }
 
-  async supersedeWaiting(pipeline: PipelineKey, toEnvironment: string, exceptId: string) {
-    return this.db<PromotionRow>(TABLE)
-      .where({ ...pipelineWhere(pipeline), to_environment: toEnvironment, state: 'waiting-approval' })
-      .whereNot({ id: exceptId })
-      .update({ state: 'superseded', updated_at: new Date() });
+  async events(id: string) {
+    const rows = await this.db<PromotionEventRow>(EVENTS).where({ promotion_id: id }).orderBy('id', 'asc');
+    return rows.map(mapToEvent);
   }
 
-  async claim(id: string, owner: string, leaseMs: number) {
+  async takeEnvironment(id: string, mayReplace: (holder: PromotionRecord) => boolean): Promise<TakeEnvironmentResult | undefined> {
+    try {
+      return await this.db.transaction(async tx => {
+        const row = await this.locked(tx<PromotionRow>(TABLE).where({ id, state: 'queued' })).first();
+        if (!row) return undefined;
+        const slot = slotKey({ cluster: row.cluster, namespace: row.namespace, name: row.name }, row.to_environment);
+        const holderRow = await this.locked(tx<PromotionRow>(TABLE).where({ slot_key: slot })).first();
+        const now = new Date();
+        const move = async (r: PromotionRow, to: PromotionState, message: string) => {
+          const update = this.updateFor(r, to, {}, now);
+          await tx<PromotionRow>(TABLE).where({ id: r.id }).update(update);
+          await this.event(tx, r.id, { type: to === 'running' ? 'started' : 'superseded', message, actor: 'pipelines:engine' }, now);
+          return mapToRecord({ ...r, ...update } as PromotionRow);
+        };
+        let replaced: PromotionRecord | undefined;
+        if (holderRow) {
+          const holder = mapToRecord(holderRow);
+          if (!mayReplace(holder)) {
+            const record = await move(row, 'superseded', `${holder.version} is already being promoted into ${row.to_environment} (${holder.state}); an older version replaces it only by a rollback`);
+            return { taken: false as const, record, holder };
+          }
+          replaced = await move(holderRow, 'superseded', `${row.version} took the environment ${row.to_environment}`);
+        }
+        const record = await move(row, 'running', `Started: writing the promotion of ${row.version} into ${row.to_environment}`);
+        return { taken: true as const, record, replaced };
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) return undefined;
+      throw e;
+    }
+  }
+
+  async supersedePending(pipeline: PipelineKey, toEnvironment: string, exceptId: string, states: PromotionState[], reason: string) {
+    const rows = await this.db<PromotionRow>(TABLE)
+      .where({ ...pipelineWhere(pipeline), to_environment: toEnvironment })
+      .whereIn('state', states)
+      .whereNot({ id: exceptId });
+    const done: PromotionRecord[] = [];
+    for (const row of rows) {
+      const record = await this.transition(row.id, states, 'superseded', {}, { type: 'superseded', message: reason, actor: 'pipelines:engine' });
+      if (record) done.push(record);
+    }
+    return done;
+  }
+
+  async claim(id: string, state: 'running' | 'awaiting-merge', owner: string, leaseMs: number) {
     const now = new Date();
     const n = await this.db<PromotionRow>(TABLE)
-      .where({ id, state: 'running' })
+      .where({ id, state })
       .andWhere(q => q.whereNull('claim_expires_at').orWhere('claim_expires_at', '<', now))
       .update({
         claimed_by: owner,
         claim_expires_at: new Date(now.getTime() + leaseMs),
-        attempts: this.db.raw('attempts + 1'),
+        ...(state === 'running' ? { attempts: this.db.raw('attempts + 1') } : {}),
         updated_at: now,
       } as any);
     return n === 1;
   }
 
-  async release(id: string, owner: string, retryAt: Date, error: string) {
+  async release(id: string, owner: string, retryAt: Date, error?: string, etag?: string) {
     await this.db<PromotionRow>(TABLE)
-      .where({ id, claimed_by: owner, state: 'running' })
-      .update({ claim_expires_at: retryAt, error, updated_at: new Date() });
+      .where({ id, claimed_by: owner })
+      .whereIn('state', ['running', 'awaiting-merge'])
+      .update({
+        claim_expires_at: retryAt,
+        next_check_at: retryAt,
+        ...(error !== undefined ? { error } : {}),
+        ...(etag !== undefined ? { pull_request_etag: etag } : {}),
+      });
+  }
+
+  private unclaimed(query: Knex.QueryBuilder<PromotionRow>, now: Date) {
+    return query.andWhere(q => q.whereNull('claim_expires_at').orWhere('claim_expires_at', '<', now));
   }
 
   async listRunnable(limit: number) {
-    const rows = await this.db<PromotionRow>(TABLE)
-      .where({ state: 'running' })
-      .andWhere(q => q.whereNull('claim_expires_at').orWhere('claim_expires_at', '<', new Date()))
+    const rows = await this.unclaimed(this.db<PromotionRow>(TABLE).where({ state: 'running' }), new Date()).orderBy('created_at', 'asc').limit(limit);
+    return rows.map(mapToRecord);
+  }
+
+  async listPullRequestsDue(limit: number) {
+    const now = new Date();
+    const rows = await this.unclaimed(this.db<PromotionRow>(TABLE).where({ state: 'awaiting-merge' }), now)
       .orderBy('created_at', 'asc')
       .limit(limit);
     return rows.map(mapToRecord);
+  }
+
+  async pullRequestEtag(id: string) {
+    const row = await this.db<PromotionRow>(TABLE).where({ id }).select('pull_request_etag').first();
+    return row?.pull_request_etag ?? undefined;
+  }
+
+  async lastHeadSha(pipeline: PipelineKey, toEnvironment: string) {
+    const row = await this.db<PromotionRow>(TABLE)
+      .where({ ...pipelineWhere(pipeline), to_environment: toEnvironment })
+      .whereNotNull('head_sha')
+      .orderBy('updated_at', 'desc')
+      .first();
+    return row?.head_sha ?? undefined;
   }
 }

@@ -1,20 +1,14 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import type { EnvironmentState, PipelineDetail } from '@gitops-pipelines/plugin-pipelines-common';
+import {
+  EnvironmentState,
+  isLevelTriggerEnabled,
+  PipelineDetail,
+  PipelineKey,
+} from '@gitops-pipelines/plugin-pipelines-common';
+import { PipelineCache } from '../cache/PipelineCache';
+import { PromotionStore } from '../database/PromotionStore';
 import { PromotionEngine } from './PromotionEngine';
-
-const SEMVER = /^v?(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$/;
-
-/** Compares two semver-like versions; undefined when either is not one. */
-export function compareVersions(a: string, b: string): number | undefined {
-  const x = SEMVER.exec(a);
-  const y = SEMVER.exec(b);
-  if (!x || !y) return undefined;
-  for (let i = 1; i <= 3; i++) {
-    const d = Number(x[i]) - Number(y[i]);
-    if (d) return Math.sign(d);
-  }
-  return 0;
-}
+import { isBackwards } from './versionOrder';
 
 /** The version every target of an environment runs, Ready; undefined when rolling out or failing. */
 export function settledVersion(env: EnvironmentState): string | undefined {
@@ -25,8 +19,9 @@ export function settledVersion(env: EnvironmentState): string | undefined {
 
 /**
  * The promotions the state calls for: environment N settled at V (every target Ready at
- * V), environment N+1 not all at V, and V not older than anything N+1 runs. Never from a
- * half-rolled-out or failing environment; never out of the last one.
+ * V) and environment N+1 not all at V. Never from a half-rolled-out or failing
+ * environment; never out of the last one. Whether V would take N+1 backwards is decided
+ * by the caller (it needs the ledger).
  */
 export function duePromotions(pipeline: PipelineDetail): Array<{ environment: string; version: string }> {
   const due = [];
@@ -35,41 +30,57 @@ export function duePromotions(pipeline: PipelineDetail): Array<{ environment: st
     const next = pipeline.environments[i + 1];
     if (!version || next.promotion.kind === 'none') continue;
     if (settledVersion(next) === version) continue;
-    const olderThanNext = next.versions.some(v => {
-      const c = compareVersions(version, v.version);
-      return c === undefined || c < 0;
-    });
-    if (olderThanNext) continue;
     due.push({ environment: next.name, version });
   }
   return due;
 }
 
+export interface LevelTriggerOptions {
+  engine: PromotionEngine;
+  store: PromotionStore;
+  cache: Pick<PipelineCache, 'getPipelineObject' | 'getPipeline'>;
+  logger: LoggerService;
+  /** `pipelines.levelTriggers`: whether pipelines without the annotation take part. Default false. */
+  enabledByDefault: boolean;
+}
+
 /**
- * Level-triggered promotions: on every state change, requests what {@link duePromotions}
- * finds. The ledger's uniqueness makes repeated requests no-ops, on every replica.
+ * Level-triggered promotions (opt-in, like pipeline-controller): on every state change,
+ * requests what {@link duePromotions} finds for pipelines that take part — except into an
+ * environment that is held or already has an active promotion, and never backwards
+ * (semantic versions by semver, other revisions by the ledger). The ledger's uniqueness
+ * makes repeated requests no-ops, on every replica.
  */
 export class LevelTrigger {
-  constructor(
-    private readonly engine: PromotionEngine,
-    private readonly logger: LoggerService,
-  ) {}
+  constructor(private readonly options: LevelTriggerOptions) {}
+
+  /** Whether the pipeline takes part: its annotation, else the default. */
+  enabled(key: PipelineKey): boolean {
+    const found = this.options.cache.getPipelineObject(key);
+    return isLevelTriggerEnabled(found?.object.metadata?.annotations, this.options.enabledByDefault);
+  }
+
+  /** Re-evaluates one pipeline (after one of its promotions ended). */
+  async evaluate(key: PipelineKey) {
+    const detail = this.options.cache.getPipeline(key);
+    if (detail) await this.onChange([detail]);
+  }
 
   async onChange(changed: PipelineDetail[]) {
+    const { engine, store, logger } = this.options;
     for (const pipeline of changed) {
-      if (pipeline.validationErrors.length) continue;
+      if (pipeline.validationErrors.length || pipeline.dataState !== 'live') continue;
+      const key = { cluster: pipeline.cluster, namespace: pipeline.namespace, name: pipeline.name };
+      if (!this.enabled(key)) continue;
       for (const { environment, version } of duePromotions(pipeline)) {
         try {
-          const { created } = await this.engine.request({
-            pipeline: { cluster: pipeline.cluster, namespace: pipeline.namespace, name: pipeline.name },
-            environment,
-            version,
-            trigger: 'level',
-            requestedBy: 'pipelines:level-trigger',
-          });
-          if (created) this.logger.info(`Level trigger: promoting ${pipeline.namespace}/${pipeline.name} ${version} into ${environment}`);
+          if (await engine.isBusy(key, environment)) continue;
+          const current = pipeline.environments.find(e => e.name === environment)!.versions.map(v => v.version);
+          if (isBackwards(version, current, await store.listDeployed(key, environment))) continue;
+          const { created } = await engine.request({ pipeline: key, environment, version, trigger: 'level', requestedBy: 'pipelines:level-trigger' });
+          if (created) logger.info(`Level trigger: promoting ${pipeline.namespace}/${pipeline.name} ${version} into ${environment}`);
         } catch (e) {
-          this.logger.warn(`Level trigger for ${pipeline.namespace}/${pipeline.name} → ${environment}: ${(e as Error).message}`);
+          logger.warn(`Level trigger for ${pipeline.namespace}/${pipeline.name} → ${environment}: ${(e as Error).message}`);
         }
       }
     }

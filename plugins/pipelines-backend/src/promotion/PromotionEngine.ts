@@ -1,19 +1,15 @@
-import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
+import { AuditorService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
-  formatValidationIssue,
-  Pipeline,
+  EnvironmentHold,
   PipelineKey,
-  Promotion,
   PromotionRecord,
   PromotionTrigger,
-  validatePipeline,
 } from '@gitops-pipelines/plugin-pipelines-common';
-import { randomBytes } from 'crypto';
-import os from 'os';
-import { PipelineCache } from '../cache/PipelineCache';
-import { PromotionStore } from '../database/PromotionStore';
-import { PromotionError, PromotionStrategy } from './strategies/PromotionStrategy';
+import { HoldStore } from '../database/PromotionStore';
+import { planPromotion } from './planPromotion';
+import { PromotionRunner, PromotionRunnerOptions } from './PromotionRunner';
+import { compareVersions } from './versionOrder';
 
 export interface PromotionRequest {
   pipeline: PipelineKey;
@@ -22,46 +18,31 @@ export interface PromotionRequest {
   version: string;
   trigger: PromotionTrigger;
   requestedBy: string;
+  /** The failed promotion this request retries. */
+  retryOf?: string;
 }
 
-export interface PromotionEngineOptions {
-  store: PromotionStore;
-  cache: Pick<PipelineCache, 'getPipelineObject'>;
-  strategies: PromotionStrategy[];
-  logger: LoggerService;
+export interface PromotionEngineOptions extends Omit<PromotionRunnerOptions, 'changed' | 'audit'> {
+  holds: HoldStore;
   auditor?: AuditorService;
-  /** Attempts before a retryable failure becomes final. */
-  maxAttempts?: number;
-  /** First retry delay; doubles per attempt. */
-  retryBaseMs?: number;
-  /** How long a claim lasts before another replica may take the row over. */
-  leaseMs?: number;
 }
 
 const VERSION = /^[^\s]{1,255}$/;
-
-/** A validated pipeline, or an error a caller can show. */
-function validPipeline(object: unknown, key: PipelineKey): Pipeline {
-  const result = validatePipeline(object);
-  if (!result.valid) {
-    throw new InputError(
-      `Pipeline ${key.namespace}/${key.name} is invalid: ${result.issues.map(formatValidationIssue).join('; ')}`,
-    );
-  }
-  return result.pipeline;
-}
+/** Triggers that are automatic: they never promote into a held environment. */
+const AUTOMATIC: PromotionTrigger[] = ['webhook', 'level'];
 
 /**
- * Records promotion requests in the ledger, applies approvals, and carries promotions
- * out through their strategy — each ledger row at most once at a time across replicas
- * (claims in the database), retried with backoff, ending `succeeded` or `failed`.
+ * Records promotion requests in the ledger and applies what users decide — approve,
+ * reject, cancel, retry, roll back, release a hold — each permission-checked by the
+ * router and audited here. The {@link PromotionRunner} carries rows out.
  */
 export class PromotionEngine {
-  private readonly owner = `${os.hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
-  private readonly strategies: Map<string, PromotionStrategy>;
-  private running?: Promise<void>;
-  private again = false;
   private readonly listeners = new Set<(record: PromotionRecord) => void>();
+  readonly runner: PromotionRunner;
+
+  constructor(private readonly options: PromotionEngineOptions) {
+    this.runner = new PromotionRunner({ ...options, changed: r => this.changed(r), audit: (e, r, x) => this.audit(e, r, x) });
+  }
 
   /** Called after every change of a ledger row. Returns an unsubscribe function. */
   onChange(listener: (record: PromotionRecord) => void): () => void {
@@ -73,171 +54,181 @@ export class PromotionEngine {
     for (const l of this.listeners) l(record);
   }
 
-  constructor(private readonly options: PromotionEngineOptions) {
-    this.strategies = new Map(options.strategies.map(s => [s.name, s]));
+  /** Runs what is runnable now, in the background. */
+  kick() {
+    this.runner.kick();
   }
 
-  /** Where a version goes and how: the target environment's index, its source and promotion settings. */
-  private plan(key: PipelineKey, environment: string) {
-    const found = this.options.cache.getPipelineObject(key);
-    if (!found) {
-      throw new NotFoundError(`Pipeline ${key.namespace}/${key.name} not found on management cluster "${key.cluster}"`);
-    }
-    const pipeline = validPipeline(found.object, key);
-    const envs = pipeline.spec.environments;
-    const index = envs.findIndex(e => e.name === environment);
-    if (index === -1) {
-      throw new NotFoundError(
-        `Environment "${environment}" is not in pipeline ${key.namespace}/${key.name} (${envs.map(e => e.name).join(', ')})`,
-      );
-    }
-    const promotion: Promotion | undefined = envs[index].promotion ?? pipeline.spec.promotion;
-    return { pipeline, index, envs, promotion, kubeConfig: found.kubeConfig };
+  /** Resolves when the background run (if any) is done (for tests and shutdown). */
+  idle() {
+    return this.runner.idle();
   }
 
+  /**
+   * Records a request: `waiting-approval` for a manual environment, else `queued`.
+   * Repeating a request while its row is active returns that row (`created: false`).
+   * @throws InputError for a bad version, the first environment or no strategy;
+   *   ConflictError when the environment is held (automatic triggers) or a newer version
+   *   is already on its way there (anything but a rollback).
+   */
   async request(req: PromotionRequest): Promise<{ record: PromotionRecord; created: boolean }> {
     const { pipeline: key, environment, version } = req;
     if (!VERSION.test(version)) throw new InputError(`version "${version}" must be 1 to 255 characters without spaces`);
-    const { index, envs, promotion } = this.plan(key, environment);
+    const { index, envs, promotion } = planPromotion(this.options.cache, key, environment);
     if (index === 0) {
       throw new InputError(`"${environment}" is the first environment of ${key.namespace}/${key.name}: nothing promotes into it`);
     }
-    if (!promotion) {
-      throw new InputError(`Pipeline ${key.namespace}/${key.name} has no promotion strategy for "${environment}"`);
+    if (!promotion) throw new InputError(`Pipeline ${key.namespace}/${key.name} has no promotion strategy for "${environment}"`);
+    const { store, holds } = this.options;
+    const existing = await store.findActive(key, environment, version);
+    if (existing) return { record: existing, created: false };
+    if (AUTOMATIC.includes(req.trigger)) {
+      const hold = await holds.get(key, environment);
+      if (hold) throw new ConflictError(`"${environment}" is held by ${hold.heldBy} (${hold.reason}): no automatic promotion until it is released`);
     }
-    const result = await this.options.store.create({
-      pipeline: key,
-      fromEnvironment: envs[index - 1].name,
-      toEnvironment: environment,
-      version,
-      trigger: req.trigger,
-      requestedBy: req.requestedBy,
-      state: promotion.manual ? 'waiting-approval' : 'running',
-      strategy: promotion.strategy['pull-request'] ? 'pull-request' : 'notification',
-    });
+    if (req.trigger !== 'rollback') {
+      const newer = (await store.listActive(key, environment)).find(r => r.state !== 'waiting-approval' && (compareVersions(r.version, version) ?? 0) > 0);
+      if (newer) {
+        throw new ConflictError(`${newer.version} is already being promoted into "${environment}" (${newer.state}); an older version replaces it only by a rollback`);
+      }
+    }
+    const result = await store.create(
+      {
+        pipeline: key,
+        fromEnvironment: envs[index - 1].name,
+        toEnvironment: environment,
+        version,
+        trigger: req.trigger,
+        requestedBy: req.requestedBy,
+        state: promotion.manual ? 'waiting-approval' : 'queued',
+        strategy: promotion.strategy['pull-request'] ? 'pull-request' : 'notification',
+        retryOf: req.retryOf,
+      },
+      {
+        type: 'requested',
+        actor: req.requestedBy,
+        message: `Requested ${version} into ${environment} (${req.trigger}${req.retryOf ? `, retrying ${req.retryOf}` : ''})${promotion.manual ? ': waiting for approval' : ''}`,
+      },
+    );
     if (result.created) {
       await this.audit('promotion-requested', result.record);
-      if (result.record.state === 'waiting-approval') {
-        if (await this.options.store.supersedeWaiting(key, environment, result.record.id)) this.changed(result.record);
-      } else {
-        this.kick();
-      }
+      await this.pending(result.record);
     }
     return result;
   }
 
-  /**
-   * The compatibility webhook: `version` is now in `environment`; promote it into the next one.
-   */
+  /** A row that became waiting or queued supersedes the other pending rows of its environment. */
+  private async pending(record: PromotionRecord) {
+    const { store } = this.options;
+    const states = record.state === 'waiting-approval' ? ['waiting-approval' as const] : ['waiting-approval' as const, 'queued' as const];
+    const superseded = await store.supersedePending(record.pipeline, record.toEnvironment, record.id, states, `${record.version} was requested after it`);
+    for (const r of superseded) this.changed(r);
+    if (record.state === 'queued') this.kick();
+  }
+
+  /** The compatibility webhook: `version` is now in `environment`; promote it into the next one. */
   async requestNext(key: PipelineKey, environment: string, version: string, requestedBy: string) {
-    const { index, envs } = this.plan(key, environment);
+    const { index, envs } = planPromotion(this.options.cache, key, environment);
     if (index === envs.length - 1) {
       throw new InputError(`"${environment}" is the last environment of ${key.namespace}/${key.name}: nothing to promote into`);
     }
     return this.request({ pipeline: key, environment: envs[index + 1].name, version, trigger: 'webhook', requestedBy });
   }
 
-  async decide(id: string, decision: 'approved' | 'rejected', by: string, reason?: string): Promise<PromotionRecord> {
+  private async mustGet(id: string) {
     const record = await this.options.store.get(id);
     if (!record) throw new NotFoundError(`Promotion ${id} not found`);
-    if (record.state !== 'waiting-approval') {
-      throw new ConflictError(`Promotion ${id} is ${record.state}, not waiting for approval`);
-    }
-    if (record.requestedBy === by) {
-      throw new NotAllowedError('You requested this promotion: someone else must approve or reject it');
-    }
-    const updated = await this.options.store.transition(id, ['waiting-approval'], decision === 'approved' ? 'running' : 'rejected', {
-      approval: { by, at: new Date().toISOString(), decision, reason },
-    });
+    return record;
+  }
+
+  /** Approves (→ queued) or rejects a waiting promotion. The requester cannot decide their own request. */
+  async decide(id: string, decision: 'approved' | 'rejected', by: string, reason?: string): Promise<PromotionRecord> {
+    const record = await this.mustGet(id);
+    if (record.state !== 'waiting-approval') throw new ConflictError(`Promotion ${id} is ${record.state}, not waiting for approval`);
+    if (record.requestedBy === by) throw new NotAllowedError('You requested this promotion: someone else must approve or reject it');
+    const updated = await this.options.store.transition(
+      id,
+      ['waiting-approval'],
+      decision === 'approved' ? 'queued' : 'rejected',
+      { approval: { by, at: new Date().toISOString(), decision, reason } },
+      { type: decision, actor: by, message: `${decision === 'approved' ? 'Approved' : 'Rejected'} by ${by}${reason ? `: ${reason}` : ''}` },
+    );
     if (!updated) throw new ConflictError(`Promotion ${id} was decided by someone else meanwhile`);
     await this.audit(decision === 'approved' ? 'promotion-approved' : 'promotion-rejected', updated, { by, reason });
-    if (updated.state === 'running') this.kick();
+    if (updated.state === 'queued') await this.pending(updated);
     return updated;
   }
 
-  /** Runs what is runnable now, in the background; calls while running queue one more pass. */
-  kick() {
-    if (this.running) {
-      this.again = true;
-      return;
+  /**
+   * Cancels a waiting, queued or awaiting-merge promotion; an open pull request is closed
+   * with a comment first.
+   * @throws ConflictError in any other state (running: try again in a moment).
+   */
+  async cancel(id: string, by: string, reason?: string): Promise<PromotionRecord> {
+    const record = await this.mustGet(id);
+    const from = ['waiting-approval', 'queued', 'awaiting-merge'] as const;
+    if (!from.includes(record.state as any)) {
+      throw new ConflictError(`Promotion ${id} is ${record.state}: only waiting, queued or awaiting-merge promotions can be cancelled`);
     }
-    this.running = this.runPending()
-      .then(() => undefined)
-      .catch(e => this.options.logger.error(`Promotion run failed: ${e}`))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    const why = `Cancelled by ${by}${reason ? `: ${reason}` : ''}`;
+    if (record.state === 'awaiting-merge') await this.runner.closePullRequest(record, `${why}. This pull request was closed from Backstage.`);
+    const updated = await this.options.store.transition(id, [record.state], 'cancelled', {}, { type: 'cancelled', actor: by, message: why });
+    if (!updated) throw new ConflictError(`Promotion ${id} changed meanwhile; look again`);
+    await this.audit('promotion-cancelled', updated, { by, reason });
+    return updated;
   }
 
-  /** Resolves when the background run (if any) is done (for tests and shutdown). */
-  async idle() {
-    while (this.running) await this.running;
+  /** Retries a failed promotion: a new request for the same version, linked by `retryOf`. */
+  async retry(id: string, by: string, trigger: PromotionTrigger = 'user') {
+    const record = await this.mustGet(id);
+    if (record.state !== 'failed') throw new ConflictError(`Promotion ${id} is ${record.state}: only failed promotions can be retried`);
+    return this.request({ pipeline: record.pipeline, environment: record.toEnvironment, version: record.version, trigger, requestedBy: by, retryOf: id });
   }
 
-  async runPending(): Promise<number> {
-    let done = 0;
-    for (const record of await this.options.store.listRunnable(20)) {
-      if (!(await this.options.store.claim(record.id, this.owner, this.options.leaseMs ?? 5 * 60_000))) continue;
-      await this.execute({ ...record, attempts: record.attempts + 1 });
-      done++;
+  /**
+   * Rolls an environment back to a version that was deployed there before, and holds the
+   * environment: no automatic promotion into it until a user releases the hold.
+   * @throws InputError when the version was never deployed there.
+   */
+  async rollback(key: PipelineKey, environment: string, version: string, by: string, reason?: string) {
+    const deployed = await this.options.store.listDeployed(key, environment);
+    if (!deployed.some(r => r.version === version)) {
+      const known = [...new Set(deployed.map(r => r.version))];
+      throw new InputError(`${version} was never deployed into "${environment}"${known.length ? `; versions deployed there: ${known.join(', ')}` : ''}`);
     }
-    return done;
+    const result = await this.request({ pipeline: key, environment, version, trigger: 'rollback', requestedBy: by });
+    const hold = await this.options.holds.place(key, {
+      environment,
+      heldBy: by,
+      reason: reason ? `rollback to ${version}: ${reason}` : `rollback to ${version}`,
+      promotionId: result.record.id,
+    });
+    await this.options.store.appendEvent(result.record.id, { type: 'hold-placed', actor: by, message: `${environment} is held: ${hold.reason}` });
+    await this.audit('environment-held', result.record, { by, hold: hold.reason });
+    return { ...result, hold };
   }
 
-  private async execute(record: PromotionRecord) {
-    const { store, logger } = this.options;
-    const fail = async (message: string) => {
-      const failed = await store.transition(record.id, ['running'], 'failed', { error: message });
-      if (failed) await this.audit('promotion-failed', failed, { error: message });
-    };
-    let plan;
-    try {
-      plan = this.plan(record.pipeline, record.toEnvironment);
-    } catch (e) {
-      await fail((e as Error).message);
-      return;
+  /** Releases an environment's hold. @throws NotFoundError when it is not held. */
+  async releaseHold(key: PipelineKey, environment: string, by: string): Promise<EnvironmentHold> {
+    const released = await this.options.holds.release(key, environment, by);
+    if (!released) throw new NotFoundError(`"${environment}" of ${key.namespace}/${key.name} is not held`);
+    const auditor = this.options.auditor;
+    if (auditor) {
+      const event = await auditor.createEvent({ eventId: 'environment-hold-released', severityLevel: 'medium', meta: { pipeline: `${key.cluster}/${key.namespace}/${key.name}`, environment, by, hold: released.reason } });
+      await event.success();
     }
-    if (!plan.promotion) {
-      await fail(`No promotion strategy for "${record.toEnvironment}" any more`);
-      return;
-    }
-    const kind = plan.promotion.strategy['pull-request'] ? 'pull-request' : 'notification';
-    const strategy = this.strategies.get(kind);
-    if (!strategy) {
-      const type = plan.promotion.strategy['pull-request']?.type;
-      await fail(`The ${kind}${type ? ` (${type})` : ''} strategy is not available in this version of the pipelines backend`);
-      return;
-    }
-    try {
-      const outcome = await strategy.execute({ record, pipeline: plan.pipeline, promotion: plan.promotion, kubeConfig: plan.kubeConfig });
-      const done = await store.transition(record.id, ['running'], 'succeeded', { error: null, pullRequestUrl: outcome.pullRequestUrl });
-      if (done) await this.audit('promotion-succeeded', done, { outcome: outcome.summary });
-      if (done && outcome.pullRequestUrl) {
-        // The PR of an older promotion into this environment now carries this version.
-        if (await store.supersedePullRequest(record.pipeline, record.toEnvironment, outcome.pullRequestUrl, record.id)) this.changed(done);
-      }
-      logger.info(`Promotion ${record.id} (${record.pipeline.namespace}/${record.pipeline.name} → ${record.toEnvironment} ${record.version}): ${outcome.summary}`);
-    } catch (e) {
-      const err = e instanceof PromotionError ? e : new PromotionError(String((e as Error)?.message ?? e), true);
-      const max = this.options.maxAttempts ?? 5;
-      if (err.retryable && record.attempts < max) {
-        const backoff = (this.options.retryBaseMs ?? 2000) * 2 ** (record.attempts - 1);
-        const delay = Math.max(backoff, err.retryAfterMs ?? 0);
-        await store.release(record.id, this.owner, new Date(Date.now() + delay), `attempt ${record.attempts} of ${max} failed: ${err.message}`);
-        this.changed({ ...record, error: `attempt ${record.attempts} of ${max} failed: ${err.message}` });
-        logger.warn(`Promotion ${record.id} attempt ${record.attempts} failed (${err.message}); retrying in ${delay} ms`);
-        setTimeout(() => this.kick(), delay + 10).unref?.();
-      } else {
-        await fail(err.message);
-      }
-    }
+    this.changed({ pipeline: key, id: released.promotionId ?? '', toEnvironment: environment } as PromotionRecord);
+    return released;
   }
 
-  private async audit(eventId: string, record: PromotionRecord, extra: Record<string, unknown> = {}) {
+  /** Whether anything holds the environment or is on its way into it (level triggers skip it). */
+  async isBusy(key: PipelineKey, environment: string): Promise<boolean> {
+    if (await this.options.holds.get(key, environment)) return true;
+    const active = await this.options.store.listActive(key, environment);
+    return active.length > 0;
+  }
+
+  async audit(eventId: string, record: PromotionRecord, extra: Record<string, unknown> = {}) {
     this.changed(record);
     const auditor = this.options.auditor;
     if (!auditor) return;

@@ -13,12 +13,30 @@ export interface PromotionContext {
   promotion: Promotion;
   /** The management cluster holding the Pipeline. */
   kubeConfig: KubeConfig;
+  /** The commit this backend last pushed to the environment's promotion branch, if any. */
+  previousHeadSha?: string;
 }
 
+/** What carrying out a promotion did. */
 export interface PromotionOutcome {
-  pullRequestUrl?: string;
-  /** What happened, for the audit log and the ledger. */
+  /** The pull request that now carries the version (opened or updated). */
+  pullRequest?: { url: string; number: number; opened: boolean };
+  /** The commit pushed to the promotion branch. */
+  headSha?: string;
+  /** The base branch already had the version: nothing to merge. */
+  noChange?: boolean;
+  /** What happened, for the event log and the audit log. */
   summary: string;
+}
+
+/** A pull request's state as the forge reports it. */
+export interface PullRequestStatus {
+  state: 'open' | 'merged' | 'closed';
+  /** The forge's user who merged it, when the forge says. */
+  mergedBy?: string;
+  mergedAt?: string;
+  /** For a conditional request next time (GitHub: `If-None-Match`). */
+  etag?: string;
 }
 
 /** A failure; `retryable` ones are tried again with backoff (honouring `retryAfterMs`). */
@@ -31,6 +49,22 @@ export class PromotionError extends Error {
     super(message);
     this.name = 'PromotionError';
   }
+
+  /**
+   * A failed HTTP call to a forge or a cluster. Retryable whatever the status: a 401, a
+   * 404 from a token without access or a 5xx can heal within the retry budget, and a
+   * failed attempt costs little; only errors that cannot heal (no marker, unsupported
+   * provider, a malformed repository URL) are thrown non-retryable, by their callers.
+   * `retryAfter` is the `Retry-After` header (seconds) when the server sent one.
+   */
+  static fromHttp(what: string, status: number | undefined, message: string, retryAfter?: string | number | null): PromotionError {
+    const seconds = Number(retryAfter);
+    return new PromotionError(
+      `${what}: ${status ? `HTTP ${status} ` : ''}${message}`.trim(),
+      true,
+      retryAfter !== undefined && retryAfter !== null && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined,
+    );
+  }
 }
 
 /** One way of promoting: a pull request on a forge, or a notification event. */
@@ -38,4 +72,12 @@ export interface PromotionStrategy {
   readonly name: 'pull-request' | 'notification';
   /** Must be idempotent: a retried promotion finds and reuses what an earlier attempt did. */
   execute(ctx: PromotionContext): Promise<PromotionOutcome>;
+  /**
+   * Pull-request strategy: the state of the row's pull request. `etag` is the one the last
+   * read returned; an unchanged pull request may answer `undefined` (HTTP 304, which costs
+   * no rate limit on GitHub).
+   */
+  followPullRequest?(ctx: PromotionContext, etag?: string): Promise<PullRequestStatus | undefined>;
+  /** Pull-request strategy: closes the row's pull request with a comment (cancel). */
+  closePullRequest?(ctx: PromotionContext, comment: string): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { PromotionError } from '../PromotionStrategy';
+import { PromotionError, PullRequestStatus } from '../PromotionStrategy';
 import { PullRequestProvider } from './PullRequestProvider';
 
 /** Project key and repository slug of a Bitbucket Server URL (`/scm/KEY/repo.git` or `/projects/KEY/repos/repo`). */
@@ -16,9 +16,31 @@ export function bitbucketServerRepository(repoUrl: string): { origin: string; pr
 interface BitbucketPullRequest {
   id: number;
   version: number;
+  state?: 'OPEN' | 'MERGED' | 'DECLINED';
+  description?: string;
+  closedDate?: number;
+  reviewers?: Array<{ user: { name: string } }>;
   fromRef: { id: string; displayId: string };
+  toRef?: { displayId: string };
   links: { self: Array<{ href: string }> };
 }
+
+/** A Bitbucket Server error answer: `errors[]` with `exceptionName` (and more, by exception). */
+class BitbucketError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errors: Array<{ message?: string; exceptionName?: string; existingPullRequest?: BitbucketPullRequest }>,
+    readonly promotionError: PromotionError,
+  ) {
+    super(promotionError.message);
+  }
+
+  has(exception: string) {
+    return this.errors.find(e => e.exceptionName?.endsWith(exception));
+  }
+}
+
+const info = (pr: BitbucketPullRequest) => ({ number: pr.id, url: pr.links.self[0].href, body: pr.description ?? '' });
 
 /**
  * Pull requests on Bitbucket Server / Data Center through its REST API 1.0, with one
@@ -51,49 +73,86 @@ export class BitbucketServerPullRequests implements PullRequestProvider {
     }
     if (!response.ok) {
       const data: any = await response.json().catch(() => ({}));
-      const message = data?.errors?.map((x: any) => x.message).join('; ') || response.statusText;
-      const retryAfter = Number(response.headers.get('retry-after'));
-      throw new PromotionError(
-        `${what}: HTTP ${response.status} ${message}`,
-        response.status >= 500 || response.status === 429,
-        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
-      );
+      const errors = Array.isArray(data?.errors) ? data.errors : [];
+      const message = errors.map((x: any) => x.message).join('; ') || response.statusText;
+      throw new BitbucketError(response.status, errors, PromotionError.fromHttp(what, response.status, message, response.headers.get('retry-after')));
     }
     return (await response.json()) as T;
+  }
+
+  /** Runs `fn`, turning Bitbucket errors into PromotionErrors. */
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw e instanceof BitbucketError ? e.promotionError : e;
+    }
   }
 
   private ref(branch: string) {
     return { id: `refs/heads/${branch}`, repository: { slug: this.repository.slug, project: { key: this.repository.project } } };
   }
 
-  private async get(number: number) {
+  private read(number: number) {
     return this.request<BitbucketPullRequest>('reading the pull request', `/${number}`);
   }
 
   async findOpen(head: string, base: string) {
     const query = new URLSearchParams({ state: 'OPEN', direction: 'OUTGOING', at: `refs/heads/${head}`, limit: '100' });
-    const page = await this.request<{ values: Array<BitbucketPullRequest & { toRef: { displayId: string } }> }>(
-      'listing pull requests',
-      `?${query}`,
-    );
-    const pr = page.values.find(p => p.fromRef.displayId === head && p.toRef.displayId === base);
-    return pr ? { number: pr.id, url: pr.links.self[0].href } : undefined;
+    const page = await this.call(() => this.request<{ values: BitbucketPullRequest[] }>('listing pull requests', `?${query}`));
+    const pr = page.values.find(p => p.fromRef.displayId === head && p.toRef?.displayId === base);
+    return pr ? info(pr) : undefined;
   }
 
   async create(pr: { head: string; base: string; title: string; body: string }) {
-    const created = await this.request<BitbucketPullRequest>('opening the pull request', '', {
-      method: 'POST',
-      body: { title: pr.title, description: pr.body, fromRef: this.ref(pr.head), toRef: this.ref(pr.base) },
-    });
-    return { number: created.id, url: created.links.self[0].href };
+    try {
+      const created = await this.request<BitbucketPullRequest>('opening the pull request', '', {
+        method: 'POST',
+        body: { title: pr.title, description: pr.body, fromRef: this.ref(pr.head), toRef: this.ref(pr.base) },
+      });
+      return info(created);
+    } catch (e) {
+      if (e instanceof BitbucketError && e.status === 409 && e.has('DuplicatePullRequestException')) return undefined;
+      throw e instanceof BitbucketError ? e.promotionError : e;
+    }
   }
 
+  /** Optimistic locking: a stale `version` (409 PullRequestOutOfDateException) is re-read and retried. */
   async update(number: number, pr: { title: string; body: string }) {
-    const current = await this.get(number);
-    const updated = await this.request<BitbucketPullRequest>('updating the pull request', `/${number}`, {
-      method: 'PUT',
-      body: { version: current.version, title: pr.title, description: pr.body },
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.call(() => this.read(number));
+      try {
+        const updated = await this.request<BitbucketPullRequest>('updating the pull request', `/${number}`, {
+          method: 'PUT',
+          // Reviewers are sent back as they are: Bitbucket Server replaces the list on update.
+          body: { version: current.version, title: pr.title, description: pr.body, reviewers: current.reviewers ?? [] },
+        });
+        return info(updated);
+      } catch (e) {
+        const stale = e instanceof BitbucketError && e.status === 409 && e.has('PullRequestOutOfDateException');
+        if (!stale || attempt >= 3) throw e instanceof BitbucketError ? e.promotionError : e;
+      }
+    }
+  }
+
+  /** Bitbucket Server has no conditional reads here; the merger comes from the activity stream. */
+  async get(number: number): Promise<PullRequestStatus> {
+    const pr = await this.call(() => this.read(number));
+    if (pr.state === 'DECLINED') return { state: 'closed' };
+    if (pr.state !== 'MERGED') return { state: 'open' };
+    const mergedAt = pr.closedDate ? new Date(pr.closedDate).toISOString() : undefined;
+    const activities = await this.request<{ values: Array<{ action: string; user?: { name?: string } }> }>(
+      'reading the pull request activity',
+      `/${number}/activities?limit=50`,
+    ).catch(() => ({ values: [] }));
+    return { state: 'merged', mergedAt, mergedBy: activities.values.find(a => a.action === 'MERGED')?.user?.name };
+  }
+
+  async close(number: number, comment: string) {
+    await this.call(async () => {
+      await this.request('commenting on the pull request', `/${number}/comments`, { method: 'POST', body: { text: comment } });
+      const current = await this.read(number);
+      await this.request('declining the pull request', `/${number}/decline?version=${current.version}`, { method: 'POST', body: {} });
     });
-    return { number: updated.id, url: updated.links.self[0].href };
   }
 }

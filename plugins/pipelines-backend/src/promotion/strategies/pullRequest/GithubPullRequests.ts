@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Octokit } from 'octokit';
-import { PromotionError } from '../PromotionStrategy';
+import { PromotionError, PullRequestStatus } from '../PromotionStrategy';
 import { PullRequestProvider } from './PullRequestProvider';
 
 /** GitHub's API base for a repository URL: api.github.com, or GitHub Enterprise's /api/v3. */
@@ -16,13 +16,16 @@ export function ownerAndRepo(repoUrl: string): { owner: string; repo: string } {
   return { owner: parts[parts.length - 2], repo: parts[parts.length - 1] };
 }
 
-/** Turns an octokit failure into a PromotionError: 5xx and 429 retry, honouring Retry-After. */
+/** Turns an octokit failure into a retryable PromotionError, honouring Retry-After. */
 export function toPromotionError(e: any, what: string): PromotionError {
-  const status: number | undefined = e?.status;
   const message = e?.response?.data?.message ?? e?.message ?? String(e);
-  const retryAfter = Number(e?.response?.headers?.['retry-after']);
-  const retryable = !status || status >= 500 || status === 429;
-  return new PromotionError(`${what}: ${status ? `HTTP ${status} ` : ''}${message}`, retryable, Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined);
+  return PromotionError.fromHttp(what, e?.status, message, e?.response?.headers?.['retry-after']);
+}
+
+/** Whether GitHub refused to open a pull request because one exists for the branch (422). */
+function alreadyExists(e: any): boolean {
+  const errors: Array<{ message?: string }> = e?.response?.data?.errors ?? [];
+  return e?.status === 422 && errors.some(x => /already exists/i.test(x.message ?? ''));
 }
 
 /** Pull requests on GitHub (or GitHub Enterprise) through octokit, with its retry and throttling plugins. */
@@ -34,28 +37,27 @@ export class GithubPullRequests implements PullRequestProvider {
   constructor(options: { repoUrl: string; token: string; apiBaseUrl?: string; logger: LoggerService }) {
     ({ owner: this.owner, repo: this.repo } = ownerAndRepo(options.repoUrl));
     const { logger } = options;
+    const onLimit = (kind: string) => (retryAfter: number, opts: any, _o: unknown, retryCount: number) => {
+      logger.warn(`GitHub ${kind} on ${opts.method} ${opts.url}: retrying in ${retryAfter}s`);
+      return retryCount < 2 && retryAfter <= 60;
+    };
     this.octokit = new Octokit({
       auth: options.token,
       baseUrl: options.apiBaseUrl ?? githubApiBaseUrl(options.repoUrl),
-      retry: { retries: 2 },
-      throttle: {
-        onRateLimit: (retryAfter: number, opts: any, _o: unknown, retryCount: number) => {
-          logger.warn(`GitHub rate limit on ${opts.method} ${opts.url}: retrying in ${retryAfter}s`);
-          return retryCount < 2 && retryAfter <= 60;
-        },
-        onSecondaryRateLimit: (retryAfter: number, opts: any, _o: unknown, retryCount: number) => {
-          logger.warn(`GitHub secondary rate limit on ${opts.method} ${opts.url}: retrying in ${retryAfter}s`);
-          return retryCount < 2 && retryAfter <= 60;
-        },
-      },
+      retry: { retries: 2, doNotRetry: [304, 400, 401, 403, 404, 422] },
+      throttle: { onRateLimit: onLimit('rate limit'), onSecondaryRateLimit: onLimit('secondary rate limit') },
     });
+  }
+
+  private get repository() {
+    return { owner: this.owner, repo: this.repo };
   }
 
   async findOpen(head: string, base: string) {
     try {
-      const { data } = await this.octokit.rest.pulls.list({ owner: this.owner, repo: this.repo, head: `${this.owner}:${head}`, base, state: 'open' });
+      const { data } = await this.octokit.rest.pulls.list({ ...this.repository, head: `${this.owner}:${head}`, base, state: 'open' });
       const pr = data.find(p => p.head.ref === head);
-      return pr ? { number: pr.number, url: pr.html_url } : undefined;
+      return pr ? { number: pr.number, url: pr.html_url, body: pr.body ?? '' } : undefined;
     } catch (e) {
       throw toPromotionError(e, 'listing pull requests');
     }
@@ -63,19 +65,52 @@ export class GithubPullRequests implements PullRequestProvider {
 
   async create(pr: { head: string; base: string; title: string; body: string }) {
     try {
-      const { data } = await this.octokit.rest.pulls.create({ owner: this.owner, repo: this.repo, ...pr });
-      return { number: data.number, url: data.html_url };
+      const { data } = await this.octokit.rest.pulls.create({ ...this.repository, ...pr });
+      return { number: data.number, url: data.html_url, body: data.body ?? '' };
     } catch (e) {
+      if (alreadyExists(e)) return undefined;
       throw toPromotionError(e, 'opening the pull request');
     }
   }
 
   async update(number: number, pr: { title: string; body: string }) {
     try {
-      const { data } = await this.octokit.rest.pulls.update({ owner: this.owner, repo: this.repo, pull_number: number, ...pr });
-      return { number: data.number, url: data.html_url };
+      const { data } = await this.octokit.rest.pulls.update({ ...this.repository, pull_number: number, ...pr });
+      return { number: data.number, url: data.html_url, body: data.body ?? '' };
     } catch (e) {
       throw toPromotionError(e, 'updating the pull request');
+    }
+  }
+
+  /** Conditional: with the last ETag, an unchanged pull request answers 304, which GitHub does not count against the rate limit. */
+  async get(number: number, etag?: string): Promise<PullRequestStatus | undefined> {
+    try {
+      const { data, headers } = await this.octokit.rest.pulls.get({
+        ...this.repository,
+        pull_number: number,
+        ...(etag ? { headers: { 'if-none-match': etag } } : {}),
+      });
+      let state: PullRequestStatus['state'] = 'open';
+      if (data.merged || data.merged_at) state = 'merged';
+      else if (data.state === 'closed') state = 'closed';
+      return {
+        state,
+        mergedBy: data.merged_by?.login ?? undefined,
+        mergedAt: data.merged_at ?? undefined,
+        etag: typeof headers.etag === 'string' ? headers.etag : undefined,
+      };
+    } catch (e: any) {
+      if (e?.status === 304) return undefined;
+      throw toPromotionError(e, `reading pull request #${number}`);
+    }
+  }
+
+  async close(number: number, comment: string) {
+    try {
+      await this.octokit.rest.issues.createComment({ ...this.repository, issue_number: number, body: comment });
+      await this.octokit.rest.pulls.update({ ...this.repository, pull_number: number, state: 'closed' });
+    } catch (e) {
+      throw toPromotionError(e, `closing pull request #${number}`);
     }
   }
 }

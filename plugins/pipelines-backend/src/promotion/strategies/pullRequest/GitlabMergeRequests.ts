@@ -1,5 +1,5 @@
 import { Gitlab } from '@gitbeaker/rest';
-import { PromotionError } from '../PromotionStrategy';
+import { PromotionError, PullRequestStatus } from '../PromotionStrategy';
 import { PullRequestProvider } from './PullRequestProvider';
 
 /** The project path of a GitLab repository URL, subgroups included (`group/sub/project`). */
@@ -11,12 +11,12 @@ export function gitlabProjectPath(repoUrl: string): string {
 
 function toPromotionError(e: any, what: string): PromotionError {
   const response = e?.cause?.response;
-  const status: number | undefined = response?.status;
-  const retryAfter = Number(response?.headers?.get?.('retry-after'));
   const detail = e?.cause?.description ?? e?.message ?? String(e);
-  const retryable = !status || status >= 500 || status === 429;
-  return new PromotionError(`${what}: ${status ? `HTTP ${status} ` : ''}${detail}`, retryable, Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined);
+  return PromotionError.fromHttp(what, response?.status, String(detail), response?.headers?.get?.('retry-after'));
 }
+
+/** GitLab's 409 on create: "Another open merge request already exists for this source branch: !N". */
+const alreadyExists = (e: any) => e?.cause?.response?.status === 409;
 
 /** Merge requests on GitLab (gitlab.com or self-managed) through @gitbeaker/rest. */
 export class GitlabMergeRequests implements PullRequestProvider {
@@ -32,7 +32,7 @@ export class GitlabMergeRequests implements PullRequestProvider {
     try {
       const list = await this.api.MergeRequests.all({ projectId: this.projectId, state: 'opened', sourceBranch: head, targetBranch: base });
       const mr = list.find(m => m.source_branch === head);
-      return mr ? { number: mr.iid, url: String(mr.web_url) } : undefined;
+      return mr ? { number: mr.iid, url: String(mr.web_url), body: String(mr.description ?? '') } : undefined;
     } catch (e) {
       throw toPromotionError(e, 'listing merge requests');
     }
@@ -41,8 +41,9 @@ export class GitlabMergeRequests implements PullRequestProvider {
   async create(pr: { head: string; base: string; title: string; body: string }) {
     try {
       const mr = await this.api.MergeRequests.create(this.projectId, pr.head, pr.base, pr.title, { description: pr.body });
-      return { number: mr.iid, url: String(mr.web_url) };
+      return { number: mr.iid, url: String(mr.web_url), body: String(mr.description ?? '') };
     } catch (e) {
+      if (alreadyExists(e)) return undefined;
       throw toPromotionError(e, 'opening the merge request');
     }
   }
@@ -50,9 +51,29 @@ export class GitlabMergeRequests implements PullRequestProvider {
   async update(number: number, pr: { title: string; body: string }) {
     try {
       const mr = await this.api.MergeRequests.edit(this.projectId, number, { title: pr.title, description: pr.body });
-      return { number: mr.iid, url: String(mr.web_url) };
+      return { number: mr.iid, url: String(mr.web_url), body: String(mr.description ?? '') };
     } catch (e) {
       throw toPromotionError(e, 'updating the merge request');
+    }
+  }
+
+  /** GitLab's REST API has no conditional reads for merge requests: every poll is a request. */
+  async get(number: number): Promise<PullRequestStatus> {
+    try {
+      const mr: any = await this.api.MergeRequests.show(this.projectId, number);
+      const state = mr.state === 'merged' ? 'merged' : mr.state === 'closed' ? 'closed' : 'open';
+      return { state, mergedBy: mr.merged_by?.username ?? undefined, mergedAt: mr.merged_at ?? undefined };
+    } catch (e) {
+      throw toPromotionError(e, `reading merge request !${number}`);
+    }
+  }
+
+  async close(number: number, comment: string) {
+    try {
+      await this.api.MergeRequestNotes.create(this.projectId, number, comment);
+      await this.api.MergeRequests.edit(this.projectId, number, { stateEvent: 'close' });
+    } catch (e) {
+      throw toPromotionError(e, `closing merge request !${number}`);
     }
   }
 }

@@ -1,13 +1,14 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import fs from 'fs';
-import path from 'path';
 import {
   PromotionContext,
   PromotionError,
   PromotionOutcome,
   PromotionStrategy,
+  PullRequestStatus,
 } from '../PromotionStrategy';
-import { applyPromotionMarkers, promotionMarker } from './editMarkers';
+import { promotionMarker } from './editMarkers';
+import { pullRequestSection, withSection } from './pullRequestBody';
+import { writePromotionBranch } from './writePromotionBranch';
 import { GithubPullRequests } from './GithubPullRequests';
 import { GitlabMergeRequests } from './GitlabMergeRequests';
 import { BitbucketServerPullRequests } from './BitbucketServerPullRequests';
@@ -24,16 +25,6 @@ export interface PullRequestStrategyOptions {
   logger: LoggerService;
   /** API base URL per repository host, e.g. from Backstage's GitHub integrations. */
   githubApiBaseUrl?: (host: string) => string | undefined;
-}
-
-function yamlFiles(dir: string, out: string[] = []): string[] {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === '.git') continue;
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) yamlFiles(full, out);
-    else if (/\.ya?ml$/i.test(entry.name)) out.push(full);
-  }
-  return out;
 }
 
 /**
@@ -64,63 +55,58 @@ export class PullRequestStrategy implements PromotionStrategy {
     throw new PromotionError(`Pull requests on ${type} are not supported`, false);
   }
 
-  async execute(ctx: PromotionContext): Promise<PromotionOutcome> {
+  private pullRequest(ctx: PromotionContext) {
     const pr = ctx.promotion.strategy['pull-request'];
     if (!pr) throw new PromotionError('The promotion has no pull-request strategy', false);
     const namespace = ctx.pipeline.metadata.namespace!;
-    const name = ctx.pipeline.metadata.name;
-    const { record } = ctx;
-    const secret = (key: string) => this.options.secrets(record.pipeline.cluster, namespace, pr.secretRef.name, key);
+    const secret = (key: string) => this.options.secrets(ctx.record.pipeline.cluster, namespace, pr.secretRef.name, key);
     const token = secret('token');
     if (!token) {
       throw new PromotionError(`Secret ${namespace}/${pr.secretRef.name} has no "token" for the ${pr.type} API`, false);
     }
-    const provider = this.provider(pr.type, pr.url, token);
+    return { pr, namespace, name: ctx.pipeline.metadata.name, secret, token, provider: this.provider(pr.type, pr.url, token) };
+  }
+
+  async execute(ctx: PromotionContext): Promise<PromotionOutcome> {
+    const { pr, namespace, name, secret, token, provider } = this.pullRequest(ctx);
+    const { record } = ctx;
     const marker = promotionMarker(namespace, name, record.toEnvironment);
     const branch = `promotion-${namespace}-${name}-${record.toEnvironment}`;
     const credentials = { username: secret('username') ?? 'git', password: secret('password') ?? token };
-
-    const edited = await this.repos
-      .withCheckout(pr.url, pr.baseBranch, credentials, async repo => {
-        let found = 0;
-        let changed = 0;
-        for (const file of yamlFiles(repo.path)) {
-          const text = fs.readFileSync(file, 'utf8');
-          const result = applyPromotionMarkers(text, marker, record.version);
-          found += result.found;
-          if (result.changed) {
-            fs.writeFileSync(file, result.text);
-            changed += result.changed;
-          }
-        }
-        if (!found) return { found, changed };
-        if (changed) {
-          await repo.git('checkout', '-q', '-B', branch);
-          await repo.git('commit', '-q', '-a', '-m', 'promoting version');
-          await repo.git('push', '-q', '--force', 'origin', `${branch}:refs/heads/${branch}`);
-        }
-        return { found, changed };
-      })
+    const written = await this.repos
+      .withCheckout(pr.url, pr.baseBranch, credentials, repo =>
+        writePromotionBranch(repo, { base: pr.baseBranch, branch, marker, version: record.version, previousHeadSha: ctx.previousHeadSha, repoUrl: pr.url }),
+      )
       .catch(e => {
         throw e instanceof PromotionError ? e : new PromotionError(`${pr.url}: ${(e as Error).message}`, true);
       });
-
-    if (!edited.found) {
-      throw new PromotionError(`No field is marked # {"$promotion": "${marker}"} in ${pr.url} (${pr.baseBranch})`, false);
-    }
-    if (!edited.changed) {
-      return { summary: `${pr.url} (${pr.baseBranch}) already has ${record.version} for ${record.toEnvironment}: no pull request needed` };
+    if (!written.changed) {
+      return { noChange: true, summary: `${pr.url} (${pr.baseBranch}) already has ${record.version} for ${record.toEnvironment}: no pull request needed` };
     }
     const title = `Promote ${namespace}/${name} in ${record.toEnvironment} to ${record.version}`;
-    const body = [
-      `Promotes **${record.version}** into environment **${record.toEnvironment}** of pipeline \`${namespace}/${name}\`${record.fromEnvironment ? ` (from ${record.fromEnvironment})` : ''}.`,
-      '',
-      `Edits the ${edited.changed} field(s) marked \`# {"$promotion": "${marker}"}\`.`,
-      '',
-      `Requested by ${record.requestedBy} (${record.trigger}); promotion ${record.id} in the Backstage promotion ledger.`,
-    ].join('\n');
-    const open = await provider.findOpen(branch, pr.baseBranch);
-    const result = open ? await provider.update(open.number, { title, body }) : await provider.create({ head: branch, base: pr.baseBranch, title, body });
-    return { pullRequestUrl: result.url, summary: `${open ? 'updated' : 'opened'} ${result.url}` };
+    const section = pullRequestSection(record, `${namespace}/${name}`, marker, written.changed);
+    const kept = written.keptForeignCommits ? `; kept ${written.keptForeignCommits} commit(s) by others on ${branch}` : '';
+    let open = await provider.findOpen(branch, pr.baseBranch);
+    if (!open) {
+      const created = await provider.create({ head: branch, base: pr.baseBranch, title, body: section });
+      if (created) return { pullRequest: { ...created, opened: true }, headSha: written.headSha, summary: `Opened pull request #${created.number} ${created.url}${kept}` };
+      // The forge says one exists: adopt it.
+      open = await provider.findOpen(branch, pr.baseBranch);
+      if (!open) throw new PromotionError(`the forge reports an open pull request for ${branch} but lists none`, true);
+    }
+    const updated = await provider.update(open.number, { title, body: withSection(open.body ?? '', section) });
+    return { pullRequest: { ...updated, opened: false }, headSha: written.headSha, summary: `Updated pull request #${updated.number} ${updated.url} to ${record.version}${kept}` };
+  }
+
+  async followPullRequest(ctx: PromotionContext, etag?: string): Promise<PullRequestStatus | undefined> {
+    const number = ctx.record.pullRequestNumber;
+    if (!number) throw new PromotionError('The promotion has no pull request number to follow', false);
+    return this.pullRequest(ctx).provider.get(number, etag);
+  }
+
+  async closePullRequest(ctx: PromotionContext, comment: string): Promise<void> {
+    const number = ctx.record.pullRequestNumber;
+    if (!number) return;
+    await this.pullRequest(ctx).provider.close(number, comment);
   }
 }

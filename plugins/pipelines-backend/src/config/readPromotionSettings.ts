@@ -1,0 +1,32 @@
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
+
+/** The promotion settings of the plugin's config, with their defaults. */
+export interface PromotionSettings {
+  /** `pipelines.levelTriggers`, default false (pipeline-controller's default). */
+  levelTriggers: boolean;
+  /** `pipelines.rolloutTimeout`, default 1 h, in ms. */
+  rolloutTimeoutMs: number;
+  /** `pipelines.pullRequestPolling.{minInterval,maxInterval}`, default 10 s and 5 min, in ms. */
+  pullRequestPoll: { minMs: number; maxMs: number };
+  /** How often the runner looks for work without being kicked, in seconds (5). */
+  runnerIntervalSeconds: number;
+}
+
+const duration = (config: Config, key: string, fallbackMs: number) =>
+  config.has(key) ? durationToMilliseconds(readDurationFromConfig(config, { key })) : fallbackMs;
+
+/**
+ * Reads the promotion settings under `pipelines`. Durations take Backstage's forms
+ * (`{ minutes: 30 }` or an ISO 8601 / human string such as `30m`).
+ * @throws when a value has the wrong type, naming the key.
+ */
+export function readPromotionSettings(config: Config): PromotionSettings {
+  const minMs = duration(config, 'pipelines.pullRequestPolling.minInterval', 10_000);
+  return {
+    levelTriggers: config.getOptionalBoolean('pipelines.levelTriggers') ?? false,
+    rolloutTimeoutMs: duration(config, 'pipelines.rolloutTimeout', 60 * 60_000),
+    pullRequestPoll: { minMs, maxMs: Math.max(minMs, duration(config, 'pipelines.pullRequestPolling.maxInterval', 5 * 60_000)) },
+    runnerIntervalSeconds: 5,
+  };
+}

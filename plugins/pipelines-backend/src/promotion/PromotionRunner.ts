@@ -1,0 +1,226 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { PromotionRecord } from '@gitops-pipelines/plugin-pipelines-common';
+import { randomBytes } from 'crypto';
+import os from 'os';
+import { PipelineCache } from '../cache/PipelineCache';
+import { PromotionStore } from '../database/PromotionStore';
+import { planPromotion } from './planPromotion';
+import { settleRollout } from './settleRollout';
+import { PromotionContext, PromotionError, PromotionStrategy } from './strategies/PromotionStrategy';
+import { mayReplace } from './versionOrder';
+
+export interface PromotionRunnerOptions {
+  store: PromotionStore;
+  cache: Pick<PipelineCache, 'getPipelineObject' | 'getPipeline'>;
+  strategies: PromotionStrategy[];
+  logger: LoggerService;
+  /** Attempts before a retryable failure becomes final. Default 5. */
+  maxAttempts?: number;
+  /** First retry delay in ms; doubles per attempt. Default 2,000. */
+  retryBaseMs?: number;
+  /** How long a claim lasts before another replica may take the row over, ms. Default 5 min. */
+  leaseMs?: number;
+  /** A rolling-out promotion not deployed within this many ms fails. Default 1 h. */
+  rolloutTimeoutMs?: number;
+  /** Pull-request polling: the first check after this many ms, then a tenth of the PR's age, at most `maxMs`. */
+  pullRequestPoll?: { minMs: number; maxMs: number };
+  changed: (record: PromotionRecord) => void;
+  audit: (eventId: string, record: PromotionRecord, extra?: Record<string, unknown>) => Promise<void>;
+}
+
+const ENGINE = 'pipelines:engine';
+
+/**
+ * Carries ledger rows through their life, in passes: queued rows take their environment,
+ * running rows are written by their strategy (claimed, retried with backoff), open pull
+ * requests are polled until merged or closed, rolling-out rows settle from the watch cache.
+ * Each row is worked on by one replica at a time (claims in the database).
+ */
+export class PromotionRunner {
+  private readonly owner = `${os.hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
+  private readonly strategies: Map<string, PromotionStrategy>;
+  private running?: Promise<void>;
+  private again = false;
+
+  constructor(private readonly options: PromotionRunnerOptions) {
+    this.strategies = new Map(options.strategies.map(s => [s.name, s]));
+  }
+
+  /** Runs a pass in the background; calls while one runs queue one more pass. */
+  kick() {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.runPass()
+      .catch(e => this.options.logger.error(`Promotion pass failed: ${e}`))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Resolves when no pass runs (for tests and shutdown). */
+  async idle() {
+    while (this.running) await this.running;
+  }
+
+  async runPass() {
+    await this.dispatchQueued();
+    await this.executeRunnable();
+    await this.followPullRequests();
+    await this.settleRollouts();
+  }
+
+  private async dispatchQueued() {
+    const { store } = this.options;
+    for (const record of await store.listByState(['queued'], 50)) {
+      const result = await store.takeEnvironment(record.id, holder => mayReplace(record, holder));
+      if (!result) continue;
+      if (result.taken && result.replaced) await this.options.audit('promotion-superseded', result.replaced, { by: record.id });
+      if (result.record) await this.options.audit(result.taken ? 'promotion-started' : 'promotion-superseded', result.record);
+    }
+  }
+
+  private context(record: PromotionRecord, previousHeadSha?: string): { ctx: PromotionContext; strategy: PromotionStrategy } {
+    const plan = planPromotion(this.options.cache, record.pipeline, record.toEnvironment);
+    if (!plan.promotion) throw new PromotionError(`No promotion strategy for "${record.toEnvironment}" any more`, false);
+    const kind = plan.promotion.strategy['pull-request'] ? 'pull-request' : 'notification';
+    const strategy = this.strategies.get(kind);
+    if (!strategy) {
+      const type = plan.promotion.strategy['pull-request']?.type;
+      throw new PromotionError(`The ${kind}${type ? ` (${type})` : ''} strategy is not available in this version of the pipelines backend`, false);
+    }
+    return { ctx: { record, pipeline: plan.pipeline, promotion: plan.promotion, kubeConfig: plan.kubeConfig, previousHeadSha }, strategy };
+  }
+
+  private async executeRunnable() {
+    const { store, leaseMs = 5 * 60_000 } = this.options;
+    for (const record of await store.listRunnable(20)) {
+      if (!(await store.claim(record.id, 'running', this.owner, leaseMs))) continue;
+      await this.execute({ ...record, attempts: record.attempts + 1 });
+    }
+  }
+
+  private async fail(record: PromotionRecord, from: PromotionRecord['state'], message: string) {
+    const failed = await this.options.store.transition(record.id, [from], 'failed', { error: message }, { type: 'failed', actor: ENGINE, message });
+    if (failed) await this.options.audit('promotion-failed', failed, { error: message });
+  }
+
+  private async execute(record: PromotionRecord) {
+    const { store, logger } = this.options;
+    try {
+      const { ctx, strategy } = this.context(record, await store.lastHeadSha(record.pipeline, record.toEnvironment));
+      const outcome = await strategy.execute(ctx);
+      const pr = outcome.pullRequest;
+      const next = pr ? 'awaiting-merge' : 'rolling-out';
+      let type: 'pull-request-opened' | 'pull-request-updated' | 'no-change' | 'notification-sent' = 'notification-sent';
+      if (pr) type = pr.opened ? 'pull-request-opened' : 'pull-request-updated';
+      else if (outcome.noChange) type = 'no-change';
+      const moved = await store.transition(
+        record.id,
+        ['running'],
+        next,
+        {
+          error: null,
+          pullRequestUrl: pr?.url,
+          pullRequestNumber: pr?.number,
+          headSha: outcome.headSha,
+          nextCheckAt: pr ? new Date(Date.now() + (this.options.pullRequestPoll?.minMs ?? 10_000)) : undefined,
+        },
+        { type, actor: ENGINE, message: outcome.summary },
+      );
+      if (moved) await this.options.audit(pr ? 'promotion-pull-request' : 'promotion-rolling-out', moved, { outcome: outcome.summary });
+      logger.info(`Promotion ${record.id} (${record.pipeline.namespace}/${record.pipeline.name} → ${record.toEnvironment} ${record.version}): ${outcome.summary}`);
+    } catch (e) {
+      const err = e instanceof PromotionError ? e : new PromotionError(String((e as Error)?.message ?? e), true);
+      const max = this.options.maxAttempts ?? 5;
+      if (!err.retryable || record.attempts >= max) {
+        await this.fail(record, 'running', record.attempts > 1 ? `${err.message} (after ${record.attempts} attempts)` : err.message);
+        return;
+      }
+      const delay = Math.max((this.options.retryBaseMs ?? 2000) * 2 ** (record.attempts - 1), err.retryAfterMs ?? 0);
+      const message = `attempt ${record.attempts} of ${max} failed: ${err.message}`;
+      await store.release(record.id, this.owner, new Date(Date.now() + delay), message);
+      await store.appendEvent(record.id, { type: 'attempt-failed', actor: ENGINE, message: `${message}; retrying in ${Math.round(delay / 1000)} s` });
+      this.options.changed({ ...record, error: message });
+      logger.warn(`Promotion ${record.id} ${message}; retrying in ${delay} ms`);
+      setTimeout(() => this.kick(), delay + 10).unref?.();
+    }
+  }
+
+  /** The delay before the next poll of a PR opened at `since`: a tenth of its age, within the bounds. */
+  private pollDelay(since: string) {
+    const { minMs, maxMs } = this.options.pullRequestPoll ?? { minMs: 10_000, maxMs: 5 * 60_000 };
+    return Math.min(maxMs, Math.max(minMs, (Date.now() - Date.parse(since)) / 10));
+  }
+
+  private async followPullRequests() {
+    const { store, logger } = this.options;
+    for (const record of await store.listPullRequestsDue(50)) {
+      if (!(await store.claim(record.id, 'awaiting-merge', this.owner, 60_000))) continue;
+      try {
+        const { ctx, strategy } = this.context(record);
+        const status = await strategy.followPullRequest?.(ctx, await store.pullRequestEtag(record.id));
+        if (status?.state === 'merged') {
+          const by = status.mergedBy ? ` by ${status.mergedBy}` : '';
+          const moved = await store.transition(
+            record.id,
+            ['awaiting-merge'],
+            'rolling-out',
+            { mergedBy: status.mergedBy, mergedAt: status.mergedAt ? new Date(status.mergedAt) : new Date(), error: null },
+            { type: 'pull-request-merged', actor: status.mergedBy, message: `Pull request #${record.pullRequestNumber} merged${by}: rolling out` },
+          );
+          if (moved) await this.options.audit('promotion-merged', moved, { mergedBy: status.mergedBy });
+          continue;
+        }
+        if (status?.state === 'closed') {
+          const message = `Pull request #${record.pullRequestNumber} was closed without merging`;
+          const moved = await store.transition(record.id, ['awaiting-merge'], 'cancelled', {}, { type: 'pull-request-closed', message });
+          if (moved) await this.options.audit('promotion-cancelled', moved, { reason: message });
+          continue;
+        }
+        await store.release(record.id, this.owner, new Date(Date.now() + this.pollDelay(record.createdAt)), undefined, status?.etag);
+      } catch (e) {
+        const message = `checking pull request #${record.pullRequestNumber}: ${(e as Error).message}`;
+        logger.warn(`Promotion ${record.id}: ${message}`);
+        const retryAfter = e instanceof PromotionError ? e.retryAfterMs ?? 0 : 0;
+        await store.release(record.id, this.owner, new Date(Date.now() + Math.max(retryAfter, this.pollDelay(record.createdAt))), message);
+      }
+    }
+  }
+
+  /** Settles rolling-out rows from the watch cache (no Kubernetes calls). */
+  async settleRollouts() {
+    const { store, cache } = this.options;
+    for (const record of await store.listByState(['rolling-out'], 200)) {
+      const detail = cache.getPipeline(record.pipeline);
+      const env = detail?.environments.find(e => e.name === record.toEnvironment);
+      const logged = new Set((await store.events(record.id)).filter(e => e.type === 'target-ready').map(e => e.message));
+      const verdict = settleRollout(record, env, { now: Date.now(), timeoutMs: this.options.rolloutTimeoutMs ?? 60 * 60_000 });
+      for (const message of verdict.targetsReady.filter(m => !logged.has(m))) {
+        await store.appendEvent(record.id, { type: 'target-ready', actor: ENGINE, message });
+        this.options.changed(record);
+      }
+      if (verdict.outcome === 'rolling-out') continue;
+      const { outcome, message } = verdict;
+      const moved = await store.transition(
+        record.id,
+        ['rolling-out'],
+        outcome,
+        outcome === 'deployed' ? { deployedAt: new Date(), error: null } : outcome === 'failed' ? { error: message } : {},
+        { type: outcome, actor: ENGINE, message },
+      );
+      if (moved) await this.options.audit(`promotion-${outcome}`, moved, { message });
+    }
+  }
+
+  /** Closes a row's pull request with a comment (cancel). */
+  async closePullRequest(record: PromotionRecord, comment: string) {
+    const { ctx, strategy } = this.context(record);
+    await strategy.closePullRequest?.(ctx, comment);
+  }
+}

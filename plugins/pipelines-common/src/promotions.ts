@@ -1,0 +1,163 @@
+import type { PipelineKey } from './api';
+
+/**
+ * States of a promotion ledger row (DESIGN §6):
+ * `waiting-approval` → `queued` → `running` (the change is being written or the event
+ * sent) → `awaiting-merge` (pull-request strategy: PR open) → `rolling-out` (the change is
+ * on the base branch, or the notification was delivered; waiting for every target of the
+ * environment to be Ready at the version) → `deployed`. Other ends: `failed`, `rejected`,
+ * `cancelled` (by a user, or the PR was closed without merging), `superseded` (a newer
+ * version took the environment).
+ * @public
+ */
+export type PromotionState =
+  | 'waiting-approval'
+  | 'queued'
+  | 'running'
+  | 'awaiting-merge'
+  | 'rolling-out'
+  | 'deployed'
+  | 'failed'
+  | 'rejected'
+  | 'cancelled'
+  | 'superseded';
+
+/** States in which a promotion is still going: at most one row per (pipeline, environment, version). @public */
+export const ACTIVE_PROMOTION_STATES: readonly PromotionState[] = [
+  'waiting-approval',
+  'queued',
+  'running',
+  'awaiting-merge',
+  'rolling-out',
+];
+
+/**
+ * States in which a promotion holds its environment: at most one row per (pipeline,
+ * environment) is in one of them (it writes the promotion branch or waits for its rollout).
+ * @public
+ */
+export const IN_FLIGHT_PROMOTION_STATES: readonly PromotionState[] = ['running', 'awaiting-merge', 'rolling-out'];
+
+/** Whether a promotion has ended (no state follows). @public */
+export function isPromotionEnded(state: PromotionState): boolean {
+  return !ACTIVE_PROMOTION_STATES.includes(state);
+}
+
+/** What started a promotion; `rollback` is a user's rollback, which also holds the environment. @public */
+export type PromotionTrigger = 'webhook' | 'level' | 'user' | 'scaffolder' | 'rollback';
+
+/** @public */
+export interface PromotionApproval {
+  by: string;
+  at: string;
+  decision: 'approved' | 'rejected';
+  reason?: string;
+}
+
+/** A row of the promotion ledger. Timestamps are ISO 8601. @public */
+export interface PromotionRecord {
+  id: string;
+  pipeline: PipelineKey;
+  fromEnvironment?: string;
+  toEnvironment: string;
+  version: string;
+  trigger: PromotionTrigger;
+  requestedBy: string;
+  approvals: PromotionApproval[];
+  state: PromotionState;
+  strategy: 'pull-request' | 'notification';
+  /** The pull request's web page, once opened. */
+  pullRequestUrl?: string;
+  /** The forge's number of the pull request (GitLab: the merge request's iid). */
+  pullRequestNumber?: number;
+  /** Who merged the pull request, as the forge names them, when the forge says. */
+  mergedBy?: string;
+  mergedAt?: string;
+  /** When every target of the environment was Ready at the version. */
+  deployedAt?: string;
+  /** When the row reached a final state. */
+  endedAt?: string;
+  /** The failed promotion this one retries. */
+  retryOf?: string;
+  /** The last failure (final for `failed`, or the attempt that will be retried). */
+  error?: string;
+  attempts: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Kinds of entries of a promotion's event log. @public */
+export type PromotionEventType =
+  | 'requested'
+  | 'approved'
+  | 'rejected'
+  | 'queued'
+  | 'started'
+  | 'attempt-failed'
+  | 'pull-request-opened'
+  | 'pull-request-updated'
+  | 'pull-request-merged'
+  | 'pull-request-closed'
+  | 'notification-sent'
+  | 'no-change'
+  | 'target-ready'
+  | 'deployed'
+  | 'failed'
+  | 'cancelled'
+  | 'superseded'
+  | 'hold-placed'
+  | 'migrated';
+
+/** One entry of a promotion's append-only event log. @public */
+export interface PromotionEvent {
+  /** Increasing within the ledger. */
+  id: number;
+  promotionId: string;
+  type: PromotionEventType;
+  at: string;
+  /** Who did it: a user or service entity ref, `pipelines:*` for the backend itself, or a forge user. */
+  actor?: string;
+  message: string;
+}
+
+/** Response of `GET /v1/promotions/{id}`: the row and its event log, oldest first. @public */
+export interface PromotionDetail extends PromotionRecord {
+  events: PromotionEvent[];
+}
+
+/**
+ * A hold on an environment: no automatic (webhook or level) promotion into it until a
+ * user releases it. A rollback places one.
+ * @public
+ */
+export interface EnvironmentHold {
+  environment: string;
+  heldBy: string;
+  reason: string;
+  createdAt: string;
+  /** The rollback that placed it. */
+  promotionId?: string;
+}
+
+/** A page of the promotion history, plus what is going on now. @public */
+export interface PromotionListResponse {
+  items: PromotionRecord[];
+  totalCount: number;
+  offset: number;
+  limit: number;
+  /** Every active row of the pipeline (any page), oldest first. */
+  active: PromotionRecord[];
+  holds: EnvironmentHold[];
+}
+
+/** Body of `POST /v1/pipelines/{cluster}/{namespace}/{name}/rollback`. @public */
+export interface RollbackRequest {
+  environment: string;
+  version: string;
+  reason?: string;
+}
+
+/** Response of `GET /v1/pipelines/{cluster}/{namespace}/{name}/holds`. @public */
+export interface HoldListResponse {
+  items: EnvironmentHold[];
+}
