@@ -115,8 +115,8 @@ describe.each(databases.eachSupportedId())('DatabasePromotionStore (%s)', databa
     expect(await store.transition(record.id, ['waiting-approval'], 'rejected')).toBeUndefined();
     await start(store, record.id);
     const open = await store.transition(record.id, ['running'], 'awaiting-merge', { pullRequestUrl: 'https://forge/pr/1', pullRequestNumber: 1, headSha: 'abc' });
+    expect((await store.get(record.id))?.state).toBe('awaiting-merge');
     expect(open).toMatchObject({ state: 'awaiting-merge', pullRequestUrl: 'https://forge/pr/1', pullRequestNumber: 1 });
-    expect(await store.lastHeadSha(pipeline, 'test')).toBe('abc');
     const mergedAt = new Date('2026-11-30T10:00:00Z');
     await store.transition(record.id, ['awaiting-merge'], 'rolling-out', { mergedBy: 'alice', mergedAt });
     const done = await store.transition(record.id, ['rolling-out'], 'deployed', { deployedAt: new Date() }, { type: 'deployed', message: 'Deployed' });

@@ -256,13 +256,4 @@ export class DatabasePromotionStore implements PromotionStore {
     const row = await this.db<PromotionRow>(TABLE).where({ id }).select('pull_request_etag').first();
     return row?.pull_request_etag ?? undefined;
   }
-
-  async lastHeadSha(pipeline: PipelineKey, toEnvironment: string) {
-    const row = await this.db<PromotionRow>(TABLE)
-      .where({ ...pipelineWhere(pipeline), to_environment: toEnvironment })
-      .whereNotNull('head_sha')
-      .orderBy('updated_at', 'desc')
-      .first();
-    return row?.head_sha ?? undefined;
-  }
 }

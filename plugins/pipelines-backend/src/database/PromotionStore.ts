@@ -109,8 +109,6 @@ export interface PromotionStore {
   listPullRequestsDue(limit: number): Promise<PromotionRecord[]>;
   /** The ETag of the last read of the row's PR. */
   pullRequestEtag(id: string): Promise<string | undefined>;
-  /** The commit last pushed to the environment's promotion branch, by any row. */
-  lastHeadSha(pipeline: PipelineKey, toEnvironment: string): Promise<string | undefined>;
 }
 
 /** Holds on environments (the `promotion_holds` table). */

@@ -1,5 +1,5 @@
 import type { EnvironmentState, PipelineDetail, TargetState } from '@gitops-pipelines/plugin-pipelines-common';
-import { compareVersions, duePromotions } from './LevelTrigger';
+import { duePromotions } from './LevelTrigger';
 
 const target = (version?: string, health: TargetState['health'] = 'ready'): TargetState => ({ cluster: 'c', namespace: 'n', health, appFound: true, version });
 const env = (name: string, targets: TargetState[], kind: 'pull-request' | 'none' = 'pull-request'): EnvironmentState => {
@@ -25,10 +25,11 @@ describe('duePromotions', () => {
     expect(duePromotions(pipeline(env('test', [target('6.1.0', 'progressing')]), env('prod', [target('6.0.0')])))).toEqual([]);
   });
 
-  it('does not roll the next environment back, nor promote what it already runs', () => {
-    expect(duePromotions(pipeline(env('dev', [target('6.0.0')]), env('test', [target('6.1.0')])))).toEqual([]);
+  it('does not promote what the next environment already runs; Git revisions are candidates too', () => {
     expect(duePromotions(pipeline(env('dev', [target('6.1.0')]), env('test', [target('6.1.0')])))).toEqual([]);
-    expect(duePromotions(pipeline(env('dev', [target('main@sha1:abc')]), env('test', [target('main@sha1:def')])))).toEqual([]);
+    expect(duePromotions(pipeline(env('dev', [target('main@sha1:abc')]), env('test', [target('main@sha1:def')])))).toEqual([
+      { environment: 'test', version: 'main@sha1:abc' },
+    ]);
   });
 
   it('needs a strategy, and finishes a partial rollout of the next environment', () => {
@@ -36,14 +37,4 @@ describe('duePromotions', () => {
     expect(duePromotions(pipeline(env('dev', [target('2.0.0')]), env('test', [target('2.0.0'), target('1.0.0')])))).toEqual([{ environment: 'test', version: '2.0.0' }]);
     expect(duePromotions(pipeline(env('dev', [target('2.0.0')]), env('test', [target(undefined, 'app-missing')])))).toEqual([{ environment: 'test', version: '2.0.0' }]);
   });
-});
-
-describe('compareVersions', () => {
-  it.each([
-    ['1.10.0', '1.9.0', 1],
-    ['v2.0.0', '2.0.0', 0],
-    ['1.0.0', '1.0.1', -1],
-    ['6.0.1-rc.1', '6.0.0', 1],
-  ])('%s vs %s', (a, b, expected) => expect(compareVersions(a, b)).toBe(expected));
-  it('is undefined for non-semver revisions', () => expect(compareVersions('main@sha1:abc', '1.0.0')).toBeUndefined());
 });

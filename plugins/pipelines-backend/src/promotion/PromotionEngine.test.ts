@@ -1,5 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { PromotionRecord } from '@gitops-pipelines/plugin-pipelines-common';
+import { DatabaseHoldStore } from '../database/DatabaseHoldStore';
 import { DatabasePromotionStore } from '../database/DatabasePromotionStore';
 import { PromotionEngine } from './PromotionEngine';
 import { PromotionError, PromotionStrategy } from './strategies/PromotionStrategy';
@@ -28,7 +29,8 @@ async function setup(strategy: PromotionStrategy) {
   });
   const engine = new PromotionEngine({
     store,
-    cache: { getPipelineObject: () => ({ object: pipeline as any, kubeConfig: undefined as any }) },
+    holds: new DatabaseHoldStore(store.client),
+    cache: { getPipelineObject: () => ({ object: pipeline as any, kubeConfig: undefined as any }), getPipeline: () => undefined },
     strategies: [strategy],
     logger: mockServices.logger.mock(),
     maxAttempts: 3,
@@ -41,8 +43,8 @@ const waitFor = async (fn: () => Promise<PromotionRecord | undefined>) => {
   const deadline = Date.now() + 10_000;
   for (;;) {
     const r = await fn();
-    if (r && r.state !== 'running') return r;
-    if (Date.now() > deadline) throw new Error('still running');
+    if (r && !['queued', 'running'].includes(r.state)) return r;
+    if (Date.now() > deadline) throw new Error(`still ${r?.state}`);
     await new Promise(res => setTimeout(res, 20));
   }
 };
@@ -55,7 +57,8 @@ describe('PromotionEngine', () => {
     const { store, engine } = await setup({ name: 'notification', execute });
     const { record } = await engine.request({ pipeline: key, environment: 'prod', version: '1.0.0', trigger: 'user', requestedBy: 'user:default/a' });
     const done = await waitFor(() => store.get(record.id));
-    expect(done).toMatchObject({ state: 'failed', attempts: 3, error: 'listing pull requests: HTTP 502 bad gateway' });
+    expect(done).toMatchObject({ state: 'failed', attempts: 3, error: 'listing pull requests: HTTP 502 bad gateway (after 3 attempts)' });
+    expect((await store.events(record.id)).map(e => e.type)).toEqual(['requested', 'started', 'attempt-failed', 'attempt-failed', 'failed']);
     expect(execute).toHaveBeenCalledTimes(3);
   });
 
@@ -72,7 +75,9 @@ describe('PromotionEngine', () => {
     });
     const { record } = await engine.request({ pipeline: key, environment: 'prod', version: '1.0.1', trigger: 'user', requestedBy: 'user:default/a' });
     const done = await waitFor(() => store.get(record.id));
-    expect(done).toMatchObject({ state: 'succeeded', attempts: 2, error: undefined });
+    // Sent: the notification is delivered, and the environment is expected to roll out.
+    expect(done).toMatchObject({ state: 'rolling-out', attempts: 2 });
+    expect(done.error).toBeUndefined();
     expect(times[1] - times[0]).toBeGreaterThanOrEqual(380);
   });
 
@@ -97,5 +102,37 @@ describe('PromotionEngine', () => {
     await expect(engine.request({ pipeline: key, environment: 'prod', version: 'has space', trigger: 'user', requestedBy: 'u' })).rejects.toThrow(
       'version "has space" must be 1 to 255 characters without spaces',
     );
+  });
+
+  it('lets one version at a time into an environment: a newer one supersedes, an older one is refused', async () => {
+    const started: string[] = [];
+    const { store, engine } = await setup({ name: 'notification', execute: async ({ record }) => (started.push(record.version), { summary: 'sent' }) });
+    const req = (version: string, trigger: 'user' | 'rollback' = 'user') => engine.request({ pipeline: key, environment: 'prod', version, trigger, requestedBy: 'user:default/a' });
+    const a = await req('7.0.1');
+    expect((await waitFor(() => store.get(a.record.id))).state).toBe('rolling-out');
+    await expect(req('7.0.0')).rejects.toThrow('7.0.1 is already being promoted into "prod" (rolling-out); an older version replaces it only by a rollback');
+    const b = await req('7.0.2');
+    expect((await waitFor(() => store.get(b.record.id))).state).toBe('rolling-out');
+    expect(await store.get(a.record.id)).toMatchObject({ state: 'superseded' });
+    expect(started).toEqual(['7.0.1', '7.0.2']);
+  });
+
+  it('retries a failed promotion as a new row linked to it, and cancels a queued one', async () => {
+    let fail = true;
+    const { store, engine } = await setup({
+      name: 'notification',
+      execute: async () => {
+        if (fail) throw new PromotionError('no receiver', false);
+        return { summary: 'sent' };
+      },
+    });
+    const { record } = await engine.request({ pipeline: key, environment: 'prod', version: '2.0.0', trigger: 'webhook', requestedBy: 'webhook' });
+    expect((await waitFor(() => store.get(record.id))).state).toBe('failed');
+    fail = false;
+    const retry = await engine.retry(record.id, 'user:default/bob');
+    expect(retry).toMatchObject({ created: true, record: { retryOf: record.id, version: '2.0.0', requestedBy: 'user:default/bob' } });
+    expect((await waitFor(() => store.get(retry.record.id))).state).toBe('rolling-out');
+    await expect(engine.retry(retry.record.id, 'user:default/bob')).rejects.toThrow('only failed promotions can be retried');
+    await expect(engine.cancel(retry.record.id, 'user:default/bob')).rejects.toThrow('only waiting, queued or awaiting-merge promotions can be cancelled');
   });
 });

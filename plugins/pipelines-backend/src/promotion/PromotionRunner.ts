@@ -85,7 +85,7 @@ export class PromotionRunner {
     }
   }
 
-  private context(record: PromotionRecord, previousHeadSha?: string): { ctx: PromotionContext; strategy: PromotionStrategy } {
+  private context(record: PromotionRecord): { ctx: PromotionContext; strategy: PromotionStrategy } {
     const plan = planPromotion(this.options.cache, record.pipeline, record.toEnvironment);
     if (!plan.promotion) throw new PromotionError(`No promotion strategy for "${record.toEnvironment}" any more`, false);
     const kind = plan.promotion.strategy['pull-request'] ? 'pull-request' : 'notification';
@@ -94,7 +94,7 @@ export class PromotionRunner {
       const type = plan.promotion.strategy['pull-request']?.type;
       throw new PromotionError(`The ${kind}${type ? ` (${type})` : ''} strategy is not available in this version of the pipelines backend`, false);
     }
-    return { ctx: { record, pipeline: plan.pipeline, promotion: plan.promotion, kubeConfig: plan.kubeConfig, previousHeadSha }, strategy };
+    return { ctx: { record, pipeline: plan.pipeline, promotion: plan.promotion, kubeConfig: plan.kubeConfig }, strategy };
   }
 
   private async executeRunnable() {
@@ -113,7 +113,7 @@ export class PromotionRunner {
   private async execute(record: PromotionRecord) {
     const { store, logger } = this.options;
     try {
-      const { ctx, strategy } = this.context(record, await store.lastHeadSha(record.pipeline, record.toEnvironment));
+      const { ctx, strategy } = this.context(record);
       const outcome = await strategy.execute(ctx);
       const pr = outcome.pullRequest;
       const next = pr ? 'awaiting-merge' : 'rolling-out';

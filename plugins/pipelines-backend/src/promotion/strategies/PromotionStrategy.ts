@@ -13,8 +13,6 @@ export interface PromotionContext {
   promotion: Promotion;
   /** The management cluster holding the Pipeline. */
   kubeConfig: KubeConfig;
-  /** The commit this backend last pushed to the environment's promotion branch, if any. */
-  previousHeadSha?: string;
 }
 
 /** What carrying out a promotion did. */

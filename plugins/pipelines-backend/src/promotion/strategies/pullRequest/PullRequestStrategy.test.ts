@@ -1,13 +1,16 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { GitForge } from '@gitops-pipelines/sandbox';
 import type { PromotionRecord } from '@gitops-pipelines/plugin-pipelines-common';
+import { execFile } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
+import { promisify } from 'util';
 import { PromotionError } from '../PromotionStrategy';
 import { PullRequestStrategy } from './PullRequestStrategy';
 
 jest.setTimeout(60_000);
+const execFileAsync = promisify(execFile);
 
 const user = { username: 'pipelines-bot', password: 'bot-password', token: 'bot-token' };
 const helmRelease = (env: string, version: string) => `# podinfo in ${env}
@@ -67,7 +70,8 @@ describe('PullRequestStrategy (github) against the sandbox forge', () => {
 
   it('opens a pull request that edits the marked field and nothing else', async () => {
     const outcome = await strategy.execute(ctx('test', '6.1.0'));
-    expect(outcome.pullRequestUrl).toBe(`${url}/pull/1`);
+    expect(outcome.pullRequest).toEqual({ url: `${url}/pull/1`, number: 1, opened: true, body: expect.any(String) });
+    expect(outcome.headSha).toMatch(/^[0-9a-f]{40}$/);
     const [pr] = forge.listPulls('my-org', 'my-app-repo');
     expect(pr).toMatchObject({ number: 1, state: 'open', head: branch, base: 'main', title: 'Promote flux-system/podinfo-02 in test to 6.1.0' });
     expect(pr.body).toContain('Promotes **6.1.0** into environment **test** of pipeline `flux-system/podinfo-02` (from dev).');
@@ -83,7 +87,7 @@ describe('PullRequestStrategy (github) against the sandbox forge', () => {
   it('updates the same pull request for a newer version, through a 429, reusing the cached clone', async () => {
     forge.injectFaults({ status: 429, retryAfterSeconds: 1 });
     const outcome = await strategy.execute(ctx('test', '6.2.0'));
-    expect(outcome).toMatchObject({ pullRequestUrl: `${url}/pull/1`, summary: `updated ${url}/pull/1` });
+    expect(outcome).toMatchObject({ pullRequest: { url: `${url}/pull/1`, opened: false }, summary: `Updated pull request #1 ${url}/pull/1 to 6.2.0` });
     const pulls = forge.listPulls('my-org', 'my-app-repo');
     expect(pulls).toHaveLength(1);
     expect(pulls[0].title).toBe('Promote flux-system/podinfo-02 in test to 6.2.0');
@@ -109,11 +113,11 @@ describe('PullRequestStrategy (github) against the sandbox forge', () => {
     const first = await strategy.execute(c);
     const prodBranch = 'promotion-flux-system-podinfo-02-prod';
     const mr = forge.listPulls('my-org', 'my-app-repo').find(p => p.head === prodBranch)!;
-    expect(first.pullRequestUrl).toBe(`${url}/-/merge_requests/${mr.number}`);
+    expect(first.pullRequest?.url).toBe(`${url}/-/merge_requests/${mr.number}`);
     expect(mr).toMatchObject({ state: 'open', base: 'main', title: 'Promote flux-system/podinfo-02 in prod to 6.0.1' });
     const again = ctx('prod', '6.1.0');
     (again.promotion.strategy['pull-request'] as any).type = 'gitlab';
-    expect((await strategy.execute(again)).pullRequestUrl).toBe(first.pullRequestUrl);
+    expect((await strategy.execute(again)).pullRequest?.url).toBe(first.pullRequest?.url);
     expect(forge.listPulls('my-org', 'my-app-repo').filter(p => p.head === prodBranch)).toHaveLength(1);
     expect(mr.title).toBe('Promote flux-system/podinfo-02 in prod to 6.1.0');
     expect(await forge.readFile('my-org', 'my-app-repo', prodBranch, 'clusters/prod/podinfo.yaml')).toBe(helmRelease('prod', '6.1.0').trimEnd());
@@ -129,9 +133,9 @@ describe('PullRequestStrategy (github) against the sandbox forge', () => {
       return strategy.execute(c);
     };
     const first = await run('7.0.0');
-    expect(first.pullRequestUrl).toBe(`${forge.url}/projects/PROJ/repos/my-app-repo/pull-requests/1`);
+    expect(first.pullRequest?.url).toBe(`${forge.url}/projects/PROJ/repos/my-app-repo/pull-requests/1`);
     const second = await run('7.1.0');
-    expect(second).toMatchObject({ pullRequestUrl: first.pullRequestUrl, summary: `updated ${first.pullRequestUrl}` });
+    expect(second).toMatchObject({ pullRequest: { url: first.pullRequest?.url, opened: false } });
     const [pr] = forge.listPulls('PROJ', 'my-app-repo');
     expect(pr).toMatchObject({ state: 'open', head: branch, base: 'main', title: 'Promote flux-system/podinfo-02 in test to 7.1.0' });
     expect(await forge.readFile('PROJ', 'my-app-repo', branch, 'clusters/test/podinfo.yaml')).toBe(helmRelease('test', '7.1.0').trimEnd());
@@ -139,5 +143,35 @@ describe('PullRequestStrategy (github) against the sandbox forge', () => {
     const error: PromotionError = await run('7.2.0').then(() => undefined as any, e => e);
     expect(error).toMatchObject({ retryable: true, retryAfterMs: 3000 });
     expect(error.message).toBe('listing pull requests: HTTP 503 injected failure');
+  });
+
+  it('stacks the edit on a commit someone else pushed to the promotion branch instead of discarding it', async () => {
+    await strategy.execute(ctx('test', '8.0.0'));
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'reviewer-'));
+    const git = (...args: string[]) => execFileAsync('git', ['-c', 'user.name=Reviewer', '-c', 'user.email=r@example.com', ...args], { cwd: work });
+    await git('clone', '-q', '-b', branch, `${url.replace('http://', `http://${user.username}:${user.password}@`)}.git`, '.');
+    fs.writeFileSync(path.join(work, 'NOTES.md'), 'reviewed\n');
+    await git('add', 'NOTES.md');
+    await git('commit', '-q', '-m', 'reviewer note');
+    await git('push', '-q', 'origin', branch);
+    const second = await strategy.execute(ctx('test', '8.1.0'));
+    expect(second.summary).toMatch(/kept 1 commit\(s\) by others/);
+    expect(await forge.readFile('my-org', 'my-app-repo', branch, 'NOTES.md')).toBe('reviewed');
+    expect(await forge.readFile('my-org', 'my-app-repo', branch, 'clusters/test/podinfo.yaml')).toContain('version: 8.1.0 #');
+    // The reviewer's commit stays under every later promotion.
+    const third = await strategy.execute(ctx('test', '8.2.0'));
+    expect(third.summary).toMatch(/kept 1 commit/);
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it('keeps what humans wrote in the description outside the generated section', async () => {
+    const number = forge.listPulls('my-org', 'my-app-repo').find(p => p.head === branch && p.state === 'open')!.number;
+    const pr = forge.listPulls('my-org', 'my-app-repo').find(p => p.number === number)!;
+    pr.body = `Please check the dashboards first.\n\n${pr.body}\n\nSigned-off: ops`;
+    await strategy.execute(ctx('test', '8.3.0'));
+    expect(pr.body).toMatch(/^Please check the dashboards first\./);
+    expect(pr.body).toMatch(/Signed-off: ops$/);
+    expect(pr.body).toContain('Promotes **8.3.0**');
+    expect(pr.body).not.toContain('8.2.0');
   });
 });

@@ -75,7 +75,7 @@ export class PullRequestStrategy implements PromotionStrategy {
     const credentials = { username: secret('username') ?? 'git', password: secret('password') ?? token };
     const written = await this.repos
       .withCheckout(pr.url, pr.baseBranch, credentials, repo =>
-        writePromotionBranch(repo, { base: pr.baseBranch, branch, marker, version: record.version, previousHeadSha: ctx.previousHeadSha, repoUrl: pr.url }),
+        writePromotionBranch(repo, { base: pr.baseBranch, branch, marker, version: record.version, repoUrl: pr.url }),
       )
       .catch(e => {
         throw e instanceof PromotionError ? e : new PromotionError(`${pr.url}: ${(e as Error).message}`, true);

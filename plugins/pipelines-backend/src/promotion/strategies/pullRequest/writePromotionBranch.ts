@@ -44,18 +44,21 @@ function edit(dir: string, marker: string, version: string, write: boolean) {
   return { found, changed };
 }
 
+/** The author of the promotion commits (GitRepositoryCache sets it); other authors' commits are kept. */
+export const COMMITTER_EMAIL = 'pipelines@backstage.local';
+
 /**
  * Writes the promotion onto `branch`, never losing someone else's commit:
- * - the branch does not exist, is the commit this backend pushed last (`previousHeadSha`),
- *   or is merged into the base ⇒ the branch is reset to the base plus the edit, pushed with
- *   `--force-with-lease` on the tip it saw (a push that raced another one fails and retries);
- * - otherwise someone else committed to it ⇒ the edit is committed on top of their commits
- *   and pushed without force.
+ * - the branch does not exist, or every commit it has beyond the base is this backend's
+ *   ⇒ the branch is reset to the base plus the edit, pushed with `--force-with-lease` on
+ *   the tip it saw (a push that raced another writer fails, and the attempt is retried);
+ * - otherwise someone else committed to it (a reviewer's fix) ⇒ the edit is committed on
+ *   top of their commits and pushed without force.
  * @throws PromotionError (not retryable) when no field carries the marker.
  */
 export async function writePromotionBranch(
   repo: WorkingCopy,
-  options: { base: string; branch: string; marker: string; version: string; previousHeadSha?: string; repoUrl: string },
+  options: { base: string; branch: string; marker: string; version: string; repoUrl: string },
 ): Promise<BranchResult> {
   const { git } = repo;
   const { base, branch, marker, version } = options;
@@ -70,13 +73,9 @@ export async function writePromotionBranch(
   let foreign = 0;
   if (tip) {
     await git('fetch', '-q', 'origin', `+refs/heads/${branch}:refs/remotes/origin/${branch}`);
-    const merged = await git('merge-base', '--is-ancestor', tip, `origin/${base}`).then(
-      () => true,
-      () => false,
-    );
-    if (tip !== options.previousHeadSha && !merged) {
-      foreign = Number(await git('rev-list', '--count', `origin/${base}..${tip}`, '--not', ...(options.previousHeadSha ? [options.previousHeadSha] : [])).catch(() => '1'));
-    }
+    // Commits on the branch that the base does not have and that this backend did not author.
+    const authors = await git('log', '--format=%ae', `origin/${base}..${tip}`);
+    foreign = authors.split('\n').filter(a => a && a !== COMMITTER_EMAIL).length;
   }
   if (foreign > 0) {
     await git('checkout', '-q', '-f', '-B', branch, tip);

@@ -1,0 +1,82 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { CustomErrorBase } from '@backstage/errors';
+import { randomBytes } from 'crypto';
+import type { ErrorRequestHandler } from 'express';
+
+/**
+ * 422: the request is well-formed and authentic but does not apply where it was sent (an
+ * event about another app or environment, a signed approval for another path). Backstage's
+ * error handler answers with the error's `statusCode`.
+ */
+export class UnprocessableEntityError extends CustomErrorBase {
+  name = 'UnprocessableEntityError' as const;
+  // a getter, so that the serialized body (own enumerable properties) stays {name, message}
+  get statusCode() {
+    return 422;
+  }
+}
+
+/** 429: too many webhook requests for one pipeline; `Retry-After` says when to come back. */
+export class TooManyRequestsError extends CustomErrorBase {
+  name = 'TooManyRequestsError' as const;
+  get statusCode() {
+    return 429;
+  }
+}
+
+/** Errors of @backstage/errors whose message is written for the caller, 5xx included. */
+const CALLER_ERRORS = new Set(['ServiceUnavailableError', 'NotImplementedError']);
+
+function statusOf(error: unknown): number {
+  const e = error as { statusCode?: unknown; status?: unknown; name?: unknown };
+  for (const s of [e?.statusCode, e?.status]) {
+    if (typeof s === 'number' && Number.isInteger(s) && s >= 100 && s <= 599) return s;
+  }
+  switch (e?.name) {
+    case 'InputError':
+      return 400;
+    case 'AuthenticationError':
+      return 401;
+    case 'NotAllowedError':
+      return 403;
+    case 'NotFoundError':
+      return 404;
+    case 'ConflictError':
+      return 409;
+    default:
+      return 500;
+  }
+}
+
+function stripStacks(error: unknown) {
+  const seen = new Set<unknown>();
+  let node = error as { stack?: unknown; cause?: unknown } | undefined;
+  while (node && typeof node === 'object' && !seen.has(node)) {
+    seen.add(node);
+    delete node.stack;
+    node = node.cause as typeof node;
+  }
+}
+
+/**
+ * The webhook routes' error handler, before Backstage's: error bodies of the unauthenticated
+ * paths never carry a stack trace (Backstage's handler adds one when NODE_ENV=development), and
+ * an unexpected error (5xx: a database or file-system error whose message may name hosts or
+ * server paths) is logged with an id and answered "An internal error occurred (logId=…)".
+ * Client errors (4xx, written by this plugin or by the body parser) keep their message.
+ */
+export function webhookErrorHandler(logger: LoggerService): ErrorRequestHandler {
+  return (error, _req, _res, next) => {
+    const status = statusOf(error);
+    if (status < 500 || CALLER_ERRORS.has((error as Error)?.name)) {
+      stripStacks(error);
+      next(error);
+      return;
+    }
+    const logId = randomBytes(8).toString('hex');
+    logger.error(`Webhook request failed (logId=${logId})`, error instanceof Error ? error : new Error(String(error)));
+    const safe = new Error(`An internal error occurred (logId=${logId})`);
+    delete safe.stack;
+    next(safe);
+  };
+}
