@@ -1,14 +1,16 @@
 import { execFile } from 'child_process';
 import fs from 'fs';
-import { Octokit } from 'octokit';
 import os from 'os';
 import path from 'path';
+import { Octokit } from 'octokit';
 import { promisify } from 'util';
+import { forgeUsers, pushBranch, startTestForge, stopTestForge } from './forgeTestUtils';
+import { git } from './git';
 import { GitForge } from './GitForge';
 
 jest.setTimeout(60_000);
 const run = promisify(execFile);
-const user = { username: 'forge-user', password: 'forge-password', token: 'forge-token' };
+const user = forgeUsers.author;
 
 describe('GitForge', () => {
   let forge: GitForge;
@@ -18,18 +20,22 @@ describe('GitForge', () => {
     run('git', ['-c', 'user.name=T', '-c', 'user.email=t@t', ...args], { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
 
   beforeAll(async () => {
-    forge = await GitForge.start({ users: [user] });
+    forge = await startTestForge('my-org', 'helpers');
     cloneUrl = await forge.createRepo('my-org', 'my-app-repo', { 'apps/dev.yaml': 'version: 1.0.0\n', 'README.md': '# demo\n' });
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-test-'));
   });
   afterAll(async () => {
-    await forge.stop();
+    await stopTestForge(forge);
     fs.rmSync(work, { recursive: true, force: true });
-    fs.rmSync(forge.dir, { recursive: true, force: true });
   });
 
   const authed = (u = user.username, p = user.password) => cloneUrl.replace('http://', `http://${u}:${p}@`);
-  const octokit = () => new Octokit({ auth: user.token, baseUrl: `${forge.url}/api/v3`, retry: { enabled: false }, throttle: { enabled: false } });
+  /** Opens a pull request of `head` into main through the GitHub API; its number. */
+  const openPull = async (head: string) => {
+    const gh = new Octokit({ auth: user.token, baseUrl: `${forge.url}/api/v3`, retry: { enabled: false }, throttle: { enabled: false } });
+    const { data } = await gh.rest.pulls.create({ owner: 'my-org', repo: 'helpers', head, base: 'main', title: `Promote ${head}` });
+    return data.number;
+  };
 
   it('serves git clone and push over smart-HTTP with basic or token auth, and refuses anonymous access', async () => {
     await gitIn(work, 'clone', '-q', authed(), 'a');
@@ -43,56 +49,37 @@ describe('GitForge', () => {
     expect(await forge.readFile('my-org', 'my-app-repo', 'promotion', 'apps/dev.yaml')).toBe('version: 1.1.0');
   });
 
-  it('answers octokit: repository, pulls list / create / update, comments, merge that really merges', async () => {
-    const gh = octokit();
-    const repo = await gh.rest.repos.get({ owner: 'my-org', repo: 'my-app-repo' });
-    expect(repo.data.default_branch).toBe('main');
-    expect(repo.headers['x-ratelimit-remaining']).toBe('4999');
-    const created = await gh.rest.pulls.create({ owner: 'my-org', repo: 'my-app-repo', head: 'promotion', base: 'main', title: 'Promote', body: 'b' });
-    expect(created.data).toMatchObject({ number: 1, state: 'open', head: { ref: 'promotion' }, html_url: `${forge.url}/my-org/my-app-repo/pull/1` });
-    await expect(gh.rest.pulls.create({ owner: 'my-org', repo: 'my-app-repo', head: 'promotion', base: 'main', title: 'again' })).rejects.toMatchObject({ status: 422 });
-    const open = await gh.rest.pulls.list({ owner: 'my-org', repo: 'my-app-repo', head: 'my-org:promotion', base: 'main', state: 'open' });
-    expect(open.data.map(p => p.number)).toEqual([1]);
-    await gh.rest.pulls.update({ owner: 'my-org', repo: 'my-app-repo', pull_number: 1, title: 'Promote (updated)' });
-    await gh.rest.issues.createComment({ owner: 'my-org', repo: 'my-app-repo', issue_number: 1, body: 'superseded' });
-    await gh.rest.pulls.merge({ owner: 'my-org', repo: 'my-app-repo', pull_number: 1 });
-    expect(await forge.readFile('my-org', 'my-app-repo', 'main', 'apps/dev.yaml')).toBe('version: 1.1.0');
-    const merged = await gh.rest.pulls.get({ owner: 'my-org', repo: 'my-app-repo', pull_number: 1 });
-    expect(merged.data).toMatchObject({ state: 'closed', merged: true, title: 'Promote (updated)' });
-    await expect(new Octokit({ auth: 'wrong', baseUrl: `${forge.url}/api/v3`, retry: { enabled: false } }).rest.repos.get({ owner: 'my-org', repo: 'my-app-repo' })).rejects.toMatchObject({ status: 401 });
+  it('lets tests of other packages merge a pull request as a given user, with a real merge commit', async () => {
+    await pushBranch(forge, 'my-org', 'helpers', 'merge-me', { 'apps/prod.yaml': 'version: 2.0.0\n' });
+    const number = await openPull('merge-me');
+    const merged = await forge.mergePull('my-org', 'helpers', number, 'alice');
+    expect(merged).toMatchObject({ state: 'closed', merged: true, merged_by: 'alice', closed_by: null });
+    expect(merged.merged_at).toBe(merged.closed_at);
+    expect(merged.merge_commit_sha).toBe(await git(forge.repoPath('my-org', 'helpers'), 'rev-parse', 'main'));
+    expect(await forge.readFile('my-org', 'helpers', 'main', 'apps/prod.yaml')).toBe('version: 2.0.0');
+    await expect(forge.mergePull('my-org', 'helpers', number, 'alice')).rejects.toThrow('is not open');
   });
 
-  it('injects rate limiting and failures that octokit\'s retry and throttling plugins handle', async () => {
-    // GitHub's primary rate limit: 403 with X-RateLimit-Remaining 0 until X-RateLimit-Reset.
-    forge.injectFaults({ status: 403, retryAfterSeconds: 1, message: 'API rate limit exceeded for user' });
-    const retried: number[] = [];
-    const gh = new Octokit({
-      auth: user.token,
-      baseUrl: `${forge.url}/api/v3`,
-      throttle: {
-        onRateLimit: (retryAfter: number) => {
-          retried.push(retryAfter);
-          return true;
-        },
-        onSecondaryRateLimit: () => false,
-      },
-    });
-    const started = Date.now();
-    const res = await gh.rest.repos.get({ owner: 'my-org', repo: 'my-app-repo' });
-    expect(res.status).toBe(200);
-    // the throttling plugin saw the rate limit and waited until the reset the forge announced
-    expect(retried).toHaveLength(1);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
-    // 429 with Retry-After: the retry plugin tries again
-    forge.injectFaults({ status: 429, retryAfterSeconds: 1 });
-    expect((await gh.rest.repos.get({ owner: 'my-org', repo: 'my-app-repo' })).status).toBe(200);
-    // latency: the request is served, late
-    forge.injectFaults({ delayMs: 700 });
-    const slow = Date.now();
-    expect((await octokit().rest.repos.get({ owner: 'my-org', repo: 'my-app-repo' })).status).toBe(200);
-    expect(Date.now() - slow).toBeGreaterThanOrEqual(650);
-    forge.injectFaults({ status: 500 }, { status: 500 }, { status: 500 }, { status: 500 });
-    await expect(octokit().rest.repos.get({ owner: 'my-org', repo: 'my-app-repo' })).rejects.toMatchObject({ status: 500 });
-    forge.injectFaults(); // nothing left over for the next test
+  it('lets tests of other packages close a pull request without merging it', async () => {
+    await pushBranch(forge, 'my-org', 'helpers', 'close-me', { 'apps/test.yaml': 'version: 3.0.0\n' });
+    const number = await openPull('close-me');
+    const p = forge.listPulls('my-org', 'helpers').find(x => x.number === number)!;
+    const versionBefore = p.version;
+    expect(forge.closePull('my-org', 'helpers', p.number)).toMatchObject({ state: 'closed', merged: false, merged_by: null, closed_by: user.username });
+    expect(p.closed_at).not.toBeNull();
+    expect(p.version).toBe(versionBefore + 1);
+    await expect(forge.readFile('my-org', 'helpers', 'main', 'apps/test.yaml')).rejects.toThrow();
+    expect(() => forge.closePull('my-org', 'helpers', p.number)).toThrow('is not open');
+    expect(() => forge.closePull('my-org', 'helpers', 99)).toThrow('no pull request my-org/helpers#99');
+  });
+
+  it('refuses to merge a pull request whose branch conflicts with the base, leaving it open', async () => {
+    await pushBranch(forge, 'my-org', 'helpers', 'conflict-a', { 'apps/conflict.yaml': 'a\n' });
+    await pushBranch(forge, 'my-org', 'helpers', 'conflict-b', { 'apps/conflict.yaml': 'b\n' });
+    const a = await openPull('conflict-a');
+    const b = await openPull('conflict-b');
+    await forge.mergePull('my-org', 'helpers', a, 'bob');
+    await expect(forge.mergePull('my-org', 'helpers', b, 'bob')).rejects.toThrow('has conflicts');
+    expect(forge.listPulls('my-org', 'helpers')[b - 1]).toMatchObject({ state: 'open', merged: false });
   });
 });
