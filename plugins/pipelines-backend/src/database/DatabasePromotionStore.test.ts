@@ -132,6 +132,9 @@ describe.each(databases.eachSupportedId())('DatabasePromotionStore (%s)', databa
     const a = await create(store, promotion('4.0.0'));
     await start(store, a.record.id);
     const b = await create(store, promotion('4.1.0'));
+    // 4.0.0 is still writing its change: 4.1.0 waits.
+    expect(await store.takeEnvironment(b.record.id, () => true)).toBeUndefined();
+    await store.transition(a.record.id, ['running'], 'awaiting-merge', { pullRequestNumber: 1 });
     const taken = await store.takeEnvironment(b.record.id, holder => holder.version === '4.0.0');
     expect(taken).toMatchObject({ taken: true, record: { state: 'running' }, replaced: { id: a.record.id, state: 'superseded' } });
     const c = await create(store, promotion('3.9.0'));

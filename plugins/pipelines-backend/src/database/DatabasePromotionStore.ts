@@ -179,6 +179,8 @@ export class DatabasePromotionStore implements PromotionStore {
           return mapToRecord({ ...r, ...update } as PromotionRow);
         };
         let replaced: PromotionRecord | undefined;
+        // A holder still writing its change finishes first: its push must not land after ours.
+        if (holderRow?.state === 'running') return undefined;
         if (holderRow) {
           const holder = mapToRecord(holderRow);
           if (!mayReplace(holder)) {
@@ -239,12 +241,12 @@ export class DatabasePromotionStore implements PromotionStore {
     return query.andWhere(q => q.whereNull('claim_expires_at').orWhere('claim_expires_at', '<', now));
   }
 
-  async listRunnable(limit: number) {
+  async listRunnable(limit: number): Promise<PromotionRecord[]> {
     const rows = await this.unclaimed(this.db<PromotionRow>(TABLE).where({ state: 'running' }), new Date()).orderBy('created_at', 'asc').limit(limit);
     return rows.map(mapToRecord);
   }
 
-  async listPullRequestsDue(limit: number) {
+  async listPullRequestsDue(limit: number): Promise<PromotionRecord[]> {
     const now = new Date();
     const rows = await this.unclaimed(this.db<PromotionRow>(TABLE).where({ state: 'awaiting-merge' }), now)
       .orderBy('created_at', 'asc')

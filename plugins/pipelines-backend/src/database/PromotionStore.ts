@@ -87,7 +87,8 @@ export interface PromotionStore {
   /**
    * A queued row takes its environment (→ `running`). The row in flight there, if any, is
    * superseded when `mayReplace(holder)` says so; otherwise the queued row is superseded.
-   * Undefined when the row is not queued or another replica raced it (try again later).
+   * Undefined when the row is not queued, the holder is still `running` (writing its
+   * change), or another replica raced it: try again later.
    */
   takeEnvironment(id: string, mayReplace: (holder: PromotionRecord) => boolean): Promise<TakeEnvironmentResult | undefined>;
   /** Other waiting / queued rows of the environment become superseded; returns them. */

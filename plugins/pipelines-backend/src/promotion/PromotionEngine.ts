@@ -221,11 +221,15 @@ export class PromotionEngine {
     return released;
   }
 
-  /** Whether anything holds the environment or is on its way into it (level triggers skip it). */
+  /**
+   * Whether the environment is held or a promotion is on its way into it (queued, running,
+   * awaiting merge or rolling out): level triggers skip it. A promotion only waiting for
+   * approval does not count: a newer version may supersede it.
+   */
   async isBusy(key: PipelineKey, environment: string): Promise<boolean> {
     if (await this.options.holds.get(key, environment)) return true;
     const active = await this.options.store.listActive(key, environment);
-    return active.length > 0;
+    return active.some(r => r.state !== 'waiting-approval');
   }
 
   async audit(eventId: string, record: PromotionRecord, extra: Record<string, unknown> = {}) {

@@ -102,6 +102,8 @@ export class PromotionRunner {
     for (const record of await store.listRunnable(20)) {
       if (!(await store.claim(record.id, 'running', this.owner, leaseMs))) continue;
       await this.execute({ ...record, attempts: record.attempts + 1 });
+      // The environment is free for a queued row waiting behind this one: one more pass.
+      this.kick();
     }
   }
 

@@ -30,7 +30,14 @@ describe('level-triggered promotions through the GitOps loop', () => {
       features: [
         pipelinesPlugin,
         mockServices.rootConfig.factory({
-          data: { pipelines: { managementClusters: [{ name: 'management', url: m.url, serviceAccountToken: sandbox.backstageToken, caData: m.caData }], writeStatus: false } },
+          data: {
+            pipelines: {
+              managementClusters: [{ name: 'management', url: m.url, serviceAccountToken: sandbox.backstageToken, caData: m.caData }],
+              writeStatus: false,
+              levelTriggers: true,
+              pullRequestPolling: { minInterval: { milliseconds: 500 }, maxInterval: { seconds: 1 } },
+            },
+          },
         }),
         catalogServiceMock.factory({ entities: [] }),
       ],
@@ -54,7 +61,7 @@ describe('level-triggered promotions through the GitOps loop', () => {
     expect(await until(async () => ((await versions()) === 'dev:6.1.0 test:6.0.1 prod:6.0.0' ? true : undefined), 'initial state')).toBe(true);
 
     // dev is ahead of test: a pull request promotes 6.1.0 into test; test is ahead of prod: prod waits for approval.
-    const toTest = await until(async () => (await ledger()).find(r => r.toEnvironment === 'test' && r.version === '6.1.0' && r.state === 'succeeded'), 'PR into test');
+    const toTest = await until(async () => (await ledger()).find(r => r.toEnvironment === 'test' && r.version === '6.1.0' && r.state === 'awaiting-merge'), 'PR into test');
     expect(toTest).toMatchObject({ trigger: 'level', requestedBy: 'pipelines:level-trigger' });
     const waitingProd = await until(async () => (await ledger()).find(r => r.toEnvironment === 'prod' && r.version === '6.0.1'), 'prod request');
     expect(waitingProd.state).toBe('waiting-approval');
@@ -73,9 +80,18 @@ describe('level-triggered promotions through the GitOps loop', () => {
       .set('Authorization', mockCredentials.user.header('user:default/bob'))
       .send({ reason: 'release 6.1.0' });
     expect(approved.status).toBe(200);
-    const done = await until(async () => (await ledger()).find(r => r.id === toProd.id && r.state === 'succeeded'), 'prod PR');
+    // The test row settles from the watch cache once every test target runs 6.1.0.
+    expect(await until(async () => (await ledger()).find(r => r.id === toTest.id && r.state === 'deployed'), 'test deployed')).toMatchObject({ mergedBy: sandbox.forgeUser!.username });
+    const done = await until(async () => (await ledger()).find(r => r.id === toProd.id && r.state === 'awaiting-merge'), 'prod PR');
     await merge(done.pullRequestUrl);
     await until(async () => ((await versions()) === 'dev:6.1.0 test:6.1.0 prod:6.1.0' ? true : undefined), 'prod rolled out');
+    await until(async () => (await ledger()).find(r => r.id === toProd.id && r.state === 'deployed'), 'prod deployed');
+    // Every promotion ended: deployed, or superseded by the newer version.
+    expect((await ledger()).map(r => `${r.toEnvironment} ${r.version} ${r.state}`).sort()).toEqual([
+      'prod 6.0.1 superseded',
+      'prod 6.1.0 deployed',
+      'test 6.1.0 deployed',
+    ]);
     expect(await sandbox.forge!.readFile('my-org', 'my-app-repo', 'main', 'clusters/prod/podinfo-02-prod/podinfo.yaml')).toContain(
       'version: 6.1.0 # {"$promotion": "flux-system:podinfo-02:prod"}',
     );

@@ -129,8 +129,9 @@ describe('promotions against the sandbox', () => {
       expect(rows[0]).toMatchObject({ fromEnvironment: 'dev', toEnvironment: 'test', trigger: 'webhook', requestedBy: 'webhook:flux-system/podinfo-notify' });
       const done = await until(async () => {
         const r = (await history(server)).body.items.find((x: any) => x.version === version);
-        return r?.state === 'succeeded' ? r : undefined;
-      }, 'promotion succeeded');
+        // Delivered: the notification strategy's promotion now waits for the environment to roll out.
+        return r?.state === 'rolling-out' ? r : undefined;
+      }, 'notification delivered');
       expect(done.attempts).toBe(1);
       const events = (await promoteEvents()).filter(e => e.metadata?.annotations?.['pipelines.weave.works/version'] === version);
       expect(events).toHaveLength(1);
@@ -195,8 +196,8 @@ describe('promotions against the sandbox', () => {
       expect(approved.body.approvals).toMatchObject([{ by: bob.principal.userEntityRef, decision: 'approved', reason: 'tested in test' }]);
       await until(async () => {
         const r = (await history(server)).body.items.find((x: any) => x.id === created.body.id);
-        return r?.state === 'succeeded';
-      }, 'approved promotion done');
+        return r?.state === 'rolling-out';
+      }, 'approved promotion delivered');
       const again = await request(server)
         .post(`/api/pipelines/v1/promotions/${created.body.id}/reject`)
         .set('Authorization', mockCredentials.user.header('user:default/bob'))
@@ -254,9 +255,9 @@ describe('promotions against the sandbox', () => {
       const done = await until(async () => {
         const h = await request(server).get('/api/pipelines/v1/pipelines/management/flux-system/podinfo-02/promotions');
         const r = h.body.items.find((x: any) => x.id === res.body.id);
-        return r && r.state !== 'running' ? r : undefined;
+        return r && !['queued', 'running'].includes(r.state) ? r : undefined;
       }, 'pull request promotion');
-      expect(done).toMatchObject({ state: 'succeeded', strategy: 'pull-request', toEnvironment: 'test' });
+      expect(done).toMatchObject({ state: 'awaiting-merge', strategy: 'pull-request', toEnvironment: 'test' });
       expect(done.pullRequestUrl).toMatch(new RegExp(`^${sandbox.repositoryUrl}/pull/\\d+$`));
       const pr = sandbox.forge!.listPulls('my-org', 'my-app-repo').find(p => done.pullRequestUrl.endsWith(`/pull/${p.number}`))!;
       expect(pr).toMatchObject({ state: 'open', head: 'promotion-flux-system-podinfo-02-test', title: `Promote flux-system/podinfo-02 in test to ${version}` });
@@ -296,9 +297,9 @@ describe('promotions against the sandbox', () => {
       const done = await until(async () => {
         const h = await request(server).get(`/api/pipelines/v1/pipelines/management/flux-system/${name}/promotions`);
         const r = h.body.items.find((x: any) => x.id === res.body.id);
-        return r && r.state !== 'running' ? r : undefined;
+        return r && !['queued', 'running'].includes(r.state) ? r : undefined;
       }, `${type} promotion`);
-      expect(done).toMatchObject({ state: 'succeeded', toEnvironment: 'test' });
+      expect(done).toMatchObject({ state: 'awaiting-merge', toEnvironment: 'test' });
       expect(done.error).toBeUndefined();
       expect(done.pullRequestUrl).toMatch(expected as RegExp);
       const [pr] = sandbox.forge!.listPulls(owner, 'apps');

@@ -5,9 +5,13 @@ export function mockPipelinesApi(overrides: Partial<PipelinesApi> = {}): jest.Mo
   return {
     getEntityPipelines: jest.fn(),
     listPipelines: jest.fn(),
-    listPromotions: jest.fn(async (_p, page) => ({ items: [], totalCount: 0, ...page })),
+    listPromotions: jest.fn(async (_p, page) => ({ items: [], totalCount: 0, active: [], holds: [], ...page })),
     createPromotion: jest.fn(),
     decidePromotion: jest.fn(),
+    getPromotion: jest.fn(),
+    promotionAction: jest.fn(),
+    rollback: jest.fn(),
+    releaseHold: jest.fn(),
     watchEvents: jest.fn((_onEvent, onStatus) => {
       onStatus?.('live');
       return () => {};

@@ -4,6 +4,8 @@ import type {
   EntityPipelinesResponse,
   PipelineKey,
   PipelineListResponse,
+  EnvironmentHold,
+  PromotionDetail,
   PromotionListResponse,
   PromotionRecord,
 } from '@gitops-pipelines/plugin-pipelines-common';
@@ -20,11 +22,19 @@ export type PipelineEventsStatus = 'connecting' | 'live' | 'polling';
 /** Client of the pipelines backend. @public */
 export interface PipelinesApi {
   /** The pipelines an entity links to, with their state. */
-  getEntityPipelines(entity: CompoundEntityRef): Promise<EntityPipelinesResponse>;
+  getEntityPipelines(
+    entity: CompoundEntityRef,
+  ): Promise<EntityPipelinesResponse>;
   /** Every pipeline the user may see, and the management clusters. */
-  listPipelines(filter?: { cluster?: string; namespace?: string }): Promise<PipelineListResponse>;
+  listPipelines(filter?: {
+    cluster?: string;
+    namespace?: string;
+  }): Promise<PipelineListResponse>;
   /** The promotion ledger of a pipeline, newest first. */
-  listPromotions(pipeline: PipelineKey, page: { offset: number; limit: number }): Promise<PromotionListResponse>;
+  listPromotions(
+    pipeline: PipelineKey,
+    page: { offset: number; limit: number },
+  ): Promise<PromotionListResponse>;
   /** Requests a promotion; `entityRef` is the entity the user acts from (permission rules). */
   createPromotion(
     pipeline: PipelineKey,
@@ -36,6 +46,30 @@ export interface PipelinesApi {
     decision: 'approve' | 'reject',
     options: { reason?: string; entityRef?: string },
   ): Promise<PromotionRecord>;
+  /** One promotion with its event log, oldest first. */
+  getPromotion(id: string): Promise<PromotionDetail>;
+  /** Retries a failed promotion (a new row, `retryOf`) or cancels a waiting / queued / awaiting-merge one. */
+  promotionAction(
+    id: string,
+    action: 'retry' | 'cancel',
+    options: { reason?: string; entityRef?: string },
+  ): Promise<PromotionRecord>;
+  /** Rolls an environment back to a version deployed there before, and holds it. */
+  rollback(
+    pipeline: PipelineKey,
+    request: {
+      environment: string;
+      version: string;
+      reason?: string;
+      entityRef?: string;
+    },
+  ): Promise<PromotionRecord>;
+  /** Releases an environment's hold. */
+  releaseHold(
+    pipeline: PipelineKey,
+    environment: string,
+    options: { entityRef?: string },
+  ): Promise<EnvironmentHold>;
   /**
    * Follows `/v1/events`, reconnecting with backoff. `onStatus` says when the stream is
    * down, so callers poll instead. Returns a function that stops it.

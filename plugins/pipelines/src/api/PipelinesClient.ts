@@ -2,18 +2,26 @@ import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  EnvironmentHold,
   EntityPipelinesResponse,
   PIPELINES_PLUGIN_ID,
+  PromotionDetail,
   PipelineKey,
   PipelineListResponse,
   PromotionListResponse,
   PromotionRecord,
 } from '@gitops-pipelines/plugin-pipelines-common';
-import { PipelineEvent, PipelineEventsStatus, PipelinesApi } from './PipelinesApi';
+import {
+  PipelineEvent,
+  PipelineEventsStatus,
+  PipelinesApi,
+} from './PipelinesApi';
 import { parseServerSentEvents } from './parseServerSentEvents';
 
 const pipelinePath = (k: PipelineKey) =>
-  `/v1/pipelines/${[k.cluster, k.namespace, k.name].map(encodeURIComponent).join('/')}`;
+  `/v1/pipelines/${[k.cluster, k.namespace, k.name]
+    .map(encodeURIComponent)
+    .join('/')}`;
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
@@ -27,14 +35,18 @@ export class PipelinesClient implements PipelinesApi {
     this.fetchApi = options.fetchApi;
   }
 
-  getEntityPipelines(entity: CompoundEntityRef): Promise<EntityPipelinesResponse> {
+  getEntityPipelines(
+    entity: CompoundEntityRef,
+  ): Promise<EntityPipelinesResponse> {
     const path = [entity.kind, entity.namespace, entity.name]
       .map(s => encodeURIComponent(s.toLocaleLowerCase('en-US')))
       .join('/');
     return this.get(`/v1/entity/${path}/pipelines`);
   }
 
-  listPipelines(filter: { cluster?: string; namespace?: string } = {}): Promise<PipelineListResponse> {
+  listPipelines(
+    filter: { cluster?: string; namespace?: string } = {},
+  ): Promise<PipelineListResponse> {
     const query = new URLSearchParams();
     if (filter.cluster) query.set('cluster', filter.cluster);
     if (filter.namespace) query.set('namespace', filter.namespace);
@@ -42,8 +54,15 @@ export class PipelinesClient implements PipelinesApi {
     return this.get(`/v1/pipelines${qs ? `?${qs}` : ''}`);
   }
 
-  listPromotions(pipeline: PipelineKey, page: { offset: number; limit: number }): Promise<PromotionListResponse> {
-    return this.get(`${pipelinePath(pipeline)}/promotions?offset=${page.offset}&limit=${page.limit}`);
+  listPromotions(
+    pipeline: PipelineKey,
+    page: { offset: number; limit: number },
+  ): Promise<PromotionListResponse> {
+    return this.get(
+      `${pipelinePath(pipeline)}/promotions?offset=${page.offset}&limit=${
+        page.limit
+      }`,
+    );
   }
 
   createPromotion(
@@ -58,7 +77,53 @@ export class PipelinesClient implements PipelinesApi {
     decision: 'approve' | 'reject',
     options: { reason?: string; entityRef?: string },
   ): Promise<PromotionRecord> {
-    return this.post(`/v1/promotions/${encodeURIComponent(id)}/${decision}`, options);
+    return this.post(
+      `/v1/promotions/${encodeURIComponent(id)}/${decision}`,
+      options,
+    );
+  }
+
+  getPromotion(id: string): Promise<PromotionDetail> {
+    return this.get(`/v1/promotions/${encodeURIComponent(id)}`);
+  }
+
+  promotionAction(
+    id: string,
+    action: 'retry' | 'cancel',
+    options: { reason?: string; entityRef?: string },
+  ): Promise<PromotionRecord> {
+    return this.post(
+      `/v1/promotions/${encodeURIComponent(id)}/${action}`,
+      options,
+    );
+  }
+
+  rollback(
+    pipeline: PipelineKey,
+    request: {
+      environment: string;
+      version: string;
+      reason?: string;
+      entityRef?: string;
+    },
+  ): Promise<PromotionRecord> {
+    return this.post(`${pipelinePath(pipeline)}/rollback`, request);
+  }
+
+  releaseHold(
+    pipeline: PipelineKey,
+    environment: string,
+    options: { entityRef?: string },
+  ): Promise<EnvironmentHold> {
+    const query = options.entityRef
+      ? `?entityRef=${encodeURIComponent(options.entityRef)}`
+      : '';
+    return this.request(
+      `${pipelinePath(pipeline)}/holds/${encodeURIComponent(
+        environment,
+      )}${query}`,
+      { method: 'DELETE' },
+    );
   }
 
   watchEvents(
@@ -70,7 +135,11 @@ export class PipelinesClient implements PipelinesApi {
     const run = async () => {
       let delayMs = 1000;
       while (!stopped) {
-        const connected = await this.streamEvents(controller.signal, onEvent, onStatus).catch(() => false);
+        const connected = await this.streamEvents(
+          controller.signal,
+          onEvent,
+          onStatus,
+        ).catch(() => false);
         if (connected) delayMs = 1000;
         if (stopped) return;
         onStatus('polling');
@@ -100,7 +169,11 @@ export class PipelinesClient implements PipelinesApi {
     if (!response.ok || !response.body) return false;
     onStatus('live');
     await parseServerSentEvents(response.body, (type, data) => {
-      if (type === 'pipeline-changed' || type === 'pipeline-removed' || type === 'promotion-changed') {
+      if (
+        type === 'pipeline-changed' ||
+        type === 'pipeline-removed' ||
+        type === 'promotion-changed'
+      ) {
         onEvent({ type, pipeline: JSON.parse(data) });
       }
     });

@@ -14,7 +14,11 @@ describe('parseServerSentEvents', () => {
   it('parses events split across chunks and skips comments', async () => {
     const events: Array<[string, string]> = [];
     await parseServerSentEvents(
-      streamOf([': connected\n\nevent: pipeline-changed\nda', 'ta: {"name":"a"}\n\n: heartbeat\n\n', 'event: pipeline-removed\r\ndata: {"name":"b"}\r\n\r\n']),
+      streamOf([
+        ': connected\n\nevent: pipeline-changed\nda',
+        'ta: {"name":"a"}\n\n: heartbeat\n\n',
+        'event: pipeline-removed\r\ndata: {"name":"b"}\r\n\r\n',
+      ]),
       (type, data) => events.push([type, data]),
     );
     expect(events).toEqual([
@@ -25,7 +29,10 @@ describe('parseServerSentEvents', () => {
 
   it('joins multi-line data and defaults the type to message', async () => {
     const events: Array<[string, string]> = [];
-    await parseServerSentEvents(streamOf(['data: one\ndata: two\n\n']), (type, data) => events.push([type, data]));
+    await parseServerSentEvents(
+      streamOf(['data: one\ndata: two\n\n']),
+      (type, data) => events.push([type, data]),
+    );
     expect(events).toEqual([['message', 'one\ntwo']]);
   });
 });

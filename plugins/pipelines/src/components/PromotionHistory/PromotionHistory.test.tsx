@@ -1,11 +1,18 @@
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import type { PromotionRecord } from '@gitops-pipelines/plugin-pipelines-common';
+import type {
+  PromotionListResponse,
+  PromotionRecord,
+} from '@gitops-pipelines/plugin-pipelines-common';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { mockPipelinesApi } from '../../__testUtils__/mockPipelinesApi';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
 import { PromotionHistory } from './PromotionHistory';
 
-const pipeline = { cluster: 'management', namespace: 'flux-system', name: 'podinfo-02' };
+const pipeline = {
+  cluster: 'management',
+  namespace: 'flux-system',
+  name: 'podinfo-02',
+};
 const row = (over: Partial<PromotionRecord>): PromotionRecord => ({
   id: '11111111-1111-4111-8111-111111111111',
   pipeline,
@@ -25,27 +32,108 @@ const row = (over: Partial<PromotionRecord>): PromotionRecord => ({
 
 const render = (
   items: PromotionRecord[],
-  options: { permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY; user?: string; entityRef?: string } = {},
+  options: {
+    active?: PromotionRecord[];
+    holds?: PromotionListResponse['holds'];
+    permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+    user?: string;
+    entityRef?: string;
+  } = {},
 ) => {
   const api = mockPipelinesApi({
-    listPromotions: jest.fn(async (_p, page) => ({ items, totalCount: items.length, ...page })),
-    decidePromotion: jest.fn(async id => row({ id, state: 'running' })),
+    listPromotions: jest.fn(async (_p, page) => ({
+      items,
+      totalCount: items.length,
+      active: options.active ?? [],
+      holds: options.holds ?? [],
+      ...page,
+    })),
+    decidePromotion: jest.fn(async id => row({ id, state: 'queued' })),
+    promotionAction: jest.fn(async id => row({ id, state: 'cancelled' })),
+    releaseHold: jest.fn(async () => ({
+      environment: 'prod',
+      heldBy: 'x',
+      reason: 'r',
+      createdAt: '',
+    })),
+    getPromotion: jest.fn(async id => ({
+      ...row({ id, state: 'deployed' }),
+      events: [
+        {
+          id: 1,
+          promotionId: id,
+          type: 'requested' as const,
+          at: '2026-11-30T10:00:00Z',
+          actor: 'user:default/bob',
+          message: 'Requested 6.0.1 into prod (user)',
+        },
+        {
+          id: 2,
+          promotionId: id,
+          type: 'pull-request-merged' as const,
+          at: '2026-11-30T10:05:00Z',
+          actor: 'alice',
+          message: 'Pull request #7 merged by alice: rolling out',
+        },
+        {
+          id: 3,
+          promotionId: id,
+          type: 'deployed' as const,
+          at: '2026-11-30T10:06:00Z',
+          actor: 'pipelines:engine',
+          message: 'Deployed: 2 of 2 targets Ready at 6.0.1',
+        },
+      ],
+    })),
   });
   // usePermission caches decisions per permission and resource: deny tests use their own entity.
   const entityRef = options.entityRef ?? 'component:default/podinfo';
-  return { api, rendered: renderWithApis(<PromotionHistory pipeline={pipeline} entityRef={entityRef} revision={0} />, { api, ...options }) };
+  return {
+    api,
+    rendered: renderWithApis(
+      <PromotionHistory
+        pipeline={pipeline}
+        entityRef={entityRef}
+        revision={0}
+      />,
+      { api, ...options },
+    ),
+  };
 };
 
 describe('<PromotionHistory />', () => {
   it('lists promotions with their state, approvals, pull request and error', async () => {
     const { rendered } = render([
-      row({ state: 'succeeded', pullRequestUrl: 'https://forge/pr/7', approvals: [{ by: 'user:default/carol', at: '2026-11-25T10:00:00Z', decision: 'approved' }] }),
-      row({ id: '22222222-2222-4222-8222-222222222222', state: 'failed', error: 'forge said no', trigger: 'webhook' }),
+      row({
+        state: 'deployed',
+        pullRequestUrl: 'https://forge/pr/7',
+        pullRequestNumber: 7,
+        mergedBy: 'alice',
+        approvals: [
+          {
+            by: 'user:default/carol',
+            at: '2026-11-25T10:00:00Z',
+            decision: 'approved',
+          },
+        ],
+      }),
+      row({
+        id: '22222222-2222-4222-8222-222222222222',
+        state: 'failed',
+        error: 'forge said no',
+        trigger: 'webhook',
+      }),
     ]);
     await rendered;
     expect(await screen.findAllByTestId('promotion-row')).toHaveLength(2);
-    expect(screen.getByText('approved by user:default/carol')).toBeInTheDocument();
-    expect(screen.getByText('Pull request').closest('a')).toHaveAttribute('href', 'https://forge/pr/7');
+    expect(
+      screen.getByText('approved by user:default/carol'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('merged by alice')).toBeInTheDocument();
+    expect(screen.getByText('Pull request #7').closest('a')).toHaveAttribute(
+      'href',
+      'https://forge/pr/7',
+    );
     expect(screen.getByText('forge said no')).toBeInTheDocument();
     expect(screen.getAllByText('test → prod')).toHaveLength(2);
     expect(screen.getAllByText('2m ago')).toHaveLength(2);
@@ -58,22 +146,41 @@ describe('<PromotionHistory />', () => {
     await waitFor(() => expect(approve).toBeEnabled());
     fireEvent.click(approve);
     await waitFor(() =>
-      expect(api.decidePromotion).toHaveBeenCalledWith('11111111-1111-4111-8111-111111111111', 'approve', { entityRef: 'component:default/podinfo' }),
+      expect(api.decidePromotion).toHaveBeenCalledWith(
+        '11111111-1111-4111-8111-111111111111',
+        'approve',
+        { entityRef: 'component:default/podinfo' },
+      ),
     );
   });
 
   it('disables the buttons, with the reason, for the requester', async () => {
-    const { rendered } = render([row({ requestedBy: 'user:default/alice' })], { user: 'user:default/alice' });
+    const { rendered } = render([row({ requestedBy: 'user:default/alice' })], {
+      user: 'user:default/alice',
+    });
     await rendered;
     const approve = await screen.findByRole('button', { name: 'Approve' });
     await waitFor(() => expect(approve).toBeDisabled());
-    expect(screen.getByTitle('You requested this promotion: someone else must approve or reject it')).toBeInTheDocument();
+    expect(
+      screen.getByTitle(
+        'You requested this promotion: someone else must approve or reject it',
+      ),
+    ).toBeInTheDocument();
   });
 
   it('disables the buttons without the approve permission', async () => {
-    const { rendered } = render([row({})], { permission: AuthorizeResult.DENY, entityRef: 'component:default/denied' });
+    const { rendered } = render([row({})], {
+      permission: AuthorizeResult.DENY,
+      entityRef: 'component:default/denied',
+    });
     await rendered;
-    await waitFor(() => expect(screen.getByTitle('You do not have permission to approve promotions of this entity')).toBeInTheDocument());
+    await waitFor(() =>
+      expect(
+        screen.getByTitle(
+          'You do not have permission to approve promotions of this entity',
+        ),
+      ).toBeInTheDocument(),
+    );
     expect(screen.getByRole('button', { name: 'Reject' })).toBeDisabled();
   });
 
@@ -81,5 +188,78 @@ describe('<PromotionHistory />', () => {
     const { rendered } = render([]);
     await rendered;
     expect(await screen.findByText(/No promotions yet/)).toBeInTheDocument();
+  });
+
+  it('shows the timeline of a row when it is expanded', async () => {
+    const { api, rendered } = render([row({ state: 'deployed' })]);
+    await rendered;
+    fireEvent.click(await screen.findByTestId('promotion-row'));
+    expect(await screen.findByTestId('promotion-timeline')).toBeInTheDocument();
+    expect(api.getPromotion).toHaveBeenCalledWith(
+      '11111111-1111-4111-8111-111111111111',
+    );
+    expect(
+      screen.getByText('Pull request #7 merged by alice: rolling out'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Deployed: 2 of 2 targets Ready at 6.0.1'),
+    ).toBeInTheDocument();
+  });
+
+  it('retries a failed row and cancels an awaiting-merge one', async () => {
+    const failed = row({ state: 'failed', error: 'no marker' });
+    const open = row({
+      id: '33333333-3333-4333-8333-333333333333',
+      state: 'awaiting-merge',
+      pullRequestNumber: 12,
+      pullRequestUrl: 'https://forge/pr/12',
+    });
+    const { api, rendered } = render([failed, open], { active: [open] });
+    await rendered;
+    expect(
+      await screen.findByText('6.0.1: PR #12 awaiting merge'),
+    ).toBeInTheDocument();
+    const retry = await screen.findByRole('button', { name: 'Retry' });
+    await waitFor(() => expect(retry).toBeEnabled());
+    fireEvent.click(retry);
+    await waitFor(() =>
+      expect(api.promotionAction).toHaveBeenCalledWith(failed.id, 'retry', {
+        entityRef: 'component:default/podinfo',
+      }),
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    await waitFor(() =>
+      expect(api.promotionAction).toHaveBeenCalledWith(open.id, 'cancel', {
+        entityRef: 'component:default/podinfo',
+      }),
+    );
+  });
+
+  it('shows a hold and releases it', async () => {
+    const { api, rendered } = render(
+      [row({ state: 'deployed', trigger: 'rollback' })],
+      {
+        holds: [
+          {
+            environment: 'prod',
+            heldBy: 'user:default/carol',
+            reason: 'rollback to 6.0.1',
+            createdAt: new Date().toISOString(),
+          },
+        ],
+      },
+    );
+    await rendered;
+    expect(await screen.findByTestId('hold')).toHaveTextContent(
+      'prod held by user:default/carol — rollback to 6.0.1',
+    );
+    const release = screen.getByRole('button', { name: 'Release' });
+    await waitFor(() => expect(release).toBeEnabled());
+    fireEvent.click(release);
+    await waitFor(() =>
+      expect(api.releaseHold).toHaveBeenCalledWith(pipeline, 'prod', {
+        entityRef: 'component:default/podinfo',
+      }),
+    );
   });
 });
