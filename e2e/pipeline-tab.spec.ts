@@ -1,5 +1,6 @@
 import { expect, Page, test } from '@playwright/test';
 import { execFileSync } from 'child_process';
+import fs from 'fs';
 import path from 'path';
 
 const kubeconfig = path.resolve(__dirname, '..', '.sandbox', 'kubeconfig');
@@ -70,9 +71,35 @@ test('a promotion requested from the tab opens a pull request on the forge, link
   await expect(row).toContainText('test → prod');
   await expect(row).toContainText('6.1.0');
   await expect(row).toContainText('user:development/guest');
-  await expect(row).toContainText('succeeded');
-  await expect(row.getByRole('link', { name: 'Pull request' })).toHaveAttribute('href', /^http:\/\/127\.0\.0\.1:6480\/my-org\/my-app-repo\/pull\/\d+$/);
+  await expect(row).toContainText('awaiting-merge');
+  const link = row.getByRole('link', { name: 'Pull request' });
+  await expect(link).toHaveAttribute('href', /^http:\/\/127\.0\.0\.1:6480\/my-org\/my-app-repo\/pull\/\d+$/);
+  await expect(page.getByTestId('active-promotion').filter({ hasText: 'prod' })).toContainText(/6\.1\.0: PR #\d+ awaiting merge/);
   await page.screenshot({ path: 'test-results/pipeline-tab-promotion.png', fullPage: true });
+
+  // Someone merges the pull request on the forge: the row follows it to deployed, without a reload.
+  const forge = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '.sandbox', 'endpoints.json'), 'utf8')).forge;
+  const number = (await link.getAttribute('href'))!.split('/').pop();
+  const merged = await fetch(`${forge.githubApi}/repos/my-org/my-app-repo/pulls/${number}/merge`, {
+    method: 'PUT',
+    headers: { Authorization: `token ${forge.token}`, 'Content-Type': 'application/json' },
+    body: '{}',
+  });
+  expect(merged.status).toBe(200);
+  await expect(row).toContainText('deployed', { timeout: 90_000 });
+  await row.click();
+  await expect(page.getByTestId('promotion-timeline')).toContainText('pull-request-merged');
+  await expect(page.getByTestId('promotion-timeline')).toContainText('deployed');
+  await page.screenshot({ path: 'test-results/pipeline-tab-deployed.png', fullPage: true });
+
+  // Roll prod back from the history: the hold shows, and it can be released.
+  page.once('dialog', dialog => void dialog.accept());
+  const earlier = page.getByTestId('promotion-row').filter({ hasText: 'test → prod' }).filter({ hasText: 'deployed' }).first();
+  await earlier.getByRole('button', { name: 'Roll back to this' }).click();
+  await expect(page.getByTestId('hold')).toContainText('prod held by user:development/guest');
+  await page.screenshot({ path: 'test-results/pipeline-tab-hold.png', fullPage: true });
+  await page.getByRole('button', { name: 'Release' }).click();
+  await expect(page.getByTestId('hold')).toHaveCount(0);
 });
 
 test('a prod promotion waits for someone else: the requester cannot approve it, the reviewer does', async ({ page, browser }) => {
@@ -105,7 +132,7 @@ test('a prod promotion waits for someone else: the requester cannot approve it, 
   await expect(row.getByRole('button', { name: 'Approve' })).toBeEnabled();
   await row.getByRole('button', { name: 'Approve' }).click();
   await expect(row).toContainText('approved by user:default/reviewer');
-  await expect(row).toContainText('succeeded');
+  await expect(row).toContainText('awaiting-merge');
   await expect(row.getByRole('link', { name: 'Pull request' })).toHaveAttribute('href', /\/my-org\/my-app-repo\/pull\/\d+$/);
   await reviewer.screenshot({ path: 'test-results/approval-reviewer.png', fullPage: true });
   await reviewerContext.close();

@@ -36,6 +36,9 @@ describe('settleRollout', () => {
       outcome: 'failed',
       message: 'flux-system/prod/b failed at 6.1.0: Helm upgrade failed: timed out waiting for the condition',
     });
+    // A failure from before the rollout began (a retry) is not this rollout's.
+    const stale = { ...failing, lastTransitionTime: '2026-11-30T09:00:00Z' };
+    expect(settleRollout(record, env(t('a', 'ready', '6.1.0'), stale), { now, timeoutMs: hour }).outcome).toBe('rolling-out');
     // A target failing at another version is not this promotion's failure.
     expect(settleRollout(record, env(t('a', 'not-ready', '6.0.0', { attemptedVersion: '5.0.0' })), { now, timeoutMs: hour }).outcome).toBe('rolling-out');
   });

@@ -20,8 +20,8 @@ function formatDuration(ms: number) {
 /**
  * Settles a rolling-out promotion from its environment's state in the watch cache:
  * - every target Ready at the version ⇒ `deployed`;
- * - a target whose Flux app tried the version and is not Ready (`lastAttemptedRevision`
- *   is the version, `Ready=False`) ⇒ `failed` with Flux's message;
+ * - a target whose Flux app tried the version and failed since the rollout began
+ *   (`lastAttemptedRevision` is the version, `Ready=False` since then) ⇒ `failed` with Flux's message;
  * - every target Ready at a newer semantic version ⇒ `superseded`;
  * - nothing of that within `timeoutMs` of entering rolling-out ⇒ `failed` "not deployed within …";
  * - otherwise it is still rolling out.
@@ -38,7 +38,12 @@ export function settleRollout(
   if (targets.length && atVersion.length === targets.length) {
     return { outcome: 'deployed', message: `Deployed: ${targets.length} of ${targets.length} targets Ready at ${version}`, targetsReady };
   }
-  const failing = targets.find(t => t.health === 'not-ready' && (t.attemptedVersion ?? t.version) === version);
+  // A failure reported before the rollout began (a retry of a version Flux still shows as
+  // failed) is not this rollout's: Flux tries again, and the timeout still applies.
+  const since = Date.parse(record.updatedAt);
+  const failing = targets.find(
+    t => t.health === 'not-ready' && (t.attemptedVersion ?? t.version) === version && (!t.lastTransitionTime || Date.parse(t.lastTransitionTime) >= since - 1000),
+  );
   if (failing) {
     return { outcome: 'failed', message: `${describe(failing)} failed at ${version}: ${failing.message ?? 'not Ready'}`, targetsReady };
   }

@@ -113,7 +113,7 @@ export function createWebhookRouter(options: WebhookRouterOptions): express.Rout
     checkSignature(req, key, promotion);
     if (!next) throw new InputError(`"${params.environment}" is the last environment: nothing to approve`);
     const version = versionFromRevision(params.revision);
-    const record = await store.find(key, next.name, version);
+    const record = await store.findActive(key, next.name, version);
     if (!record) throw new NotFoundError(`No promotion of ${version} into "${next.name}" to approve`);
     const decided = await engine.decide(record.id, 'approved', `webhook-approval:${key.namespace}/${key.name}`);
     res.json(decided);
