@@ -106,7 +106,11 @@ describe('PromotionEngine', () => {
 
   it('lets one version at a time into an environment: a newer one supersedes, an older one is refused', async () => {
     const started: string[] = [];
-    const { store, engine } = await setup({ name: 'notification', execute: async ({ record }) => (started.push(record.version), { summary: 'sent' }) });
+    const { store, engine } = await setup({ name: 'notification', execute: async ({ record }) => {
+        started.push(record.version);
+        return { summary: 'sent' };
+      },
+    });
     const req = (version: string, trigger: 'user' | 'rollback' = 'user') => engine.request({ pipeline: key, environment: 'prod', version, trigger, requestedBy: 'user:default/a' });
     const a = await req('7.0.1');
     expect((await waitFor(() => store.get(a.record.id))).state).toBe('rolling-out');

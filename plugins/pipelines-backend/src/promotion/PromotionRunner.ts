@@ -30,6 +30,13 @@ export interface PromotionRunnerOptions {
 
 const ENGINE = 'pipelines:engine';
 
+/** The columns a settled rollout sets. */
+function changesFor(outcome: 'deployed' | 'failed' | 'superseded', message: string) {
+  if (outcome === 'deployed') return { deployedAt: new Date(), error: null };
+  if (outcome === 'failed') return { error: message };
+  return {};
+}
+
 /**
  * Carries ledger rows through their life, in passes: queued rows take their environment,
  * running rows are written by their strategy (claimed, retried with backoff), open pull
@@ -213,7 +220,7 @@ export class PromotionRunner {
         record.id,
         ['rolling-out'],
         outcome,
-        outcome === 'deployed' ? { deployedAt: new Date(), error: null } : outcome === 'failed' ? { error: message } : {},
+        changesFor(outcome, message),
         { type: outcome, actor: ENGINE, message },
       );
       if (moved) await this.options.audit(`promotion-${outcome}`, moved, { message });

@@ -98,6 +98,7 @@ describe('promotion lifecycle on the sandbox', () => {
   // TODO(issue 10): on the sandbox the row stays awaiting-merge after the PR is closed, though
   // GithubPullRequests.get reports 'closed' for the same forge in isolation; find out why
   // (the follower's pass, or the test's order) before turning this on again.
+  // eslint-disable-next-line jest/no-disabled-tests
   it.skip('cancels when the pull request is closed without merging', async () => {
     const created = await webhook('6.3.0');
     const open = await inState(created.body.id, 'awaiting-merge');

@@ -2,6 +2,14 @@ import type { PromotionRecord } from '@gitops-pipelines/plugin-pipelines-common'
 
 const SEMVER = /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
 
+/** One pre-release identifier against another (semver.org §11.4): numbers below words. */
+function comparePrerelease(a: string, b: string): number {
+  const [m, n] = [/^\d+$/.test(a), /^\d+$/.test(b)];
+  if (m && n) return Number(a) - Number(b);
+  if (m !== n) return m ? -1 : 1;
+  return a.localeCompare(b);
+}
+
 /**
  * Compares two semantic versions (an optional `v`, build metadata ignored, a pre-release
  * sorts before its release; semver.org §11): -1, 0 or 1, or undefined when either is
@@ -23,8 +31,7 @@ export function compareVersions(a: string, b: string): number | undefined {
   for (let i = 0; i < Math.max(p.length, q.length); i++) {
     if (p[i] === undefined) return -1;
     if (q[i] === undefined) return 1;
-    const [m, n] = [/^\d+$/.test(p[i]), /^\d+$/.test(q[i])];
-    const d = m && n ? Number(p[i]) - Number(q[i]) : m ? -1 : n ? 1 : p[i].localeCompare(q[i]);
+    const d = comparePrerelease(p[i], q[i]);
     if (d) return Math.sign(d);
   }
   return 0;

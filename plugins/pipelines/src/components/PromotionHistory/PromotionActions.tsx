@@ -173,8 +173,9 @@ export function RowActions({
   }
   if (record.state === 'deployed') {
     const rollback = () => {
-      // eslint-disable-next-line no-alert
       if (
+        // A confirmation before holding an environment; the rollback is audited.
+        // eslint-disable-next-line no-alert
         !window.confirm(
           `Roll ${record.toEnvironment} back to ${record.version}? The environment will be held: no automatic promotion into it until someone releases it.`,
         )

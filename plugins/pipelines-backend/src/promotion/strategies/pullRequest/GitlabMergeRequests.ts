@@ -61,7 +61,8 @@ export class GitlabMergeRequests implements PullRequestProvider {
   async get(number: number): Promise<PullRequestStatus> {
     try {
       const mr: any = await this.api.MergeRequests.show(this.projectId, number);
-      const state = mr.state === 'merged' ? 'merged' : mr.state === 'closed' ? 'closed' : 'open';
+      let state: PullRequestStatus['state'] = 'open';
+      if (mr.state === 'merged' || mr.state === 'closed') state = mr.state;
       return { state, mergedBy: mr.merged_by?.username ?? undefined, mergedAt: mr.merged_at ?? undefined };
     } catch (e) {
       throw toPromotionError(e, `reading merge request !${number}`);
