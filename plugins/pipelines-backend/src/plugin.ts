@@ -106,7 +106,10 @@ export const pipelinesPlugin = createBackendPlugin({
             await engine.idle();
           },
         });
-        lifecycle.addShutdownHook(() => engine.idle());
+        lifecycle.addShutdownHook(async () => {
+          engine.runner.stop();
+          await engine.idle();
+        });
         // Rollouts settle from the watch cache: every change of state is a reason to look.
         lifecycle.addShutdownHook(state.subscribe(() => engine.kick()));
         const trigger = new LevelTrigger({ engine, store: promotions, cache: state, logger, enabledByDefault: settings.levelTriggers });
@@ -114,7 +117,7 @@ export const pipelinesPlugin = createBackendPlugin({
         // A promotion that ended frees its environment for the next level promotion.
         lifecycle.addShutdownHook(engine.onChange(record => void (record.endedAt ? trigger.evaluate(record.pipeline) : undefined)));
         httpRouter.use(
-          createWebhookRouter({ cache: state, engine, store: promotions, logger, defaultCluster: clusters.defaultCluster }),
+          createWebhookRouter({ cache: state, engine, store: promotions, logger, defaultCluster: clusters.defaultCluster, config }),
         );
         httpRouter.addAuthPolicy({ path: '/promotion', allow: 'unauthenticated' });
         httpRouter.addAuthPolicy({ path: '/approval', allow: 'unauthenticated' });

@@ -137,6 +137,7 @@ describe.each(databases.eachSupportedId())('DatabasePromotionStore (%s)', databa
     await store.transition(a.record.id, ['running'], 'awaiting-merge', { pullRequestNumber: 1 });
     const taken = await store.takeEnvironment(b.record.id, holder => holder.version === '4.0.0');
     expect(taken).toMatchObject({ taken: true, record: { state: 'running' }, replaced: { id: a.record.id, state: 'superseded' } });
+    await store.transition(b.record.id, ['running'], 'awaiting-merge', { pullRequestNumber: 1 });
     const c = await create(store, promotion('3.9.0'));
     const refused = await store.takeEnvironment(c.record.id, () => false);
     expect(refused).toMatchObject({ taken: false, record: { state: 'superseded' }, holder: { id: b.record.id } });

@@ -48,6 +48,7 @@ export class PromotionRunner {
   private readonly strategies: Map<string, PromotionStrategy>;
   private running?: Promise<void>;
   private again = false;
+  private timer?: { at: number; handle: ReturnType<typeof setTimeout> };
 
   constructor(private readonly options: PromotionRunnerOptions) {
     this.strategies = new Map(options.strategies.map(s => [s.name, s]));
@@ -68,6 +69,28 @@ export class PromotionRunner {
           this.kick();
         }
       });
+  }
+
+  /**
+   * Runs a pass at `at` (a PR check or a retry that is due then), so that due work does not
+   * wait for the scheduler's next round; one timer, at the earliest time asked for.
+   */
+  private kickAt(at: Date) {
+    const time = at.getTime();
+    if (this.timer && this.timer.at <= time && this.timer.at > Date.now()) return;
+    if (this.timer) clearTimeout(this.timer.handle);
+    const handle = setTimeout(() => {
+      this.timer = undefined;
+      this.kick();
+    }, Math.max(0, time - Date.now()) + 10);
+    handle.unref?.();
+    this.timer = { at: time, handle };
+  }
+
+  /** Stops the timer (shutdown). */
+  stop() {
+    if (this.timer) clearTimeout(this.timer.handle);
+    this.timer = undefined;
   }
 
   /** Resolves when no pass runs (for tests and shutdown). */
@@ -143,6 +166,7 @@ export class PromotionRunner {
         { type, actor: ENGINE, message: outcome.summary },
       );
       if (moved) await this.options.audit(pr ? 'promotion-pull-request' : 'promotion-rolling-out', moved, { outcome: outcome.summary });
+      if (pr) this.kickAt(new Date(Date.now() + (this.options.pullRequestPoll?.minMs ?? 10_000)));
       logger.info(`Promotion ${record.id} (${record.pipeline.namespace}/${record.pipeline.name} → ${record.toEnvironment} ${record.version}): ${outcome.summary}`);
     } catch (e) {
       const err = e instanceof PromotionError ? e : new PromotionError(String((e as Error)?.message ?? e), true);
@@ -157,7 +181,7 @@ export class PromotionRunner {
       await store.appendEvent(record.id, { type: 'attempt-failed', actor: ENGINE, message: `${message}; retrying in ${Math.round(delay / 1000)} s` });
       this.options.changed({ ...record, error: message });
       logger.warn(`Promotion ${record.id} ${message}; retrying in ${delay} ms`);
-      setTimeout(() => this.kick(), delay + 10).unref?.();
+      this.kickAt(new Date(Date.now() + delay));
     }
   }
 
@@ -192,12 +216,16 @@ export class PromotionRunner {
           if (moved) await this.options.audit('promotion-cancelled', moved, { reason: message });
           continue;
         }
-        await store.release(record.id, this.owner, new Date(Date.now() + this.pollDelay(record.createdAt)), undefined, status?.etag);
+        const next = new Date(Date.now() + this.pollDelay(record.createdAt));
+        await store.release(record.id, this.owner, next, undefined, status?.etag);
+        this.kickAt(next);
       } catch (e) {
         const message = `checking pull request #${record.pullRequestNumber}: ${(e as Error).message}`;
         logger.warn(`Promotion ${record.id}: ${message}`);
         const retryAfter = e instanceof PromotionError ? e.retryAfterMs ?? 0 : 0;
-        await store.release(record.id, this.owner, new Date(Date.now() + Math.max(retryAfter, this.pollDelay(record.createdAt))), message);
+        const next = new Date(Date.now() + Math.max(retryAfter, this.pollDelay(record.createdAt)));
+        await store.release(record.id, this.owner, next, message);
+        this.kickAt(next);
       }
     }
   }

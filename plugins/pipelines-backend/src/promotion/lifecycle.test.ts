@@ -1,4 +1,8 @@
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { Sandbox, waitUntil as until } from '@gitops-pipelines/sandbox';
@@ -29,22 +33,47 @@ describe('promotion lifecycle on the sandbox', () => {
         mockServices.rootConfig.factory({
           data: {
             pipelines: {
-              managementClusters: [{ name: 'management', url: m.url, serviceAccountToken: sandbox.backstageToken, caData: m.caData }],
+              managementClusters: [
+                {
+                  name: 'management',
+                  url: m.url,
+                  serviceAccountToken: sandbox.backstageToken,
+                  caData: m.caData,
+                },
+              ],
               writeStatus: false,
-              pullRequestPolling: { minInterval: { milliseconds: 300 }, maxInterval: { seconds: 1 } },
+              pullRequestPolling: {
+                minInterval: { milliseconds: 300 },
+                maxInterval: { seconds: 1 },
+              },
             },
           },
         }),
         catalogServiceMock.factory({ entities: [] }),
       ],
     }));
-    await until(async () => ((await request(server).get(base)).body.environments?.[1]?.targets?.every((t: any) => t.health === 'ready') ? true : undefined), 'pipeline in cache');
+    await until(
+      async () =>
+        (
+          await request(server).get(base)
+        ).body.environments?.[1]?.targets?.every(
+          (t: any) => t.health === 'ready',
+        )
+          ? true
+          : undefined,
+      'pipeline in cache',
+    );
   });
   afterAll(() => sandbox?.stop());
 
-  const octokit = () => new Octokit({ auth: sandbox.forgeUser!.token, baseUrl: `${sandbox.forge!.url}/api/v3` });
+  const octokit = () =>
+    new Octokit({
+      auth: sandbox.forgeUser!.token,
+      baseUrl: `${sandbox.forge!.url}/api/v3`,
+    });
   const repo = { owner: 'my-org', repo: 'my-app-repo' };
-  const promotion = async (id: string) => (await request(server).get(`/api/pipelines/v1/promotions/${id}`)).body;
+  const promotion = async (id: string) =>
+    (await request(server).get(`/api/pipelines/v1/promotions/${id}`)).body;
   const inState = async (id: string, ...states: string[]) => {
     let last: any;
     return until(async () => {
@@ -58,9 +87,18 @@ describe('promotion lifecycle on the sandbox', () => {
   const reconcileTest = async () => {
     const api = sandbox.clusters.dev.admin.makeApiClient(CustomObjectsApi);
     for (const namespace of ['podinfo-02-qa', 'podinfo-02-perf']) {
-      const gvr = { group: 'helm.toolkit.fluxcd.io', version: 'v2beta1', namespace, plural: 'helmreleases', name: 'podinfo' };
+      const gvr = {
+        group: 'helm.toolkit.fluxcd.io',
+        version: 'v2beta1',
+        namespace,
+        plural: 'helmreleases',
+        name: 'podinfo',
+      };
       const hr: any = await api.getNamespacedCustomObject(gvr);
-      hr.metadata.annotations = { ...hr.metadata.annotations, 'reconcile.fluxcd.io/requestedAt': new Date().toISOString() };
+      hr.metadata.annotations = {
+        ...hr.metadata.annotations,
+        'reconcile.fluxcd.io/requestedAt': new Date().toISOString(),
+      };
       await api.replaceNamespacedCustomObject({ ...gvr, body: hr });
     }
   };
@@ -68,8 +106,21 @@ describe('promotion lifecycle on the sandbox', () => {
     request(server)
       .post('/api/pipelines/promotion/flux-system/podinfo-02/dev')
       .set('Content-Type', 'application/json')
-      .send({ involvedObject: { kind: 'HelmRelease', name: 'podinfo', namespace: 'podinfo-02-dev' }, severity: 'info', reason: 'UpgradeSucceeded', message: 'Helm upgrade succeeded', metadata: { revision: version } });
-  const testVersions = async () => (await request(server).get(base)).body.environments[1].targets.map((t: any) => `${t.health}:${t.version}`);
+      .send({
+        involvedObject: {
+          kind: 'HelmRelease',
+          name: 'podinfo',
+          namespace: 'podinfo-02-dev',
+        },
+        severity: 'info',
+        reason: 'UpgradeSucceeded',
+        message: 'Helm upgrade succeeded',
+        metadata: { revision: version },
+      });
+  const testVersions = async () =>
+    (await request(server).get(base)).body.environments[1].targets.map(
+      (t: any) => `${t.health}:${t.version}`,
+    );
 
   it('follows a webhook promotion from its pull request to deployed, with a timeline', async () => {
     const created = await webhook('6.2.0');
@@ -77,77 +128,153 @@ describe('promotion lifecycle on the sandbox', () => {
     const open = await inState(created.body.id, 'awaiting-merge');
     expect(open.pullRequestNumber).toBeGreaterThan(0);
     const merged = Date.now();
-    await octokit().rest.pulls.merge({ ...repo, pull_number: open.pullRequestNumber });
+    await octokit().rest.pulls.merge({
+      ...repo,
+      pull_number: open.pullRequestNumber,
+    });
     const deployed = await inState(created.body.id, 'deployed');
     const latency = Date.now() - merged;
     process.stdout.write(`PR merge → deployed: ${latency} ms\n`);
-    expect(deployed).toMatchObject({ mergedBy: sandbox.forgeUser!.username, deployedAt: expect.any(String), endedAt: expect.any(String) });
+    expect(deployed).toMatchObject({
+      mergedBy: sandbox.forgeUser!.username,
+      deployedAt: expect.any(String),
+      endedAt: expect.any(String),
+    });
     const types = deployed.events.map((e: any) => e.type);
-    expect(types.slice(0, 4)).toEqual(['requested', 'started', 'pull-request-opened', 'pull-request-merged']);
+    expect(types.slice(0, 4)).toEqual([
+      'requested',
+      'started',
+      'pull-request-opened',
+      'pull-request-merged',
+    ]);
     expect(types.filter((t: string) => t === 'target-ready')).toHaveLength(2);
     expect(types[types.length - 1]).toBe('deployed');
     expect(await testVersions()).toEqual(['ready:6.2.0', 'ready:6.2.0']);
     // A later request for the same version is a new promotion: the old row has ended.
-    const again = await request(server).post(`${base}/promotions`).set('Authorization', alice).send({ environment: 'test', version: '6.2.0' });
+    const again = await request(server)
+      .post(`${base}/promotions`)
+      .set('Authorization', alice)
+      .send({ environment: 'test', version: '6.2.0' });
     expect(again.status).toBe(201);
     expect(again.body.id).not.toBe(created.body.id);
     // test already runs it: nothing to merge, settled from the targets at once.
-    expect((await inState(again.body.id, 'deployed')).events.map((e: any) => e.type)).toContain('no-change');
+    expect(
+      (await inState(again.body.id, 'deployed')).events.map((e: any) => e.type),
+    ).toContain('no-change');
   });
 
-  // TODO(issue 10): on the sandbox the row stays awaiting-merge after the PR is closed, though
-  // GithubPullRequests.get reports 'closed' for the same forge in isolation; find out why
-  // (the follower's pass, or the test's order) before turning this on again.
-  // eslint-disable-next-line jest/no-disabled-tests
-  it.skip('cancels when the pull request is closed without merging', async () => {
+  it('cancels when the pull request is closed without merging', async () => {
     const created = await webhook('6.3.0');
     const open = await inState(created.body.id, 'awaiting-merge');
-    await octokit().rest.pulls.update({ ...repo, pull_number: open.pullRequestNumber, state: 'closed' });
+    await octokit().rest.pulls.update({
+      ...repo,
+      pull_number: open.pullRequestNumber,
+      state: 'closed',
+    });
     const cancelled = await inState(created.body.id, 'cancelled');
-    expect(cancelled.events.pop()).toMatchObject({ type: 'pull-request-closed', message: `Pull request #${open.pullRequestNumber} was closed without merging` });
+    expect(cancelled.events.pop()).toMatchObject({
+      type: 'pull-request-closed',
+      message: `Pull request #${open.pullRequestNumber} was closed without merging`,
+    });
   });
 
   it("fails with Flux's message when the version fails to roll out, and a retry deploys it", async () => {
-    for (const ns of ['podinfo-02-qa', 'podinfo-02-perf']) sandbox.flux.setFailure('dev', 'HelmRelease', ns, 'podinfo', 'Helm upgrade failed: image pull back-off');
+    for (const ns of ['podinfo-02-qa', 'podinfo-02-perf'])
+      sandbox.flux.setFailure(
+        'dev',
+        'HelmRelease',
+        ns,
+        'podinfo',
+        'Helm upgrade failed: image pull back-off',
+      );
     const created = await webhook('6.4.0');
     const open = await inState(created.body.id, 'awaiting-merge');
-    await octokit().rest.pulls.merge({ ...repo, pull_number: open.pullRequestNumber });
+    await octokit().rest.pulls.merge({
+      ...repo,
+      pull_number: open.pullRequestNumber,
+    });
     const failed = await inState(created.body.id, 'failed');
-    expect(failed.error).toMatch(/failed at 6\.4\.0: Helm upgrade failed: image pull back-off$/);
-    for (const ns of ['podinfo-02-qa', 'podinfo-02-perf']) sandbox.flux.setFailure('dev', 'HelmRelease', ns, 'podinfo', undefined);
+    expect(failed.error).toMatch(
+      /failed at 6\.4\.0: Helm upgrade failed: image pull back-off$/,
+    );
+    for (const ns of ['podinfo-02-qa', 'podinfo-02-perf'])
+      sandbox.flux.setFailure('dev', 'HelmRelease', ns, 'podinfo', undefined);
     await reconcileTest();
-    const retry = await request(server).post(`/api/pipelines/v1/promotions/${created.body.id}/retry`).set('Authorization', alice).send({});
+    const retry = await request(server)
+      .post(`/api/pipelines/v1/promotions/${created.body.id}/retry`)
+      .set('Authorization', alice)
+      .send({});
     expect(retry.status).toBe(201);
-    expect(retry.body).toMatchObject({ retryOf: created.body.id, version: '6.4.0' });
+    expect(retry.body).toMatchObject({
+      retryOf: created.body.id,
+      version: '6.4.0',
+    });
     // main already has 6.4.0: no pull request, the targets recover at the version and it deploys.
     await inState(retry.body.id, 'deployed');
   });
 
   it('rolls back to a version deployed before, holds the environment until released, and refuses an older version otherwise', async () => {
-    const older = await request(server).post(`${base}/promotions`).set('Authorization', alice).send({ environment: 'test', version: '6.1.5' });
+    const older = await request(server)
+      .post(`${base}/promotions`)
+      .set('Authorization', alice)
+      .send({ environment: 'test', version: '6.1.5' });
     expect(older.status).toBe(201);
-    const newer = await request(server).post(`${base}/promotions`).set('Authorization', alice).send({ environment: 'test', version: '6.9.0' });
+    const newer = await request(server)
+      .post(`${base}/promotions`)
+      .set('Authorization', alice)
+      .send({ environment: 'test', version: '6.9.0' });
     await inState(newer.body.id, 'awaiting-merge');
     expect((await promotion(older.body.id)).state).toBe('superseded');
-    const backwards = await request(server).post(`${base}/promotions`).set('Authorization', alice).send({ environment: 'test', version: '6.8.0' });
+    const backwards = await request(server)
+      .post(`${base}/promotions`)
+      .set('Authorization', alice)
+      .send({ environment: 'test', version: '6.8.0' });
     expect(backwards.status).toBe(409);
-    expect(backwards.body.error.message).toBe('6.9.0 is already being promoted into "test" (awaiting-merge); an older version replaces it only by a rollback');
-    const cancel = await request(server).post(`/api/pipelines/v1/promotions/${newer.body.id}/cancel`).set('Authorization', alice).send({ reason: 'not today' });
+    expect(backwards.body.error.message).toBe(
+      '6.9.0 is already being promoted into "test" (awaiting-merge); an older version replaces it only by a rollback',
+    );
+    const cancel = await request(server)
+      .post(`/api/pipelines/v1/promotions/${newer.body.id}/cancel`)
+      .set('Authorization', alice)
+      .send({ reason: 'not today' });
     expect(cancel.body.state).toBe('cancelled');
-    expect(sandbox.forge!.listPulls('my-org', 'my-app-repo').find(p => p.number === cancel.body.pullRequestNumber)?.state).toBe('closed');
+    expect(
+      sandbox
+        .forge!.listPulls('my-org', 'my-app-repo')
+        .find(p => p.number === cancel.body.pullRequestNumber)?.state,
+    ).toBe('closed');
 
-    const notDeployed = await request(server).post(`${base}/rollback`).set('Authorization', alice).send({ environment: 'test', version: '1.0.0' });
+    const notDeployed = await request(server)
+      .post(`${base}/rollback`)
+      .set('Authorization', alice)
+      .send({ environment: 'test', version: '1.0.0' });
     expect(notDeployed.status).toBe(400);
-    expect(notDeployed.body.error.message).toMatch(/^1\.0\.0 was never deployed into "test"; versions deployed there: /);
-    const rollback = await request(server).post(`${base}/rollback`).set('Authorization', alice).send({ environment: 'test', version: '6.2.0', reason: 'bad release' });
+    expect(notDeployed.body.error.message).toMatch(
+      /^1\.0\.0 was never deployed into "test"; versions deployed there: /,
+    );
+    const rollback = await request(server)
+      .post(`${base}/rollback`)
+      .set('Authorization', alice)
+      .send({ environment: 'test', version: '6.2.0', reason: 'bad release' });
     expect(rollback.status).toBe(201);
     expect(rollback.body.trigger).toBe('rollback');
     const holds = (await request(server).get(`${base}/holds`)).body.items;
-    expect(holds).toMatchObject([{ environment: 'test', heldBy: 'user:default/alice', reason: 'rollback to 6.2.0: bad release', promotionId: rollback.body.id }]);
+    expect(holds).toMatchObject([
+      {
+        environment: 'test',
+        heldBy: 'user:default/alice',
+        reason: 'rollback to 6.2.0: bad release',
+        promotionId: rollback.body.id,
+      },
+    ]);
     const held = await webhook('7.0.0');
     expect(held.status).toBe(409);
-    expect(held.body.error.message).toBe('"test" is held by user:default/alice (rollback to 6.2.0: bad release): no automatic promotion until it is released');
-    const released = await request(server).delete(`${base}/holds/test`).set('Authorization', alice);
+    expect(held.body.error.message).toBe(
+      '"test" is held by user:default/alice (rollback to 6.2.0: bad release): no automatic promotion until it is released',
+    );
+    const released = await request(server)
+      .delete(`${base}/holds/test`)
+      .set('Authorization', alice);
     expect(released.status).toBe(200);
     expect((await request(server).get(`${base}/holds`)).body.items).toEqual([]);
     expect((await webhook('7.0.0')).status).toBe(201);

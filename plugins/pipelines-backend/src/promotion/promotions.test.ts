@@ -90,6 +90,8 @@ describe('promotions against the sandbox', () => {
                 writeStatus: false,
                 // these tests request promotions themselves; gitopsLoop.test.ts covers level triggers
                 levelTriggers: false,
+                // 100 concurrent duplicates must all be answered, not rate-limited
+                webhooks: { rateLimit: { requests: 1000 } },
               },
             },
           }),

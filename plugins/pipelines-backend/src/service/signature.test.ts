@@ -1,5 +1,5 @@
 import { createHmac } from 'crypto';
-import { verifySignature, versionFromRevision } from './signature';
+import { verifySignature } from './signature';
 
 const body = Buffer.from('{"metadata":{"revision":"6.0.1"}}');
 const sign = (alg: string, key = 'secret') => `${alg}=${createHmac(alg, key).update(body).digest('hex')}`;
@@ -17,15 +17,5 @@ describe('verifySignature', () => {
     expect(verifySignature('sha256=', body, 'secret')).toBe(false);
     expect(verifySignature('sha256=zz', body, 'secret')).toBe(false);
     expect(verifySignature(sign('sha256').slice(0, -2), body, 'secret')).toBe(false);
-  });
-});
-
-describe('versionFromRevision', () => {
-  it.each([
-    ['6.0.1', '6.0.1'],
-    ['6.0.1@sha256:abcdef', '6.0.1'],
-    [' 1.2.3 ', '1.2.3'],
-  ])('%s → %s', (revision, version) => {
-    expect(versionFromRevision(revision)).toBe(version);
   });
 });

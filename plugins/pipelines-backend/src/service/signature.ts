@@ -13,9 +13,3 @@ export function verifySignature(header: string | undefined, body: Buffer, key: s
   const given = Buffer.from(match[2], 'hex');
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
-
-/** The version in a Flux event's `metadata.revision`: `6.0.1`, or `6.0.1@sha256:…` → `6.0.1`. */
-export function versionFromRevision(revision: string): string {
-  const at = revision.indexOf('@');
-  return (at > 0 ? revision.slice(0, at) : revision).trim();
-}
