@@ -1,40 +1,129 @@
-import type { EnvironmentState, PipelineDetail, TargetState } from '@gitops-pipelines/plugin-pipelines-common';
+import type {
+  EnvironmentState,
+  PipelineDetail,
+  TargetState,
+} from '@gitops-pipelines/plugin-pipelines-common';
 import { duePromotions } from './LevelTrigger';
 
-const target = (version?: string, health: TargetState['health'] = 'ready'): TargetState => ({ cluster: 'c', namespace: 'n', health, appFound: true, version });
-const env = (name: string, targets: TargetState[], kind: 'pull-request' | 'none' = 'pull-request'): EnvironmentState => {
+const target = (
+  version?: string,
+  health: TargetState['health'] = 'ready',
+): TargetState => ({
+  cluster: 'c',
+  namespace: 'n',
+  health,
+  appFound: true,
+  version,
+});
+const env = (
+  name: string,
+  targets: TargetState[],
+  kind: 'pull-request' | 'none' = 'pull-request',
+): EnvironmentState => {
   const counts = new Map<string, number>();
-  targets.forEach(t => t.version && counts.set(t.version, (counts.get(t.version) ?? 0) + 1));
-  return { name, targets, versions: [...counts].map(([version, count]) => ({ version, count })), promotion: { kind, manual: false, hmac: false } };
+  targets.forEach(
+    t => t.version && counts.set(t.version, (counts.get(t.version) ?? 0) + 1),
+  );
+  return {
+    name,
+    targets,
+    versions: [...counts].map(([version, count]) => ({ version, count })),
+    promotion: { kind, manual: false, hmac: false },
+  };
 };
 const pipeline = (...environments: EnvironmentState[]): PipelineDetail => ({
-  cluster: 'm', namespace: 'flux-system', name: 'p', dataState: 'live', conditions: [], validationErrors: [], environments,
+  cluster: 'm',
+  namespace: 'flux-system',
+  name: 'p',
+  dataState: 'live',
+  conditions: [],
+  validationErrors: [],
+  environments,
 });
 
 describe('duePromotions', () => {
   it('promotes a settled version into the next environment', () => {
-    expect(duePromotions(pipeline(env('dev', [target('6.1.0')]), env('test', [target('6.0.1'), target('6.0.1')]), env('prod', [target('6.0.0')])))).toEqual([
+    expect(
+      duePromotions(
+        pipeline(
+          env('dev', [target('6.1.0')]),
+          env('test', [target('6.0.1'), target('6.0.1')]),
+          env('prod', [target('6.0.0')]),
+        ),
+      ),
+    ).toEqual([
       { environment: 'test', version: '6.1.0' },
       { environment: 'prod', version: '6.0.1' },
     ]);
   });
 
   it('never promotes from a half-rolled-out or failing environment', () => {
-    expect(duePromotions(pipeline(env('test', [target('6.1.0'), target('6.0.1')]), env('prod', [target('6.0.0')])))).toEqual([]);
-    expect(duePromotions(pipeline(env('test', [target('6.1.0', 'not-ready')]), env('prod', [target('6.0.0')])))).toEqual([]);
-    expect(duePromotions(pipeline(env('test', [target('6.1.0', 'progressing')]), env('prod', [target('6.0.0')])))).toEqual([]);
+    expect(
+      duePromotions(
+        pipeline(
+          env('test', [target('6.1.0'), target('6.0.1')]),
+          env('prod', [target('6.0.0')]),
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      duePromotions(
+        pipeline(
+          env('test', [target('6.1.0', 'not-ready')]),
+          env('prod', [target('6.0.0')]),
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      duePromotions(
+        pipeline(
+          env('test', [target('6.1.0', 'progressing')]),
+          env('prod', [target('6.0.0')]),
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it('does not promote what the next environment already runs; Git revisions are candidates too', () => {
-    expect(duePromotions(pipeline(env('dev', [target('6.1.0')]), env('test', [target('6.1.0')])))).toEqual([]);
-    expect(duePromotions(pipeline(env('dev', [target('main@sha1:abc')]), env('test', [target('main@sha1:def')])))).toEqual([
-      { environment: 'test', version: 'main@sha1:abc' },
-    ]);
+    expect(
+      duePromotions(
+        pipeline(env('dev', [target('6.1.0')]), env('test', [target('6.1.0')])),
+      ),
+    ).toEqual([]);
+    expect(
+      duePromotions(
+        pipeline(
+          env('dev', [target('main@sha1:abc')]),
+          env('test', [target('main@sha1:def')]),
+        ),
+      ),
+    ).toEqual([{ environment: 'test', version: 'main@sha1:abc' }]);
   });
 
   it('needs a strategy, and finishes a partial rollout of the next environment', () => {
-    expect(duePromotions(pipeline(env('dev', [target('2.0.0')]), env('test', [target('1.0.0')], 'none')))).toEqual([]);
-    expect(duePromotions(pipeline(env('dev', [target('2.0.0')]), env('test', [target('2.0.0'), target('1.0.0')])))).toEqual([{ environment: 'test', version: '2.0.0' }]);
-    expect(duePromotions(pipeline(env('dev', [target('2.0.0')]), env('test', [target(undefined, 'app-missing')])))).toEqual([{ environment: 'test', version: '2.0.0' }]);
+    expect(
+      duePromotions(
+        pipeline(
+          env('dev', [target('2.0.0')]),
+          env('test', [target('1.0.0')], 'none'),
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      duePromotions(
+        pipeline(
+          env('dev', [target('2.0.0')]),
+          env('test', [target('2.0.0'), target('1.0.0')]),
+        ),
+      ),
+    ).toEqual([{ environment: 'test', version: '2.0.0' }]);
+    expect(
+      duePromotions(
+        pipeline(
+          env('dev', [target('2.0.0')]),
+          env('test', [target(undefined, 'app-missing')]),
+        ),
+      ),
+    ).toEqual([{ environment: 'test', version: '2.0.0' }]);
   });
 });

@@ -3,18 +3,29 @@ import type { PromotionRecord } from '@gitops-pipelines/plugin-pipelines-common'
 import { DatabaseHoldStore } from '../database/DatabaseHoldStore';
 import { DatabasePromotionStore } from '../database/DatabasePromotionStore';
 import { PromotionEngine } from './PromotionEngine';
-import { PromotionError, PromotionStrategy } from './strategies/PromotionStrategy';
+import {
+  PromotionError,
+  PromotionStrategy,
+} from './strategies/PromotionStrategy';
 
 jest.setTimeout(30_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-const key = { cluster: 'management', namespace: 'flux-system', name: 'podinfo-02' };
+const key = {
+  cluster: 'management',
+  namespace: 'flux-system',
+  name: 'podinfo-02',
+};
 const pipeline = {
   apiVersion: 'pipelines.weave.works/v1alpha1',
   kind: 'Pipeline',
   metadata: { name: 'podinfo-02', namespace: 'flux-system' },
   spec: {
-    appRef: { apiVersion: 'helm.toolkit.fluxcd.io/v2beta1', kind: 'HelmRelease', name: 'podinfo' },
+    appRef: {
+      apiVersion: 'helm.toolkit.fluxcd.io/v2beta1',
+      kind: 'HelmRelease',
+      name: 'podinfo',
+    },
     environments: [
       { name: 'dev', targets: [{ namespace: 'a' }] },
       { name: 'prod', targets: [{ namespace: 'b' }] },
@@ -25,12 +36,21 @@ const pipeline = {
 
 async function setup(strategy: PromotionStrategy) {
   const store = await DatabasePromotionStore.create({
-    database: mockServices.database({ knex: await databases.init('SQLITE_3'), migrations: { skip: false } }),
+    database: mockServices.database({
+      knex: await databases.init('SQLITE_3'),
+      migrations: { skip: false },
+    }),
   });
   const engine = new PromotionEngine({
     store,
     holds: new DatabaseHoldStore(store.client),
-    cache: { getPipelineObject: () => ({ object: pipeline as any, kubeConfig: undefined as any }), getPipeline: () => undefined },
+    cache: {
+      getPipelineObject: () => ({
+        object: pipeline as any,
+        kubeConfig: undefined as any,
+      }),
+      getPipeline: () => undefined,
+    },
     strategies: [strategy],
     logger: mockServices.logger.mock(),
     maxAttempts: 3,
@@ -52,13 +72,32 @@ const waitFor = async (fn: () => Promise<PromotionRecord | undefined>) => {
 describe('PromotionEngine', () => {
   it('retries a retryable failure with backoff, then ends failed with the last message', async () => {
     const execute = jest.fn(async () => {
-      throw new PromotionError('listing pull requests: HTTP 502 bad gateway', true);
+      throw new PromotionError(
+        'listing pull requests: HTTP 502 bad gateway',
+        true,
+      );
     });
     const { store, engine } = await setup({ name: 'notification', execute });
-    const { record } = await engine.request({ pipeline: key, environment: 'prod', version: '1.0.0', trigger: 'user', requestedBy: 'user:default/a' });
+    const { record } = await engine.request({
+      pipeline: key,
+      environment: 'prod',
+      version: '1.0.0',
+      trigger: 'user',
+      requestedBy: 'user:default/a',
+    });
     const done = await waitFor(() => store.get(record.id));
-    expect(done).toMatchObject({ state: 'failed', attempts: 3, error: 'listing pull requests: HTTP 502 bad gateway (after 3 attempts)' });
-    expect((await store.events(record.id)).map(e => e.type)).toEqual(['requested', 'started', 'attempt-failed', 'attempt-failed', 'failed']);
+    expect(done).toMatchObject({
+      state: 'failed',
+      attempts: 3,
+      error: 'listing pull requests: HTTP 502 bad gateway (after 3 attempts)',
+    });
+    expect((await store.events(record.id)).map(e => e.type)).toEqual([
+      'requested',
+      'started',
+      'attempt-failed',
+      'attempt-failed',
+      'failed',
+    ]);
     expect(execute).toHaveBeenCalledTimes(3);
   });
 
@@ -69,11 +108,18 @@ describe('PromotionEngine', () => {
       name: 'notification',
       execute: async () => {
         times.push(Date.now());
-        if (++calls === 1) throw new PromotionError('HTTP 429 slow down', true, 400);
+        if (++calls === 1)
+          throw new PromotionError('HTTP 429 slow down', true, 400);
         return { summary: 'ok' };
       },
     });
-    const { record } = await engine.request({ pipeline: key, environment: 'prod', version: '1.0.1', trigger: 'user', requestedBy: 'user:default/a' });
+    const { record } = await engine.request({
+      pipeline: key,
+      environment: 'prod',
+      version: '1.0.1',
+      trigger: 'user',
+      requestedBy: 'user:default/a',
+    });
     const done = await waitFor(() => store.get(record.id));
     // Sent: the notification is delivered, and the environment is expected to roll out.
     expect(done).toMatchObject({ state: 'rolling-out', attempts: 2 });
@@ -86,37 +132,89 @@ describe('PromotionEngine', () => {
       throw new PromotionError('No field is marked', false);
     });
     const { store, engine } = await setup({ name: 'notification', execute });
-    const { record } = await engine.request({ pipeline: key, environment: 'prod', version: '1.0.2', trigger: 'user', requestedBy: 'user:default/a' });
-    expect(await waitFor(() => store.get(record.id))).toMatchObject({ state: 'failed', attempts: 1, error: 'No field is marked' });
+    const { record } = await engine.request({
+      pipeline: key,
+      environment: 'prod',
+      version: '1.0.2',
+      trigger: 'user',
+      requestedBy: 'user:default/a',
+    });
+    expect(await waitFor(() => store.get(record.id))).toMatchObject({
+      state: 'failed',
+      attempts: 1,
+      error: 'No field is marked',
+    });
     expect(execute).toHaveBeenCalledTimes(1);
   });
 
   it('refuses to promote into the first environment or an unknown one', async () => {
-    const { engine } = await setup({ name: 'notification', execute: async () => ({ summary: '' }) });
-    await expect(engine.request({ pipeline: key, environment: 'dev', version: '1', trigger: 'user', requestedBy: 'u' })).rejects.toThrow(
+    const { engine } = await setup({
+      name: 'notification',
+      execute: async () => ({ summary: '' }),
+    });
+    await expect(
+      engine.request({
+        pipeline: key,
+        environment: 'dev',
+        version: '1',
+        trigger: 'user',
+        requestedBy: 'u',
+      }),
+    ).rejects.toThrow(
       '"dev" is the first environment of flux-system/podinfo-02: nothing promotes into it',
     );
-    await expect(engine.request({ pipeline: key, environment: 'qa', version: '1', trigger: 'user', requestedBy: 'u' })).rejects.toThrow(
+    await expect(
+      engine.request({
+        pipeline: key,
+        environment: 'qa',
+        version: '1',
+        trigger: 'user',
+        requestedBy: 'u',
+      }),
+    ).rejects.toThrow(
       'Environment "qa" is not in pipeline flux-system/podinfo-02 (dev, prod)',
     );
-    await expect(engine.request({ pipeline: key, environment: 'prod', version: 'has space', trigger: 'user', requestedBy: 'u' })).rejects.toThrow(
+    await expect(
+      engine.request({
+        pipeline: key,
+        environment: 'prod',
+        version: 'has space',
+        trigger: 'user',
+        requestedBy: 'u',
+      }),
+    ).rejects.toThrow(
       'version "has space" must be 1 to 255 characters without spaces',
     );
   });
 
   it('lets one version at a time into an environment: a newer one supersedes, an older one is refused', async () => {
     const started: string[] = [];
-    const { store, engine } = await setup({ name: 'notification', execute: async ({ record }) => {
+    const { store, engine } = await setup({
+      name: 'notification',
+      execute: async ({ record }) => {
         started.push(record.version);
         return { summary: 'sent' };
       },
     });
-    const req = (version: string, trigger: 'user' | 'rollback' = 'user') => engine.request({ pipeline: key, environment: 'prod', version, trigger, requestedBy: 'user:default/a' });
+    const req = (version: string, trigger: 'user' | 'rollback' = 'user') =>
+      engine.request({
+        pipeline: key,
+        environment: 'prod',
+        version,
+        trigger,
+        requestedBy: 'user:default/a',
+      });
     const a = await req('7.0.1');
-    expect((await waitFor(() => store.get(a.record.id))).state).toBe('rolling-out');
-    await expect(req('7.0.0')).rejects.toThrow('7.0.1 is already being promoted into "prod" (rolling-out); an older version replaces it only by a rollback');
+    expect((await waitFor(() => store.get(a.record.id))).state).toBe(
+      'rolling-out',
+    );
+    await expect(req('7.0.0')).rejects.toThrow(
+      '7.0.1 is already being promoted into "prod" (rolling-out); an older version replaces it only by a rollback',
+    );
     const b = await req('7.0.2');
-    expect((await waitFor(() => store.get(b.record.id))).state).toBe('rolling-out');
+    expect((await waitFor(() => store.get(b.record.id))).state).toBe(
+      'rolling-out',
+    );
     expect(await store.get(a.record.id)).toMatchObject({ state: 'superseded' });
     expect(started).toEqual(['7.0.1', '7.0.2']);
   });
@@ -130,13 +228,34 @@ describe('PromotionEngine', () => {
         return { summary: 'sent' };
       },
     });
-    const { record } = await engine.request({ pipeline: key, environment: 'prod', version: '2.0.0', trigger: 'webhook', requestedBy: 'webhook' });
+    const { record } = await engine.request({
+      pipeline: key,
+      environment: 'prod',
+      version: '2.0.0',
+      trigger: 'webhook',
+      requestedBy: 'webhook',
+    });
     expect((await waitFor(() => store.get(record.id))).state).toBe('failed');
     fail = false;
     const retry = await engine.retry(record.id, 'user:default/bob');
-    expect(retry).toMatchObject({ created: true, record: { retryOf: record.id, version: '2.0.0', requestedBy: 'user:default/bob' } });
-    expect((await waitFor(() => store.get(retry.record.id))).state).toBe('rolling-out');
-    await expect(engine.retry(retry.record.id, 'user:default/bob')).rejects.toThrow('only failed promotions can be retried');
-    await expect(engine.cancel(retry.record.id, 'user:default/bob')).rejects.toThrow('only waiting, queued or awaiting-merge promotions can be cancelled');
+    expect(retry).toMatchObject({
+      created: true,
+      record: {
+        retryOf: record.id,
+        version: '2.0.0',
+        requestedBy: 'user:default/bob',
+      },
+    });
+    expect((await waitFor(() => store.get(retry.record.id))).state).toBe(
+      'rolling-out',
+    );
+    await expect(
+      engine.retry(retry.record.id, 'user:default/bob'),
+    ).rejects.toThrow('only failed promotions can be retried');
+    await expect(
+      engine.cancel(retry.record.id, 'user:default/bob'),
+    ).rejects.toThrow(
+      'only waiting, queued or awaiting-merge promotions can be cancelled',
+    );
   });
 });

@@ -1,14 +1,9 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { Sandbox, waitUntil as until } from '@gitops-pipelines/sandbox';
 import { Octokit } from 'octokit';
 import request from 'supertest';
-import { pipelinesPlugin } from '../plugin';
+import { startSandboxBackend } from '../__testUtils__/startSandboxBackend';
 
 jest.setTimeout(240_000);
 
@@ -26,32 +21,14 @@ describe('promotion lifecycle on the sandbox', () => {
 
   beforeAll(async () => {
     sandbox = await Sandbox.start({ fluxDelayMs: 100 });
-    const m = sandbox.clusters.management;
-    ({ server } = await startTestBackend({
-      features: [
-        pipelinesPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            pipelines: {
-              managementClusters: [
-                {
-                  name: 'management',
-                  url: m.url,
-                  serviceAccountToken: sandbox.backstageToken,
-                  caData: m.caData,
-                },
-              ],
-              writeStatus: false,
-              pullRequestPolling: {
-                minInterval: { milliseconds: 300 },
-                maxInterval: { seconds: 1 },
-              },
-            },
-          },
-        }),
-        catalogServiceMock.factory({ entities: [] }),
-      ],
-    }));
+    server = await startSandboxBackend(sandbox, {
+      pipelines: {
+        pullRequestPolling: {
+          minInterval: { milliseconds: 300 },
+          maxInterval: { seconds: 1 },
+        },
+      },
+    });
     await until(
       async () =>
         (
