@@ -74,7 +74,8 @@ test('a promotion requested from the tab opens a pull request on the forge, link
   await expect(row).toContainText('awaiting-merge');
   const link = row.getByRole('link', { name: 'Pull request' });
   await expect(link).toHaveAttribute('href', /^http:\/\/127\.0\.0\.1:6480\/my-org\/my-app-repo\/pull\/\d+$/);
-  await expect(page.getByTestId('active-promotion').filter({ hasText: 'prod' })).toContainText(/6\.1\.0: PR #\d+ awaiting merge/);
+  const prodLane = page.getByTestId('pipeline-environment').nth(2);
+  await expect(prodLane.getByTestId('active-promotion').filter({ hasText: /6\.1\.0: PR #\d+ awaiting merge/ })).toBeVisible();
   await page.screenshot({ path: 'test-results/pipeline-tab-promotion.png', fullPage: true });
 
   // Someone merges the pull request on the forge: the row follows it to deployed, without a reload.
@@ -96,7 +97,7 @@ test('a promotion requested from the tab opens a pull request on the forge, link
   page.once('dialog', dialog => void dialog.accept());
   const earlier = page.getByTestId('promotion-row').filter({ hasText: 'test → prod' }).filter({ hasText: 'deployed' }).first();
   await earlier.getByRole('button', { name: 'Roll back to this' }).click();
-  await expect(page.getByTestId('hold')).toContainText('prod held by user:development/guest');
+  await expect(prodLane.getByTestId('hold')).toContainText('Held by user:development/guest');
   await page.screenshot({ path: 'test-results/pipeline-tab-hold.png', fullPage: true });
   await page.getByRole('button', { name: 'Release' }).click();
   await expect(page.getByTestId('hold')).toHaveCount(0);

@@ -12,7 +12,11 @@ import { ANNOTATION_PIPELINE } from '@gitops-pipelines/plugin-pipelines-common';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { PipelineEventsStatus } from '../../api/PipelinesApi';
-import { useEntityPipelines, POLL_INTERVAL_MS } from '../../hooks/useEntityPipelines';
+import {
+  useEntityPipelines,
+  POLL_INTERVAL_MS,
+} from '../../hooks/useEntityPipelines';
+import { usePromotionActivity } from '../../hooks/usePromotionActivity';
 import { PipelineView } from '../PipelineView';
 import { PromoteDialog } from '../PromoteDialog';
 import { PromotionHistory } from '../PromotionHistory';
@@ -20,11 +24,48 @@ import { PromotionHistory } from '../PromotionHistory';
 const liveText: Record<PipelineEventsStatus, string> = {
   connecting: 'Connecting for live updates…',
   live: 'Live: updates as the clusters change',
-  polling: `Live updates unavailable: refreshing every ${POLL_INTERVAL_MS / 1000} s`,
+  polling: `Live updates unavailable: refreshing every ${
+    POLL_INTERVAL_MS / 1000
+  } s`,
 };
 
 function entryTitle(entry: EntityPipelineEntry) {
   return `Pipeline ${entry.ref.namespace}/${entry.ref.name}`;
+}
+
+/** A found pipeline: its lanes with what is in flight, and its promotion history. */
+function FoundPipeline({
+  entry,
+  entityRef,
+  promotionsRevision,
+}: {
+  entry: Extract<EntityPipelineEntry, { state: 'found' }>;
+  entityRef: string;
+  promotionsRevision: number;
+}) {
+  const activity = usePromotionActivity(entry.ref, promotionsRevision);
+  return (
+    <>
+      <PipelineView
+        pipeline={entry.pipeline}
+        activity={
+          activity.value && {
+            ...activity.value,
+            entityRef,
+            onChange: activity.retry,
+          }
+        }
+      />
+      <Box mt={3}>
+        <Typography variant="h6">Promotion history</Typography>
+        <PromotionHistory
+          pipeline={entry.ref}
+          entityRef={entityRef}
+          revision={promotionsRevision}
+        />
+      </Box>
+    </>
+  );
 }
 
 function Entry({
@@ -42,18 +83,20 @@ function Entry({
       return (
         <InfoCard
           title={entryTitle(entry)}
-          subheader={`${subheader} · app ${entry.pipeline.appRef?.kind ?? ''} ${entry.pipeline.appRef?.name ?? ''}`}
+          subheader={`${subheader} · app ${entry.pipeline.appRef?.kind ?? ''} ${
+            entry.pipeline.appRef?.name ?? ''
+          }`}
           action={
             entry.pipeline.validationErrors.length === 0 ? (
               <PromoteDialog pipeline={entry.pipeline} entityRef={entityRef} />
             ) : undefined
           }
         >
-          <PipelineView pipeline={entry.pipeline} />
-          <Box mt={3}>
-            <Typography variant="h6">Promotion history</Typography>
-            <PromotionHistory pipeline={entry.ref} entityRef={entityRef} revision={promotionsRevision} />
-          </Box>
+          <FoundPipeline
+            entry={entry}
+            entityRef={entityRef}
+            promotionsRevision={promotionsRevision}
+          />
         </InfoCard>
       );
     case 'no-cluster-data':
@@ -68,7 +111,11 @@ function Entry({
       );
     default:
       return (
-        <WarningPanel severity="error" title={`${entryTitle(entry)} was not found`} message={entry.message} />
+        <WarningPanel
+          severity="error"
+          title={`${entryTitle(entry)} was not found`}
+          message={entry.message}
+        />
       );
   }
 }
@@ -76,7 +123,8 @@ function Entry({
 /** The Pipeline tab: every pipeline the entity's annotation links to. @public */
 export function EntityPipelinesContent() {
   const { entity } = useEntity();
-  const { value, loading, error, retry, live, promotionsRevision } = useEntityPipelines(entity);
+  const { value, loading, error, retry, live, promotionsRevision } =
+    useEntityPipelines(entity);
   const entityRef = stringifyEntityRef(entity);
 
   if (loading && !value) return <Progress />;
@@ -85,12 +133,23 @@ export function EntityPipelinesContent() {
       <Box>
         <ResponseErrorPanel error={error} />
         <Typography variant="body2">
-          <a href="#retry" onClick={e => { e.preventDefault(); retry(); }}>Try again</a>
+          <a
+            href="#retry"
+            onClick={e => {
+              e.preventDefault();
+              retry();
+            }}
+          >
+            Try again
+          </a>
         </Typography>
       </Box>
     );
   }
-  if (!value || (value.items.length === 0 && value.annotationErrors.length === 0)) {
+  if (
+    !value ||
+    (value.items.length === 0 && value.annotationErrors.length === 0)
+  ) {
     return (
       <EmptyState
         missing="field"
@@ -101,7 +160,11 @@ export function EntityPipelinesContent() {
   }
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
-      <Typography variant="caption" color="textSecondary" data-testid="pipelines-live">
+      <Typography
+        variant="caption"
+        color="textSecondary"
+        data-testid="pipelines-live"
+      >
         {liveText[live]}
       </Typography>
       {value.annotationErrors.length > 0 && (

@@ -6,6 +6,8 @@ import {
   StatusWarning,
 } from '@backstage/core-components';
 import type {
+  EnvironmentHold,
+  PromotionRecord,
   EnvironmentState,
   PipelineDetail,
   TargetHealth,
@@ -18,6 +20,7 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import { formatAge } from './formatAge';
+import { LaneActivity } from './LaneActivity';
 
 const useStyles = makeStyles(theme => ({
   lane: {
@@ -73,8 +76,13 @@ function Target({ target }: { target: TargetState }) {
       </Typography>
       <TargetHealthStatus health={target.health} />
       {target.lastTransitionTime && (
-        <Typography variant="caption" color="textSecondary" title={target.lastTransitionTime}>
-          {' '}for {formatAge(target.lastTransitionTime)}
+        <Typography
+          variant="caption"
+          color="textSecondary"
+          title={target.lastTransitionTime}
+        >
+          {' '}
+          for {formatAge(target.lastTransitionTime)}
         </Typography>
       )}
       <Typography variant="body2" className={classes.mono}>
@@ -106,11 +114,27 @@ function strategyText(env: EnvironmentState): string {
 }
 
 function promotionText(env: EnvironmentState): string {
-  return `${env.promotion.manual ? 'Manual approval' : 'Automatic'}, ${strategyText(env)}`;
+  return `${
+    env.promotion.manual ? 'Manual approval' : 'Automatic'
+  }, ${strategyText(env)}`;
 }
 
-/** One pipeline: conditions, validation errors and the environments in order. */
-export function PipelineView({ pipeline }: { pipeline: PipelineDetail }) {
+/**
+ * One pipeline: conditions, validation errors and the environments in order; with
+ * `activity`, each lane also shows its hold and its promotions in flight.
+ */
+export function PipelineView({
+  pipeline,
+  activity,
+}: {
+  pipeline: PipelineDetail;
+  activity?: {
+    active: PromotionRecord[];
+    holds: EnvironmentHold[];
+    entityRef: string;
+    onChange: () => void;
+  };
+}) {
   const classes = useStyles();
   return (
     <Box>
@@ -120,7 +144,9 @@ export function PipelineView({ pipeline }: { pipeline: PipelineDetail }) {
             The Pipeline spec is invalid:
             <ul>
               {pipeline.validationErrors.map(issue => (
-                <li key={formatValidationIssue(issue)}>{formatValidationIssue(issue)}</li>
+                <li key={formatValidationIssue(issue)}>
+                  {formatValidationIssue(issue)}
+                </li>
               ))}
             </ul>
           </Alert>
@@ -137,14 +163,43 @@ export function PipelineView({ pipeline }: { pipeline: PipelineDetail }) {
         {pipeline.environments.map((env, i) => {
           const previous = pipeline.environments[i - 1]?.versions[0]?.version;
           const current = env.versions[0]?.version;
-          const waiting = previous && previous !== current ? previous : undefined;
+          const active =
+            activity?.active.filter(r => r.toEnvironment === env.name) ?? [];
+          const waiting =
+            previous &&
+            previous !== current &&
+            !active.some(r => r.version === previous)
+              ? previous
+              : undefined;
           return (
             <Box key={env.name} data-testid="pipeline-environment">
-              <InfoCard title={env.name} subheader={summary(env)} className={classes.lane}>
-                {waiting && (
-                  <Chip size="small" color="secondary" label={`${waiting} waiting to be promoted`} />
+              <InfoCard
+                title={env.name}
+                subheader={summary(env)}
+                className={classes.lane}
+              >
+                {activity && (
+                  <LaneActivity
+                    pipeline={pipeline}
+                    env={env}
+                    active={active}
+                    hold={activity.holds.find(h => h.environment === env.name)}
+                    entityRef={activity.entityRef}
+                    onChange={activity.onChange}
+                  />
                 )}
-                <Typography variant="caption" color="textSecondary" component="p">
+                {waiting && (
+                  <Chip
+                    size="small"
+                    color="secondary"
+                    label={`${waiting} waiting to be promoted`}
+                  />
+                )}
+                <Typography
+                  variant="caption"
+                  color="textSecondary"
+                  component="p"
+                >
                   {promotionText(env)}
                 </Typography>
                 {env.targets.map(t => (

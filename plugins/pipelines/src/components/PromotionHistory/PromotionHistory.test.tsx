@@ -216,9 +216,6 @@ describe('<PromotionHistory />', () => {
     });
     const { api, rendered } = render([failed, open], { active: [open] });
     await rendered;
-    expect(
-      await screen.findByText('6.0.1: PR #12 awaiting merge'),
-    ).toBeInTheDocument();
     const retry = await screen.findByRole('button', { name: 'Retry' });
     await waitFor(() => expect(retry).toBeEnabled());
     fireEvent.click(retry);
@@ -230,34 +227,6 @@ describe('<PromotionHistory />', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     await waitFor(() =>
       expect(api.promotionAction).toHaveBeenCalledWith(open.id, 'cancel', {
-        entityRef: 'component:default/podinfo',
-      }),
-    );
-  });
-
-  it('shows a hold and releases it', async () => {
-    const { api, rendered } = render(
-      [row({ state: 'deployed', trigger: 'rollback' })],
-      {
-        holds: [
-          {
-            environment: 'prod',
-            heldBy: 'user:default/carol',
-            reason: 'rollback to 6.0.1',
-            createdAt: new Date().toISOString(),
-          },
-        ],
-      },
-    );
-    await rendered;
-    expect(await screen.findByTestId('hold')).toHaveTextContent(
-      'prod held by user:default/carol — rollback to 6.0.1',
-    );
-    const release = screen.getByRole('button', { name: 'Release' });
-    await waitFor(() => expect(release).toBeEnabled());
-    fireEvent.click(release);
-    await waitFor(() =>
-      expect(api.releaseHold).toHaveBeenCalledWith(pipeline, 'prod', {
         entityRef: 'component:default/podinfo',
       }),
     );

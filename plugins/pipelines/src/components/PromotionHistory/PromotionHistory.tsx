@@ -18,7 +18,6 @@ import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { pipelinesApiRef } from '../../api/PipelinesApi';
 import { formatAge } from '../PipelineView/formatAge';
-import { InFlight } from './InFlight';
 import { Decision, RowActions } from './PromotionActions';
 import { PromotionTimeline } from './PromotionTimeline';
 
@@ -85,12 +84,6 @@ export function PromotionHistory({
   }
   return (
     <Box>
-      <InFlight
-        pipeline={pipeline}
-        value={value}
-        entityRef={entityRef}
-        onDone={retry}
-      />
       <Table size="small" data-testid="promotion-history">
         <TableHead>
           <TableRow style={{ whiteSpace: 'nowrap' }}>

@@ -2,19 +2,26 @@ import { Link } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
+  EnvironmentHold,
+  EnvironmentState,
   PipelineKey,
-  PromotionListResponse,
   PromotionRecord,
   pipelinesPromotionCreatePermission,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
-import { formatAge } from '../PipelineView/formatAge';
 import { pipelinesApiRef } from '../../api/PipelinesApi';
+import { formatAge } from './formatAge';
 
-/** One line about an active promotion: "6.1.0: PR #12 awaiting merge", "rolling out", "failed: …". */
-export function describeActive(r: PromotionRecord): string {
+/**
+ * One line about an active promotion of an environment: "6.1.0: PR #12 awaiting merge",
+ * "6.1.0: rolling out 1 of 2 targets", "6.1.0: writing the change (attempt 1 of 5 failed: …)".
+ */
+export function describeActive(
+  r: PromotionRecord,
+  env?: EnvironmentState,
+): string {
   switch (r.state) {
     case 'waiting-approval':
       return `${r.version}: waiting for approval`;
@@ -26,79 +33,91 @@ export function describeActive(r: PromotionRecord): string {
       }`;
     case 'awaiting-merge':
       return `${r.version}: PR #${r.pullRequestNumber} awaiting merge`;
-    case 'rolling-out':
-      return `${r.version}: rolling out${
+    case 'rolling-out': {
+      const targets = env?.targets ?? [];
+      const ready = targets.filter(
+        t => t.health === 'ready' && t.version === r.version,
+      ).length;
+      return `${r.version}: rolling out ${ready} of ${targets.length} targets${
         r.mergedBy ? ` (merged by ${r.mergedBy})` : ''
       }`;
+    }
     default:
       return `${r.version}: ${r.state}`;
   }
 }
 
-/**
- * What is going on in each environment now: its active promotions, and its hold with a
- * Release button.
- */
-export function InFlight({
-  pipeline,
-  value,
-  entityRef,
-  onDone,
-}: {
+/** What an environment's promotions are doing now, shown in its lane. */
+export interface LaneActivityProps {
   pipeline: PipelineKey;
-  value: PromotionListResponse;
+  env: EnvironmentState;
+  /** The environment's active promotions, oldest first. */
+  active: PromotionRecord[];
+  hold?: EnvironmentHold;
+  /** The entity the user acts from (permission rules). */
   entityRef: string;
-  onDone: () => void;
-}) {
+  /** Called after the hold was released. */
+  onChange: () => void;
+}
+
+/** In a lane: the environment's hold with a Release button, and its promotions in flight. */
+export function LaneActivity({
+  pipeline,
+  env,
+  active,
+  hold,
+  entityRef,
+  onChange,
+}: LaneActivityProps) {
   const api = useApi(pipelinesApiRef);
   const alertApi = useApi(alertApiRef);
   const { allowed } = usePermission({
     permission: pipelinesPromotionCreatePermission,
     resourceRef: entityRef,
   });
-  if (!value.active.length && !value.holds.length) return null;
-  const release = async (environment: string) => {
+  if (!active.length && !hold) return null;
+  const release = async () => {
     try {
-      await api.releaseHold(pipeline, environment, { entityRef });
+      await api.releaseHold(pipeline, env.name, { entityRef });
       alertApi.post({
-        message: `${environment} released`,
+        message: `${env.name} released`,
         severity: 'success',
         display: 'transient',
       });
-      onDone();
+      onChange();
     } catch (e) {
       alertApi.post({
-        message: `Could not release ${environment}: ${(e as Error).message}`,
+        message: `Could not release ${env.name}: ${(e as Error).message}`,
         severity: 'error',
       });
     }
   };
   return (
-    <Box mb={2} data-testid="in-flight">
-      {value.holds.map(h => (
+    <Box mb={1}>
+      {hold && (
         <Box
-          key={`hold-${h.environment}`}
           display="flex"
           alignItems="center"
+          flexWrap="wrap"
           style={{ gap: 8 }}
         >
           <Typography variant="body2" data-testid="hold">
-            <strong>{h.environment}</strong> held by {h.heldBy} — {h.reason} (
-            {formatAge(h.createdAt)} ago)
+            Held by {hold.heldBy} — {hold.reason} ({formatAge(hold.createdAt)}{' '}
+            ago)
           </Typography>
           <Button
             size="small"
             variant="outlined"
             disabled={!allowed}
-            onClick={() => release(h.environment)}
+            onClick={release}
           >
             Release
           </Button>
         </Box>
-      ))}
-      {value.active.map(r => (
+      )}
+      {active.map(r => (
         <Typography key={r.id} variant="body2" data-testid="active-promotion">
-          <strong>{r.toEnvironment}</strong> {describeActive(r)}
+          {describeActive(r, env)}
           {r.pullRequestUrl && (
             <>
               {' '}
