@@ -219,8 +219,8 @@ export class DatabasePromotionStore implements PromotionStore {
       .update({
         claimed_by: owner,
         claim_expires_at: new Date(now.getTime() + leaseMs),
-        ...(state === 'running' ? { attempts: this.db.raw('attempts + 1') } : {}),
-        updated_at: now,
+        // An attempt of a running row; polling a PR is not one, and keeps `updated_at` (since when it is open).
+        ...(state === 'running' ? { attempts: this.db.raw('attempts + 1'), updated_at: now } : {}),
       } as any);
     return n === 1;
   }
