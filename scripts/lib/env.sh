@@ -12,7 +12,8 @@ if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
   export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
 fi
 export YARN_ENABLE_TELEMETRY=0
-export PATH="$ROOT/scripts/bin:$PATH"
+# /usr/sbin holds runuser (PostgreSQL runs as its own user); minimal environments lack it.
+export PATH="$ROOT/scripts/bin:$PATH:/usr/sbin:/sbin"
 
 log() { printf '\033[1m[%s] %s\033[0m\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
