@@ -14,3 +14,4 @@ export * from './annotations';
 export * from './permissions';
 export * from './api';
 export * from './promotions';
+export * from './versions';

@@ -13,7 +13,10 @@ import type {
   TargetHealth,
   TargetState,
 } from '@gitops-pipelines/plugin-pipelines-common';
-import { formatValidationIssue } from '@gitops-pipelines/plugin-pipelines-common';
+import {
+  compareVersions,
+  formatValidationIssue,
+} from '@gitops-pipelines/plugin-pipelines-common';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
@@ -165,9 +168,12 @@ export function PipelineView({
           const current = env.versions[0]?.version;
           const active =
             activity?.active.filter(r => r.toEnvironment === env.name) ?? [];
+          // A version is shown waiting only when it moves this lane forward (semver; other
+          // revisions have no order here) and is not already on its way.
           const waiting =
             previous &&
             previous !== current &&
+            (!current || (compareVersions(previous, current) ?? 1) > 0) &&
             !active.some(r => r.version === previous)
               ? previous
               : undefined;

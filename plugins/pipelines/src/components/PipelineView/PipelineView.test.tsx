@@ -1,0 +1,83 @@
+import type {
+  EnvironmentState,
+  PipelineDetail,
+  PromotionRecord,
+} from '@gitops-pipelines/plugin-pipelines-common';
+import { screen, within } from '@testing-library/react';
+import { mockPipelinesApi } from '../../__testUtils__/mockPipelinesApi';
+import { renderWithApis } from '../../__testUtils__/renderWithApis';
+import { PipelineView } from './PipelineView';
+
+const lane = (name: string, version: string): EnvironmentState => ({
+  name,
+  targets: [
+    {
+      cluster: 'flux-system/dev',
+      namespace: `podinfo-${name}`,
+      health: 'ready',
+      appFound: true,
+      version,
+    },
+  ],
+  versions: [{ version, count: 1 }],
+  promotion: { kind: 'pull-request', manual: false, hmac: false },
+});
+const pipeline: PipelineDetail = {
+  cluster: 'management',
+  namespace: 'flux-system',
+  name: 'podinfo-02',
+  dataState: 'live',
+  conditions: [],
+  validationErrors: [],
+  environments: [
+    lane('dev', '6.1.0'),
+    lane('test', '6.0.1'),
+    lane('prod', '6.1.0'),
+  ],
+};
+const toTest = {
+  id: '11111111-1111-4111-8111-111111111111',
+  pipeline: {
+    cluster: 'management',
+    namespace: 'flux-system',
+    name: 'podinfo-02',
+  },
+  toEnvironment: 'test',
+  version: '6.1.0',
+  state: 'awaiting-merge',
+  pullRequestNumber: 12,
+} as PromotionRecord;
+
+describe('<PipelineView />', () => {
+  it('shows a version waiting only where it would move the lane forward', async () => {
+    await renderWithApis(<PipelineView pipeline={pipeline} />, {
+      api: mockPipelinesApi(),
+    });
+    const [, test, prod] = screen.getAllByTestId('pipeline-environment');
+    expect(
+      within(test).getByText('6.1.0 waiting to be promoted'),
+    ).toBeInTheDocument();
+    // prod runs 6.1.0: test's 6.0.1 is older, not waiting.
+    expect(within(prod).queryByText(/waiting to be promoted/)).toBeNull();
+  });
+
+  it("shows a lane's promotion in flight instead of the version waiting", async () => {
+    await renderWithApis(
+      <PipelineView
+        pipeline={pipeline}
+        activity={{
+          active: [toTest],
+          holds: [],
+          entityRef: 'component:default/podinfo',
+          onChange: () => {},
+        }}
+      />,
+      { api: mockPipelinesApi() },
+    );
+    const [, test] = screen.getAllByTestId('pipeline-environment');
+    expect(within(test).getByTestId('active-promotion')).toHaveTextContent(
+      '6.1.0: PR #12 awaiting merge',
+    );
+    expect(within(test).queryByText(/waiting to be promoted/)).toBeNull();
+  });
+});
