@@ -65,6 +65,14 @@ export interface Config {
      * `maxInterval` (default 5 min). GitHub polls are conditional (ETag), so an unchanged
      * pull request costs no rate limit.
      */
+    approvals?: {
+      /**
+       * Distinct approvers (never the requester) a manual promotion needs, unless the
+       * Pipeline's `pipelines.weave.works/required-approvals` annotation (e.g. "prod=2")
+       * says otherwise for its environment. Default 1, at most 10.
+       */
+      required?: number;
+    };
     pullRequestPolling?: {
       minInterval?: string | HumanDuration;
       maxInterval?: string | HumanDuration;

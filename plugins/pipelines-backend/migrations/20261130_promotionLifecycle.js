@@ -5,7 +5,8 @@
  * - a promotion is unique among ACTIVE rows only (`active_key`), and at most one row per
  *   environment is in flight (`slot_key`): both are sha256 keys, NULL once the row ends;
  * - an append-only event log per promotion (`promotion_events`) and environment holds
- *   (`promotion_holds`).
+ *   (`promotion_holds`);
+ * - a quorum: `required_approvals` distinct approvers (1 for existing rows).
  * Existing rows: `succeeded` with a PR → `awaiting-merge` (the follower settles it),
  * without → `rolling-out` (settled from the targets) — for the newest one per environment;
  * older `succeeded` rows of the same environment → `superseded`. `running` → `queued`.
@@ -36,6 +37,7 @@ exports.up = async function up(knex) {
     table.timestamp('ended_at', { useTz: true, precision: 3 }).nullable();
     table.string('retry_of', 36).nullable().comment('The failed promotion this one retries');
     table.string('head_sha', 64).nullable().comment('Commit last pushed to the promotion branch');
+    table.integer('required_approvals').notNullable().defaultTo(1).comment('Distinct approvers a manual promotion needs');
     table.string('active_key', 64).nullable().unique({ indexName: 'promotions_active_key_uniq' });
     table.string('slot_key', 64).nullable().unique({ indexName: 'promotions_slot_key_uniq' });
     table.index(['cluster', 'namespace', 'name', 'to_environment', 'version'], 'promotions_pipeline_env_version_idx');
@@ -146,6 +148,7 @@ exports.down = async function down(knex) {
       'ended_at',
       'retry_of',
       'head_sha',
+      'required_approvals',
       'active_key',
       'slot_key',
     );

@@ -78,6 +78,7 @@ export const pipelinesPlugin = createBackendPlugin({
           holds,
           cache: state,
           rolloutTimeoutMs: settings.rolloutTimeoutMs,
+          requiredApprovals: settings.requiredApprovals,
           pullRequestPoll: settings.pullRequestPoll,
           strategies: [
             new NotificationStrategy(),

@@ -11,6 +11,7 @@ export * from './constants';
 export * from './names';
 export * from './validation';
 export * from './annotations';
+export * from './pipelineAnnotations';
 export * from './permissions';
 export * from './api';
 export * from './promotions';

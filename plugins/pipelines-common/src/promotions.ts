@@ -64,6 +64,8 @@ export interface PromotionRecord {
   trigger: PromotionTrigger;
   requestedBy: string;
   approvals: PromotionApproval[];
+  /** Distinct approvers (never the requester) a manual promotion needs; 1 unless the Pipeline asks for more. */
+  requiredApprovals: number;
   state: PromotionState;
   strategy: 'pull-request' | 'notification';
   /** The pull request's web page, once opened. */

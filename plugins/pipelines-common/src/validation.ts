@@ -12,6 +12,7 @@ import {
   isValidDnsSubdomain,
 } from './names';
 import { GIT_PROVIDER_TYPES, Pipeline } from './types';
+import { validatePipelineAnnotations } from './pipelineAnnotations';
 
 /** One problem found in a Pipeline, with the JSON path of the offending field. @public */
 export interface ValidationIssue {
@@ -286,6 +287,8 @@ export function validatePipeline(input: unknown): PipelineValidationResult {
     checkEnvironments(c, spec);
     checkPromotion(c, spec, 'spec.promotion');
   }
+  const environments = Array.isArray(spec?.environments) ? (spec!.environments as Json[]).map(e => String(e?.name ?? '')) : [];
+  c.issues.push(...validatePipelineAnnotations((metadata as Json | undefined)?.annotations, environments));
   if (c.issues.length > 0) return { valid: false, issues: c.issues };
   return { valid: true, pipeline: input as unknown as Pipeline, issues: [] };
 }

@@ -1,5 +1,6 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
+import { MAX_REQUIRED_APPROVALS } from '@gitops-pipelines/plugin-pipelines-common';
 
 /** The promotion settings of the plugin's config, with their defaults. */
 export interface PromotionSettings {
@@ -9,12 +10,22 @@ export interface PromotionSettings {
   rolloutTimeoutMs: number;
   /** `pipelines.pullRequestPolling.{minInterval,maxInterval}`, default 10 s and 5 min, in ms. */
   pullRequestPoll: { minMs: number; maxMs: number };
+  /** `pipelines.approvals.required`: distinct approvers of a manual promotion, default 1. */
+  requiredApprovals: number;
   /** How often the runner looks for work without being kicked, in seconds (5). */
   runnerIntervalSeconds: number;
 }
 
 const duration = (config: Config, key: string, fallbackMs: number) =>
   config.has(key) ? durationToMilliseconds(readDurationFromConfig(config, { key })) : fallbackMs;
+
+function readRequiredApprovals(config: Config): number {
+  const n = config.getOptionalNumber('pipelines.approvals.required') ?? 1;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_REQUIRED_APPROVALS) {
+    throw new Error(`pipelines.approvals.required must be a whole number from 1 to ${MAX_REQUIRED_APPROVALS}, got ${n}`);
+  }
+  return n;
+}
 
 /**
  * Reads the promotion settings under `pipelines`. Durations take Backstage's forms
@@ -27,6 +38,7 @@ export function readPromotionSettings(config: Config): PromotionSettings {
     levelTriggers: config.getOptionalBoolean('pipelines.levelTriggers') ?? false,
     rolloutTimeoutMs: duration(config, 'pipelines.rolloutTimeout', 60 * 60_000),
     pullRequestPoll: { minMs, maxMs: Math.max(minMs, duration(config, 'pipelines.pullRequestPolling.maxInterval', 5 * 60_000)) },
+    requiredApprovals: readRequiredApprovals(config),
     runnerIntervalSeconds: 5,
   };
 }

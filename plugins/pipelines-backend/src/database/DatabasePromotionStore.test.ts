@@ -193,4 +193,20 @@ describe.each(databases.eachSupportedId())('DatabasePromotionStore (%s)', databa
     // Polling a pull request is not an attempt of the promotion.
     expect((await store.get(due.record.id))?.attempts).toBe(0);
   });
+
+  it('queues a waiting row once enough distinct people approved it, and never counts anyone twice', async () => {
+    const { store } = await createStore();
+    const { record } = await create(store, { ...promotion('9.0.0'), state: 'waiting-approval', requiredApprovals: 2 });
+    expect(record.requiredApprovals).toBe(2);
+    const approval = (by: string) => ({ by, at: new Date().toISOString(), decision: 'approved' as const });
+    const event = { type: 'approved' as const, message: 'ok' };
+    expect(await store.approve(record.id, approval('user:default/bob'), event)).toMatchObject({ outcome: 'waiting', record: { state: 'waiting-approval' } });
+    expect(await store.approve(record.id, approval('user:default/bob'), event)).toMatchObject({ outcome: 'duplicate' });
+    // Two more at once: one of them completes the quorum; the other finds the row no longer waiting.
+    const results = await Promise.all([store.approve(record.id, approval('user:default/carol'), event), store.approve(record.id, approval('user:default/dave'), event)]);
+    expect(results.filter(r => r?.outcome === 'queued')).toHaveLength(1);
+    const row = await store.get(record.id);
+    expect(row?.state).toBe('queued');
+    expect(row?.approvals).toHaveLength(2);
+  });
 });

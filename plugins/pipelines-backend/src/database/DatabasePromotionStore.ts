@@ -1,6 +1,7 @@
 import { DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-api';
 import {
   isPromotionEnded,
+  PromotionApproval,
   PipelineKey,
   PromotionRecord,
   PromotionState,
@@ -67,6 +68,7 @@ export class DatabasePromotionStore implements PromotionStore {
       strategy: promotion.strategy,
       approvals: '[]',
       retry_of: promotion.retryOf ?? null,
+      required_approvals: promotion.requiredApprovals ?? 1,
       attempts: 0,
       created_at: now,
       updated_at: now,
@@ -152,6 +154,24 @@ export class DatabasePromotionStore implements PromotionStore {
       if (!n) return undefined;
       if (event) await this.event(tx, id, event, now);
       return mapToRecord({ ...row, ...update } as PromotionRow);
+    });
+  }
+
+  async approve(id: string, approval: PromotionApproval, event: NewPromotionEvent) {
+    return this.db.transaction(async tx => {
+      const row = await this.locked(tx<PromotionRow>(TABLE).where({ id, state: 'waiting-approval' })).first();
+      if (!row) return undefined;
+      const approvals = JSON.parse(row.approvals) as PromotionApproval[];
+      if (approvals.some(a => a.decision === 'approved' && a.by === approval.by)) {
+        return { record: mapToRecord(row), outcome: 'duplicate' as const };
+      }
+      const approvers = new Set([...approvals.filter(a => a.decision === 'approved').map(a => a.by), approval.by]);
+      const outcome = approvers.size >= Number(row.required_approvals ?? 1) ? ('queued' as const) : ('waiting' as const);
+      const now = new Date();
+      const update = this.updateFor(row, outcome === 'queued' ? 'queued' : 'waiting-approval', { approval }, now);
+      await tx<PromotionRow>(TABLE).where({ id }).update(update);
+      await this.event(tx, id, event, now);
+      return { record: mapToRecord({ ...row, ...update } as PromotionRow), outcome };
     });
   }
 

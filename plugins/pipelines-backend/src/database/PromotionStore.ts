@@ -20,6 +20,8 @@ export interface NewPromotion {
   state: Extract<PromotionState, 'waiting-approval' | 'queued'>;
   strategy: PromotionRecord['strategy'];
   retryOf?: string;
+  /** Distinct approvers needed (manual promotions); default 1. */
+  requiredApprovals?: number;
 }
 
 /** An entry for a promotion's event log. */
@@ -80,6 +82,12 @@ export interface PromotionStore {
    * Leaving `running` / `awaiting-merge` drops any claim.
    */
   transition(id: string, from: PromotionState[], to: PromotionState, changes?: PromotionChanges, event?: NewPromotionEvent): Promise<PromotionRecord | undefined>;
+  /**
+   * Records an approval of a waiting row, atomically: nobody counts twice (`duplicate`);
+   * when the distinct approvers reach the row's `requiredApprovals` it becomes `queued`,
+   * else it keeps waiting. Undefined when the row is not waiting any more.
+   */
+  approve(id: string, approval: PromotionApproval, event: NewPromotionEvent): Promise<{ record: PromotionRecord; outcome: 'queued' | 'waiting' | 'duplicate' } | undefined>;
   /** Appends to a row's event log. */
   appendEvent(id: string, event: NewPromotionEvent): Promise<void>;
   /** A row's event log, oldest first. */

@@ -36,6 +36,7 @@ export type PromotionRow = {
   ended_at: DbTime | null;
   retry_of: string | null;
   head_sha: string | null;
+  required_approvals: number;
   error: string | null;
   attempts: number;
   claimed_by?: string | null;
@@ -81,6 +82,7 @@ export function mapToRecord(row: PromotionRow): PromotionRecord {
     deployedAt: optionalIso(row.deployed_at),
     endedAt: optionalIso(row.ended_at),
     retryOf: row.retry_of ?? undefined,
+    requiredApprovals: Number(row.required_approvals ?? 1),
     error: row.error ?? undefined,
     attempts: Number(row.attempts),
     createdAt: toIso(row.created_at),

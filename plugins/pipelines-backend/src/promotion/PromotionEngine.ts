@@ -2,6 +2,7 @@ import { AuditorService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   EnvironmentHold,
+  requiredApprovalsFor,
   PipelineKey,
   PromotionRecord,
   PromotionTrigger,
@@ -25,6 +26,8 @@ export interface PromotionRequest {
 export interface PromotionEngineOptions extends Omit<PromotionRunnerOptions, 'changed' | 'audit'> {
   holds: HoldStore;
   auditor?: AuditorService;
+  /** `pipelines.approvals.required`: distinct approvers of a manual promotion unless the Pipeline says (default 1). */
+  requiredApprovals?: number;
 }
 
 const VERSION = /^[^\s]{1,255}$/;
@@ -74,7 +77,7 @@ export class PromotionEngine {
   async request(req: PromotionRequest): Promise<{ record: PromotionRecord; created: boolean }> {
     const { pipeline: key, environment, version } = req;
     if (!VERSION.test(version)) throw new InputError(`version "${version}" must be 1 to 255 characters without spaces`);
-    const { index, envs, promotion } = planPromotion(this.options.cache, key, environment);
+    const { index, envs, promotion, pipeline } = planPromotion(this.options.cache, key, environment);
     if (index === 0) {
       throw new InputError(`"${environment}" is the first environment of ${key.namespace}/${key.name}: nothing promotes into it`);
     }
@@ -103,6 +106,7 @@ export class PromotionEngine {
         state: promotion.manual ? 'waiting-approval' : 'queued',
         strategy: promotion.strategy['pull-request'] ? 'pull-request' : 'notification',
         retryOf: req.retryOf,
+        requiredApprovals: requiredApprovalsFor(pipeline.metadata.annotations, environment, this.options.requiredApprovals ?? 1),
       },
       {
         type: 'requested',
@@ -141,22 +145,34 @@ export class PromotionEngine {
     return record;
   }
 
-  /** Approves (→ queued) or rejects a waiting promotion. The requester cannot decide their own request. */
+  /**
+   * Approves or rejects a waiting promotion. An approval counts once per person; when the
+   * distinct approvers reach the row's `requiredApprovals` it is queued. One rejection ends
+   * it. The requester can do neither.
+   * @throws ConflictError when it is not waiting, or `by` already approved it.
+   */
   async decide(id: string, decision: 'approved' | 'rejected', by: string, reason?: string): Promise<PromotionRecord> {
     const record = await this.mustGet(id);
     if (record.state !== 'waiting-approval') throw new ConflictError(`Promotion ${id} is ${record.state}, not waiting for approval`);
     if (record.requestedBy === by) throw new NotAllowedError('You requested this promotion: someone else must approve or reject it');
-    const updated = await this.options.store.transition(
-      id,
-      ['waiting-approval'],
-      decision === 'approved' ? 'queued' : 'rejected',
-      { approval: { by, at: new Date().toISOString(), decision, reason } },
-      { type: decision, actor: by, message: `${decision === 'approved' ? 'Approved' : 'Rejected'} by ${by}${reason ? `: ${reason}` : ''}` },
-    );
-    if (!updated) throw new ConflictError(`Promotion ${id} was decided by someone else meanwhile`);
-    await this.audit(decision === 'approved' ? 'promotion-approved' : 'promotion-rejected', updated, { by, reason });
-    if (updated.state === 'queued') await this.pending(updated);
-    return updated;
+    const approval = { by, at: new Date().toISOString(), decision, reason };
+    if (decision === 'rejected') {
+      const rejected = await this.options.store.transition(id, ['waiting-approval'], 'rejected', { approval }, { type: 'rejected', actor: by, message: `Rejected by ${by}${reason ? `: ${reason}` : ''}` });
+      if (!rejected) throw new ConflictError(`Promotion ${id} was decided by someone else meanwhile`);
+      await this.audit('promotion-rejected', rejected, { by, reason });
+      return rejected;
+    }
+    const count = new Set([...record.approvals.filter(a => a.decision === 'approved').map(a => a.by), by]).size;
+    const result = await this.options.store.approve(id, approval, {
+      type: 'approved',
+      actor: by,
+      message: `Approved by ${by} (${Math.min(count, record.requiredApprovals)} of ${record.requiredApprovals})${reason ? `: ${reason}` : ''}`,
+    });
+    if (!result) throw new ConflictError(`Promotion ${id} was decided by someone else meanwhile`);
+    if (result.outcome === 'duplicate') throw new ConflictError(`${by} has already approved promotion ${id}: nobody counts twice`);
+    await this.audit('promotion-approved', result.record, { by, reason, approvals: result.record.approvals.length, required: result.record.requiredApprovals });
+    if (result.outcome === 'queued') await this.pending(result.record);
+    return result.record;
   }
 
   /**

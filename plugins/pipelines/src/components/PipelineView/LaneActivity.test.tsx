@@ -41,6 +41,7 @@ const promotion = (over: Partial<PromotionRecord>): PromotionRecord => ({
   trigger: 'user',
   requestedBy: 'user:default/bob',
   approvals: [],
+  requiredApprovals: 1,
   state: 'awaiting-merge',
   strategy: 'pull-request',
   attempts: 1,

@@ -22,6 +22,7 @@ const row = (over: Partial<PromotionRecord>): PromotionRecord => ({
   trigger: 'user',
   requestedBy: 'user:default/bob',
   approvals: [],
+  requiredApprovals: 1,
   state: 'waiting-approval',
   strategy: 'pull-request',
   attempts: 0,
@@ -142,6 +143,9 @@ describe('<PromotionHistory />', () => {
   it('approves a waiting promotion requested by someone else', async () => {
     const { api, rendered } = render([row({})]);
     await rendered;
+    expect(await screen.findByTestId('approval-count')).toHaveTextContent(
+      '0 of 1 approval',
+    );
     const approve = await screen.findByRole('button', { name: 'Approve' });
     await waitFor(() => expect(approve).toBeEnabled());
     fireEvent.click(approve);
@@ -230,5 +234,27 @@ describe('<PromotionHistory />', () => {
         entityRef: 'component:default/podinfo',
       }),
     );
+  });
+
+  it('counts distinct approvers against the quorum', async () => {
+    const { rendered } = render([
+      row({
+        requiredApprovals: 2,
+        approvals: [
+          {
+            by: 'user:default/carol',
+            at: '2026-11-30T10:00:00Z',
+            decision: 'approved',
+          },
+        ],
+      }),
+    ]);
+    await rendered;
+    expect(await screen.findByTestId('approval-count')).toHaveTextContent(
+      '1 of 2 approvals',
+    );
+    expect(
+      screen.getByText('approved by user:default/carol'),
+    ).toBeInTheDocument();
   });
 });

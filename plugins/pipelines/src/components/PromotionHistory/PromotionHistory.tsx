@@ -2,6 +2,7 @@ import { Link, ResponseErrorPanel } from '@backstage/core-components';
 import { identityApiRef, useApi } from '@backstage/core-plugin-api';
 import {
   PipelineKey,
+  PromotionRecord,
   PromotionState,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import Box from '@material-ui/core/Box';
@@ -36,6 +37,16 @@ const stateColor: Record<PromotionState, 'default' | 'primary' | 'secondary'> =
   };
 
 const PAGE_SIZE = 10;
+
+/** "1 of 2 approvals": distinct approvers so far, of those the promotion needs. */
+export function approvalCount(r: PromotionRecord): string {
+  const approvers = new Set(
+    r.approvals.filter(a => a.decision === 'approved').map(a => a.by),
+  ).size;
+  return `${approvers} of ${r.requiredApprovals} approval${
+    r.requiredApprovals === 1 ? '' : 's'
+  }`;
+}
 const COLUMNS = 8;
 
 /**
@@ -119,6 +130,9 @@ export function PromotionHistory({
                 <TableCell>{r.trigger}</TableCell>
                 <TableCell>{r.requestedBy}</TableCell>
                 <TableCell>
+                  {r.state === 'waiting-approval' && (
+                    <div data-testid="approval-count">{approvalCount(r)}</div>
+                  )}
                   {r.approvals.map(a => (
                     <div key={`${a.by}${a.at}`} title={a.reason}>
                       {a.decision} by {a.by}
