@@ -1,4 +1,4 @@
-import { expect, Page, test } from '@playwright/test';
+import { Browser, expect, Page, test } from '@playwright/test';
 import { execFileSync } from 'child_process';
 import fs from 'fs';
 import path from 'path';
@@ -14,6 +14,26 @@ async function signInAsGuest(page: Page) {
   await expect(
     page.getByRole('navigation', { name: 'sidebar nav' }).getByRole('link', { name: 'Catalog', exact: true }),
   ).toBeVisible();
+}
+
+/** A new browser context signed in as one of the demo identities (reviewer, approver, outsider). */
+async function signInAs(browser: Browser, identity: string): Promise<Page> {
+  const context = await browser.newContext({ baseURL: test.info().project.use.baseURL, viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  await page.goto('/');
+  await page.getByRole('button', { name: new RegExp(`^Sign in as ${identity}`) }).click();
+  await expect(
+    page.getByRole('navigation', { name: 'sidebar nav' }).getByRole('link', { name: 'Catalog', exact: true }),
+  ).toBeVisible({ timeout: 60_000 });
+  return page;
+}
+
+/** The Backstage token of a signed-in demo identity, as the frontend gets it. */
+async function identityToken(page: Page, provider: string): Promise<string> {
+  const res = await page.request.get(`http://localhost:7007/api/auth/${provider}/refresh?env=development`, {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  return (await res.json()).backstageIdentity.token;
 }
 
 test('the Pipeline tab shows the seed pipeline live from the sandbox clusters', async ({ page }) => {
@@ -103,7 +123,7 @@ test('a promotion requested from the tab opens a pull request on the forge, link
   await expect(page.getByTestId('hold')).toHaveCount(0);
 });
 
-test('a prod promotion waits for someone else: the requester cannot approve it, the reviewer does', async ({ page, browser }) => {
+test('a prod promotion waits for two owners: the requester and a non-owner are refused, two owners approve', async ({ page, browser }) => {
   await signInAsGuest(page);
   await page.goto('/catalog/default/component/podinfo-gated/pipelines');
   await expect(page.getByTestId('pipeline-environment')).toHaveCount(3);
@@ -115,28 +135,50 @@ test('a prod promotion waits for someone else: the requester cannot approve it, 
   await page.getByRole('button', { name: 'Request promotion' }).click();
   const mine = page.getByTestId('promotion-row').filter({ hasText: 'user:development/guest' });
   await expect(mine).toContainText('waiting-approval');
+  // podinfo-gated asks for two approvers in prod (pipelines.weave.works/required-approvals: prod=2).
+  await expect(mine.getByTestId('approval-count')).toHaveText('0 of 2 approvals');
   // The requester is refused: the buttons are disabled, with the reason.
   await expect(mine.getByRole('button', { name: 'Approve' })).toBeDisabled();
   await expect(mine.locator('[title="You requested this promotion: someone else must approve or reject it"]')).toHaveCount(1);
   await page.screenshot({ path: 'test-results/approval-requester.png', fullPage: true });
 
-  // The reviewer, the demo's second identity, approves it.
-  const reviewerContext = await browser.newContext({ baseURL: test.info().project.use.baseURL, viewport: { width: 1440, height: 900 } });
-  const reviewer = await reviewerContext.newPage();
-  await reviewer.goto('/');
-  await reviewer.getByRole('button', { name: 'Sign in as reviewer (second demo user)' }).click();
-  await expect(
-    reviewer.getByRole('navigation', { name: 'sidebar nav' }).getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible({ timeout: 60_000 });
+  // Someone who does not own podinfo-gated is refused, on the tab and by the backend.
+  const outsider = await signInAs(browser, 'outsider');
+  await outsider.goto('/catalog/default/component/podinfo-gated/pipelines');
+  const seenByOutsider = outsider.getByTestId('promotion-row').filter({ hasText: 'user:development/guest' });
+  await expect(seenByOutsider.locator('[title="You do not have permission to approve promotions of this entity"]')).toHaveCount(1);
+  await expect(seenByOutsider.getByRole('button', { name: 'Approve' })).toBeDisabled();
+  await outsider.screenshot({ path: 'test-results/approval-outsider.png', fullPage: true });
+  const token = await identityToken(outsider, 'outsider');
+  const id = await mine.getAttribute('data-promotion-id');
+  const refused = await outsider.request.post(`http://localhost:7007/api/pipelines/v1/promotions/${id}/approve`, {
+    headers: { Authorization: `Bearer ${token}` },
+    data: { entityRef: 'component:default/podinfo-gated' },
+  });
+  expect(refused.status()).toBe(403);
+  await outsider.context().close();
+
+  // Two owners approve; the promotion proceeds after the second.
+  const reviewer = await signInAs(browser, 'reviewer');
   await reviewer.goto('/catalog/default/component/podinfo-gated/pipelines');
   const row = reviewer.getByTestId('promotion-row').filter({ hasText: 'user:development/guest' });
   await expect(row.getByRole('button', { name: 'Approve' })).toBeEnabled();
   await row.getByRole('button', { name: 'Approve' }).click();
   await expect(row).toContainText('approved by user:default/reviewer');
-  await expect(row).toContainText('awaiting-merge');
-  await expect(row.getByRole('link', { name: 'Pull request' })).toHaveAttribute('href', /\/my-org\/my-app-repo\/pull\/\d+$/);
+  await expect(row.getByTestId('approval-count')).toHaveText('1 of 2 approvals');
+  await expect(row).toContainText('waiting-approval');
   await reviewer.screenshot({ path: 'test-results/approval-reviewer.png', fullPage: true });
-  await reviewerContext.close();
+  await reviewer.context().close();
+
+  const approver = await signInAs(browser, 'approver');
+  await approver.goto('/catalog/default/component/podinfo-gated/pipelines');
+  const last = approver.getByTestId('promotion-row').filter({ hasText: 'user:development/guest' });
+  await last.getByRole('button', { name: 'Approve' }).click();
+  await expect(last).toContainText('approved by user:default/approver');
+  await expect(last).toContainText('awaiting-merge');
+  await expect(last.getByRole('link', { name: 'Pull request' })).toHaveAttribute('href', /\/my-org\/my-app-repo\/pull\/\d+$/);
+  await approver.screenshot({ path: 'test-results/approval-approver.png', fullPage: true });
+  await approver.context().close();
 });
 
 test('entities without the annotation get no Pipeline tab', async ({ page }) => {

@@ -7,7 +7,8 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
-import { reviewerSignInModule } from './modules/reviewerSignIn';
+import { demoSignInModule } from './modules/demoSignIn';
+import { demoPermissionPolicyModule } from './modules/demoPermissionPolicy';
 
 const backend = createBackend();
 
@@ -28,8 +29,8 @@ backend.add(import('@backstage/plugin-techdocs-backend'));
 backend.add(import('@backstage/plugin-auth-backend'));
 // See https://backstage.io/docs/backend-system/building-backends/migrating#the-auth-plugin
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
-// the demo's second sign-in identity (development only), to approve the guest's promotions
-backend.add(reviewerSignInModule);
+// the demo's extra sign-in identities (development only), to approve the guest's promotions
+backend.add(demoSignInModule);
 // See https://backstage.io/docs/auth/guest/provider
 
 // catalog plugin
@@ -43,10 +44,9 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
-// See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// The demo's policy: everything allowed, except that only the owners of an entity approve
+// its promotions (packages/backend/src/modules/demoPermissionPolicy.ts).
+backend.add(demoPermissionPolicyModule);
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));

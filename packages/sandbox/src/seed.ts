@@ -49,10 +49,14 @@ spec:
   return files;
 }
 
-/** A second demo pipeline: the seed's, with promotions into prod waiting for an approval. */
+/**
+ * A second demo pipeline: the seed's, with promotions into prod waiting for two distinct
+ * approvers (the quorum is kept in Git with the Pipeline, as an annotation).
+ */
 export function gatedPipeline(repositoryUrl: string): KubernetesObject {
   const p = seedPipeline(repositoryUrl) as any;
   p.metadata.name = 'podinfo-gated';
+  p.metadata.annotations = { ...p.metadata.annotations, 'pipelines.weave.works/required-approvals': 'prod=2' };
   p.spec.environments[2].promotion = { manual: true, strategy: p.spec.promotion.strategy };
   return p;
 }

@@ -113,6 +113,7 @@ export function PromotionHistory({
             <Fragment key={r.id}>
               <TableRow
                 data-testid="promotion-row"
+                data-promotion-id={r.id}
                 hover
                 style={{ cursor: 'pointer' }}
                 onClick={() => setOpen(open === r.id ? undefined : r.id)}

@@ -1,0 +1,50 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  catalogConditions,
+  createCatalogConditionalDecision,
+} from '@backstage/plugin-catalog-backend/alpha';
+import {
+  AuthorizeResult,
+  isPermission,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import {
+  PermissionPolicy,
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
+import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import { pipelinesPromotionApprovePermission } from '@gitops-pipelines/plugin-pipelines-common';
+
+/**
+ * The demo's permission policy: everything is allowed, except approving promotions, which
+ * only members of the group that owns the entity may do. The decision is conditional on
+ * the catalog's own `IS_ENTITY_OWNER` rule with the user's ownership claims (their user and
+ * group refs), so it is evaluated against the entity the approval acts from — the same way
+ * a production policy would write "owners approve prod".
+ */
+export class DemoPermissionPolicy implements PermissionPolicy {
+  async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
+    if (isPermission(request.permission, pipelinesPromotionApprovePermission)) {
+      return createCatalogConditionalDecision(
+        request.permission,
+        catalogConditions.isEntityOwner({ claims: user?.info.ownershipEntityRefs ?? [] }),
+      );
+    }
+    return { result: AuthorizeResult.ALLOW };
+  }
+}
+
+/** Installs {@link DemoPermissionPolicy} in the permission backend. */
+export const demoPermissionPolicyModule = createBackendModule({
+  pluginId: 'permission',
+  moduleId: 'demo-policy',
+  register(reg) {
+    reg.registerInit({
+      deps: { policy: policyExtensionPoint },
+      async init({ policy }) {
+        policy.setPolicy(new DemoPermissionPolicy());
+      },
+    });
+  },
+});
