@@ -59,7 +59,8 @@ test('the Pipeline tab shows the seed pipeline live from the sandbox clusters', 
   await expect(lanes.nth(0)).toContainText('1 of 1 targets at 6.1.0');
   await expect(lanes.nth(1)).toContainText('2 of 2 targets at 6.0.1');
   await expect(lanes.nth(2)).toContainText('1 of 1 targets at 6.0.0');
-  await expect(lanes.nth(1)).toContainText('6.1.0 waiting to be promoted');
+  // dev's 6.1.0 is ahead of test: the level trigger has already asked for it, and the lane says so.
+  await expect(lanes.nth(1)).toContainText(/6\.1\.0(: queued|: writing the change|: PR #\d+ awaiting merge| waiting to be promoted)/);
   await expect(page.getByText('Live: updates as the clusters change')).toBeVisible();
   await page.screenshot({ path: 'test-results/pipeline-tab.png', fullPage: true });
 
