@@ -138,9 +138,9 @@ test('a prod promotion waits for two owners: the requester and a non-owner are r
   await expect(mine).toContainText('waiting-approval');
   // podinfo-gated asks for two approvers in prod (pipelines.weave.works/required-approvals: prod=2).
   await expect(mine.getByTestId('approval-count')).toHaveText('0 of 2 approvals');
-  // The requester is refused: the buttons are disabled, with the reason.
+  // The requester (the guest, who does not own podinfo-gated either) is refused: the buttons are disabled, with the reason.
   await expect(mine.getByRole('button', { name: 'Approve' })).toBeDisabled();
-  await expect(mine.locator('[title="You requested this promotion: someone else must approve or reject it"]')).toHaveCount(1);
+  await expect(mine.locator('[title="You do not have permission to approve promotions of this entity"]')).toHaveCount(1);
   await page.screenshot({ path: 'test-results/approval-requester.png', fullPage: true });
 
   // Someone who does not own podinfo-gated is refused, on the tab and by the backend.
