@@ -23,12 +23,26 @@ const config = {
   },
 };
 
+/** Audit events as the plugin records them: event id, meta, and how they ended. */
+const audited: Array<{ eventId: string; meta?: unknown; outcome?: 'success' | 'fail'; error?: string }> = [];
+const auditor = mockServices.auditor.mock({
+  createEvent: async ({ eventId, meta }) => {
+    const entry: (typeof audited)[number] = { eventId, meta };
+    audited.push(entry);
+    return {
+      success: async () => void (entry.outcome = 'success'),
+      fail: async ({ error }: { error: Error }) => void Object.assign(entry, { outcome: 'fail', error: error.message }),
+    };
+  },
+});
+
 async function start(
   permission: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
 ) {
   const { server } = await startTestBackend({
     features: [
       pipelinesPlugin,
+      auditor.factory,
       mockServices.rootConfig.factory({ data: config }),
       mockServices.permissions.factory({ result: permission }),
       catalogServiceMock.factory({ entities: [podinfo] }),
@@ -38,6 +52,32 @@ async function start(
 }
 
 describe('pipelinesPlugin', () => {
+  it('audits every state-changing request that reaches it, refused ones too, and not reads', async () => {
+    const server = await start(AuthorizeResult.DENY);
+    audited.length = 0;
+    await request(server).get('/api/pipelines/v1/pipelines');
+    const refused = await request(server)
+      .post('/api/pipelines/v1/pipelines/management/flux-system/podinfo-02/promotions')
+      .set('Authorization', mockCredentials.user.header('user:default/mallory'))
+      .send({ environment: 'prod', version: '6.1.0' });
+    expect(refused.status).toBe(403);
+    const anonymous = await request(server)
+      .post('/api/pipelines/v1/promotions/00000000-0000-4000-8000-000000000000/approve')
+      .set('Authorization', mockCredentials.none.header())
+      .send({});
+    // Backstage's HTTP router refuses anonymous calls before the plugin sees them.
+    expect(anonymous.status).toBe(401);
+    await new Promise(r => setTimeout(r, 50));
+    expect(audited).toEqual([
+      {
+        eventId: 'pipelines-request',
+        meta: { method: 'POST', path: '/v1/pipelines/management/flux-system/podinfo-02/promotions' },
+        outcome: 'fail',
+        error: 'POST /v1/pipelines/management/flux-system/podinfo-02/promotions answered HTTP 403',
+      },
+    ]);
+  });
+
   it('lists pipelines and the configured management clusters', async () => {
     const server = await start();
     const res = await request(server).get('/api/pipelines/v1/pipelines');

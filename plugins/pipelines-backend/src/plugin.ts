@@ -19,6 +19,7 @@ import { ScmIntegrations } from '@backstage/integration';
 import os from 'os';
 import path from 'path';
 import { createWebhookRouter } from './service/createWebhookRouter';
+import { auditRequests } from './service/auditRequests';
 
 /**
  * The pipelines backend plugin, id `pipelines`, served under `/api/pipelines`.
@@ -117,6 +118,8 @@ export const pipelinesPlugin = createBackendPlugin({
         lifecycle.addShutdownHook(state.subscribe(changed => void trigger.onChange(changed)));
         // A promotion that ended frees its environment for the next level promotion.
         lifecycle.addShutdownHook(engine.onChange(record => void (record.endedAt ? trigger.evaluate(record.pipeline) : undefined)));
+        // Every state-changing request is audited, allowed or refused, webhooks included.
+        httpRouter.use(auditRequests(auditor));
         httpRouter.use(
           createWebhookRouter({ cache: state, engine, store: promotions, logger, defaultCluster: clusters.defaultCluster, config }),
         );

@@ -37,7 +37,7 @@ const pageQuery = z.object({
 /**
  * The promotion routes: request, approve / reject, retry, cancel, roll back, holds, and
  * the ledger's reads. Every mutating route checks its permission server-side and is
- * audited by the engine.
+ * audited, allowed or refused (`auditRequests`, and the engine for each decision it makes).
  */
 export function createPromotionRoutes(options: PromotionRoutesOptions) {
   const { promotions, holds, engine } = options;
