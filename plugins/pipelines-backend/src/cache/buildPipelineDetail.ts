@@ -84,7 +84,7 @@ export function buildPipelineDetail(
   previousReady?: Condition,
 ): PipelineDetail {
   const result = validatePipeline(raw);
-  const obj = raw as Partial<Pipeline>;
+  const obj = (raw !== null && typeof raw === 'object' ? raw : {}) as Partial<Pipeline>;
   const generation = obj.metadata?.generation;
   const base = {
     ...key,

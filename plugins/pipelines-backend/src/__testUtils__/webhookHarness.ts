@@ -1,0 +1,136 @@
+import { coreServices, createBackendPlugin, LoggerService } from '@backstage/backend-plugin-api';
+import { startTestBackend } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { createHmac } from 'crypto';
+import type { Server } from 'http';
+import request from 'supertest';
+import { createWebhookRouter, WebhookRouterOptions } from '../service/createWebhookRouter';
+
+/*
+ * The webhook router on Backstage's real HTTP stack (router, auth policies, error handler),
+ * with a fake cache, engine and ledger, for tests of what the router decides.
+ */
+
+export const KEY = 'the-hmac-key';
+export const sign = (body: string, key = KEY) => `sha256=${createHmac('sha256', key).update(body).digest('hex')}`;
+
+const helmRef = { apiVersion: 'helm.toolkit.fluxcd.io/v2beta1', kind: 'HelmRelease', name: 'podinfo' };
+export function pipeline(name: string, options: { secretRef?: string; envSecretRef?: string; appRef?: object } = {}) {
+  return {
+    apiVersion: 'pipelines.weave.works/v1alpha1',
+    kind: 'Pipeline',
+    metadata: { name, namespace: 'flux-system' },
+    spec: {
+      appRef: options.appRef ?? helmRef,
+      environments: [
+        { name: 'dev', targets: [{ namespace: 'app-dev' }] },
+        { name: 'test', targets: [{ namespace: 'app-test' }, { namespace: 'app-test-2' }] },
+        {
+          name: 'prod',
+          targets: [{ namespace: 'app-prod' }],
+          promotion: { manual: true, strategy: { notification: {}, ...(options.envSecretRef ? { secretRef: { name: options.envSecretRef } } : {}) } },
+        },
+      ],
+      promotion: { strategy: { notification: {}, ...(options.secretRef ? { secretRef: { name: options.secretRef } } : {}) } },
+    },
+  };
+}
+
+export const PIPELINES: Record<string, object> = {
+  signed: pipeline('signed', { secretRef: 'hmac' }),
+  unsigned: pipeline('unsigned'),
+  // prod's own strategy names no Secret, the pipeline's does: promotions into prod are signed too
+  'env-override': pipeline('env-override', { secretRef: 'hmac' }),
+  'no-key': pipeline('no-key', { secretRef: 'empty' }),
+  kustomize: pipeline('kustomize', { appRef: { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name: 'apps' } }),
+  other: pipeline('other'),
+};
+
+export const event = (fields: { revision?: string; kind?: string; name?: string; namespace?: string; reason?: string; severity?: string; apiVersion?: string; metadata?: object } = {}) =>
+  JSON.stringify({
+    involvedObject: {
+      apiVersion: fields.apiVersion ?? 'helm.toolkit.fluxcd.io/v2',
+      kind: fields.kind ?? 'HelmRelease',
+      name: fields.name ?? 'podinfo',
+      namespace: fields.namespace ?? 'app-dev',
+    },
+    severity: fields.severity ?? 'info',
+    reason: fields.reason ?? 'UpgradeSucceeded',
+    message: 'Helm upgrade succeeded',
+    metadata: { revision: fields.revision ?? '6.1.0', ...fields.metadata },
+    reportingController: 'helm-controller',
+  });
+
+export const approvalBody = (fields: Partial<Record<'namespace' | 'name' | 'environment' | 'revision', string>> & { timestamp?: number; reason?: string } = {}) =>
+  JSON.stringify({
+    namespace: 'flux-system',
+    name: 'signed',
+    environment: 'test',
+    revision: '6.1.0',
+    timestamp: Math.floor(Date.now() / 1000),
+    ...fields,
+  });
+
+export function fakes() {
+  const warnings: string[] = [];
+  const errors: string[] = [];
+  const logger: LoggerService = {
+    warn: (m: string) => void warnings.push(m),
+    error: (m: string) => void errors.push(m),
+    info: () => {},
+    debug: () => {},
+    child: () => logger,
+  };
+  const records = new Map<string, any>();
+  const engine = {
+    requestNext: jest.fn(async (key: any, environment: string, version: string, requestedBy: string) => ({
+      record: { id: `${key.name}-${version}`, pipeline: key, fromEnvironment: environment, version, requestedBy, approvals: [] },
+      created: true,
+    })),
+    decide: jest.fn(async (id: string, decision: string, by: string, reason?: string) => {
+      const r = records.get(id);
+      r.approvals.push({ by, decision, reason, at: new Date().toISOString() });
+      return r;
+    }),
+  };
+  const store = {
+    findActive: jest.fn(async (key: any, toEnvironment: string, version: string) => records.get(`${key.name}:${toEnvironment}:${version}`)),
+  };
+  const cache = {
+    getPipelineObject: (key: any) => (key.cluster === 'management' && key.namespace === 'flux-system' && PIPELINES[key.name] ? { object: PIPELINES[key.name] } : undefined),
+    getSecretValue: (_c: string, ns: string, name: string, key: string) => (ns === 'flux-system' && name === 'hmac' && key === 'hmac-key' ? KEY : undefined),
+  };
+  return { warnings, errors, logger, engine, store, cache, records };
+}
+
+export async function start(config: object = {}, f = fakes()) {
+  const plugin = createBackendPlugin({
+    pluginId: 'pipelines',
+    register(env) {
+      env.registerInit({
+        deps: { httpRouter: coreServices.httpRouter },
+        async init({ httpRouter }) {
+          httpRouter.use(
+            createWebhookRouter({
+              cache: f.cache as any,
+              engine: f.engine as unknown as WebhookRouterOptions['engine'],
+              store: f.store,
+              logger: f.logger,
+              defaultCluster: 'management',
+              config: new ConfigReader({ pipelines: config }),
+            }),
+          );
+          httpRouter.addAuthPolicy({ path: '/promotion', allow: 'unauthenticated' });
+          httpRouter.addAuthPolicy({ path: '/approval', allow: 'unauthenticated' });
+        },
+      });
+    },
+  });
+  const server: Server = (await startTestBackend({ features: [plugin] })).server;
+  const post = (path: string, body: string, signature?: string) => {
+    const r = request(server).post(`/api/pipelines${path}`).set('Content-Type', 'application/json');
+    return (signature ? r.set('X-Signature', signature) : r).send(body);
+  };
+  return { server, post, ...f };
+}
+
