@@ -64,22 +64,23 @@ describe('promotion lifecycle on the sandbox', () => {
   const reconcileTest = async () => {
     const api = sandbox.clusters.dev.admin.makeApiClient(CustomObjectsApi);
     for (const namespace of ['podinfo-02-qa', 'podinfo-02-perf']) {
-      const gvr = { group: 'helm.toolkit.fluxcd.io', version: 'v2beta1', namespace, plural: 'helmreleases', name: 'podinfo' };
+      const gvr = {
+        group: 'helm.toolkit.fluxcd.io',
+        version: 'v2beta1',
+        namespace,
+        plural: 'helmreleases',
+        name: 'podinfo',
+      };
       // The Flux stand-in writes status concurrently: on a conflict (409), read again and retry.
       await until(async () => {
         const hr: any = await api.getNamespacedCustomObject(gvr);
-        hr.metadata.annotations = { ...hr.metadata.annotations, 'reconcile.fluxcd.io/requestedAt': new Date().toISOString() };
+        hr.metadata.annotations = {
+          ...hr.metadata.annotations,
+          'reconcile.fluxcd.io/requestedAt': new Date().toISOString(),
+        };
         await api.replaceNamespacedCustomObject({ ...gvr, body: hr });
         return true;
       }, `reconcile request for ${namespace}`);
-    }
-  };
-      const hr: any = await api.getNamespacedCustomObject(gvr);
-      hr.metadata.annotations = {
-        ...hr.metadata.annotations,
-        'reconcile.fluxcd.io/requestedAt': new Date().toISOString(),
-      };
-      await api.replaceNamespacedCustomObject({ ...gvr, body: hr });
     }
   };
   const webhook = (version: string) =>
