@@ -25,6 +25,7 @@ export type TargetHealth =
   | 'ready'
   | 'not-ready'
   | 'progressing'
+  | 'suspended'
   | 'app-missing'
   | 'cluster-not-found'
   | 'cluster-not-ready'

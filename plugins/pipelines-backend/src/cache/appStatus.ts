@@ -3,14 +3,43 @@ import type {
   TargetHealth,
 } from '@gitops-pipelines/plugin-pipelines-common';
 
-/** The parts of a Flux HelmRelease / Kustomization the status model reads. */
+/**
+ * One entry of a HelmRelease's `status.history` (helm-controller API v2beta2 and v2,
+ * `api/v2/snapshot_types.go`): a Helm release version and the chart it installed.
+ */
+export interface HelmReleaseSnapshot {
+  /** The Helm release version: the latest snapshot has the highest. */
+  version?: number;
+  /** `deployed`, `superseded`, `failed`, `uninstalled`, `pending-*`… (Helm's release status). */
+  status?: string;
+  chartName?: string;
+  /** The chart version; for charts from an OCIRepository, `<version>+<first 12 hex of the digest>`. */
+  chartVersion?: string;
+  /** `sha256:<hex>` of the OCI artifact, for charts from an OCIRepository. */
+  ociDigest?: string;
+}
+
+/**
+ * The parts of a Flux HelmRelease (helm.toolkit.fluxcd.io v2beta1, v2beta2, v2) or
+ * Kustomization (kustomize.toolkit.fluxcd.io v1) the status model reads.
+ */
 export interface FluxApp {
   metadata?: { name?: string; namespace?: string; generation?: number };
-  spec?: { chart?: { spec?: { version?: string } } };
+  spec?: {
+    suspend?: boolean;
+    /** HelmRelease with a chart template (all versions). */
+    chart?: { spec?: { version?: string } };
+    /** HelmRelease v2 referring to a HelmChart or OCIRepository instead. */
+    chartRef?: { kind?: string; name?: string; namespace?: string };
+  };
   status?: {
     observedGeneration?: number;
+    /** HelmRelease v2beta1 and Kustomization: the revision last applied. */
     lastAppliedRevision?: string;
+    /** The revision last tried (chart version for a HelmRelease, source revision for a Kustomization). */
     lastAttemptedRevision?: string;
+    /** HelmRelease v2beta2 and v2: the Helm releases, latest first. */
+    history?: HelmReleaseSnapshot[];
     conditions?: Array<Partial<Condition>>;
   };
 }
@@ -25,27 +54,64 @@ export interface AppState {
 }
 
 /**
- * Health and version of a Flux app, from its `Ready` condition: True → ready, False →
- * not ready, Unknown or a spec Flux has not observed yet → progressing. The version is
- * what was applied (`status.lastAppliedRevision`), else the chart version of the spec.
+ * The chart version a snapshot stands for: helm-controller appends `+<first 12 hex of the
+ * OCI digest>` to the versions of charts from an OCIRepository; that suffix is the digest,
+ * not part of the version, so it is dropped when it matches the snapshot's `ociDigest`.
+ */
+export function snapshotVersion(s: HelmReleaseSnapshot): string | undefined {
+  const version = s.chartVersion || undefined;
+  const digest = s.ociDigest?.replace(/^sha256:/, '');
+  if (version && digest) {
+    const plus = version.lastIndexOf('+');
+    if (plus > 0 && digest.startsWith(version.slice(plus + 1)) && version.length - plus - 1 >= 12) return version.slice(0, plus);
+  }
+  return version;
+}
+
+/** The version a HelmRelease or Kustomization runs, from its status as its controller writes it. */
+export function appliedVersion(app: FluxApp): string | undefined {
+  const history = app.status?.history;
+  if (history?.length) {
+    // The latest deployed release (helm-controller keeps history sorted by version, but sort anyway).
+    const deployed = [...history].sort((a, b) => (b.version ?? 0) - (a.version ?? 0)).find(s => s.status === 'deployed');
+    if (deployed) return snapshotVersion(deployed);
+  }
+  return app.status?.lastAppliedRevision || app.spec?.chart?.spec?.version || undefined;
+}
+
+/** `lastAttemptedRevision`, with an OCI digest suffix dropped as for the history. */
+function attemptedVersion(app: FluxApp): string | undefined {
+  const attempted = app.status?.lastAttemptedRevision || undefined;
+  const latest = app.status?.history?.find(s => s.chartVersion === attempted);
+  return latest ? snapshotVersion(latest) : attempted;
+}
+
+/**
+ * Health and version of a Flux app, read as helm-controller and kustomize-controller write
+ * them: suspended (`spec.suspend`); `Ready` True → ready, False → not ready (Flux's message),
+ * Unknown or a spec the controller has not observed yet (`observedGeneration <
+ * generation`) → progressing; no `Ready` → unknown. The version is the latest deployed
+ * release of `status.history` (v2beta2, v2), else `status.lastAppliedRevision`
+ * (v2beta1, Kustomization), else the chart version of the spec.
  */
 export function appState(app: FluxApp): AppState {
   const ready = app.status?.conditions?.find(c => c.type === 'Ready');
-  const version = app.status?.lastAppliedRevision || app.spec?.chart?.spec?.version || undefined;
+  const version = appliedVersion(app);
   const stale =
     app.metadata?.generation !== undefined &&
     app.status?.observedGeneration !== undefined &&
     app.status.observedGeneration < app.metadata.generation;
   let health: TargetHealth;
-  if (!ready) health = 'unknown';
+  if (app.spec?.suspend) health = 'suspended';
+  else if (!ready) health = 'unknown';
   else if (ready.status === 'Unknown' || (stale && ready.status === 'True')) health = 'progressing';
   else if (ready.status === 'True') health = 'ready';
   else health = 'not-ready';
-  const attempted = app.status?.lastAttemptedRevision || undefined;
+  const attempted = attemptedVersion(app);
   return {
     health,
     version,
-    message: ready?.message || undefined,
+    message: (app.spec?.suspend ? 'Reconciliation is suspended' : ready?.message) || undefined,
     lastTransitionTime: ready?.lastTransitionTime || undefined,
     ...(attempted && attempted !== version ? { attemptedVersion: attempted } : {}),
   };

@@ -47,6 +47,7 @@ const healthLabel: Record<TargetHealth, string> = {
   ready: 'Ready',
   'not-ready': 'Not ready',
   progressing: 'Progressing',
+  suspended: 'Suspended',
   'app-missing': 'App missing',
   'cluster-not-found': 'Cluster not found',
   'cluster-not-ready': 'Cluster not ready',
