@@ -48,6 +48,9 @@ export const pipelinesPlugin = createBackendPlugin({
         logger.info(
           `Management clusters from ${clusters.source}: ${clusters.clusters.map(c => c.name).join(', ') || 'none'}`,
         );
+        for (const c of clusters.clusters.filter(x => x.skipTLSVerify)) {
+          logger.warn(`Management cluster "${c.name}" is configured with skipTLSVerify: its API server's certificate is not checked (tests only; give caData or caFile instead)`);
+        }
         permissionsRegistry.addPermissions(pipelinesPermissions);
         const promotions = await DatabasePromotionStore.create({ database });
         const state = new PipelineCache({

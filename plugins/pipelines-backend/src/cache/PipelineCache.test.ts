@@ -156,4 +156,59 @@ describe('PipelineCache against the sandbox', () => {
     await core.replaceNamespacedSecret({ name: 'prod-kubeconfig', namespace: 'flux-system', body: fresh });
     await until(() => pipeline()?.environments[2].targets[0].health === 'ready', 'good kubeconfig again');
   });
+
+  it.each([
+    ['value.yaml', { 'value.yaml': 'kubeconfig' }, 'ready'],
+    ['kubeconfig', { kubeconfig: 'kubeconfig' }, 'ready'],
+    ['an unknown key', { config: 'kubeconfig' }, 'cluster-not-ready'],
+  ])('connects through a kubeconfig Secret with the key %s, and says which keys it looked for', async (_name, layout, health) => {
+    const core = mgmt().makeApiClient(CoreV1Api);
+    const secret = await core.readNamespacedSecret({ name: 'prod-kubeconfig', namespace: 'flux-system' });
+    const good = secret.data!.value;
+    const key = Object.keys(layout)[0];
+    const write = async (data: Record<string, string>) => {
+      const current = await core.readNamespacedSecret({ name: 'prod-kubeconfig', namespace: 'flux-system' });
+      current.data = data;
+      await core.replaceNamespacedSecret({ name: 'prod-kubeconfig', namespace: 'flux-system', body: current });
+    };
+    // First a broken Secret, so that what follows is a fresh resolution, not the earlier state.
+    await write({ value: Buffer.from('not: [a kubeconfig').toString('base64') });
+    await until(() => pipeline()?.environments[2].targets[0].health === 'cluster-not-ready', 'broken first');
+    await write({ [key]: good });
+    try {
+      const target = await until(() => {
+        const t = pipeline()?.environments[2].targets[0];
+        return t?.health === health && (health === 'ready' || t.message?.includes('has no key')) ? t : undefined;
+      }, `prod through "${key}"`);
+      if (health !== 'ready') {
+        expect(target.message).toBe('kubeconfig Secret flux-system/prod-kubeconfig has no key "value", "value.yaml", "kubeconfig" (it has "config")');
+      }
+    } finally {
+      const fresh = await core.readNamespacedSecret({ name: 'prod-kubeconfig', namespace: 'flux-system' });
+      fresh.data = { value: good };
+      await core.replaceNamespacedSecret({ name: 'prod-kubeconfig', namespace: 'flux-system', body: fresh });
+      await until(() => pipeline()?.environments[2].targets[0].health === 'ready', 'good kubeconfig again');
+    }
+  });
+
+  it("shows a GitopsCluster's ClusterConnectivity failure on its targets", async () => {
+    const api = mgmt().makeApiClient(CustomObjectsApi);
+    const gvr = { ...GC, namespace: 'flux-system', name: 'prod' };
+    const gc: any = await api.getNamespacedCustomObject(gvr);
+    const conditions = gc.status?.conditions ?? [];
+    gc.status = { ...gc.status, conditions: [...conditions.filter((c: any) => c.type !== 'ClusterConnectivity'), { type: 'ClusterConnectivity', status: 'False', reason: 'ClusterConnectionFailed', message: 'dial tcp: i/o timeout', lastTransitionTime: new Date().toISOString() }] };
+    await api.replaceNamespacedCustomObjectStatus({ ...gvr, body: gc });
+    try {
+      const t = await until(() => {
+        const x = pipeline()?.environments[2].targets[0];
+        return x?.health === 'cluster-not-ready' ? x : undefined;
+      }, 'connectivity failure shown');
+      expect(t.message).toBe('GitopsCluster flux-system/prod cannot be reached: dial tcp: i/o timeout');
+    } finally {
+      const fresh: any = await api.getNamespacedCustomObject(gvr);
+      fresh.status = { ...fresh.status, conditions };
+      await api.replaceNamespacedCustomObjectStatus({ ...gvr, body: fresh });
+      await until(() => pipeline()?.environments[2].targets[0].health === 'ready', 'connectivity back');
+    }
+  });
 });

@@ -20,7 +20,7 @@ import {
 } from '@gitops-pipelines/plugin-pipelines-common';
 import { createHash } from 'crypto';
 import { ManagementClusterConfig } from '../config/readManagementClusters';
-import { kubeConfigForManagementCluster, kubeConfigFromSecretValue } from '../clusters/kubeConfigs';
+import { kubeconfigSecretData, kubeConfigForManagementCluster, kubeConfigFromSecretValue } from '../clusters/kubeConfigs';
 import { PipelineChangeListener, PipelineStateReader } from '../state/PipelineStateReader';
 import { ResourceWatcher } from '../watch/ResourceWatcher';
 import { appState, FluxApp } from './appStatus';
@@ -376,6 +376,11 @@ export class PipelineCache implements PipelineStateReader {
     if (ready && ready.status !== 'True') {
       return notReady(`GitopsCluster ${display} is not ready${ready.message ? `: ${ready.message}` : ''}`);
     }
+    // Weave GitOps' cluster controller reports whether it can reach the cluster.
+    const connectivity = gc.status?.conditions?.find(c => c.type === 'ClusterConnectivity');
+    if (connectivity?.status === 'False') {
+      return notReady(`GitopsCluster ${display} cannot be reached${connectivity.message ? `: ${connectivity.message}` : ''}`);
+    }
     const mapped = this.options.gitopsClusterMappings?.get(display);
     if (mapped) {
       return {
@@ -389,9 +394,13 @@ export class PipelineCache implements PipelineStateReader {
     const secrets = m.secrets.get(ns);
     if (!secrets?.synced) return notReady(secrets?.error ? `cannot read Secrets in ${ns}: ${secrets.error}` : 'reading the kubeconfig Secret');
     const secret = secrets.get(secretName, ns);
-    const encoded = gc.spec?.secretRef?.name ? secret?.data?.value ?? secret?.data?.kubeconfig : secret?.data?.value;
     if (!secret) return notReady(`kubeconfig Secret ${ns}/${secretName} not found`);
-    if (!encoded) return notReady(`kubeconfig Secret ${ns}/${secretName} has no key "value" or "kubeconfig"`);
+    let encoded: string;
+    try {
+      encoded = kubeconfigSecretData(secret.data, { secret: `${ns}/${secretName}`, capi: !gc.spec?.secretRef?.name });
+    } catch (e) {
+      return notReady((e as Error).message);
+    }
     const fingerprint = this.fingerprint(`${ns}/${secretName}@${secret.metadata?.resourceVersion}`, encoded);
     try {
       const connection = this.connection(`${mgmt}#gc:${display}`, fingerprint, () =>

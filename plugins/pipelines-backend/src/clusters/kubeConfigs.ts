@@ -30,3 +30,25 @@ export function kubeConfigFromSecretValue(text: string): KubeConfig {
   if (!cluster?.server) throw new Error('the kubeconfig has no current cluster with a server');
   return kc;
 }
+
+/**
+ * The keys a GitopsCluster's kubeconfig Secret may hold it under, in order: `value` (Weave
+ * GitOps' convention, also Cluster API's `<name>-kubeconfig` Secrets), `value.yaml` (the
+ * layout in Weave GitOps' documentation) and `kubeconfig`.
+ */
+export const KUBECONFIG_SECRET_KEYS = ['value', 'value.yaml', 'kubeconfig'];
+
+/**
+ * The base64 kubeconfig of a Secret's `data`, under the first of {@link KUBECONFIG_SECRET_KEYS}
+ * it has; a Cluster API Secret (`capi`) holds it under `value` only.
+ * @throws an Error naming the keys looked for and the keys the Secret has (never values).
+ */
+export function kubeconfigSecretData(data: Record<string, string> | undefined, options: { secret: string; capi: boolean }): string {
+  const keys = options.capi ? ['value'] : KUBECONFIG_SECRET_KEYS;
+  const key = keys.find(k => data?.[k]);
+  if (key) return data![key];
+  const has = Object.keys(data ?? {});
+  throw new Error(
+    `kubeconfig Secret ${options.secret} has no key ${keys.map(k => `"${k}"`).join(', ')}${has.length ? ` (it has ${has.map(k => `"${k}"`).join(', ')})` : ' (it is empty)'}`,
+  );
+}
