@@ -62,7 +62,9 @@ export class PullRequestStrategy implements PromotionStrategy {
     const secret = (key: string) => this.options.secrets(ctx.record.pipeline.cluster, namespace, pr.secretRef.name, key);
     const token = secret('token');
     if (!token) {
-      throw new PromotionError(`Secret ${namespace}/${pr.secretRef.name} has no "token" for the ${pr.type} API`, false);
+      // Retryable: the Secret may not be in the watch cache yet (a backend just started), or be
+      // created or fixed by someone within the retry budget.
+      throw new PromotionError(`Secret ${namespace}/${pr.secretRef.name} has no "token" for the ${pr.type} API (or is not readable yet)`, true);
     }
     return { pr, namespace, name: ctx.pipeline.metadata.name, secret, token, provider: this.provider(pr.type, pr.url, token) };
   }
