@@ -65,6 +65,17 @@ export interface Config {
      * `maxInterval` (default 5 min). GitHub polls are conditional (ETag), so an unchanged
      * pull request costs no rate limit.
      */
+    /**
+     * Where the notification strategy delivers Promote events: notification-controller's event
+     * receiver (what Flux's controllers call `--events-addr`). By default through each
+     * management cluster's API server service proxy to `flux-system/notification-controller`
+     * port 80 (RBAC: `create` on `services/proxy`); set `url` (all clusters) or
+     * `clusters.<name>.url` when the receiver is reached another way.
+     */
+    notificationController?: {
+      url?: string;
+      clusters?: { [name: string]: { url?: string } };
+    };
     approvals?: {
       /**
        * Distinct approvers (never the requester) a manual promotion needs, unless the

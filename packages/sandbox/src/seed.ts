@@ -156,6 +156,8 @@ export function backstageRbac(): KubernetesObject[] {
         { apiGroups: ['gitops.weave.works'], resources: ['gitopsclusters'], verbs: read },
         { apiGroups: [''], resources: ['secrets'], verbs: read },
         { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
+        // The notification strategy reaches notification-controller's event receiver through the service proxy.
+        { apiGroups: [''], resources: ['services/proxy'], resourceNames: ['notification-controller', 'http:notification-controller:80'], verbs: ['create', 'get'] },
         { apiGroups: ['helm.toolkit.fluxcd.io'], resources: ['helmreleases'], verbs: read },
         { apiGroups: ['kustomize.toolkit.fluxcd.io'], resources: ['kustomizations'], verbs: read },
         {

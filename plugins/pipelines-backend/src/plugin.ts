@@ -85,7 +85,11 @@ export const pipelinesPlugin = createBackendPlugin({
           requiredApprovals: settings.requiredApprovals,
           pullRequestPoll: settings.pullRequestPoll,
           strategies: [
-            new NotificationStrategy(),
+            new NotificationStrategy({
+              receiverUrl: cluster =>
+                config.getOptionalString(`pipelines.notificationController.clusters.${cluster}.url`) ??
+                config.getOptionalString('pipelines.notificationController.url'),
+            }),
             new PullRequestStrategy({
               secrets: (cluster, namespace, name, key) => state.getSecretValue(cluster, namespace, name, key),
               cacheDir:

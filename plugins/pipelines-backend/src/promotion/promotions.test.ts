@@ -3,6 +3,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { apply, Sandbox, waitUntil as until } from '@gitops-pipelines/sandbox';
 import { createHmac } from 'crypto';
+import http from 'http';
 import request from 'supertest';
 import { startSandboxBackend } from '../__testUtils__/startSandboxBackend';
 
@@ -82,8 +83,20 @@ const fluxEvent = (revision: string) =>
 
 describe('promotions against the sandbox', () => {
   let sandbox: Sandbox;
+  /** notification-controller's event receiver, as the notification strategy reaches it. */
+  let receiver: http.Server;
+  const received: any[] = [];
 
   beforeAll(async () => {
+    receiver = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', c => chunks.push(c));
+      req.on('end', () => {
+        received.push({ method: req.method, contentType: req.headers['content-type'], body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+        res.writeHead(202).end();
+      });
+    });
+    await new Promise<void>(resolve => receiver.listen(0, '127.0.0.1', resolve));
     sandbox = await Sandbox.start({ fluxDelayMs: 100 });
     await apply(sandbox.clusters.management.admin, [
       {
@@ -95,7 +108,10 @@ describe('promotions against the sandbox', () => {
       notifyPipeline as any,
     ]);
   });
-  afterAll(() => sandbox?.stop());
+  afterAll(async () => {
+    receiver?.close();
+    await sandbox?.stop();
+  });
 
   const promoteEvents = async () => {
     const events = await sandbox.clusters.management.admin
@@ -123,6 +139,7 @@ describe('promotions against the sandbox', () => {
           levelTriggers: false,
           // 100 concurrent duplicates must all be answered, not rate-limited
           webhooks: { rateLimit: { requests: 1000 } },
+          notificationController: { url: `http://127.0.0.1:${(receiver.address() as any).port}/` },
         },
       });
       // the watch cache must have the pipeline and its HMAC Secret (reads are denied too under DENY)
@@ -199,6 +216,22 @@ describe('promotions against the sandbox', () => {
       expect(
         events[0].metadata?.annotations?.['pipelines.weave.works/environment'],
       ).toBe('test');
+      // notification-controller's receiver got the event Flux's controllers would send.
+      const delivered = received.filter(r => r.body.metadata?.['pipelines.weave.works/version'] === version);
+      expect(delivered).toHaveLength(1);
+      expect(delivered[0]).toMatchObject({
+        method: 'POST',
+        contentType: 'application/json',
+        body: {
+          involvedObject: { apiVersion: 'pipelines.weave.works/v1alpha1', kind: 'Pipeline', name: 'podinfo-notify', namespace: 'flux-system' },
+          severity: 'info',
+          reason: 'Promote',
+          message: `Promote version ${version} to environment test`,
+          metadata: { 'pipelines.weave.works/environment': 'test', 'pipelines.weave.works/version': version },
+          reportingController: 'backstage-pipelines',
+        },
+      });
+      expect(delivered[0].body.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     });
 
     it('refuses bad webhooks with a clear 4xx and records nothing', async () => {

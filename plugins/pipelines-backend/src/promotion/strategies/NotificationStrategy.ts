@@ -11,17 +11,47 @@ import {
   PromotionOutcome,
   PromotionStrategy,
 } from './PromotionStrategy';
+import { promoteEvent, sendFluxEvent } from './fluxEventReceiver';
+
+export interface NotificationStrategyOptions {
+  /**
+   * The event receiver URL configured for a management cluster
+   * (`pipelines.notificationController.url`); undefined: the API server's service proxy.
+   */
+  receiverUrl?: (cluster: string) => string | undefined;
+}
 
 /**
- * Emits a Kubernetes Event with reason `Promote` on the Pipeline, carrying the
- * environment and version, as Flux's notification-controller forwards it. The Event's
- * name is derived from the ledger row, so a retry finds the one it already created.
+ * Promotion by notification, as pipeline-controller does it: a Flux event with reason
+ * `Promote` about the Pipeline, carrying the environment and version, delivered to
+ * notification-controller's event receiver — the only way Flux's Alerts see it — and
+ * recorded as a Kubernetes Event on the Pipeline for `kubectl describe`. The Event's name
+ * is derived from the ledger row, so a retry finds the one it already created; a failed
+ * delivery is retried like a forge failure.
  */
 export class NotificationStrategy implements PromotionStrategy {
   readonly name = 'notification' as const;
 
+  constructor(private readonly options: NotificationStrategyOptions = {}) {}
+
   async execute(ctx: PromotionContext): Promise<PromotionOutcome> {
     const { record, pipeline } = ctx;
+    const delivered = await sendFluxEvent(
+      promoteEvent({
+        pipeline: {
+          apiVersion: PIPELINE_API_VERSION,
+          kind: PIPELINE_KIND,
+          name: pipeline.metadata.name,
+          namespace: pipeline.metadata.namespace!,
+          uid: pipeline.metadata.uid,
+          resourceVersion: pipeline.metadata.resourceVersion,
+        },
+        environment: record.toEnvironment,
+        version: record.version,
+        promotionId: record.id,
+      }),
+      { kubeConfig: ctx.kubeConfig, url: this.options.receiverUrl?.(record.pipeline.cluster) },
+    );
     const api = ctx.kubeConfig.makeApiClient(CoreV1Api);
     const namespace = pipeline.metadata.namespace!;
     const name = `${pipeline.metadata.name}.promote-${createHash('sha256').update(record.id).digest('hex').slice(0, 16)}`;
@@ -60,11 +90,11 @@ export class NotificationStrategy implements PromotionStrategy {
       });
     } catch (e: any) {
       if (e?.code === 409) {
-        return { summary: `event ${namespace}/${name} (already emitted): ${message}` };
+        return { summary: `Delivered to ${delivered}; event ${namespace}/${name} (already recorded): ${message}` };
       }
       const retryable = !e?.code || e.code >= 500 || e.code === 429;
       throw new PromotionError(`could not create the Promote event: HTTP ${e?.code ?? 'error'} ${e?.body ? String(e.body).slice(0, 200) : e?.message ?? ''}`.trim(), retryable);
     }
-    return { summary: `event ${namespace}/${name}: ${message}` };
+    return { summary: `Delivered to ${delivered}; event ${namespace}/${name}: ${message}` };
   }
 }
