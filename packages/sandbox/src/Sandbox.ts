@@ -66,6 +66,8 @@ const CRD_FILES = [
   path.join(__dirname, '..', 'crds', 'gitopsclusters.gitops.weave.works.yaml'),
   path.join(__dirname, '..', 'crds', 'helmreleases.helm.toolkit.fluxcd.io.yaml'),
   path.join(__dirname, '..', 'crds', 'kustomizations.kustomize.toolkit.fluxcd.io.yaml'),
+  path.join(__dirname, '..', 'crds', 'alerts.notification.toolkit.fluxcd.io.yaml'),
+  path.join(__dirname, '..', 'crds', 'providers.notification.toolkit.fluxcd.io.yaml'),
 ];
 
 const token = () => randomBytes(24).toString('hex');

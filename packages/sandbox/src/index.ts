@@ -6,3 +6,5 @@ export { kubeConfigFor, apply } from './kube';
 export { GitForge } from './forge/GitForge';
 export type { ForgeUser, Fault } from './forge/GitForge';
 export { waitUntil } from './waitUntil';
+export { NotificationControllerStandIn, cleanupMetadata } from './NotificationControllerStandIn';
+export type { FluxEvent } from './NotificationControllerStandIn';
