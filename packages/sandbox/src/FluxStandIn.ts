@@ -34,6 +34,13 @@ export function desiredRevision(kind: AppKind['kind'], obj: AppObject): string {
   return obj.metadata?.annotations?.['sandbox.gitops-pipelines/revision'] ?? `main@sha1:${obj.metadata?.generation ?? 0}`;
 }
 
+/** The reason helm-controller or kustomize-controller gives an event of a finished reconciliation. */
+export function reasonFor(kind: AppKind['kind'], failed: boolean, firstRelease: boolean): string {
+  if (kind === 'Kustomization') return failed ? 'ReconciliationFailed' : 'ReconciliationSucceeded';
+  if (firstRelease) return failed ? 'InstallFailed' : 'InstallSucceeded';
+  return failed ? 'UpgradeFailed' : 'UpgradeSucceeded';
+}
+
 function condition(status: 'True' | 'False' | 'Unknown', reason: string, message: string, generation?: number) {
   return { type: 'Ready', status, reason, message, observedGeneration: generation, lastTransitionTime: new Date().toISOString() };
 }
@@ -55,6 +62,8 @@ export class FluxStandIn {
   constructor(
     private readonly clusters: Record<string, KubeConfig>,
     private readonly delayMs = 1000,
+    /** Each cluster's notification-controller event receiver (the controllers' `--events-addr`). */
+    private readonly eventsAddr: Record<string, string> = {},
   ) {}
 
   /** Makes the next reconciliations of an app fail with `message` (undefined: succeed again). */
@@ -132,6 +141,13 @@ export class FluxStandIn {
           ? `Helm upgrade succeeded for release ${obj.metadata?.namespace}/${obj.metadata?.name} with chart podinfo@${revision}`
           : `Applied revision: ${revision}`;
       const message = failure ?? succeeded;
+      const firstRelease = !status.lastAppliedRevision;
+      void this.postEvent(cluster, kind, obj, {
+        failed: Boolean(failure),
+        message,
+        revision,
+        reason: reasonFor(kind.kind, Boolean(failure), firstRelease),
+      });
       void this.writeStatus(api, kind, obj, {
         observedGeneration: generation,
         lastAttemptedRevision: revision,
@@ -143,6 +159,29 @@ export class FluxStandIn {
         ],
       });
     }, this.delayMs);
+  }
+
+  /**
+   * Posts the event helm-controller or kustomize-controller would post to the cluster's
+   * notification-controller: severity info or error, the controller's reason, and the
+   * revision in metadata under the app's API group (as fluxcd/pkg's event recorder does).
+   */
+  private async postEvent(cluster: string, kind: AppKind, obj: AppObject, e: { failed: boolean; message: string; revision: string; reason: string }) {
+    const address = this.eventsAddr[cluster];
+    if (!address) return;
+    const event = {
+      involvedObject: { apiVersion: `${kind.group}/${kind.version}`, kind: kind.kind, name: obj.metadata?.name, namespace: obj.metadata?.namespace, uid: obj.metadata?.uid },
+      severity: e.failed ? 'error' : 'info',
+      timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      message: e.message,
+      reason: e.reason,
+      metadata: { [`${kind.group}/revision`]: e.revision },
+      reportingController: kind.kind === 'HelmRelease' ? 'helm-controller' : 'kustomize-controller',
+      reportingInstance: `${cluster}-flux-stand-in`,
+    };
+    await fetch(address, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(event) }).catch(err => {
+      if (process.env.SANDBOX_DEBUG) console.error('[flux] event post failed', err);
+    });
   }
 
   private async writeStatus(api: CustomObjectsApi, kind: AppKind, obj: AppObject, status: AppObject['status']) {

@@ -6,6 +6,7 @@ import path from 'path';
 import { ApiServer, StaticToken } from './ApiServer';
 import { Etcd } from './Etcd';
 import { FluxStandIn } from './FluxStandIn';
+import { NotificationControllerStandIn } from './NotificationControllerStandIn';
 import { GitOpsReconciler } from './GitOpsReconciler';
 import { ForgeUser, GitForge } from './forge/GitForge';
 import { apply, kubeConfigFor, readManifests, waitForCrds } from './kube';
@@ -99,6 +100,9 @@ export class Sandbox {
   /** Applies the demo repository's `clusters/<cluster>/` manifests when `main` moves. */
   gitops?: GitOpsReconciler;
 
+  /** Each cluster's notification-controller stand-in (event receiver URL in `.url`). */
+  notificationControllers: Record<ClusterName, NotificationControllerStandIn> = {};
+
   /** The demo repository's URL on the forge. */
   get repositoryUrl(): string | undefined {
     return this.forge ? `${this.forge.url}/my-org/my-app-repo` : undefined;
@@ -171,9 +175,16 @@ export class Sandbox {
     });
     const backstageToken = tokenRequest.status!.token;
 
+    // One notification-controller per cluster, as Flux installs it; the Flux stand-in posts its events there.
+    const notificationControllers: Record<string, NotificationControllerStandIn> = {};
+    for (const n of names) {
+      notificationControllers[n] = new NotificationControllerStandIn(clusters[n].admin);
+      await notificationControllers[n].start();
+    }
     const flux = new FluxStandIn(
       Object.fromEntries(names.map(n => [n, clusters[n].admin])),
       options.fluxDelayMs ?? 1000,
+      Object.fromEntries(names.map(n => [n, notificationControllers[n].url])),
     );
     let forge: GitForge | undefined;
     let forgeUser: ForgeUser | undefined;
@@ -182,6 +193,7 @@ export class Sandbox {
       forge = await GitForge.start({ dir: path.join(dir, 'forge'), port: options.forgePort, users: [forgeUser] });
     }
     const sandbox = new Sandbox(dir, names, etcd, servers, clusters, flux, backstageToken, readerToken, ownsDir, forge, forgeUser);
+    sandbox.notificationControllers = notificationControllers;
     if (options.flux !== false) await flux.start();
     for (const name of targetNames) {
       const c = clusters[name];
@@ -264,7 +276,7 @@ export class Sandbox {
   /** URLs and what Backstage needs to connect, for `.sandbox/endpoints.json`. */
   endpoints() {
     return {
-      clusters: Object.fromEntries(this.names.map(n => [n, { url: this.clusters[n].url }])),
+      clusters: Object.fromEntries(this.names.map(n => [n, { url: this.clusters[n].url, notificationController: this.notificationControllers[n]?.url }])),
       forge: this.forge
         ? { url: this.forge.url, githubApi: `${this.forge.url}/api/v3`, repository: this.repositoryUrl, ...this.forgeUser }
         : undefined,
@@ -280,6 +292,7 @@ export class Sandbox {
     this.gitops?.stop();
     await this.forge?.stop();
     await this.flux.stop();
+    await Promise.all(Object.values(this.notificationControllers).map(nc => nc.stop()));
     await Promise.all(this.names.map(n => this.servers[n].stop()));
     await this.etcd.stop();
     if (this.ownsDir) fs.rmSync(this.dir, { recursive: true, force: true });
