@@ -120,7 +120,7 @@ export const pipelinesPlugin = createBackendPlugin({
           await engine.idle();
         });
         // Rollouts settle from the watch cache: every change of state is a reason to look.
-        lifecycle.addShutdownHook(state.subscribe(() => engine.kick()));
+        lifecycle.addShutdownHook(state.subscribe(() => engine.runner.kickSoon()));
         const trigger = new LevelTrigger({ engine, store: promotions, cache: state, logger, enabledByDefault: settings.levelTriggers });
         lifecycle.addShutdownHook(state.subscribe(changed => void trigger.onChange(changed)));
         // A promotion that ended frees its environment for the next level promotion.

@@ -23,6 +23,9 @@ export interface PromotionRequest {
   retryOf?: string;
 }
 
+/** What changed: a promotion (its row), or only something of its pipeline (a hold). */
+export type PromotionChange = Pick<PromotionRecord, 'pipeline'> & Partial<PromotionRecord>;
+
 export interface PromotionEngineOptions extends Omit<PromotionRunnerOptions, 'changed' | 'audit'> {
   holds: HoldStore;
   auditor?: AuditorService;
@@ -40,20 +43,23 @@ const AUTOMATIC: PromotionTrigger[] = ['webhook', 'level'];
  * router and audited here. The {@link PromotionRunner} carries rows out.
  */
 export class PromotionEngine {
-  private readonly listeners = new Set<(record: PromotionRecord) => void>();
+  private readonly listeners = new Set<(change: PromotionChange) => void>();
   readonly runner: PromotionRunner;
 
   constructor(private readonly options: PromotionEngineOptions) {
     this.runner = new PromotionRunner({ ...options, changed: r => this.changed(r), audit: (e, r, x) => this.audit(e, r, x) });
   }
 
-  /** Called after every change of a ledger row. Returns an unsubscribe function. */
-  onChange(listener: (record: PromotionRecord) => void): () => void {
+  /**
+   * Called after every change of a ledger row (the row) or of a hold (the pipeline only).
+   * Returns an unsubscribe function.
+   */
+  onChange(listener: (change: PromotionChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  private changed(record: PromotionRecord) {
+  private changed(record: PromotionChange) {
     for (const l of this.listeners) l(record);
   }
 
@@ -233,7 +239,7 @@ export class PromotionEngine {
       const event = await auditor.createEvent({ eventId: 'environment-hold-released', severityLevel: 'medium', meta: { pipeline: `${key.cluster}/${key.namespace}/${key.name}`, environment, by, hold: released.reason } });
       await event.success();
     }
-    this.changed({ pipeline: key, id: released.promotionId ?? '', toEnvironment: environment } as PromotionRecord);
+    this.changed({ pipeline: key });
     return released;
   }
 

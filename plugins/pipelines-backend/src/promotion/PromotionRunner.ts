@@ -100,6 +100,14 @@ export class PromotionRunner {
     this.timer = { at: time, handle };
   }
 
+  /**
+   * A pass soon (within 250 ms), for changes of the watch cache: a burst of changes gives one
+   * pass, not one per change.
+   */
+  kickSoon() {
+    this.kickAt(new Date(Date.now() + 250));
+  }
+
   /** Stops the timer (shutdown). */
   stop() {
     if (this.timer) clearTimeout(this.timer.handle);
