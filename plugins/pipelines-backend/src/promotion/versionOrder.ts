@@ -20,8 +20,9 @@ export function isBackwards(
   if (current.some(v => (compareVersions(version, v) ?? 0) < 0)) return true;
   const at = (r: PromotionRecord) => Date.parse(r.deployedAt ?? r.updatedAt);
   const mine = deployed.filter(r => r.version === version).map(at);
-  if (!mine.length || compareVersions(version, version) !== undefined)
-    return false;
+  const isSemver = compareVersions(version, version) !== undefined;
+  // Semantic versions were ordered above; a revision never deployed here is a step forward.
+  if (isSemver || !mine.length) return false;
   const lastMine = Math.max(...mine);
   return deployed.some(r => r.version !== version && at(r) > lastMine);
 }
