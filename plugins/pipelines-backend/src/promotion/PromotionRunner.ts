@@ -61,7 +61,7 @@ export class PromotionRunner {
   private readonly strategies: Map<string, PromotionStrategy>;
   private running?: Promise<void>;
   private again = false;
-  private timer?: { at: number; handle: ReturnType<typeof setTimeout> };
+  private readonly timers = new Map<number, ReturnType<typeof setTimeout>>();
 
   constructor(private readonly options: PromotionRunnerOptions) {
     this.strategies = new Map(options.strategies.map(s => [s.name, s]));
@@ -86,32 +86,32 @@ export class PromotionRunner {
 
   /**
    * Runs a pass at `at` (a PR check or a retry that is due then), so that due work does not
-   * wait for the scheduler's next round; one timer, at the earliest time asked for.
+   * wait for the scheduler's next round. One timer per 100 ms slot: many rows due at about
+   * the same time share a pass, and no due time is lost to another.
    */
   private kickAt(at: Date) {
-    const time = at.getTime();
-    if (this.timer && this.timer.at <= time && this.timer.at > Date.now()) return;
-    if (this.timer) clearTimeout(this.timer.handle);
+    const slot = Math.ceil(at.getTime() / 100) * 100;
+    if (this.timers.has(slot)) return;
     const handle = setTimeout(() => {
-      this.timer = undefined;
+      this.timers.delete(slot);
       this.kick();
-    }, Math.max(0, time - Date.now()) + 10);
+    }, Math.max(0, slot - Date.now()) + 10);
     handle.unref?.();
-    this.timer = { at: time, handle };
+    this.timers.set(slot, handle);
   }
 
   /**
-   * A pass soon (within 250 ms), for changes of the watch cache: a burst of changes gives one
-   * pass, not one per change.
+   * A pass soon (at the next half second, at least 250 ms away), for changes of the watch
+   * cache: a burst of changes gives one pass, not one per change — at most two a second.
    */
   kickSoon() {
-    this.kickAt(new Date(Date.now() + 250));
+    this.kickAt(new Date(Math.ceil((Date.now() + 250) / 500) * 500));
   }
 
-  /** Stops the timer (shutdown). */
+  /** Stops the timers (shutdown). */
   stop() {
-    if (this.timer) clearTimeout(this.timer.handle);
-    this.timer = undefined;
+    for (const handle of this.timers.values()) clearTimeout(handle);
+    this.timers.clear();
   }
 
   /** Resolves when no pass runs (for tests and shutdown). */
