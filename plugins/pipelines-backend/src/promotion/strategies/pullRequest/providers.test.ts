@@ -7,6 +7,7 @@ import { BitbucketServerPullRequests } from './BitbucketServerPullRequests';
 import { GithubPullRequests } from './GithubPullRequests';
 import { GitlabMergeRequests } from './GitlabMergeRequests';
 import { PullRequestProvider } from './PullRequestProvider';
+import { PromotionError } from '../PromotionStrategy';
 
 jest.setTimeout(60_000);
 const run = promisify(execFile);
@@ -96,6 +97,20 @@ describe.each([
       url: first!.url,
     });
     expect(forge.listPulls(owner, 'apps')).toHaveLength(1);
+  });
+
+  it('makes a 401 on opening a pull request a retryable failure, not a final one', async () => {
+    // (5xx are retried inside octokit first, and by the runner after.)
+    forge.injectFaults({ status: 401, message: 'Bad credentials' });
+    const error = await provider
+      .create({ head: 'promo', base: 'main', title: 'x', body: 'b' })
+      .then(
+        () => undefined,
+        e => e,
+      );
+    expect(error).toBeInstanceOf(PromotionError);
+    expect(error).toMatchObject({ retryable: true });
+    expect(error.message).toContain('HTTP 401');
   });
 
   it('keeps reviewers when it updates the title and description', async () => {
