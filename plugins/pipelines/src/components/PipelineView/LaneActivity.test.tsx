@@ -5,6 +5,7 @@ import type {
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { mockPipelinesApi } from '../../__testUtils__/mockPipelinesApi';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
+import { promotionRecord } from '../../__testUtils__/promotionRecord';
 import { describeActive, LaneActivity } from './LaneActivity';
 
 const pipeline = {
@@ -33,22 +34,16 @@ const env: EnvironmentState = {
   versions: [],
   promotion: { kind: 'pull-request', manual: false, hmac: false },
 };
-const promotion = (over: Partial<PromotionRecord>): PromotionRecord => ({
-  id: '11111111-1111-4111-8111-111111111111',
-  pipeline,
-  toEnvironment: 'prod',
-  version: '6.1.0',
-  trigger: 'user',
-  requestedBy: 'user:default/bob',
-  approvals: [],
-  requiredApprovals: 1,
-  state: 'awaiting-merge',
-  strategy: 'pull-request',
-  attempts: 1,
-  createdAt: '2026-11-30T10:00:00Z',
-  updatedAt: '2026-11-30T10:00:00Z',
-  ...over,
-});
+const promotion = (over: Partial<PromotionRecord>) =>
+  promotionRecord({
+    fromEnvironment: undefined,
+    version: '6.1.0',
+    state: 'awaiting-merge',
+    attempts: 1,
+    createdAt: '2026-11-30T10:00:00Z',
+    updatedAt: '2026-11-30T10:00:00Z',
+    ...over,
+  });
 
 describe('describeActive', () => {
   it('says where each active promotion stands', () => {

@@ -1,11 +1,11 @@
 import type {
   EnvironmentState,
   PipelineDetail,
-  PromotionRecord,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import { screen, within } from '@testing-library/react';
 import { mockPipelinesApi } from '../../__testUtils__/mockPipelinesApi';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
+import { promotionRecord } from '../../__testUtils__/promotionRecord';
 import { PipelineView } from './PipelineView';
 
 const lane = (name: string, version: string): EnvironmentState => ({
@@ -35,18 +35,13 @@ const pipeline: PipelineDetail = {
     lane('prod', '6.1.0'),
   ],
 };
-const toTest = {
-  id: '11111111-1111-4111-8111-111111111111',
-  pipeline: {
-    cluster: 'management',
-    namespace: 'flux-system',
-    name: 'podinfo-02',
-  },
+const toTest = promotionRecord({
+  fromEnvironment: 'dev',
   toEnvironment: 'test',
   version: '6.1.0',
   state: 'awaiting-merge',
   pullRequestNumber: 12,
-} as PromotionRecord;
+});
 
 describe('<PipelineView />', () => {
   it('shows a version waiting only where it would move the lane forward', async () => {

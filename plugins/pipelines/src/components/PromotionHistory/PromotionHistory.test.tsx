@@ -6,6 +6,7 @@ import type {
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { mockPipelinesApi } from '../../__testUtils__/mockPipelinesApi';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
+import { promotionRecord } from '../../__testUtils__/promotionRecord';
 import { PromotionHistory } from './PromotionHistory';
 
 const pipeline = {
@@ -13,23 +14,7 @@ const pipeline = {
   namespace: 'flux-system',
   name: 'podinfo-02',
 };
-const row = (over: Partial<PromotionRecord>): PromotionRecord => ({
-  id: '11111111-1111-4111-8111-111111111111',
-  pipeline,
-  fromEnvironment: 'test',
-  toEnvironment: 'prod',
-  version: '6.0.1',
-  trigger: 'user',
-  requestedBy: 'user:default/bob',
-  approvals: [],
-  requiredApprovals: 1,
-  state: 'waiting-approval',
-  strategy: 'pull-request',
-  attempts: 0,
-  createdAt: new Date(Date.now() - 120_000).toISOString(),
-  updatedAt: new Date().toISOString(),
-  ...over,
-});
+const row = promotionRecord;
 
 const render = (
   items: PromotionRecord[],
