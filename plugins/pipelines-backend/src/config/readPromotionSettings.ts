@@ -1,6 +1,7 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
 import { MAX_REQUIRED_APPROVALS } from '@gitops-pipelines/plugin-pipelines-common';
+import { DEFAULT_POLL } from '../promotion/pullRequestPolling';
 
 /** The promotion settings of the plugin's config, with their defaults. */
 export interface PromotionSettings {
@@ -33,11 +34,11 @@ function readRequiredApprovals(config: Config): number {
  * @throws when a value has the wrong type, naming the key.
  */
 export function readPromotionSettings(config: Config): PromotionSettings {
-  const minMs = duration(config, 'pipelines.pullRequestPolling.minInterval', 10_000);
+  const minMs = duration(config, 'pipelines.pullRequestPolling.minInterval', DEFAULT_POLL.minMs);
   return {
     levelTriggers: config.getOptionalBoolean('pipelines.levelTriggers') ?? false,
     rolloutTimeoutMs: duration(config, 'pipelines.rolloutTimeout', 60 * 60_000),
-    pullRequestPoll: { minMs, maxMs: Math.max(minMs, duration(config, 'pipelines.pullRequestPolling.maxInterval', 5 * 60_000)) },
+    pullRequestPoll: { minMs, maxMs: Math.max(minMs, duration(config, 'pipelines.pullRequestPolling.maxInterval', DEFAULT_POLL.maxMs)) },
     requiredApprovals: readRequiredApprovals(config),
     runnerIntervalSeconds: 5,
   };

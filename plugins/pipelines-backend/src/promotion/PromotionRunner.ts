@@ -8,6 +8,7 @@ import { planPromotion } from './planPromotion';
 import { settleRollout } from './settleRollout';
 import { PromotionContext, PromotionError, PromotionStrategy } from './strategies/PromotionStrategy';
 import { mayReplace } from './versionOrder';
+import { DEFAULT_POLL, pullRequestPollDelay } from './pullRequestPolling';
 
 export interface PromotionRunnerOptions {
   store: PromotionStore;
@@ -30,19 +31,6 @@ export interface PromotionRunnerOptions {
 
 const ENGINE = 'pipelines:engine';
 
-/** Pull-request polling by default: first after 10 s, at most every 5 min. */
-export const DEFAULT_POLL = { minMs: 10_000, maxMs: 5 * 60_000 };
-
-/**
- * The delay in ms before the next poll of a pull request `ageMs` old: a tenth of its age,
- * within `[minMs, maxMs]`. Young PRs (just opened, often merged at once by a bot or a
- * reviewer at hand) are checked often, old ones rarely: with the defaults, 47 requests in
- * a PR's first hour and 12 per hour after that.
- */
-export function pullRequestPollDelay(ageMs: number, poll: { minMs: number; maxMs: number }): number {
-  return Math.min(poll.maxMs, Math.max(poll.minMs, ageMs / 10));
-}
-
 /** The columns a settled rollout sets. */
 function changesFor(outcome: 'deployed' | 'failed' | 'superseded', message: string) {
   if (outcome === 'deployed') return { deployedAt: new Date(), error: null };
@@ -62,6 +50,8 @@ export class PromotionRunner {
   private running?: Promise<void>;
   private again = false;
   private readonly timers = new Map<number, ReturnType<typeof setTimeout>>();
+  /** `target-ready` lines already in the event log, per rolling-out row. */
+  private readonly targetsLogged = new Map<string, Set<string>>();
 
   constructor(private readonly options: PromotionRunnerOptions) {
     this.strategies = new Map(options.strategies.map(s => [s.name, s]));
@@ -169,6 +159,7 @@ export class PromotionRunner {
       const { ctx, strategy } = this.context(record);
       const outcome = await strategy.execute(ctx);
       const pr = outcome.pullRequest;
+      const firstCheck = pr ? new Date(Date.now() + (this.options.pullRequestPoll ?? DEFAULT_POLL).minMs) : undefined;
       const next = pr ? 'awaiting-merge' : 'rolling-out';
       let type: 'pull-request-opened' | 'pull-request-updated' | 'no-change' | 'notification-sent' = 'notification-sent';
       if (pr) type = pr.opened ? 'pull-request-opened' : 'pull-request-updated';
@@ -182,12 +173,12 @@ export class PromotionRunner {
           pullRequestUrl: pr?.url,
           pullRequestNumber: pr?.number,
           headSha: outcome.headSha,
-          nextCheckAt: pr ? new Date(Date.now() + (this.options.pullRequestPoll?.minMs ?? 10_000)) : undefined,
+          nextCheckAt: firstCheck,
         },
         { type, actor: ENGINE, message: outcome.summary },
       );
       if (moved) await this.options.audit(pr ? 'promotion-pull-request' : 'promotion-rolling-out', moved, { outcome: outcome.summary });
-      if (pr) this.kickAt(new Date(Date.now() + (this.options.pullRequestPoll?.minMs ?? 10_000)));
+      if (firstCheck) this.kickAt(firstCheck);
       logger.info(`Promotion ${record.id} (${record.pipeline.namespace}/${record.pipeline.name} → ${record.toEnvironment} ${record.version}): ${outcome.summary}`);
     } catch (e) {
       const err = e instanceof PromotionError ? e : new PromotionError(String((e as Error)?.message ?? e), true);
@@ -253,15 +244,13 @@ export class PromotionRunner {
   /** Settles rolling-out rows from the watch cache (no Kubernetes calls). */
   async settleRollouts() {
     const { store, cache } = this.options;
-    for (const record of await store.listByState(['rolling-out'], 200)) {
+    const rows = await store.listByState(['rolling-out'], 200);
+    for (const id of this.targetsLogged.keys()) if (!rows.some(r => r.id === id)) this.targetsLogged.delete(id);
+    for (const record of rows) {
       const detail = cache.getPipeline(record.pipeline);
       const env = detail?.environments.find(e => e.name === record.toEnvironment);
-      const logged = new Set((await store.events(record.id)).filter(e => e.type === 'target-ready').map(e => e.message));
       const verdict = settleRollout(record, env, { now: Date.now(), timeoutMs: this.options.rolloutTimeoutMs ?? 60 * 60_000 });
-      for (const message of verdict.targetsReady.filter(m => !logged.has(m))) {
-        await store.appendEvent(record.id, { type: 'target-ready', actor: ENGINE, message });
-        this.options.changed(record);
-      }
+      await this.logTargetsReady(record, verdict.targetsReady);
       if (verdict.outcome === 'rolling-out') continue;
       const { outcome, message } = verdict;
       const moved = await store.transition(
@@ -272,6 +261,25 @@ export class PromotionRunner {
         { type: outcome, actor: ENGINE, message },
       );
       if (moved) await this.options.audit(`promotion-${outcome}`, moved, { message });
+    }
+  }
+
+  /**
+   * Appends a `target-ready` event for each target newly Ready at the version. What a row has
+   * logged is read from its event log once (another replica may have logged some), then kept
+   * in memory: passes run on every change of the watch cache.
+   */
+  private async logTargetsReady(record: PromotionRecord, targetsReady: string[]) {
+    if (!targetsReady.length) return;
+    let logged = this.targetsLogged.get(record.id);
+    if (!logged) {
+      logged = new Set((await this.options.store.events(record.id)).filter(e => e.type === 'target-ready').map(e => e.message));
+      this.targetsLogged.set(record.id, logged);
+    }
+    for (const message of targetsReady.filter(m => !logged!.has(m))) {
+      await this.options.store.appendEvent(record.id, { type: 'target-ready', actor: ENGINE, message });
+      logged.add(message);
+      this.options.changed(record);
     }
   }
 

@@ -1,4 +1,4 @@
-import { DEFAULT_POLL, pullRequestPollDelay } from './PromotionRunner';
+import { DEFAULT_POLL, pullRequestPollDelay } from './pullRequestPolling';
 
 /** The number of polls of one pull request between `fromMs` and `toMs` of its age. */
 function polls(fromMs: number, toMs: number) {
