@@ -56,11 +56,13 @@ test('the Pipeline tab shows the seed pipeline live from the sandbox clusters', 
   await expect(lanes).toHaveCount(3);
   await expect(page.getByTestId('pipeline-target')).toHaveCount(4);
   await expect(lanes.nth(0)).toContainText('dev');
-  await expect(lanes.nth(0)).toContainText('1 of 1 targets at 6.1.0');
+  // The demo releases 6.2.0 into dev once the backend is up (6.1.0 before).
+  await expect(lanes.nth(0)).toContainText('1 of 1 targets at 6.2.0', { timeout: 60_000 });
   await expect(lanes.nth(1)).toContainText('2 of 2 targets at 6.0.1');
   await expect(lanes.nth(2)).toContainText('1 of 1 targets at 6.0.0');
-  // dev's 6.1.0 is ahead of test: the level trigger has already asked for it, and the lane says so.
-  await expect(lanes.nth(1)).toContainText(/6\.1\.0(: queued|: writing the change|: PR #\d+ awaiting merge| waiting to be promoted)/);
+  // helm-controller's event went through the Alert and the generic-hmac Provider to the webhook,
+  // which asked for 6.2.0 in test: the lane says so.
+  await expect(lanes.nth(1)).toContainText(/6\.2\.0(: queued|: writing the change|: PR #\d+ awaiting merge)/, { timeout: 30_000 });
   await expect(page.getByText('Live: updates as the clusters change')).toBeVisible();
   await page.screenshot({ path: 'test-results/pipeline-tab.png', fullPage: true });
 
@@ -78,10 +80,14 @@ test('a promotion requested from the tab opens a pull request on the forge, link
   await signInAsGuest(page);
   await page.goto('/catalog/default/component/podinfo/pipelines');
   await expect(page.getByTestId('pipeline-environment')).toHaveCount(3);
-  // The level trigger has already asked for what the state calls for (dev's 6.1.0 into test).
-  await expect(page.getByTestId('promotion-row').filter({ hasText: 'pipelines:level-trigger' }).first()).toBeVisible();
+  // The first promotion out of dev came from Flux: helm-controller's event → Alert → generic-hmac
+  // Provider → the signed webhook (podinfo-02's level trigger is off in the demo).
+  const fromFlux = page.getByTestId('promotion-row').filter({ hasText: 'webhook:flux-system/podinfo-02' }).first();
+  await expect(fromFlux).toContainText('dev → test', { timeout: 60_000 });
+  await expect(fromFlux).toContainText('6.2.0');
+  await expect(page.getByTestId('promotion-row').filter({ hasText: 'pipelines:level-trigger' })).toHaveCount(0);
   await page.getByRole('button', { name: 'Promote' }).click();
-  await expect(page.getByTestId('promote-version')).toHaveValue('6.1.0');
+  await expect(page.getByTestId('promote-version')).toHaveValue('6.2.0');
   await expect(page.getByTestId('promote-description')).toContainText(/Opens \(or updates\) a pull request on github in http:\/\/127\.0\.0\.1:6480\/my-org\/my-app-repo against main/);
   await page.getByRole('dialog').locator('[aria-haspopup="listbox"]').click();
   await page.getByRole('option', { name: 'prod' }).click();
@@ -182,6 +188,28 @@ test('a prod promotion waits for two owners: the requester and a non-owner are r
   await approver.context().close();
 });
 
+test('a Kustomization pipeline promotes Git revisions through Flux notifications to a receiver that deploys them', async ({ page }) => {
+  await signInAsGuest(page);
+  await page.goto('/catalog/default/component/podinfo-kustomize/pipelines');
+  await expect(page.getByText(/app Kustomization podinfo/)).toBeVisible();
+  const lanes = page.getByTestId('pipeline-environment');
+  await expect(lanes).toHaveCount(2);
+  // dev follows main; its new revision is promoted into prod by a Promote event that the demo receiver deploys.
+  const row = page.getByTestId('promotion-row').filter({ hasText: 'dev → prod' }).first();
+  await expect(row).toContainText('deployed', { timeout: 60_000 });
+  const version = (await row.getAttribute('data-version')) ?? '';
+  expect(version).toMatch(/^main@sha1:[0-9a-f]{40}$/);
+  await expect(lanes.nth(1)).toContainText(`1 of 1 targets at ${version}`);
+  const endpoints = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '.sandbox', 'endpoints.json'), 'utf8'));
+  const received: Array<{ reason: string; involvedObject: { name: string }; metadata: Record<string, string> }> = await (await fetch(endpoints.demoReceiver)).json();
+  expect(received).toContainEqual(expect.objectContaining({
+    reason: 'Promote',
+    involvedObject: expect.objectContaining({ kind: 'Pipeline', name: 'podinfo-kustomize' }),
+    metadata: expect.objectContaining({ environment: 'prod', version }),
+  }));
+  await page.screenshot({ path: 'test-results/pipeline-tab-kustomize.png', fullPage: true });
+});
+
 test('entities without the annotation get no Pipeline tab', async ({ page }) => {
   await signInAsGuest(page);
   await page.goto('/catalog/default/component/example-website');
@@ -208,6 +236,7 @@ test('the pipelines API needs a Backstage token', async ({ request }) => {
   expect(body.items.map((p: any) => `${p.cluster}/${p.namespace}/${p.name}`)).toEqual([
     'management/flux-system/podinfo-02',
     'management/flux-system/podinfo-gated',
+    'management/flux-system/podinfo-kustomize',
   ]);
   expect(body.clusters).toEqual([{ name: 'management', connected: true }]);
 });

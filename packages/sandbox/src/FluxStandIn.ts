@@ -28,10 +28,16 @@ const APP_KINDS: AppKind[] = [
   { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', plural: 'kustomizations', kind: 'Kustomization' },
 ];
 
+/**
+ * The annotation a Kustomization's source revision is read from: the sandbox has no
+ * source-controller, so whoever moves the source (the demo) writes it here.
+ */
+export const REVISION_ANNOTATION = 'sandbox.gitops-pipelines/revision';
+
 /** The revision Flux would apply: the chart version, or for Kustomizations a revision annotation. */
 export function desiredRevision(kind: AppKind['kind'], obj: AppObject): string {
   if (kind === 'HelmRelease') return obj.spec?.chart?.spec?.version ?? '*';
-  return obj.metadata?.annotations?.['sandbox.gitops-pipelines/revision'] ?? `main@sha1:${obj.metadata?.generation ?? 0}`;
+  return obj.metadata?.annotations?.[REVISION_ANNOTATION] ?? `main@sha1:${obj.metadata?.generation ?? 0}`;
 }
 
 /** The reason helm-controller or kustomize-controller gives an event of a finished reconciliation. */
@@ -130,7 +136,7 @@ export class FluxStandIn {
         conditions: [condition('Unknown', 'Progressing', `Reconciliation in progress for revision ${revision}`, generation)],
       });
     }
-    const run = `${key}@${generation}@${failure ?? ''}`;
+    const run = `${key}@${generation}@${revision}@${failure ?? ''}`;
     if (this.pending.has(run)) return;
     this.pending.add(run);
     this.later(() => {

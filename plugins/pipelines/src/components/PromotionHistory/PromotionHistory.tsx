@@ -114,6 +114,7 @@ export function PromotionHistory({
               <TableRow
                 data-testid="promotion-row"
                 data-promotion-id={r.id}
+                data-version={r.version}
                 hover
                 style={{ cursor: 'pointer' }}
                 onClick={() => setOpen(open === r.id ? undefined : r.id)}
