@@ -74,6 +74,9 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 // notifications and signals plugins
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
+// The events bus (on PostgreSQL) carries events between replicas: signals and the pipelines
+// plugin's promotion changes reach browsers connected to any replica.
+backend.add(import('@backstage/plugin-events-backend'));
 
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));

@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { pipelinesPermissions } from '@gitops-pipelines/plugin-pipelines-common';
 import { readManagementClusters } from './config/readManagementClusters';
 import { DatabasePromotionStore } from './database/DatabasePromotionStore';
@@ -20,6 +21,7 @@ import os from 'os';
 import path from 'path';
 import { createWebhookRouter } from './service/createWebhookRouter';
 import { auditRequests } from './service/auditRequests';
+import { connectPromotionChanges } from './promotion/promotionChangeBus';
 
 /**
  * The pipelines backend plugin, id `pipelines`, served under `/api/pipelines`.
@@ -39,11 +41,21 @@ export const pipelinesPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
         lifecycle: coreServices.lifecycle,
+        rootLifecycle: coreServices.rootLifecycle,
+        instanceMetadata: coreServices.rootInstanceMetadata,
         scheduler: coreServices.scheduler,
+        events: eventsServiceRef,
         catalog: catalogServiceRef,
       },
       async init(deps) {
-        const { logger, config, database, httpRouter, permissionsRegistry, lifecycle, scheduler, auditor } = deps;
+        const { logger, config, database, httpRouter, permissionsRegistry, lifecycle, rootLifecycle, scheduler, auditor } = deps;
+        // Work starts once the whole backend has started (the root lifecycle's startup): a
+        // replica whose start-up failed (another plugin's migrations, say) watches, runs and
+        // writes nothing. Each step below adds to `start`; shutdown hooks stop them.
+        const starts: Array<() => Promise<void> | void> = [];
+        rootLifecycle.addStartupHook(async () => {
+          for (const start of starts) await start();
+        });
         const clusters = readManagementClusters(config);
         logger.info(
           `Management clusters from ${clusters.source}: ${clusters.clusters.map(c => c.name).join(', ') || 'none'}`,
@@ -58,12 +70,12 @@ export const pipelinesPlugin = createBackendPlugin({
           gitopsClusterMappings: clusters.gitopsClusterMappings,
           logger,
         });
-        state.start();
+        starts.push(() => state.start());
         lifecycle.addShutdownHook(() => state.stop());
         if (config.getOptionalBoolean('pipelines.writeStatus') ?? true) {
           const writer = new StatusWriter(state, logger);
           // Global scope: one replica at a time writes Pipeline status.
-          await scheduler.scheduleTask({
+          starts.push(() => scheduler.scheduleTask({
             id: 'pipelines:status-writer',
             scope: 'global',
             frequency: { seconds: 10 },
@@ -72,7 +84,7 @@ export const pipelinesPlugin = createBackendPlugin({
             fn: async () => {
               await writer.run();
             },
-          });
+          }));
         }
         const integrations = ScmIntegrations.fromConfig(config);
         const settings = readPromotionSettings(config);
@@ -104,7 +116,7 @@ export const pipelinesPlugin = createBackendPlugin({
         });
         // Queued rows, retries, pull requests to poll, rollouts to settle and rows left by a
         // replica that stopped: claims keep each row to one runner.
-        await scheduler.scheduleTask({
+        starts.push(() => scheduler.scheduleTask({
           id: 'pipelines:promotion-runner',
           scope: 'local',
           frequency: { seconds: settings.runnerIntervalSeconds },
@@ -114,17 +126,22 @@ export const pipelinesPlugin = createBackendPlugin({
             engine.kick();
             await engine.idle();
           },
-        });
+        }));
         lifecycle.addShutdownHook(async () => {
           engine.runner.stop();
           await engine.idle();
         });
-        // Rollouts settle from the watch cache: every change of state is a reason to look.
-        lifecycle.addShutdownHook(state.subscribe(() => engine.runner.kickSoon()));
         const trigger = new LevelTrigger({ engine, store: promotions, cache: state, logger, enabledByDefault: settings.levelTriggers });
-        lifecycle.addShutdownHook(state.subscribe(changed => void trigger.onChange(changed)));
-        // A promotion that ended frees its environment for the next level promotion.
-        lifecycle.addShutdownHook(engine.onChange(record => void (record.endedAt ? trigger.evaluate(record.pipeline) : undefined)));
+        starts.push(async () => {
+          // Rollouts settle from the watch cache: every change of state is a reason to look.
+          lifecycle.addShutdownHook(state.subscribe(() => engine.runner.kickSoon()));
+          lifecycle.addShutdownHook(state.subscribe(changed => void trigger.onChange(changed)));
+          // A promotion that ended (here or on another replica) frees its environment for the next level promotion.
+          lifecycle.addShutdownHook(engine.onChange(record => void (record.endedAt ? trigger.evaluate(record.pipeline) : undefined)));
+          // Changes reach the live streams of every replica through the events service.
+          const instanceId = deps.instanceMetadata.getId();
+          lifecycle.addShutdownHook(await connectPromotionChanges({ events: deps.events, engine, instanceId, logger }));
+        });
         // Every state-changing request is audited, allowed or refused, webhooks included.
         httpRouter.use(auditRequests(auditor));
         httpRouter.use(

@@ -257,6 +257,14 @@ export class DatabasePromotionStore implements PromotionStore {
       });
   }
 
+  async renew(id: string, owner: string, leaseMs: number) {
+    const n = await this.db<PromotionRow>(TABLE)
+      .where({ id, claimed_by: owner })
+      .whereIn('state', ['running', 'awaiting-merge'])
+      .update({ claim_expires_at: new Date(Date.now() + leaseMs) });
+    return n === 1;
+  }
+
   private unclaimed(query: Knex.QueryBuilder<PromotionRow>, now: Date) {
     return query.andWhere(q => q.whereNull('claim_expires_at').orWhere('claim_expires_at', '<', now));
   }

@@ -112,6 +112,12 @@ export interface PromotionStore {
    * earlier than `retryAt`. `error` (the last failure) and `etag` (the PR's) are recorded when given.
    */
   release(id: string, owner: string, retryAt: Date, error?: string, etag?: string): Promise<void>;
+  /**
+   * Extends `owner`'s claim on a running or awaiting-merge row by `leaseMs` from now (the
+   * heartbeat of a runner that is still working on it). False when the claim is no longer
+   * `owner`'s (it expired and another replica took the row, or the row left the state).
+   */
+  renew(id: string, owner: string, leaseMs: number): Promise<boolean>;
   /** Running rows nobody holds (never claimed, released, or an expired claim), oldest first. */
   listRunnable(limit: number): Promise<PromotionRecord[]>;
   /** Awaiting-merge rows due for a PR check and nobody holds, oldest first. */

@@ -9,6 +9,7 @@ import {
 } from '@gitops-pipelines/plugin-pipelines-common';
 import { HoldStore } from '../database/PromotionStore';
 import { planPromotion } from './planPromotion';
+import { crashPoint } from './crashPoint';
 import { PromotionRunner, PromotionRunnerOptions } from './PromotionRunner';
 import { compareVersions } from './versionOrder';
 
@@ -25,6 +26,9 @@ export interface PromotionRequest {
 
 /** What changed: a promotion (its row), or only something of its pipeline (a hold). */
 export type PromotionChange = Pick<PromotionRecord, 'pipeline'> & Partial<PromotionRecord>;
+
+/** Where a change was made: on this replica, or on another one (through the events service). */
+export type ChangeOrigin = 'local' | 'remote';
 
 export interface PromotionEngineOptions extends Omit<PromotionRunnerOptions, 'changed' | 'audit'> {
   holds: HoldStore;
@@ -43,7 +47,7 @@ const AUTOMATIC: PromotionTrigger[] = ['webhook', 'level'];
  * router and audited here. The {@link PromotionRunner} carries rows out.
  */
 export class PromotionEngine {
-  private readonly listeners = new Set<(change: PromotionChange) => void>();
+  private readonly listeners = new Set<(change: PromotionChange, origin: ChangeOrigin) => void>();
   readonly runner: PromotionRunner;
 
   constructor(private readonly options: PromotionEngineOptions) {
@@ -54,13 +58,21 @@ export class PromotionEngine {
    * Called after every change of a ledger row (the row) or of a hold (the pipeline only).
    * Returns an unsubscribe function.
    */
-  onChange(listener: (change: PromotionChange) => void): () => void {
+  onChange(listener: (change: PromotionChange, origin: ChangeOrigin) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  private changed(record: PromotionChange) {
-    for (const l of this.listeners) l(record);
+  private changed(record: PromotionChange, origin: ChangeOrigin = 'local') {
+    for (const l of this.listeners) l(record, origin);
+  }
+
+  /**
+   * Tells this replica's listeners (live streams, the level trigger) about a change another
+   * replica made; `origin` 'remote' keeps it from being sent on again.
+   */
+  remoteChanged(record: PromotionChange) {
+    this.changed(record, 'remote');
   }
 
   /** Runs what is runnable now, in the background. */
@@ -121,6 +133,7 @@ export class PromotionEngine {
       },
     );
     if (result.created) {
+      crashPoint('after-request');
       await this.audit('promotion-requested', result.record);
       await this.pending(result.record);
     }

@@ -4,8 +4,10 @@ import { randomBytes } from 'crypto';
 import os from 'os';
 import { PipelineCache } from '../cache/PipelineCache';
 import { PromotionStore } from '../database/PromotionStore';
+import { DEFAULT_LEASE_MS, holdClaim } from './claims';
+import { crashPoint } from './crashPoint';
 import { planPromotion } from './planPromotion';
-import { settleRollout } from './settleRollout';
+import { RolloutSettler } from './RolloutSettler';
 import { PromotionContext, PromotionError, PromotionStrategy } from './strategies/PromotionStrategy';
 import { mayReplace } from './versionOrder';
 import { DEFAULT_POLL, pullRequestPollDelay } from './pullRequestPolling';
@@ -19,7 +21,11 @@ export interface PromotionRunnerOptions {
   maxAttempts?: number;
   /** First retry delay in ms; doubles per attempt. Default 2,000. */
   retryBaseMs?: number;
-  /** How long a claim lasts before another replica may take the row over, ms. Default 5 min. */
+  /**
+   * How long a claim lasts before another replica may take the row over, ms. Default 30 s;
+   * the runner renews it every third of that while it works (a heartbeat), so only a replica
+   * that stopped (crashed, killed, partitioned) loses its rows — to another within `leaseMs`.
+   */
   leaseMs?: number;
   /** A rolling-out promotion not deployed within this many ms fails. Default 1 h. */
   rolloutTimeoutMs?: number;
@@ -31,12 +37,6 @@ export interface PromotionRunnerOptions {
 
 const ENGINE = 'pipelines:engine';
 
-/** The columns a settled rollout sets. */
-function changesFor(outcome: 'deployed' | 'failed' | 'superseded', message: string) {
-  if (outcome === 'deployed') return { deployedAt: new Date(), error: null };
-  if (outcome === 'failed') return { error: message };
-  return {};
-}
 
 /**
  * Carries ledger rows through their life, in passes: queued rows take their environment,
@@ -50,11 +50,11 @@ export class PromotionRunner {
   private running?: Promise<void>;
   private again = false;
   private readonly timers = new Map<number, ReturnType<typeof setTimeout>>();
-  /** `target-ready` lines already in the event log, per rolling-out row. */
-  private readonly targetsLogged = new Map<string, Set<string>>();
+  private readonly rollouts: RolloutSettler;
 
   constructor(private readonly options: PromotionRunnerOptions) {
     this.strategies = new Map(options.strategies.map(s => [s.name, s]));
+    this.rollouts = new RolloutSettler(options);
   }
 
   /** Runs a pass in the background; calls while one runs queue one more pass. */
@@ -138,11 +138,20 @@ export class PromotionRunner {
     return { ctx: { record, pipeline: plan.pipeline, promotion: plan.promotion, kubeConfig: plan.kubeConfig }, strategy };
   }
 
+  private get leaseMs() {
+    return this.options.leaseMs ?? DEFAULT_LEASE_MS;
+  }
+
+  /** Runs `work` on a row this runner claimed, renewing the claim until it is done. */
+  private holding<T>(id: string, work: () => Promise<T>): Promise<T> {
+    return holdClaim({ store: this.options.store, logger: this.options.logger, id, owner: this.owner, leaseMs: this.leaseMs }, work);
+  }
+
   private async executeRunnable() {
-    const { store, leaseMs = 5 * 60_000 } = this.options;
+    const { store } = this.options;
     for (const record of await store.listRunnable(20)) {
-      if (!(await store.claim(record.id, 'running', this.owner, leaseMs))) continue;
-      await this.execute({ ...record, attempts: record.attempts + 1 });
+      if (!(await store.claim(record.id, 'running', this.owner, this.leaseMs))) continue;
+      await this.holding(record.id, () => this.execute({ ...record, attempts: record.attempts + 1 }));
       // The environment is free for a queued row waiting behind this one: one more pass.
       this.kick();
     }
@@ -177,6 +186,7 @@ export class PromotionRunner {
         },
         { type, actor: ENGINE, message: outcome.summary },
       );
+      if (moved && pr) crashPoint('awaiting-merge');
       if (moved) await this.options.audit(pr ? 'promotion-pull-request' : 'promotion-rolling-out', moved, { outcome: outcome.summary });
       if (firstCheck) this.kickAt(firstCheck);
       logger.info(`Promotion ${record.id} (${record.pipeline.namespace}/${record.pipeline.name} → ${record.toEnvironment} ${record.version}): ${outcome.summary}`);
@@ -203,84 +213,55 @@ export class PromotionRunner {
   }
 
   private async followPullRequests() {
-    const { store, logger } = this.options;
+    const { store } = this.options;
     for (const record of await store.listPullRequestsDue(50)) {
-      if (!(await store.claim(record.id, 'awaiting-merge', this.owner, 60_000))) continue;
-      try {
-        const { ctx, strategy } = this.context(record);
-        const status = await strategy.followPullRequest?.(ctx, await store.pullRequestEtag(record.id));
-        if (status?.state === 'merged') {
-          const by = status.mergedBy ? ` by ${status.mergedBy}` : '';
-          const moved = await store.transition(
-            record.id,
-            ['awaiting-merge'],
-            'rolling-out',
-            { mergedBy: status.mergedBy, mergedAt: status.mergedAt ? new Date(status.mergedAt) : new Date(), error: null },
-            { type: 'pull-request-merged', actor: status.mergedBy, message: `Pull request #${record.pullRequestNumber} merged${by}: rolling out` },
-          );
-          if (moved) await this.options.audit('promotion-merged', moved, { mergedBy: status.mergedBy });
-          continue;
+      if (!(await store.claim(record.id, 'awaiting-merge', this.owner, this.leaseMs))) continue;
+      await this.holding(record.id, () => this.followPullRequest(record));
+    }
+  }
+
+  private async followPullRequest(record: PromotionRecord) {
+    const { store, logger } = this.options;
+    try {
+      const { ctx, strategy } = this.context(record);
+      const status = await strategy.followPullRequest?.(ctx, await store.pullRequestEtag(record.id));
+      if (status?.state === 'merged') {
+        const by = status.mergedBy ? ` by ${status.mergedBy}` : '';
+        const moved = await store.transition(
+          record.id,
+          ['awaiting-merge'],
+          'rolling-out',
+          { mergedBy: status.mergedBy, mergedAt: status.mergedAt ? new Date(status.mergedAt) : new Date(), error: null },
+          { type: 'pull-request-merged', actor: status.mergedBy, message: `Pull request #${record.pullRequestNumber} merged${by}: rolling out` },
+        );
+        if (moved) {
+          crashPoint('rolling-out');
+          await this.options.audit('promotion-merged', moved, { mergedBy: status.mergedBy });
         }
-        if (status?.state === 'closed') {
-          const message = `Pull request #${record.pullRequestNumber} was closed without merging`;
-          const moved = await store.transition(record.id, ['awaiting-merge'], 'cancelled', {}, { type: 'pull-request-closed', message });
-          if (moved) await this.options.audit('promotion-cancelled', moved, { reason: message });
-          continue;
-        }
-        const next = new Date(Date.now() + this.pollDelay(record.updatedAt));
-        await store.release(record.id, this.owner, next, undefined, status?.etag);
-        this.kickAt(next);
-      } catch (e) {
-        const message = `checking pull request #${record.pullRequestNumber}: ${(e as Error).message}`;
-        logger.warn(`Promotion ${record.id}: ${message}`);
-        const retryAfter = e instanceof PromotionError ? e.retryAfterMs ?? 0 : 0;
-        const next = new Date(Date.now() + Math.max(retryAfter, this.pollDelay(record.updatedAt)));
-        await store.release(record.id, this.owner, next, message);
-        this.kickAt(next);
+        return;
       }
+      if (status?.state === 'closed') {
+        const message = `Pull request #${record.pullRequestNumber} was closed without merging`;
+        const moved = await store.transition(record.id, ['awaiting-merge'], 'cancelled', {}, { type: 'pull-request-closed', message });
+        if (moved) await this.options.audit('promotion-cancelled', moved, { reason: message });
+        return;
+      }
+      const next = new Date(Date.now() + this.pollDelay(record.updatedAt));
+      await store.release(record.id, this.owner, next, undefined, status?.etag);
+      this.kickAt(next);
+    } catch (e) {
+      const message = `checking pull request #${record.pullRequestNumber}: ${(e as Error).message}`;
+      logger.warn(`Promotion ${record.id}: ${message}`);
+      const retryAfter = e instanceof PromotionError ? e.retryAfterMs ?? 0 : 0;
+      const next = new Date(Date.now() + Math.max(retryAfter, this.pollDelay(record.updatedAt)));
+      await store.release(record.id, this.owner, next, message);
+      this.kickAt(next);
     }
   }
 
   /** Settles rolling-out rows from the watch cache (no Kubernetes calls). */
-  async settleRollouts() {
-    const { store, cache } = this.options;
-    const rows = await store.listByState(['rolling-out'], 200);
-    for (const id of this.targetsLogged.keys()) if (!rows.some(r => r.id === id)) this.targetsLogged.delete(id);
-    for (const record of rows) {
-      const detail = cache.getPipeline(record.pipeline);
-      const env = detail?.environments.find(e => e.name === record.toEnvironment);
-      const verdict = settleRollout(record, env, { now: Date.now(), timeoutMs: this.options.rolloutTimeoutMs ?? 60 * 60_000 });
-      await this.logTargetsReady(record, verdict.targetsReady);
-      if (verdict.outcome === 'rolling-out') continue;
-      const { outcome, message } = verdict;
-      const moved = await store.transition(
-        record.id,
-        ['rolling-out'],
-        outcome,
-        changesFor(outcome, message),
-        { type: outcome, actor: ENGINE, message },
-      );
-      if (moved) await this.options.audit(`promotion-${outcome}`, moved, { message });
-    }
-  }
-
-  /**
-   * Appends a `target-ready` event for each target newly Ready at the version. What a row has
-   * logged is read from its event log once (another replica may have logged some), then kept
-   * in memory: passes run on every change of the watch cache.
-   */
-  private async logTargetsReady(record: PromotionRecord, targetsReady: string[]) {
-    if (!targetsReady.length) return;
-    let logged = this.targetsLogged.get(record.id);
-    if (!logged) {
-      logged = new Set((await this.options.store.events(record.id)).filter(e => e.type === 'target-ready').map(e => e.message));
-      this.targetsLogged.set(record.id, logged);
-    }
-    for (const message of targetsReady.filter(m => !logged!.has(m))) {
-      await this.options.store.appendEvent(record.id, { type: 'target-ready', actor: ENGINE, message });
-      logged.add(message);
-      this.options.changed(record);
-    }
+  settleRollouts() {
+    return this.rollouts.settle();
   }
 
   /** Closes a row's pull request with a comment (cancel). */

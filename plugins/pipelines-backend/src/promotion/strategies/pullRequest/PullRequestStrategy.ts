@@ -14,6 +14,7 @@ import { GitlabMergeRequests } from './GitlabMergeRequests';
 import { BitbucketServerPullRequests } from './BitbucketServerPullRequests';
 import { GitRepositoryCache } from './GitRepositoryCache';
 import { PullRequestProvider } from './PullRequestProvider';
+import { crashPoint } from '../../crashPoint';
 
 /** Reads a key of a Secret on a management cluster (from the watch cache). */
 export type SecretReader = (cluster: string, namespace: string, name: string, key: string) => string | undefined;
@@ -82,6 +83,7 @@ export class PullRequestStrategy implements PromotionStrategy {
       .catch(e => {
         throw e instanceof PromotionError ? e : new PromotionError(`${pr.url}: ${(e as Error).message}`, true);
       });
+    crashPoint('after-push');
     if (!written.changed) {
       return { noChange: true, summary: `${pr.url} (${pr.baseBranch}) already has ${record.version} for ${record.toEnvironment}: no pull request needed` };
     }
@@ -91,6 +93,7 @@ export class PullRequestStrategy implements PromotionStrategy {
     let open = await provider.findOpen(branch, pr.baseBranch);
     if (!open) {
       const created = await provider.create({ head: branch, base: pr.baseBranch, title, body: section });
+      crashPoint('after-pull-request');
       if (created) return { pullRequest: { ...created, opened: true }, headSha: written.headSha, summary: `Opened pull request #${created.number} ${created.url}${kept}` };
       // The forge says one exists: adopt it.
       open = await provider.findOpen(branch, pr.baseBranch);
