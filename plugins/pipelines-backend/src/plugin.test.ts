@@ -1,8 +1,12 @@
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { createBackendPlugin } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { pipelinesPlugin } from './plugin';
+import { PipelineCache } from './cache/PipelineCache';
+import { DatabasePromotionStore } from './database/DatabasePromotionStore';
+import { PROMOTION_CHANGED_TOPIC } from './promotion/promotionChangeBus';
 
 const podinfo = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -141,5 +145,70 @@ describe('pipelinesPlugin', () => {
     const bad = await request(server).get('/api/pipelines/v1/pipelines/management/flux-system/podinfo-02/promotions?limit=1000');
     expect(bad.status).toBe(400);
     expect(bad.body.error.name).toBe('InputError');
+  });
+});
+
+describe('pipelinesPlugin start-up', () => {
+  /** Another plugin of the same backend whose init fails (its migrations, say). */
+  const brokenPlugin = createBackendPlugin({
+    pluginId: 'broken',
+    register(env) {
+      env.registerInit({
+        deps: {},
+        async init() {
+          throw new Error('migrations of broken failed');
+        },
+      });
+    },
+  });
+
+  const spies: Array<{ mockRestore(): void }> = [];
+  afterEach(() => {
+    for (const spy of spies.splice(0)) spy.mockRestore();
+  });
+
+  async function startWith(extra: Parameters<typeof startTestBackend>[0]['features'] = []) {
+    const scheduler = mockServices.scheduler.mock();
+    const events = mockServices.events.mock();
+    // The watch of the management clusters: not started for real here.
+    const watchStart = jest.spyOn(PipelineCache.prototype, 'start').mockImplementation(async () => {});
+    const storeCreate = jest.spyOn(DatabasePromotionStore, 'create');
+    spies.push(watchStart, storeCreate);
+    const started = startTestBackend({
+      features: [
+        pipelinesPlugin,
+        scheduler.factory,
+        events.factory,
+        mockServices.rootConfig.factory({ data: config }),
+        catalogServiceMock.factory({ entities: [podinfo] }),
+        ...extra,
+      ],
+    });
+    return { started, scheduler, events, watchStart, storeCreate };
+  }
+
+  it('schedules no task, starts no watch and subscribes to no change when another plugin fails to start', async () => {
+    const { started, scheduler, events, watchStart, storeCreate } = await startWith([brokenPlugin]);
+
+    await expect(started).rejects.toThrow(/Plugin 'broken' startup failed; caused by Error: migrations of broken failed/);
+    // The pipelines plugin itself initialised fine: only the other plugin failed.
+    await expect(started).rejects.not.toThrow(/Plugin 'pipelines'/);
+    expect(storeCreate).toHaveBeenCalledTimes(1);
+    await new Promise(resolve => setTimeout(resolve, 50));
+    expect(scheduler.scheduleTask).not.toHaveBeenCalled();
+    expect(watchStart).not.toHaveBeenCalled();
+    expect(events.subscribe).not.toHaveBeenCalled();
+    expect(events.publish).not.toHaveBeenCalled();
+  });
+
+  it('schedules the status writer and the promotion runner, starts the watch and subscribes once the backend has started', async () => {
+    const { started, scheduler, events, watchStart } = await startWith();
+
+    await expect(started).resolves.toBeDefined();
+    expect(scheduler.scheduleTask).toHaveBeenCalledTimes(2);
+    expect(scheduler.scheduleTask).toHaveBeenCalledWith(expect.objectContaining({ id: 'pipelines:status-writer', scope: 'global' }));
+    expect(scheduler.scheduleTask).toHaveBeenCalledWith(expect.objectContaining({ id: 'pipelines:promotion-runner', scope: 'local' }));
+    expect(watchStart).toHaveBeenCalledTimes(1);
+    expect(events.subscribe).toHaveBeenCalledWith(expect.objectContaining({ topics: [PROMOTION_CHANGED_TOPIC] }));
   });
 });

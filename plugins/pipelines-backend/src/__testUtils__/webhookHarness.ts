@@ -99,6 +99,11 @@ export function fakes() {
   const cache = {
     getPipelineObject: (key: any) => (key.cluster === 'management' && key.namespace === 'flux-system' && PIPELINES[key.name] ? { object: PIPELINES[key.name] } : undefined),
     getSecretValue: (_c: string, ns: string, name: string, key: string) => (ns === 'flux-system' && name === 'hmac' && key === 'hmac-key' ? KEY : undefined),
+    /** Set by a test: the cache has not listed Pipelines and Secrets yet (a backend starting). */
+    starting: false,
+    warmingUp(): boolean {
+      return this.starting;
+    },
   };
   return { warnings, errors, logger, engine, store, cache, records };
 }

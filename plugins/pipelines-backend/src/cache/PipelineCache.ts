@@ -210,6 +210,20 @@ export class PipelineCache implements PipelineStateReader {
     return encoded === undefined ? undefined : Buffer.from(encoded, 'base64').toString('utf8');
   }
 
+  /**
+   * Whether the cache has not yet listed what it needs to answer for a management cluster:
+   * its Pipelines, and (with `secretNamespace`) the Secrets of that namespace. A backend that
+   * just started says so instead of "not found" (the webhooks answer 503 with Retry-After).
+   */
+  warmingUp(cluster: string, secretNamespace?: string): boolean {
+    const m = this.management.get(cluster);
+    if (!m) return false;
+    if (!m.pipelines.synced && !m.pipelines.error) return true;
+    if (secretNamespace === undefined) return false;
+    const secrets = m.secrets.get(secretNamespace);
+    return !secrets || (!secrets.synced && !secrets.error);
+  }
+
   /** Resolves after the next recomputation (for tests and start-up measurements). */
   async settled(): Promise<void> {
     while (this.timer) await new Promise(r => setTimeout(r, this.debounceMs));

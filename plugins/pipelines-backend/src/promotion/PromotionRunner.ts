@@ -4,7 +4,7 @@ import { randomBytes } from 'crypto';
 import os from 'os';
 import { PipelineCache } from '../cache/PipelineCache';
 import { PromotionStore } from '../database/PromotionStore';
-import { DEFAULT_LEASE_MS, holdClaim } from './claims';
+import { DEFAULT_LEASE_MS, holdClaim, ReleaseClaim } from './claims';
 import { crashPoint } from './crashPoint';
 import { planPromotion } from './planPromotion';
 import { RolloutSettler } from './RolloutSettler';
@@ -142,8 +142,8 @@ export class PromotionRunner {
     return this.options.leaseMs ?? DEFAULT_LEASE_MS;
   }
 
-  /** Runs `work` on a row this runner claimed, renewing the claim until it is done. */
-  private holding<T>(id: string, work: () => Promise<T>): Promise<T> {
+  /** Runs `work` on a row this runner claimed, renewing the claim until it is done or released. */
+  private holding<T>(id: string, work: (release: ReleaseClaim) => Promise<T>): Promise<T> {
     return holdClaim({ store: this.options.store, logger: this.options.logger, id, owner: this.owner, leaseMs: this.leaseMs }, work);
   }
 
@@ -151,7 +151,7 @@ export class PromotionRunner {
     const { store } = this.options;
     for (const record of await store.listRunnable(20)) {
       if (!(await store.claim(record.id, 'running', this.owner, this.leaseMs))) continue;
-      await this.holding(record.id, () => this.execute({ ...record, attempts: record.attempts + 1 }));
+      await this.holding(record.id, release => this.execute({ ...record, attempts: record.attempts + 1 }, release));
       // The environment is free for a queued row waiting behind this one: one more pass.
       this.kick();
     }
@@ -162,7 +162,7 @@ export class PromotionRunner {
     if (failed) await this.options.audit('promotion-failed', failed, { error: message });
   }
 
-  private async execute(record: PromotionRecord) {
+  private async execute(record: PromotionRecord, release: ReleaseClaim) {
     const { store, logger } = this.options;
     try {
       const { ctx, strategy } = this.context(record);
@@ -199,7 +199,7 @@ export class PromotionRunner {
       }
       const delay = Math.max((this.options.retryBaseMs ?? 2000) * 2 ** (record.attempts - 1), err.retryAfterMs ?? 0);
       const message = `attempt ${record.attempts} of ${max} failed: ${err.message}`;
-      await store.release(record.id, this.owner, new Date(Date.now() + delay), message);
+      await release(new Date(Date.now() + delay), message);
       await store.appendEvent(record.id, { type: 'attempt-failed', actor: ENGINE, message: `${message}; retrying in ${Math.round(delay / 1000)} s` });
       this.options.changed({ ...record, error: message });
       logger.warn(`Promotion ${record.id} ${message}; retrying in ${delay} ms`);
@@ -216,11 +216,11 @@ export class PromotionRunner {
     const { store } = this.options;
     for (const record of await store.listPullRequestsDue(50)) {
       if (!(await store.claim(record.id, 'awaiting-merge', this.owner, this.leaseMs))) continue;
-      await this.holding(record.id, () => this.followPullRequest(record));
+      await this.holding(record.id, release => this.followPullRequest(record, release));
     }
   }
 
-  private async followPullRequest(record: PromotionRecord) {
+  private async followPullRequest(record: PromotionRecord, release: ReleaseClaim) {
     const { store, logger } = this.options;
     try {
       const { ctx, strategy } = this.context(record);
@@ -247,14 +247,14 @@ export class PromotionRunner {
         return;
       }
       const next = new Date(Date.now() + this.pollDelay(record.updatedAt));
-      await store.release(record.id, this.owner, next, undefined, status?.etag);
+      await release(next, undefined, status?.etag);
       this.kickAt(next);
     } catch (e) {
       const message = `checking pull request #${record.pullRequestNumber}: ${(e as Error).message}`;
       logger.warn(`Promotion ${record.id}: ${message}`);
       const retryAfter = e instanceof PromotionError ? e.retryAfterMs ?? 0 : 0;
       const next = new Date(Date.now() + Math.max(retryAfter, this.pollDelay(record.updatedAt)));
-      await store.release(record.id, this.owner, next, message);
+      await release(next, message);
       this.kickAt(next);
     }
   }

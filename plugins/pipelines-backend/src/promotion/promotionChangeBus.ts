@@ -34,8 +34,10 @@ export async function connectPromotionChanges(options: {
     topics: [PROMOTION_CHANGED_TOPIC],
     onEvent: async params => {
       const payload = params.eventPayload as Partial<PromotionChangedEvent> | undefined;
-      if (!payload?.change?.pipeline || payload.origin === instanceId) return;
-      engine.remoteChanged(payload.change);
+      const change = payload?.change;
+      if (!change || typeof change.pipeline !== 'object' || typeof change.pipeline?.name !== 'string') return;
+      if (payload?.origin === instanceId) return;
+      engine.remoteChanged(change);
     },
   });
   return engine.onChange((change, origin) => {

@@ -30,6 +30,21 @@ describe('the promotion webhook', () => {
     }
   });
 
+  it('answers 503 with Retry-After, not 404 or 401, while a starting backend has not listed Pipelines and Secrets', async () => {
+    const f = fakes();
+    const { post, engine } = await start({}, f);
+    f.cache.starting = true;
+    const unknown = await post('/promotion/flux-system/not-listed-yet/dev', event());
+    expect(unknown.status).toBe(503);
+    expect(unknown.headers['retry-after']).toBe('5');
+    expect(unknown.body.error).toEqual({ name: 'ServiceUnavailableError', message: expect.stringMatching(/starting.*retry in a few seconds/) });
+    const body = event({ namespace: 'app-dev' });
+    expect((await post('/promotion/flux-system/no-key/dev', body, sign(body))).status).toBe(503);
+    expect(engine.requestNext).not.toHaveBeenCalled();
+    f.cache.starting = false;
+    expect((await post('/promotion/flux-system/not-listed-yet/dev', event())).status).toBe(404);
+  });
+
   it('ignores events that do not mean ready (2xx, nothing requested)', async () => {
     const { post, engine } = await start();
     for (const [reason, severity] of [['UpgradeFailed', 'error'], ['RollbackSucceeded', 'info'], ['TestFailed', 'error'], ['UninstallSucceeded', 'info'], ['UpgradeSucceeded', 'error']]) {

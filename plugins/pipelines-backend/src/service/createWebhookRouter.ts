@@ -13,7 +13,7 @@ import { PipelineCache } from '../cache/PipelineCache';
 import type { PromotionStore } from '../database/PromotionStore';
 import { PromotionEngine } from '../promotion/PromotionEngine';
 import { parseApprovalBody } from '../webhooks/approvalRequest';
-import { UnprocessableEntityError, webhookErrorHandler } from '../webhooks/errors';
+import { UnprocessableEntityError, webhookErrorHandler, WarmingUpError } from '../webhooks/errors';
 import { eventMismatch, fluxEventSchema, notReadyReason, versionFromRevision } from '../webhooks/fluxEvents';
 import { readWebhookRateLimit, webhookRateLimiter } from '../webhooks/rateLimit';
 import { parse } from './parse';
@@ -82,6 +82,7 @@ export function createWebhookRouter(options: WebhookRouterOptions): express.Rout
     const key: PipelineKey = { cluster: defaultCluster, namespace: params.namespace, name: params.name };
     const found = cache.getPipelineObject(key);
     const result = found && validatePipeline(found.object);
+    if (!found && cache.warmingUp(defaultCluster)) throw new WarmingUpError();
     if (!result?.valid) throw new NotFoundError(`Pipeline ${params.namespace}/${params.name} not found or invalid`);
     const pipeline: Pipeline = result.pipeline;
     const envs = pipeline.spec.environments;
@@ -127,6 +128,7 @@ export function createWebhookRouter(options: WebhookRouterOptions): express.Rout
       const { key, pipeline, environment, next, secretName } = target(params);
       if (secretName) {
         const hmacKey = hmacKeyOf(key, secretName);
+        if (!hmacKey && cache.warmingUp(key.cluster, key.namespace)) throw new WarmingUpError();
         if (!hmacKey) {
           logger.warn(`Webhook for ${key.namespace}/${key.name} refused: Secret ${key.namespace}/${secretName} has no hmac-key`);
           throw new AuthenticationError('The signature cannot be verified');

@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { CustomErrorBase } from '@backstage/errors';
+import { CustomErrorBase, ServiceUnavailableError } from '@backstage/errors';
 import { randomBytes } from 'crypto';
 import type { ErrorRequestHandler } from 'express';
 
@@ -63,11 +63,14 @@ function stripStacks(error: unknown) {
  * paths never carry a stack trace (Backstage's handler adds one when NODE_ENV=development), and
  * an unexpected error (5xx: a database or file-system error whose message may name hosts or
  * server paths) is logged with an id and answered "An internal error occurred (logId=…)".
- * Client errors (4xx, written by this plugin or by the body parser) keep their message.
+ * Client errors (4xx, written by this plugin or by the body parser) keep their message; a 503
+ * (the backend is still listing Pipelines or Secrets) carries `Retry-After: 5`.
  */
 export function webhookErrorHandler(logger: LoggerService): ErrorRequestHandler {
-  return (error, _req, _res, next) => {
+  return (error, _req, res, next) => {
     const status = statusOf(error);
+    // 503s here are temporary (the backend is starting): Flux's notification-controller and other senders retry.
+    if ((error as Error)?.name === 'ServiceUnavailableError' && !res.headersSent) res.setHeader('Retry-After', '5');
     if (status < 500 || CALLER_ERRORS.has((error as Error)?.name)) {
       stripStacks(error);
       next(error);
@@ -79,4 +82,14 @@ export function webhookErrorHandler(logger: LoggerService): ErrorRequestHandler 
     delete safe.stack;
     next(safe);
   };
+}
+
+/**
+ * 503 while the watch cache has not yet listed the management cluster's Pipelines (or the
+ * Secrets of the Pipeline's namespace): "not found" would be wrong, and the sender may retry.
+ */
+export class WarmingUpError extends ServiceUnavailableError {
+  constructor() {
+    super('The pipelines backend is starting and has not yet read the Pipelines and their Secrets; retry in a few seconds');
+  }
 }
