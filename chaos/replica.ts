@@ -72,6 +72,10 @@ export class Replica {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  get pid() {
+    return this.child?.pid;
+  }
+
   get running() {
     return Boolean(this.child && this.child.exitCode === null && this.child.signalCode === null);
   }

@@ -12,8 +12,12 @@ import path from 'path';
 import { Replica, writeReplicaConfig } from './replica';
 import { ChaosContext, Figures } from './scenarios';
 import { crashAt, CRASH_POINTS, crossReplicaEvents, duplicates, killWhileClaimed } from './steps';
+import { postgresRestarted } from './database';
+import { soak } from './soak';
 
 const pgUrl = process.env.PG_URL;
+/** The soak's length: `CHAOS_SOAK_S`, default 600 (npm test runs a short one). */
+const soakSeconds = Number(process.env.CHAOS_SOAK_S ?? 600);
 const out = process.env.CHAOS_RESULTS;
 const log = (line: string) => console.error(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
@@ -40,10 +44,13 @@ async function main() {
       ['100 duplicate webhooks over two replicas', () => duplicates(ctx)],
       ['a change on one replica reaches live clients of the other', () => crossReplicaEvents(ctx)],
       ['SIGKILL while holding a claim: the other replica finishes', () => killWhileClaimed(ctx)],
+      ['PostgreSQL restarted during a promotion', () => postgresRestarted(ctx)],
+      [`soak: ${soakSeconds} s of mixed load on both replicas`, () => soak(ctx, soakSeconds)],
       ...CRASH_POINTS.map(point => [`kill -9 at ${point}, then restart`, () => crashAt(ctx, point)] as [string, () => Promise<Figures>]),
     ];
-    const only = process.env.CHAOS_ONLY; // a substring of scenario names, to run a subset
-    for (const [name, run] of scenarios.filter(([n]) => !only || n.includes(only))) {
+    // CHAOS_ONLY: comma-separated substrings of scenario names, to run a subset.
+    const only = process.env.CHAOS_ONLY?.split(',').filter(Boolean);
+    for (const [name, run] of scenarios.filter(([n]) => !only || only.some(o => n.includes(o)))) {
       const started = Date.now();
       log(`scenario: ${name}`);
       try {

@@ -12,4 +12,5 @@ ensure_node_modules
 ensure_sandbox_binaries
 trap stop_postgres EXIT
 PGPORT=${CHAOS_PGPORT:-54429} start_postgres
+export PG_BIN PG_DIR
 node --require @backstage/cli-node/config/nodeTransform.cjs chaos/run.ts

@@ -39,6 +39,9 @@ CI=true BACKSTAGE_TEST_DISABLE_DOCKER=1 PIPELINES_REQUIRE_POSTGRES=1 \
   yarn backstage-cli repo test --json --outputFile="$results/jest.json"
 stop_postgres
 
+log "chaos: two backend replicas on one PostgreSQL, crashes and faults, a 30 s soak (npm run chaos)"
+CHAOS_SOAK_S=${CHAOS_SOAK_S:-30} CHAOS_RESULTS="$results/chaos.json" bash scripts/chaos.sh
+
 log "end-to-end tests (Playwright, Debian Chromium) against the sandbox"
 mkdir -p .sandbox
 if start_sandbox "$results/sandbox.log" && start_app "$results/app.log"; then
@@ -49,4 +52,4 @@ fi
 stop_app
 stop_sandbox
 
-node scripts/lib/summary.js "$results/jest.json" "$results/e2e.json" "$steps"
+node scripts/lib/summary.js "$results/jest.json" "$results/e2e.json" "$steps" "$results/chaos.json"

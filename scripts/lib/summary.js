@@ -1,5 +1,5 @@
 // Adds up the results of every test step and prints `N passed, N failed` as the last line.
-// Usage: node summary.js <jest.json> <e2e.json> <failed-steps-file>
+// Usage: node summary.js <jest.json> <e2e.json> <failed-steps-file> [chaos.json]
 const fs = require('fs');
 
 const read = file => {
@@ -14,7 +14,7 @@ let passed = 0;
 let failed = 0;
 const lines = [];
 
-const [jestFile, e2eFile, stepsFile] = process.argv.slice(2);
+const [jestFile, e2eFile, stepsFile, chaosFile] = process.argv.slice(2);
 
 const jest = read(jestFile);
 if (jest) {
@@ -46,6 +46,19 @@ for (const step of steps) {
   if (status === 'ok') passed += 1;
   else failed += 1;
   lines.push(`${name}: ${status === 'ok' ? 'passed' : 'FAILED'}`);
+}
+
+if (chaosFile) {
+  const chaos = read(chaosFile);
+  if (chaos) {
+    const ok = chaos.results.filter(r => r.passed).length;
+    passed += ok;
+    failed += chaos.results.length - ok;
+    lines.push(`chaos (two replicas, faults, soak): ${ok} passed, ${chaos.results.length - ok} failed`);
+  } else {
+    failed += 1;
+    lines.push('chaos: no results');
+  }
 }
 
 console.log(lines.join('\n'));

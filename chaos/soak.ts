@@ -1,0 +1,142 @@
+import { CustomObjectsApi, KubernetesObject } from '@kubernetes/client-node';
+import { apply, helmRelease } from '@gitops-pipelines/sandbox';
+import fs from 'fs';
+import { Replica, sleep, until } from './replica';
+import type { ChaosContext, Figures } from './scenarios';
+
+const PIPELINES = 20;
+const HR = { group: 'helm.toolkit.fluxcd.io', version: 'v2beta1', plural: 'helmreleases' };
+const name = (i: number) => `soak-${String(i).padStart(2, '0')}`;
+
+function soakPipeline(i: number): KubernetesObject {
+  const ref = (cluster: string) => ({ kind: 'GitopsCluster', name: cluster, namespace: 'flux-system' });
+  return {
+    apiVersion: 'pipelines.weave.works/v1alpha1',
+    kind: 'Pipeline',
+    metadata: { name: name(i), namespace: 'flux-system' },
+    spec: {
+      appRef: { apiVersion: 'helm.toolkit.fluxcd.io/v2beta1', kind: 'HelmRelease', name: `app-${i}` },
+      environments: [
+        { name: 'dev', targets: [{ namespace: 'soak-dev', clusterRef: ref('dev') }] },
+        { name: 'prod', targets: [{ namespace: 'soak-prod', clusterRef: ref('prod') }] },
+      ],
+      promotion: { strategy: { notification: {} } },
+    },
+  } as KubernetesObject;
+}
+
+/** Resident set size of a process, MB (Linux /proc). */
+function rssMb(pid: number | undefined): number {
+  const status = pid ? fs.readFileSync(`/proc/${pid}/status`, 'utf8') : '';
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+}
+
+function devEvent(i: number, version: string) {
+  return JSON.stringify({
+    involvedObject: { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: `app-${i}`, namespace: 'soak-dev' },
+    severity: 'info',
+    message: `Helm upgrade succeeded for release soak-dev/app-${i} with chart app@${version}`,
+    reason: 'UpgradeSucceeded',
+    metadata: { revision: version },
+    reportingController: 'helm-controller',
+  });
+}
+
+/**
+ * Mixed load for `seconds` over 20 notification pipelines on both replicas: reads at 20 req/s,
+ * a webhook every second (pipeline t mod 20, a new version each time), and every second the
+ * prod HelmRelease of the previous second's promotion moved to its version (the deploy), so
+ * each promotion can end. Passes when no request failed, every promotion ended (deployed or
+ * superseded) and — for soaks of 5 minutes or more — RSS grew by at most 10 %.
+ */
+export async function soak(ctx: ChaosContext, seconds: number): Promise<Figures> {
+  const { sandbox, a, b } = ctx;
+  const replicas: Replica[] = [a, b];
+  for (const r of replicas) if (!r.running) await r.start();
+  await apply(sandbox.clusters.dev.admin, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'soak-dev' } } as KubernetesObject]);
+  await apply(sandbox.clusters.prod.admin, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'soak-prod' } } as KubernetesObject]);
+  for (let i = 0; i < PIPELINES; i++) {
+    await apply(sandbox.clusters.dev.admin, [helmRelease('soak-dev', '1.0.0', `app-${i}`)]);
+    await apply(sandbox.clusters.prod.admin, [helmRelease('soak-prod', '1.0.0', `app-${i}`)]);
+    await apply(sandbox.clusters.management.admin, [soakPipeline(i)]);
+  }
+  const token = await a.guestToken();
+  const auth = { headers: { Authorization: `Bearer ${token}` } };
+  for (const r of replicas) {
+    await until(`${r.name} lists the soak pipelines`, async () => {
+      const list = await (await fetch(`${r.url}/api/pipelines/v1/pipelines`, auth)).json();
+      return list.items.filter((p: any) => p.name.startsWith('soak-')).length === PIPELINES;
+    }, 60_000, 250);
+  }
+  await sleep(2000);
+  const rssBefore = replicas.map(r => rssMb(r.pid));
+  const prodApi = sandbox.clusters.prod.admin.makeApiClient(CustomObjectsApi);
+  let reads = 0;
+  let readErrors = 0;
+  let webhooks = 0;
+  let webhookErrors = 0;
+  const errors: string[] = [];
+  const requested: Array<{ i: number; version: string }> = [];
+  const readLoop = async (until_: number) => {
+    for (let k = 0; Date.now() < until_; k++) {
+      const r = replicas[k % 2];
+      const res = await fetch(`${r.url}/api/pipelines/v1/pipelines/management/flux-system/${name(k % PIPELINES)}`, auth).catch(() => undefined);
+      reads++;
+      if (!res?.ok) readErrors++;
+      await sleep(100); // two loops: 20 reads/s
+    }
+  };
+  const end = Date.now() + seconds * 1000;
+  const loops = [readLoop(end), readLoop(end)];
+  for (let t = 0; Date.now() < end; t++) {
+    const tick = Date.now();
+    const i = t % PIPELINES;
+    const version = `1.${t + 1}.0`;
+    const res = await fetch(`${replicas[t % 2].url}/api/pipelines/promotion/flux-system/${name(i)}/dev`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: devEvent(i, version),
+    }).catch(e => ({ status: 0, text: async () => String(e) }) as any);
+    webhooks++;
+    if (res.status !== 201 && res.status !== 200) {
+      webhookErrors++;
+      errors.push(`webhook ${name(i)} ${version}: ${res.status} ${await res.text()}`);
+    }
+    requested.push({ i, version });
+    const previous = requested[requested.length - 2];
+    if (previous) {
+      const hr: any = await prodApi.getNamespacedCustomObject({ ...HR, namespace: 'soak-prod', name: `app-${previous.i}` });
+      hr.spec.chart.spec.version = previous.version;
+      await prodApi.replaceNamespacedCustomObject({ ...HR, namespace: 'soak-prod', name: `app-${previous.i}`, body: hr });
+    }
+    await sleep(Math.max(0, 1000 - (Date.now() - tick)));
+  }
+  await Promise.all(loops);
+  const last = requested[requested.length - 1];
+  if (last) {
+    const hr: any = await prodApi.getNamespacedCustomObject({ ...HR, namespace: 'soak-prod', name: `app-${last.i}` });
+    hr.spec.chart.spec.version = last.version;
+    await prodApi.replaceNamespacedCustomObject({ ...HR, namespace: 'soak-prod', name: `app-${last.i}`, body: hr });
+  }
+  const rssAfter = replicas.map(r => rssMb(r.pid));
+  // Every promotion ends: deployed, or superseded by the next version of its pipeline.
+  const open = await until('every soak promotion ended', async () => {
+    let active = 0;
+    for (let i = 0; i < PIPELINES; i++) {
+      const body = await (await fetch(`${a.url}/api/pipelines/v1/pipelines/management/flux-system/${name(i)}/promotions?limit=100`, auth)).json();
+      active += body.items.filter((r: any) => !['deployed', 'superseded'].includes(r.state)).length;
+    }
+    return active === 0 ? 'none' : false;
+  }, 90_000, 1000);
+  if (readErrors || webhookErrors) throw new Error(`${readErrors} read and ${webhookErrors} webhook errors: ${errors.slice(0, 3).join('; ')}`);
+  const growth = rssAfter.map((x, k) => (x - rssBefore[k]) / rssBefore[k]);
+  if (seconds >= 300 && growth.some(g => g > 0.1)) throw new Error(`RSS grew more than 10 %: ${rssBefore} → ${rssAfter} MB`);
+  return {
+    seconds,
+    reads,
+    webhooks,
+    promotionsOpen: open === 'none' ? 0 : -1,
+    rssMbBefore: rssBefore.join('/'),
+    rssMbAfter: rssAfter.join('/'),
+  };
+}
