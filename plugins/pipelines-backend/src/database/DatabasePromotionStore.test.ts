@@ -90,6 +90,19 @@ describe.each(databases.eachSupportedId())('DatabasePromotionStore (%s)', databa
     expect(new Set(results.map(r => r.record.id)).size).toBe(1);
   });
 
+  it('writes a once event one time when replicas append it concurrently, and other events every time', async () => {
+    const { store } = await createStore();
+    const { record } = await create(store, promotion('6.0.2'));
+    const line = { type: 'target-ready' as const, message: 'target flux-system/dev/podinfo-02-qa Ready at 6.0.2', actor: 'pipelines:engine' };
+    await Promise.all([...Array(10).keys()].map(() => store.appendEvent(record.id, { ...line, once: true })));
+    await store.appendEvent(record.id, { ...line, once: true });
+    await store.appendEvent(record.id, { type: 'attempt-failed', message: 'attempt 1 of 5 failed' });
+    await store.appendEvent(record.id, { type: 'attempt-failed', message: 'attempt 1 of 5 failed' });
+    const events = await store.events(record.id);
+    expect(events.filter(e => e.type === 'target-ready')).toHaveLength(1);
+    expect(events.filter(e => e.type === 'attempt-failed')).toHaveLength(2);
+  });
+
   it('lists newest first with pagination and a total', async () => {
     const { store } = await createStore();
     for (const v of ['1.0.0', '1.0.1', '1.0.2', '1.0.3', '1.0.4']) {

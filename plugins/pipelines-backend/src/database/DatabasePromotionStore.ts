@@ -6,7 +6,7 @@ import {
   PromotionRecord,
   PromotionState,
 } from '@gitops-pipelines/plugin-pipelines-common';
-import { randomUUID } from 'crypto';
+import { createHash, randomUUID } from 'crypto';
 import { Knex } from 'knex';
 import { NewPromotion, NewPromotionEvent, PromotionChanges, PromotionStore, TakeEnvironmentResult } from './PromotionStore';
 import { activeKey, isUniqueViolation, keysFor, mapToEvent, mapToRecord, pipelineWhere, PromotionEventRow, PromotionRow, slotKey } from './rows';
@@ -46,7 +46,10 @@ export class DatabasePromotionStore implements PromotionStore {
   }
 
   private event(tx: Knex | Knex.Transaction, id: string, event: NewPromotionEvent, at = new Date()) {
-    return tx<PromotionEventRow>(EVENTS).insert({ promotion_id: id, type: event.type, at, actor: event.actor ?? null, message: event.message });
+    const row = { promotion_id: id, type: event.type, at, actor: event.actor ?? null, message: event.message };
+    if (!event.once) return tx<PromotionEventRow>(EVENTS).insert(row);
+    const onceKey = createHash('sha256').update(`${event.type}\u0000${event.message}`).digest('hex');
+    return tx<PromotionEventRow>(EVENTS).insert({ ...row, once_key: onceKey }).onConflict(['promotion_id', 'once_key']).ignore();
   }
 
   /** Locks the selected row where the engine has row locks (PostgreSQL); SQLite serializes writers anyway. */

@@ -29,6 +29,11 @@ export interface NewPromotionEvent {
   type: PromotionEventType;
   message: string;
   actor?: string;
+  /**
+   * At most one event with this type and message per promotion: a second append (another
+   * replica settling the same rollout) is ignored, by a unique key in the database.
+   */
+  once?: boolean;
 }
 
 /** Column changes that go with a state transition. */
@@ -89,6 +94,7 @@ export interface PromotionStore {
    */
   approve(id: string, approval: PromotionApproval, event: NewPromotionEvent): Promise<{ record: PromotionRecord; outcome: 'queued' | 'waiting' | 'duplicate' } | undefined>;
   /** Appends to a row's event log. */
+  /** Appends to a promotion's event log (a `once` event that is already there is skipped). */
   appendEvent(id: string, event: NewPromotionEvent): Promise<void>;
   /** A row's event log, oldest first. */
   events(id: string): Promise<PromotionEvent[]>;

@@ -55,6 +55,8 @@ export type PromotionEventRow = {
   at: DbTime;
   actor: string | null;
   message: string;
+  /** sha256 of type and message for events written at most once (migration 20261201); else null. */
+  once_key?: string | null;
 };
 
 export function toIso(value: DbTime): string {

@@ -61,7 +61,8 @@ export class RolloutSettler {
       this.targetsLogged.set(record.id, logged);
     }
     for (const message of targetsReady.filter(m => !logged!.has(m))) {
-      await this.options.store.appendEvent(record.id, { type: 'target-ready', actor: ENGINE, message });
+      // `once`: another replica settling the same rollout may be writing the same line right now.
+      await this.options.store.appendEvent(record.id, { type: 'target-ready', actor: ENGINE, message, once: true });
       logged.add(message);
       this.options.changed(record);
     }
