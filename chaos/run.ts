@@ -14,6 +14,7 @@ import { ChaosContext, Figures } from './scenarios';
 import { crashAt, CRASH_POINTS, crossReplicaEvents, duplicates, killWhileClaimed } from './steps';
 import { postgresRestarted } from './database';
 import { soak } from './soak';
+import { levelTriggersOnBoth } from './levelTriggers';
 
 const pgUrl = process.env.PG_URL;
 /** The soak's length: `CHAOS_SOAK_S`, default 600 (npm test runs a short one). */
@@ -43,6 +44,7 @@ async function main() {
     const scenarios: Array<[string, () => Promise<Figures>]> = [
       ['100 duplicate webhooks over two replicas', () => duplicates(ctx)],
       ['a change on one replica reaches live clients of the other', () => crossReplicaEvents(ctx)],
+      ['level triggers and the status writer on both replicas', () => levelTriggersOnBoth(ctx)],
       ['SIGKILL while holding a claim: the other replica finishes', () => killWhileClaimed(ctx)],
       ['PostgreSQL restarted during a promotion', () => postgresRestarted(ctx)],
       [`soak: ${soakSeconds} s of mixed load on both replicas`, () => soak(ctx, soakSeconds)],

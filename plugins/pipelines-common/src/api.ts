@@ -93,6 +93,12 @@ export interface PipelineSummary extends PipelineKey {
 /** @public */
 export interface PipelineDetail extends PipelineKey {
   dataState: PipelineDataState;
+  /**
+   * The Pipeline's `pipelines.weave.works/…` annotations (level trigger, required approvals):
+   * settings kept in Git with the Pipeline, part of its state so that changing one takes
+   * effect (and shows) at once.
+   */
+  annotations?: Record<string, string>;
   generation?: number;
   observedGeneration?: number;
   spec?: PipelineSpec;

@@ -43,6 +43,20 @@ describe('buildPipelineDetail', () => {
     expect(d.conditions).toMatchObject([{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', observedGeneration: 3 }]);
   });
 
+  it("carries the Pipeline's pipelines.weave.works annotations, so that changing one is a change of state", () => {
+    const annotated = {
+      ...valid,
+      metadata: {
+        ...valid.metadata,
+        annotations: { 'pipelines.weave.works/level-trigger': 'true', 'pipelines.weave.works/required-approvals': 'prod=2', 'kubectl.kubernetes.io/last-applied-configuration': '{}' },
+      },
+    };
+    const resolve = () => target('ready', '1.0.0');
+    const detail = buildPipelineDetail(key, annotated, resolve);
+    expect(detail.annotations).toEqual({ 'pipelines.weave.works/level-trigger': 'true', 'pipelines.weave.works/required-approvals': 'prod=2' });
+    expect(buildPipelineDetail(key, valid, resolve).annotations).toBeUndefined();
+  });
+
   it('reports an invalid spec with every issue, in validationErrors and the Ready condition', () => {
     const invalid = { ...valid, spec: { ...valid.spec, environments: [{ name: 'dev', targets: [] }, { name: 'dev', targets: [{}] }] } };
     const d = buildPipelineDetail(key, invalid, () => {

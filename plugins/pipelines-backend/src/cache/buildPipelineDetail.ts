@@ -86,9 +86,11 @@ export function buildPipelineDetail(
   const result = validatePipeline(raw);
   const obj = (raw !== null && typeof raw === 'object' ? raw : {}) as Partial<Pipeline>;
   const generation = obj.metadata?.generation;
+  const settings = Object.entries(obj.metadata?.annotations ?? {}).filter(([k]) => k.startsWith('pipelines.weave.works/'));
   const base = {
     ...key,
     dataState: 'live' as const,
+    ...(settings.length ? { annotations: Object.fromEntries(settings) } : {}),
     generation,
     observedGeneration: obj.status?.observedGeneration,
   };
