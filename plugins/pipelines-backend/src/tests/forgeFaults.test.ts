@@ -2,17 +2,17 @@ import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { apply, Sandbox, waitUntil as until } from '@gitops-pipelines/sandbox';
 import type { GitForge } from '@gitops-pipelines/sandbox';
 import fs from 'fs';
-import net from 'net';
 import os from 'os';
 import path from 'path';
 import request from 'supertest';
 import { startSandboxBackend } from '../__testUtils__/startSandboxBackend';
+import { closedPort, TcpProxy } from '../__testUtils__/tcpProxy';
 
 /*
  * The plugin reads neither the runner's retry timing nor the forge request timeout from
  * config: the test backend runs the real plugin with these two constructors given shorter
  * values (retries after 200, 400, 800, 1,600 ms instead of 2, 4, 8, 16 s; forge requests
- * and git transfers time out after 1 s instead of 30 s). Everything else is the default.
+ * and git transfers time out after 2 s instead of 30 s). Everything else is the default.
  */
 jest.mock('../promotion/PromotionEngine', () => {
   const actual = jest.requireActual('../promotion/PromotionEngine');
@@ -33,7 +33,7 @@ jest.mock('../promotion/strategies/pullRequest/PullRequestStrategy', () => {
     ...actual,
     PullRequestStrategy: class extends actual.PullRequestStrategy {
       constructor(options: object) {
-        super({ ...options, requestTimeoutMs: 1000 });
+        super({ ...options, requestTimeoutMs: 2000 });
       }
     },
   };
@@ -48,59 +48,6 @@ const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 type ForgeType = 'github' | 'gitlab' | 'bitbucket-server';
 
 /**
- * A TCP proxy in front of the forge, for network faults the forge cannot inject: stopped,
- * connections to its port are refused; with `hang`, it accepts connections and never
- * answers. It starts again on the same port.
- */
-class ForgeProxy {
-  private server?: net.Server;
-  private readonly sockets = new Set<net.Socket>();
-  hang = false;
-  port = 0;
-
-  constructor(private readonly targetPort: number) {}
-
-  private track(socket: net.Socket) {
-    this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
-    socket.on('error', () => socket.destroy());
-  }
-
-  async start() {
-    const server = net.createServer(client => {
-      this.track(client);
-      if (this.hang) return;
-      const upstream = net.connect(this.targetPort, '127.0.0.1');
-      this.track(upstream);
-      upstream.on('close', () => client.destroy());
-      client.on('close', () => upstream.destroy());
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>(resolve =>
-      server.listen(this.port, '127.0.0.1', resolve),
-    );
-    this.port = (server.address() as net.AddressInfo).port;
-    this.server = server;
-  }
-
-  async stop() {
-    const server = this.server;
-    this.server = undefined;
-    for (const s of this.sockets) s.destroy();
-    await new Promise(resolve => (server ? server.close(resolve) : resolve(0)));
-  }
-}
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise(resolve => server.close(resolve));
-  return port;
-}
-
-/**
  * Forge faults (issue 13 §3) through the real plugin in a test backend, against the
  * sandbox's forge: rate limits, 5xx, a forge that does not answer, refused connections and
  * a 401 are retried by the promotion runner with backoff (honouring Retry-After), each
@@ -110,13 +57,13 @@ async function closedPort(): Promise<number> {
 describe('forge faults', () => {
   let sandbox: Sandbox;
   let forge: GitForge;
-  let proxy: ForgeProxy;
+  let proxy: TcpProxy;
   let cacheDir: string;
 
   beforeAll(async () => {
     sandbox = await Sandbox.start({ fluxDelayMs: 100 });
     forge = sandbox.forge!;
-    proxy = new ForgeProxy(Number(new URL(forge.url).port));
+    proxy = new TcpProxy(Number(new URL(forge.url).port));
     await proxy.start();
     cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-faults-repos-'));
   });
@@ -161,7 +108,9 @@ describe('forge faults', () => {
      */
     async function pipelineOn(type: ForgeType, host = forge.url) {
       count += 1;
-      const name = `faults-${databaseId.toLowerCase().replace(/_/g, '')}-${count}`;
+      const name = `faults-${databaseId
+        .toLowerCase()
+        .replace(/_/g, '')}-${count}`;
       const owner = type === 'bitbucket-server' ? 'FAULTS' : 'faults';
       await forge.createRepo(owner, name, {
         'clusters/test/app.yaml': `version: 1.0.0 # {"$promotion": "flux-system:${name}:test"}\n`,
@@ -170,7 +119,11 @@ describe('forge faults', () => {
         type === 'bitbucket-server'
           ? `${host}/scm/${owner}/${name}.git`
           : `${host}/${owner}/${name}`;
-      const ref = { kind: 'GitopsCluster', name: 'dev', namespace: 'flux-system' };
+      const ref = {
+        kind: 'GitopsCluster',
+        name: 'dev',
+        namespace: 'flux-system',
+      };
       await apply(sandbox.clusters.management.admin, [
         {
           apiVersion: 'pipelines.weave.works/v1alpha1',
@@ -183,8 +136,14 @@ describe('forge faults', () => {
               name: 'podinfo',
             },
             environments: [
-              { name: 'dev', targets: [{ namespace: 'podinfo-02-dev', clusterRef: ref }] },
-              { name: 'test', targets: [{ namespace: 'podinfo-02-qa', clusterRef: ref }] },
+              {
+                name: 'dev',
+                targets: [{ namespace: 'podinfo-02-dev', clusterRef: ref }],
+              },
+              {
+                name: 'test',
+                targets: [{ namespace: 'podinfo-02-qa', clusterRef: ref }],
+              },
             ],
             promotion: {
               strategy: {
@@ -214,7 +173,9 @@ describe('forge faults', () => {
     /** Requests the promotion of 2.0.0 into test; returns the row's id. */
     async function promote(name: string): Promise<string> {
       const res = await request(server)
-        .post(`/api/pipelines/v1/pipelines/management/flux-system/${name}/promotions`)
+        .post(
+          `/api/pipelines/v1/pipelines/management/flux-system/${name}/promotions`,
+        )
         .set('Authorization', alice)
         .send({ environment: 'test', version: '2.0.0' });
       expect(res.status).toBe(201);
@@ -224,7 +185,9 @@ describe('forge faults', () => {
     const detail = async (id: string) =>
       (await request(server).get(`/api/pipelines/v1/promotions/${id}`)).body;
     const failures = (d: any): string[] =>
-      d.events.filter((e: any) => e.type === 'attempt-failed').map((e: any) => e.message);
+      d.events
+        .filter((e: any) => e.type === 'attempt-failed')
+        .map((e: any) => e.message);
     const eventAt = (d: any, type: string) =>
       Date.parse(d.events.find((e: any) => e.type === type).at);
 
@@ -253,134 +216,67 @@ describe('forge faults', () => {
       expect(d).toMatchObject({
         state: 'awaiting-merge',
         pullRequestNumber: pulls[0].number,
-        error: undefined,
       });
+      expect(d.error).toBeUndefined();
       expect(d.events.map((e: any) => e.type)).toContain('pull-request-opened');
-      expect(pulls[0]).toMatchObject({ state: 'open', head: `promotion-flux-system-${name}-test` });
+      expect(pulls[0]).toMatchObject({
+        state: 'open',
+        head: `promotion-flux-system-${name}-test`,
+      });
     }
 
     it('429 with Retry-After: the runner waits as long as the forge asks, then opens one pull request', async () => {
       const { name, owner } = await pipelineOn('github');
-      forge.injectFaults({ status: 429, retryAfterSeconds: 2, message: 'You have exceeded a secondary rate limit' });
+      forge.injectFaults({
+        status: 429,
+        retryAfterSeconds: 1,
+        message: 'You have exceeded a secondary rate limit',
+      });
       const id = await promote(name);
       await failedAttempts(id, 1);
       // Nothing asks the forge again before Retry-After has passed.
       const requests = forge.requests.length;
-      await sleep(1500);
+      await sleep(600);
       expect(forge.requests.length).toBe(requests);
       const d = await settled(id, 'awaiting-merge');
       expect(failures(d)).toEqual([
-        'attempt 1 of 5 failed: listing pull requests: HTTP 429 You have exceeded a secondary rate limit; retrying in 2 s',
+        'attempt 1 of 5 failed: listing pull requests: HTTP 429 You have exceeded a secondary rate limit; retrying in 1 s',
       ]);
-      expect(eventAt(d, 'pull-request-opened') - eventAt(d, 'attempt-failed')).toBeGreaterThanOrEqual(1900);
+      expect(
+        eventAt(d, 'pull-request-opened') - eventAt(d, 'attempt-failed'),
+      ).toBeGreaterThanOrEqual(950);
       expect(d.attempts).toBe(2);
-      expectOnePullRequest(d, owner, name);
-    });
-
-    it('429 without Retry-After: retried after the backoff, then one pull request', async () => {
-      const { name, owner } = await pipelineOn('github');
-      forge.injectFaults({ status: 429 });
-      const d = await settled(await promote(name), 'awaiting-merge');
-      expect(failures(d)).toEqual([
-        'attempt 1 of 5 failed: listing pull requests: HTTP 429 injected failure; retrying in 0 s',
-      ]);
-      expect(d.attempts).toBe(2);
-      expectOnePullRequest(d, owner, name);
-    });
-
-    it('502 and 503: each failed attempt is an event, the third attempt opens the pull request', async () => {
-      const { name, owner } = await pipelineOn('github');
-      forge.injectFaults({ status: 502, message: 'Bad Gateway' }, { status: 503, message: 'Service Unavailable' });
-      const d = await settled(await promote(name), 'awaiting-merge');
-      expect(failures(d)).toEqual([
-        'attempt 1 of 5 failed: listing pull requests: HTTP 502 Bad Gateway; retrying in 0 s',
-        'attempt 2 of 5 failed: listing pull requests: HTTP 503 Service Unavailable; retrying in 0 s',
-      ]);
-      expect(d.attempts).toBe(3);
       expectOnePullRequest(d, owner, name);
     });
 
     it('5xx beyond the budget: failed after 5 attempts, naming the HTTP failure', async () => {
       const { name, owner } = await pipelineOn('github');
-      forge.injectFaults(...Array.from({ length: 5 }, () => ({ status: 502, message: 'Bad Gateway' })));
+      forge.injectFaults(
+        ...Array.from({ length: 5 }, () => ({
+          status: 502,
+          message: 'Bad Gateway',
+        })),
+      );
       const d = await settled(await promote(name), 'failed');
-      expect(d).toMatchObject({
-        attempts: 5,
-        error: 'listing pull requests: HTTP 502 Bad Gateway (after 5 attempts)',
-      });
+      const error =
+        'listing pull requests: HTTP 502 Bad Gateway (after 5 attempts)';
+      expect(d).toMatchObject({ attempts: 5, error });
       expect(failures(d)).toEqual(
-        [1, 2, 3, 4].map(n => expect.stringMatching(new RegExp(`^attempt ${n} of 5 failed: listing pull requests: HTTP 502 Bad Gateway; retrying in \\d+ s$`))),
+        ['0', '0', '1', '2'].map(
+          (s, i) =>
+            `attempt ${
+              i + 1
+            } of 5 failed: listing pull requests: HTTP 502 Bad Gateway; retrying in ${s} s`,
+        ),
       );
       expect(d.events[d.events.length - 1]).toMatchObject({
         type: 'failed',
-        message: 'listing pull requests: HTTP 502 Bad Gateway (after 5 attempts)',
+        message: error,
       });
       expect(forge.listPulls(owner, name)).toEqual([]);
     });
 
-    it('a forge API that does not answer: the request times out and the attempt is retried', async () => {
-      const { name, owner } = await pipelineOn('github');
-      forge.injectFaults({ delayMs: 5000 });
-      const started = Date.now();
-      const id = await promote(name);
-      const first = await failedAttempts(id, 1);
-      expect(Date.now() - started).toBeLessThan(4000);
-      expect(failures(first)).toEqual([
-        'attempt 1 of 5 failed: listing pull requests: no answer within 1 s; retrying in 0 s',
-      ]);
-      const d = await settled(id, 'awaiting-merge');
-      expect(d.attempts).toBe(2);
-      expectOnePullRequest(d, owner, name);
-    });
-
-    it('a git server that accepts and never answers: the transfer times out and the attempt is retried', async () => {
-      const { name, owner, url } = await pipelineOn('github', `http://127.0.0.1:${proxy.port}`);
-      proxy.hang = true;
-      let id: string;
-      try {
-        id = await promote(name);
-        const first = await failedAttempts(id, 1);
-        expect(failures(first)[0]).toMatch(
-          new RegExp(`^attempt 1 of 5 failed: ${url}: git fetch failed: .*Operation too slow.*; retrying in 0 s$`),
-        );
-      } finally {
-        proxy.hang = false;
-      }
-      const d = await settled(id, 'awaiting-merge');
-      expectOnePullRequest(d, owner, name);
-    });
-
-    it('refused connections: retried while the forge is down, a pull request once it is back on its port', async () => {
-      const { name, owner, url } = await pipelineOn('github', `http://127.0.0.1:${proxy.port}`);
-      await proxy.stop();
-      let id: string;
-      try {
-        id = await promote(name);
-        const first = await failedAttempts(id, 1);
-        expect(failures(first)[0]).toMatch(
-          new RegExp(`^attempt 1 of 5 failed: ${url}: git fetch failed: fatal: unable to access '${url}/': Failed to connect to 127\\.0\\.0\\.1 port ${proxy.port}.*; retrying in 0 s$`),
-        );
-      } finally {
-        await proxy.start();
-      }
-      const d = await settled(id, 'awaiting-merge');
-      expect(d.attempts).toBeGreaterThanOrEqual(2);
-      expect(failures(d)).toHaveLength(d.attempts - 1);
-      expectOnePullRequest(d, owner, name);
-    });
-
-    it('a forge that stays unreachable: failed after 5 attempts with the connection error', async () => {
-      const port = await closedPort();
-      const { name, url } = await pipelineOn('github', `http://127.0.0.1:${port}`);
-      const d = await settled(await promote(name), 'failed');
-      expect(d.attempts).toBe(5);
-      expect(failures(d)).toHaveLength(4);
-      expect(d.error).toMatch(
-        new RegExp(`^${url}: git fetch failed: fatal: unable to access '${url}/': Failed to connect to 127\\.0\\.0\\.1 port ${port}.* \\(after 5 attempts\\)$`),
-      );
-    });
-
-    it('one 401 on opening the pull request is retried (commit a1a5c6c), a 401 on every attempt fails the row', async () => {
+    it('one 401 on opening the pull request is a retryable failure (commit a1a5c6c): retried, then one pull request', async () => {
       const { name, owner } = await pipelineOn('github');
       // The listing answers; opening the pull request gets the 401.
       forge.injectFaults({}, { status: 401, message: 'Bad credentials' });
@@ -388,37 +284,138 @@ describe('forge faults', () => {
       expect(failures(d)).toEqual([
         'attempt 1 of 5 failed: opening the pull request: HTTP 401 Bad credentials; retrying in 0 s',
       ]);
-      expectOnePullRequest(d, owner, name);
-
-      const other = await pipelineOn('github');
-      forge.injectFaults(...Array.from({ length: 5 }, () => [{}, { status: 401, message: 'Bad credentials' }]).flat());
-      const failed = await settled(await promote(other.name), 'failed');
-      expect(failed).toMatchObject({ attempts: 5, error: 'opening the pull request: HTTP 401 Bad credentials (after 5 attempts)' });
-      expect(failures(failed)).toHaveLength(4);
-      expect(forge.listPulls(other.owner, other.name)).toEqual([]);
-    });
-
-    it.each([
-      ['gitlab', { status: 503, retryAfterSeconds: 1 }, 'listing merge requests: HTTP 503 injected failure; retrying in 1 s'],
-      ['bitbucket-server', { status: 429, retryAfterSeconds: 1 }, 'listing pull requests: HTTP 429 injected failure; retrying in 1 s'],
-    ] as const)('%s: %j is retried after Retry-After', async (type, fault, message) => {
-      const { name, owner } = await pipelineOn(type);
-      forge.injectFaults(fault);
-      const d = await settled(await promote(name), 'awaiting-merge');
-      expect(failures(d)).toEqual([`attempt 1 of 5 failed: ${message}`]);
-      expect(eventAt(d, 'pull-request-opened') - eventAt(d, 'attempt-failed')).toBeGreaterThanOrEqual(900);
+      expect(d.attempts).toBe(2);
       expectOnePullRequest(d, owner, name);
     });
 
-    it.each([
-      ['gitlab', 'listing merge requests'],
-      ['bitbucket-server', 'listing pull requests'],
-    ] as const)('%s: an API request without an answer times out and is retried', async (type, what) => {
-      const { name, owner } = await pipelineOn(type);
-      forge.injectFaults({ delayMs: 5000 });
-      const d = await settled(await promote(name), 'awaiting-merge');
-      expect(failures(d)).toEqual([`attempt 1 of 5 failed: ${what}: no answer within 1 s; retrying in 0 s`]);
-      expectOnePullRequest(d, owner, name);
-    });
+    // PostgreSQL repeats the cases above, which exercise the row's bookkeeping (Retry-After
+    // as the claim's expiry, the budget, the 401 rule); these do not depend on the database
+    // and run on SQLite only, to keep the file short.
+    (databaseId === 'SQLITE_3' ? describe : describe.skip)(
+      '(on SQLite)',
+      () => {
+        it('429 without Retry-After, 502 and 503: each failed attempt is an event, the fourth attempt opens the pull request', async () => {
+          const { name, owner } = await pipelineOn('github');
+          forge.injectFaults(
+            { status: 429 },
+            { status: 502, message: 'Bad Gateway' },
+            { status: 503, message: 'Service Unavailable' },
+          );
+          const d = await settled(await promote(name), 'awaiting-merge');
+          // Backoff from the 200 ms base: 0.2, 0.4, 0.8 s (rounded in the message).
+          expect(failures(d)).toEqual([
+            'attempt 1 of 5 failed: listing pull requests: HTTP 429 injected failure; retrying in 0 s',
+            'attempt 2 of 5 failed: listing pull requests: HTTP 502 Bad Gateway; retrying in 0 s',
+            'attempt 3 of 5 failed: listing pull requests: HTTP 503 Service Unavailable; retrying in 1 s',
+          ]);
+          expect(d.attempts).toBe(4);
+          expectOnePullRequest(d, owner, name);
+        });
+
+        it('a forge API that does not answer: the request times out and the attempt is retried', async () => {
+          const { name, owner } = await pipelineOn('github');
+          forge.injectFaults({ delayMs: 5000 });
+          const id = await promote(name);
+          const first = await failedAttempts(id, 1);
+          // Not "HTTP 500" (as octokit reports it): no answer has no status.
+          expect(failures(first)).toEqual([
+            'attempt 1 of 5 failed: listing pull requests: no answer within 2 s; retrying in 0 s',
+          ]);
+          const d = await settled(id, 'awaiting-merge');
+          expect(d.attempts).toBe(2);
+          expectOnePullRequest(d, owner, name);
+        });
+
+        it('a git server that accepts and never answers: the transfer times out and the attempt is retried', async () => {
+          const { name, owner, url } = await pipelineOn(
+            'github',
+            `http://127.0.0.1:${proxy.port}`,
+          );
+          proxy.hang = true;
+          let id = '';
+          try {
+            id = await promote(name);
+            const first = await failedAttempts(id, 1);
+            expect(failures(first)[0]).toMatch(
+              new RegExp(
+                `^attempt 1 of 5 failed: ${url}: git fetch failed: .*Operation too slow.*; retrying in 0 s$`,
+              ),
+            );
+          } finally {
+            proxy.hang = false;
+          }
+          expectOnePullRequest(
+            await settled(id, 'awaiting-merge'),
+            owner,
+            name,
+          );
+        });
+
+        it('refused connections: retried while the forge is down, a pull request once it is back on its port', async () => {
+          const { name, owner, url } = await pipelineOn(
+            'github',
+            `http://127.0.0.1:${proxy.port}`,
+          );
+          await proxy.stop();
+          let id = '';
+          try {
+            id = await promote(name);
+            const first = await failedAttempts(id, 1);
+            expect(failures(first)[0]).toMatch(
+              new RegExp(
+                `^attempt 1 of 5 failed: ${url}: git fetch failed: fatal: unable to access '${url}/': Failed to connect to 127\\.0\\.0\\.1 port ${proxy.port}.*; retrying in 0 s$`,
+              ),
+            );
+          } finally {
+            await proxy.start();
+          }
+          const d = await settled(id, 'awaiting-merge');
+          expect(d.attempts).toBeGreaterThanOrEqual(2);
+          expect(failures(d)).toHaveLength(d.attempts - 1);
+          expectOnePullRequest(d, owner, name);
+        });
+
+        it('a forge that stays unreachable: failed after 5 attempts with the connection error', async () => {
+          const port = await closedPort();
+          const { name, url } = await pipelineOn(
+            'github',
+            `http://127.0.0.1:${port}`,
+          );
+          const d = await settled(await promote(name), 'failed');
+          expect(d.attempts).toBe(5);
+          expect(failures(d)).toHaveLength(4);
+          expect(d.error).toMatch(
+            new RegExp(
+              `^${url}: git fetch failed: fatal: unable to access '${url}/': Failed to connect to 127\\.0\\.0\\.1 port ${port}.* \\(after 5 attempts\\)$`,
+            ),
+          );
+        });
+
+        it.each([
+          ['gitlab', 503, 'listing merge requests'],
+          ['bitbucket-server', 429, 'listing pull requests'],
+        ] as const)(
+          '%s: a %d with Retry-After is retried when asked, an API request without an answer times out',
+          async (type, status, what) => {
+            const { name, owner } = await pipelineOn(type);
+            forge.injectFaults(
+              { status, retryAfterSeconds: 1 },
+              { delayMs: 5000 },
+            );
+            const d = await settled(await promote(name), 'awaiting-merge');
+            expect(failures(d)).toEqual([
+              `attempt 1 of 5 failed: ${what}: HTTP ${status} injected failure; retrying in 1 s`,
+              `attempt 2 of 5 failed: ${what}: no answer within 2 s; retrying in 0 s`,
+            ]);
+            const [first, second] = d.events
+              .filter((e: any) => e.type === 'attempt-failed')
+              .map((e: any) => Date.parse(e.at));
+            expect(second - first).toBeGreaterThanOrEqual(2950);
+            expect(d.attempts).toBe(3);
+            expectOnePullRequest(d, owner, name);
+          },
+        );
+      },
+    );
   });
 });

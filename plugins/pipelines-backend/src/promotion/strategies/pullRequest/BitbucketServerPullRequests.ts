@@ -1,5 +1,6 @@
 import { PromotionError, PullRequestStatus } from '../PromotionStrategy';
 import { PullRequestProvider } from './PullRequestProvider';
+import { DEFAULT_REQUEST_TIMEOUT_MS, fetchWithTimeout } from './requestTimeout';
 
 /** Project key and repository slug of a Bitbucket Server URL (`/scm/KEY/repo.git` or `/projects/KEY/repos/repo`). */
 export function bitbucketServerRepository(repoUrl: string): { origin: string; project: string; slug: string } {
@@ -44,22 +45,25 @@ const info = (pr: BitbucketPullRequest) => ({ number: pr.id, url: pr.links.self[
 
 /**
  * Pull requests on Bitbucket Server / Data Center through its REST API 1.0, with one
- * request helper that checks every response and encodes every path segment.
+ * request helper that checks every response and encodes every path segment, and gives up
+ * after `timeoutMs` (default 30 s).
  */
 export class BitbucketServerPullRequests implements PullRequestProvider {
   private readonly base: string;
   private readonly repository: { project: string; slug: string };
+  private readonly fetch: typeof fetch;
 
-  constructor(private readonly options: { repoUrl: string; token: string }) {
+  constructor(private readonly options: { repoUrl: string; token: string; timeoutMs?: number }) {
     const { origin, project, slug } = bitbucketServerRepository(options.repoUrl);
     this.repository = { project, slug };
+    this.fetch = fetchWithTimeout(options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
     this.base = `${origin}/rest/api/1.0/projects/${encodeURIComponent(project)}/repos/${encodeURIComponent(slug)}/pull-requests`;
   }
 
   private async request<T>(what: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
     let response: Response;
     try {
-      response = await fetch(`${this.base}${path}`, {
+      response = await this.fetch(`${this.base}${path}`, {
         method: init.method ?? 'GET',
         headers: {
           Authorization: `Bearer ${this.options.token}`,

@@ -3,6 +3,7 @@ import { createHash } from 'crypto';
 import fs from 'fs';
 import path from 'path';
 import { promisify } from 'util';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from './requestTimeout';
 
 const run = promisify(execFile);
 
@@ -15,12 +16,20 @@ export interface GitCredentials {
 /**
  * One clone per repository URL under `dir`, reused across promotions: each checkout
  * fetches what changed instead of cloning anew. Operations on one repository run one at
- * a time.
+ * a time. A transfer that moves no data for `stallTimeoutMs` (default 30 s, rounded up to
+ * whole seconds) fails (git's `http.lowSpeedLimit`/`http.lowSpeedTime`): otherwise a
+ * server that accepts the connection and never answers holds it forever.
  */
 export class GitRepositoryCache {
   private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly stallSeconds: number;
 
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    options: { stallTimeoutMs?: number } = {},
+  ) {
+    this.stallSeconds = Math.max(1, Math.ceil((options.stallTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) / 1000));
+  }
 
   /**
    * Runs `fn` with a working copy of `url` at `origin/<branch>`, clean. `git` runs git in
@@ -75,7 +84,8 @@ export class GitRepositoryCache {
     }
     try {
       // No background gc in the cached clone: it would race with the next checkout.
-      const { stdout } = await run('git', ['-c', 'gc.autoDetach=false', ...args], { cwd, env, maxBuffer: 64 * 1024 * 1024 });
+      const stall = ['-c', 'http.lowSpeedLimit=1', '-c', `http.lowSpeedTime=${this.stallSeconds}`];
+      const { stdout } = await run('git', ['-c', 'gc.autoDetach=false', ...stall, ...args], { cwd, env, maxBuffer: 64 * 1024 * 1024 });
       return stdout.trim();
     } catch (e: any) {
       // git's message, without anything from the environment

@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { Octokit } from 'octokit';
 import { PromotionError, PullRequestStatus } from '../PromotionStrategy';
 import { PullRequestProvider } from './PullRequestProvider';
+import { DEFAULT_REQUEST_TIMEOUT_MS, fetchWithTimeout } from './requestTimeout';
 
 /** GitHub's API base for a repository URL: api.github.com, or GitHub Enterprise's /api/v3. */
 export function githubApiBaseUrl(repoUrl: string): string {
@@ -16,10 +17,14 @@ export function ownerAndRepo(repoUrl: string): { owner: string; repo: string } {
   return { owner: parts[parts.length - 2], repo: parts[parts.length - 1] };
 }
 
-/** Turns an octokit failure into a retryable PromotionError, honouring Retry-After. */
+/**
+ * Turns an octokit failure into a retryable PromotionError, honouring Retry-After. Only an
+ * answer has an HTTP status: octokit reports a refused connection or a timeout as status
+ * 500 without a response, which is not the forge's 500.
+ */
 export function toPromotionError(e: any, what: string): PromotionError {
   const message = e?.response?.data?.message ?? e?.message ?? String(e);
-  return PromotionError.fromHttp(what, e?.status, message, e?.response?.headers?.['retry-after']);
+  return PromotionError.fromHttp(what, e?.response ? e.status : undefined, message, e?.response?.headers?.['retry-after']);
 }
 
 /** Whether GitHub refused to open a pull request because one exists for the branch (422). */
@@ -28,13 +33,20 @@ function alreadyExists(e: any): boolean {
   return e?.status === 422 && errors.some(x => /already exists/i.test(x.message ?? ''));
 }
 
-/** Pull requests on GitHub (or GitHub Enterprise) through octokit, with its retry and throttling plugins. */
+/**
+ * Pull requests on GitHub (or GitHub Enterprise) through octokit, with its throttling
+ * plugin (primary and secondary rate limits wait for GitHub's reset, up to a minute) and
+ * without its retry plugin: that one retries 429 and 5xx after 1 and 4 s whatever
+ * Retry-After says and hides the failures; the promotion runner retries instead, waiting
+ * as long as Retry-After asks and recording each failed attempt. Every request gives up
+ * after `timeoutMs` (default 30 s).
+ */
 export class GithubPullRequests implements PullRequestProvider {
   private readonly octokit: Octokit;
   private readonly owner: string;
   private readonly repo: string;
 
-  constructor(options: { repoUrl: string; token: string; apiBaseUrl?: string; logger: LoggerService }) {
+  constructor(options: { repoUrl: string; token: string; apiBaseUrl?: string; logger: LoggerService; timeoutMs?: number }) {
     ({ owner: this.owner, repo: this.repo } = ownerAndRepo(options.repoUrl));
     const { logger } = options;
     const onLimit = (kind: string) => (retryAfter: number, opts: any, _o: unknown, retryCount: number) => {
@@ -44,7 +56,8 @@ export class GithubPullRequests implements PullRequestProvider {
     this.octokit = new Octokit({
       auth: options.token,
       baseUrl: options.apiBaseUrl ?? githubApiBaseUrl(options.repoUrl),
-      retry: { retries: 2, doNotRetry: [304, 400, 401, 403, 404, 422] },
+      retry: { enabled: false },
+      request: { fetch: fetchWithTimeout(options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) },
       throttle: { onRateLimit: onLimit('rate limit'), onSecondaryRateLimit: onLimit('secondary rate limit') },
     });
   }

@@ -1,6 +1,7 @@
 import { Gitlab } from '@gitbeaker/rest';
 import { PromotionError, PullRequestStatus } from '../PromotionStrategy';
 import { PullRequestProvider } from './PullRequestProvider';
+import { DEFAULT_REQUEST_TIMEOUT_MS, noAnswerWithin } from './requestTimeout';
 
 /** The project path of a GitLab repository URL, subgroups included (`group/sub/project`). */
 export function gitlabProjectPath(repoUrl: string): string {
@@ -9,7 +10,9 @@ export function gitlabProjectPath(repoUrl: string): string {
   return path;
 }
 
-function toPromotionError(e: any, what: string): PromotionError {
+/** A @gitbeaker failure as a retryable PromotionError; its timeout ("Query timeout was reached") says how long it waited. */
+function toPromotionError(e: any, what: string, timeoutMs: number): PromotionError {
+  if (e?.name === 'GitbeakerTimeoutError') return PromotionError.fromHttp(what, undefined, noAnswerWithin(timeoutMs));
   const response = e?.cause?.response;
   const detail = e?.cause?.description ?? e?.message ?? String(e);
   return PromotionError.fromHttp(what, response?.status, String(detail), response?.headers?.get?.('retry-after'));
@@ -18,13 +21,18 @@ function toPromotionError(e: any, what: string): PromotionError {
 /** GitLab's 409 on create: "Another open merge request already exists for this source branch: !N". */
 const alreadyExists = (e: any) => e?.cause?.response?.status === 409;
 
-/** Merge requests on GitLab (gitlab.com or self-managed) through @gitbeaker/rest. */
+/**
+ * Merge requests on GitLab (gitlab.com or self-managed) through @gitbeaker/rest. Every
+ * request gives up after `timeoutMs` (default 30 s; gitbeaker's own default is 5 minutes).
+ */
 export class GitlabMergeRequests implements PullRequestProvider {
   private readonly api: InstanceType<typeof Gitlab>;
   private readonly projectId: string;
+  private readonly timeoutMs: number;
 
-  constructor(options: { repoUrl: string; token: string }) {
-    this.api = new Gitlab({ host: new URL(options.repoUrl).origin, token: options.token });
+  constructor(options: { repoUrl: string; token: string; timeoutMs?: number }) {
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.api = new Gitlab({ host: new URL(options.repoUrl).origin, token: options.token, queryTimeout: this.timeoutMs });
     this.projectId = gitlabProjectPath(options.repoUrl);
   }
 
@@ -34,7 +42,7 @@ export class GitlabMergeRequests implements PullRequestProvider {
       const mr = list.find(m => m.source_branch === head);
       return mr ? { number: mr.iid, url: String(mr.web_url), body: String(mr.description ?? '') } : undefined;
     } catch (e) {
-      throw toPromotionError(e, 'listing merge requests');
+      throw toPromotionError(e, 'listing merge requests', this.timeoutMs);
     }
   }
 
@@ -44,7 +52,7 @@ export class GitlabMergeRequests implements PullRequestProvider {
       return { number: mr.iid, url: String(mr.web_url), body: String(mr.description ?? '') };
     } catch (e) {
       if (alreadyExists(e)) return undefined;
-      throw toPromotionError(e, 'opening the merge request');
+      throw toPromotionError(e, 'opening the merge request', this.timeoutMs);
     }
   }
 
@@ -53,7 +61,7 @@ export class GitlabMergeRequests implements PullRequestProvider {
       const mr = await this.api.MergeRequests.edit(this.projectId, number, { title: pr.title, description: pr.body });
       return { number: mr.iid, url: String(mr.web_url), body: String(mr.description ?? '') };
     } catch (e) {
-      throw toPromotionError(e, 'updating the merge request');
+      throw toPromotionError(e, 'updating the merge request', this.timeoutMs);
     }
   }
 
@@ -65,7 +73,7 @@ export class GitlabMergeRequests implements PullRequestProvider {
       if (mr.state === 'merged' || mr.state === 'closed') state = mr.state;
       return { state, mergedBy: mr.merged_by?.username ?? undefined, mergedAt: mr.merged_at ?? undefined };
     } catch (e) {
-      throw toPromotionError(e, `reading merge request !${number}`);
+      throw toPromotionError(e, `reading merge request !${number}`, this.timeoutMs);
     }
   }
 
@@ -74,7 +82,7 @@ export class GitlabMergeRequests implements PullRequestProvider {
       await this.api.MergeRequestNotes.create(this.projectId, number, comment);
       await this.api.MergeRequests.edit(this.projectId, number, { stateEvent: 'close' });
     } catch (e) {
-      throw toPromotionError(e, `closing merge request !${number}`);
+      throw toPromotionError(e, `closing merge request !${number}`, this.timeoutMs);
     }
   }
 }

@@ -15,6 +15,7 @@ import { BitbucketServerPullRequests } from './BitbucketServerPullRequests';
 import { GitRepositoryCache } from './GitRepositoryCache';
 import { PullRequestProvider } from './PullRequestProvider';
 import { crashPoint } from '../../crashPoint';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from './requestTimeout';
 
 /** Reads a key of a Secret on a management cluster (from the watch cache). */
 export type SecretReader = (cluster: string, namespace: string, name: string, key: string) => string | undefined;
@@ -26,6 +27,11 @@ export interface PullRequestStrategyOptions {
   logger: LoggerService;
   /** API base URL per repository host, e.g. from Backstage's GitHub integrations. */
   githubApiBaseUrl?: (host: string) => string | undefined;
+  /**
+   * How long a forge may take, in ms (default 30 s): an API request's answer, or a git
+   * transfer that moves no data. Past it the attempt fails, retryably.
+   */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -39,20 +45,26 @@ export class PullRequestStrategy implements PromotionStrategy {
   private readonly repos: GitRepositoryCache;
 
   constructor(private readonly options: PullRequestStrategyOptions) {
-    this.repos = new GitRepositoryCache(options.cacheDir);
+    this.repos = new GitRepositoryCache(options.cacheDir, { stallTimeoutMs: this.timeoutMs });
+  }
+
+  private get timeoutMs() {
+    return this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   }
 
   private provider(type: string, url: string, token: string): PullRequestProvider {
+    const { timeoutMs } = this;
     if (type === 'github') {
       return new GithubPullRequests({
         repoUrl: url,
         token,
         apiBaseUrl: this.options.githubApiBaseUrl?.(new URL(url).host),
         logger: this.options.logger,
+        timeoutMs,
       });
     }
-    if (type === 'gitlab') return new GitlabMergeRequests({ repoUrl: url, token });
-    if (type === 'bitbucket-server') return new BitbucketServerPullRequests({ repoUrl: url, token });
+    if (type === 'gitlab') return new GitlabMergeRequests({ repoUrl: url, token, timeoutMs });
+    if (type === 'bitbucket-server') return new BitbucketServerPullRequests({ repoUrl: url, token, timeoutMs });
     throw new PromotionError(`Pull requests on ${type} are not supported`, false);
   }
 

@@ -100,7 +100,7 @@ describe.each([
   });
 
   it('makes a 401 on opening a pull request a retryable failure, not a final one', async () => {
-    // (5xx are retried inside octokit first, and by the runner after.)
+    // (The runner retries it, as it retries 429 and 5xx: the clients themselves do not, except gitbeaker's 429/502.)
     forge.injectFaults({ status: 401, message: 'Bad credentials' });
     const error = await provider
       .create({ head: 'promo', base: 'main', title: 'x', body: 'b' })
