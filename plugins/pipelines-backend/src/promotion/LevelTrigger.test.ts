@@ -57,6 +57,14 @@ describe('duePromotions', () => {
     ]);
   });
 
+  it('never promotes into an environment with a target whose version cannot be known', () => {
+    for (const health of ['cluster-not-ready', 'cluster-not-found', 'unknown'] as const) {
+      expect(duePromotions(pipeline(env('canary', [target('2.0.0')]), env('main', [target('2.1.0'), target(undefined, health)])))).toEqual([]);
+    }
+    // An app that is only missing (not yet installed) is still promoted into.
+    expect(duePromotions(pipeline(env('dev', [target('6.1.0')]), env('test', [target(undefined, 'app-missing')])))).toEqual([{ environment: 'test', version: '6.1.0' }]);
+  });
+
   it('never promotes from a half-rolled-out or failing environment', () => {
     expect(
       duePromotions(

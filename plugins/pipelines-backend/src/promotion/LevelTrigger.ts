@@ -17,10 +17,15 @@ export function settledVersion(env: EnvironmentState): string | undefined {
   return env.versions[0].version;
 }
 
+/** Target states that say nothing about the version a target runs: its cluster is unreachable or unknown, or its app has no status yet. */
+const UNKNOWN_VERSION: ReadonlyArray<EnvironmentState['targets'][number]['health']> = ['cluster-not-ready', 'cluster-not-found', 'unknown'];
+
 /**
  * The promotions the state calls for: environment N settled at V (every target Ready at
  * V) and environment N+1 not all at V. Never from a half-rolled-out or failing
- * environment; never out of the last one. Whether V would take N+1 backwards is decided
+ * environment; never out of the last one; never into an environment with a target whose
+ * version cannot be known (cluster down or not found, still connecting, app without status):
+ * "not at V" would be a guess there, and might take it backwards. Whether V would take N+1 backwards is decided
  * by the caller (it needs the ledger).
  */
 export function duePromotions(pipeline: PipelineDetail): Array<{ environment: string; version: string }> {
@@ -29,6 +34,7 @@ export function duePromotions(pipeline: PipelineDetail): Array<{ environment: st
     const version = settledVersion(pipeline.environments[i]);
     const next = pipeline.environments[i + 1];
     if (!version || next.promotion.kind === 'none') continue;
+    if (next.targets.some(t => UNKNOWN_VERSION.includes(t.health))) continue;
     if (settledVersion(next) === version) continue;
     due.push({ environment: next.name, version });
   }

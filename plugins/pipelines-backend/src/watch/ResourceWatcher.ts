@@ -46,7 +46,12 @@ function describeError(err: unknown): string {
     })();
     return `HTTP ${code}${reason ? `: ${reason}` : ''}`;
   }
-  return String(e.message ?? e).split('\n')[0];
+  // A watch stream cut short (the API server stopped or restarted, a proxy dropped it):
+  // node-fetch's own words, "Premature close", say nothing to a reader.
+  if (e.code === 'ERR_STREAM_PREMATURE_CLOSE') return 'the API server closed the connection';
+  // node-fetch: "request to <url> failed, reason: connect ECONNREFUSED …": the URL (with the
+  // watch's resourceVersion) is noise in a target's message; the reason is what matters.
+  return String(e.message ?? e).split('\n')[0].replace(/^request to \S+ failed, reason: /, '');
 }
 
 /**
