@@ -22,6 +22,7 @@ import path from 'path';
 import { createWebhookRouter } from './service/createWebhookRouter';
 import { auditRequests } from './service/auditRequests';
 import { connectPromotionChanges } from './promotion/promotionChangeBus';
+import { promotionSecretNamespaces } from './promotion/promotionSecrets';
 
 /**
  * The pipelines backend plugin, id `pipelines`, served under `/api/pipelines`.
@@ -69,6 +70,7 @@ export const pipelinesPlugin = createBackendPlugin({
           clusters: clusters.clusters,
           gitopsClusterMappings: clusters.gitopsClusterMappings,
           logger,
+          secretNamespaces: promotionSecretNamespaces,
         });
         starts.push(() => state.start());
         lifecycle.addShutdownHook(() => state.stop());
