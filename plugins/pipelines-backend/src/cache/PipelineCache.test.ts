@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { CustomObjectsApi, CoreV1Api } from '@kubernetes/client-node';
 import type { PipelineDetail } from '@gitops-pipelines/plugin-pipelines-common';
-import { Sandbox, waitUntil as until } from '@gitops-pipelines/sandbox';
+import { helmRelease, Sandbox, waitUntil as until } from '@gitops-pipelines/sandbox';
 import { PipelineCache } from './PipelineCache';
 import { StatusWriter } from './StatusWriter';
 
@@ -79,6 +79,33 @@ describe('PipelineCache against the sandbox', () => {
     await until(() => pipeline()?.environments[2].targets[0].version === '6.0.1' && pipeline()?.environments[2].targets[0].health === 'ready', 'prod at 6.0.1');
     unsubscribe();
     expect(changes).toContain('podinfo-02');
+  });
+
+  it('recomputes only the pipelines an app event affects', async () => {
+    await cache.settled();
+    const before = { ...cache.stats };
+    // A HelmRelease no pipeline references: its events recompute nothing.
+    await hrApi('prod').createNamespacedCustomObject({ ...HR, namespace: 'podinfo-02-prod', body: helmRelease('podinfo-02-prod', '1.0.0', 'unrelated') });
+    await until(async () => (await hrApi('prod').getNamespacedCustomObject({ ...HR, namespace: 'podinfo-02-prod', name: 'unrelated' }) as any).status?.conditions, 'unrelated reconciled');
+    await new Promise(r => setTimeout(r, 200));
+    await cache.settled();
+    expect(cache.stats.pipelines).toBe(before.pipelines);
+    // podinfo in prod feeds podinfo-02 and podinfo-gated: each of its events recomputes those two, and no full pass runs.
+    const hr: any = await hrApi('prod').getNamespacedCustomObject({ ...HR, namespace: 'podinfo-02-prod', name: 'podinfo' });
+    hr.spec.chart.spec.version = '6.0.2';
+    await hrApi('prod').replaceNamespacedCustomObject({ ...HR, namespace: 'podinfo-02-prod', name: 'podinfo', body: hr });
+    await until(() => pipeline()?.environments[2].targets[0].version === '6.0.2' && pipeline()?.environments[2].targets[0].health === 'ready', 'prod at 6.0.2');
+    await cache.settled();
+    const partial = cache.stats.partial - before.partial;
+    expect(cache.stats.full).toBe(before.full);
+    expect(partial).toBeGreaterThan(0);
+    expect(cache.stats.pipelines - before.pipelines).toBe(2 * partial);
+    // Back to the state the next tests expect.
+    await hrApi('prod').deleteNamespacedCustomObject({ ...HR, namespace: 'podinfo-02-prod', name: 'unrelated' });
+    const again: any = await hrApi('prod').getNamespacedCustomObject({ ...HR, namespace: 'podinfo-02-prod', name: 'podinfo' });
+    again.spec.chart.spec.version = '6.0.1';
+    await hrApi('prod').replaceNamespacedCustomObject({ ...HR, namespace: 'podinfo-02-prod', name: 'podinfo', body: again });
+    await until(() => pipeline()?.environments[2].targets[0].version === '6.0.1' && pipeline()?.environments[2].targets[0].health === 'ready', 'prod back at 6.0.1');
   });
 
   it('reports a missing app', async () => {

@@ -16,7 +16,9 @@ import { ManagementClusterConfig } from '../config/readManagementClusters';
 import { PipelineChangeListener, PipelineStateReader } from '../state/PipelineStateReader';
 import { ManagementWatchers, PipelineObject } from '../watch/ManagementWatchers';
 import { appState } from './appStatus';
+import { AppIndex } from './AppIndex';
 import { buildPipelineDetail, summarize } from './buildPipelineDetail';
+import { validationCache } from './validationCache';
 
 export type { PipelineObject } from '../watch/ManagementWatchers';
 
@@ -46,21 +48,38 @@ export class PipelineCache implements PipelineStateReader {
   private readonly management = new Map<string, ManagementWatchers>();
   private readonly targets: TargetClusters;
   private details = new Map<string, PipelineDetail>();
+  /** What the next recomputation covers: everything, or the pipelines app events affected. */
+  private dirty: Set<string> | 'all' = 'all';
+  private appIndex = new AppIndex();
   private readonly listeners = new Set<PipelineChangeListener>();
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private readonly logger: LoggerService;
   private readonly debounceMs: number;
+  private readonly validate = validationCache();
+  /** Recomputations so far: full ones, partial ones (after app events), pipelines computed in all. */
+  readonly stats = { full: 0, partial: 0, pipelines: 0 };
 
   constructor(private readonly options: PipelineCacheOptions) {
     this.logger = options.logger;
     this.debounceMs = options.debounceMs ?? 50;
-    this.targets = new TargetClusters({ logger: options.logger, gitopsClusterMappings: options.gitopsClusterMappings, onChange: () => this.scheduleRefresh() });
+    this.targets = new TargetClusters({
+      logger: options.logger,
+      gitopsClusterMappings: options.gitopsClusterMappings,
+      onAppChange: (connection, appKey, object) => {
+        if (this.dirty !== 'all') for (const id of this.appIndex.affected(connection, appKey, object)) this.dirty.add(id);
+        this.scheduleRefresh();
+      },
+    });
   }
 
   start() {
     for (const config of this.options.clusters) {
-      const m = new ManagementWatchers(config, this.logger, () => this.scheduleRefresh());
+      const m = new ManagementWatchers(config, this.logger, () => {
+        // Pipelines, GitopsClusters, Secrets: targets and watchers may change — recompute all.
+        this.dirty = 'all';
+        this.scheduleRefresh();
+      });
       this.management.set(config.name, m);
       m.start();
     }
@@ -166,9 +185,13 @@ export class PipelineCache implements PipelineStateReader {
   private scheduleRefresh() {
     if (this.stopped || this.timer) return;
     this.timer = setTimeout(() => {
+      const dirty = this.dirty;
+      this.dirty = new Set();
       try {
-        this.refresh();
+        if (dirty === 'all') this.refresh();
+        else if (dirty.size) this.recompute(this.targets.resolver(), dirty);
       } catch (e) {
+        this.dirty = 'all';
         this.logger.error(`Pipeline state refresh failed: ${e}`);
       } finally {
         this.timer = undefined;
@@ -202,12 +225,14 @@ export class PipelineCache implements PipelineStateReader {
     this.recompute(resolve);
   }
 
-  private resolveTarget(m: ManagementWatchers, pipeline: Pipeline, target: Target, resolve: ClusterResolver): TargetState {
+  private resolveTarget(m: ManagementWatchers, pipeline: Pipeline, target: Target, resolve: ClusterResolver, id: string): TargetState {
     const base = { namespace: target.namespace, clusterRef: target.clusterRef };
     const resolved = resolve(m, pipeline.metadata.namespace, target);
     if (!resolved.ok) return { ...base, ...resolved.state };
     const { appRef } = pipeline.spec;
-    const watcher = resolved.connection.apps.get(`${appRef.apiVersion}|${appRef.kind}`);
+    const appKey = `${appRef.apiVersion}|${appRef.kind}`;
+    this.appIndex.add(id, resolved.connection.key, appKey, target.namespace, appRef.name);
+    const watcher = resolved.connection.apps.get(appKey);
     const cluster = resolved.display;
     if (!watcher) {
       return { ...base, cluster, health: 'unknown', appFound: false, message: `${appRef.kind} is not a supported app kind` };
@@ -231,23 +256,35 @@ export class PipelineCache implements PipelineStateReader {
     return { ...base, cluster, appFound: true, ...appState(app) };
   }
 
-  private recompute(resolve: ClusterResolver) {
-    const next = new Map<string, PipelineDetail>();
+  /**
+   * Recomputes every pipeline (`only` undefined: the index is rebuilt, removed pipelines
+   * reported) or just `only` (ids of pipelines an app event affected). Validation is cached
+   * per Pipeline generation; a detail counts as changed when its JSON differs.
+   */
+  private recompute(resolve: ClusterResolver, only?: ReadonlySet<string>) {
+    const next = only ? this.details : new Map<string, PipelineDetail>();
+    this.stats[only ? 'partial' : 'full']++;
+    if (!only) this.appIndex = new AppIndex();
     const changed: PipelineDetail[] = [];
-    for (const m of this.management.values()) {
-      for (const p of m.pipelines.list()) {
-        const key = { cluster: m.config.name, namespace: p.metadata?.namespace ?? '', name: p.metadata?.name ?? '' };
-        const id = keyOf(key);
-        const previous = this.details.get(id);
-        const previousReady =
-          previous?.conditions.find(c => c.type === CONDITION_READY) ??
-          p.status?.conditions?.find(c => c.type === CONDITION_READY);
-        const detail = buildPipelineDetail(key, p, (pl, t) => this.resolveTarget(m, pl, t, resolve), previousReady);
-        next.set(id, detail);
-        if (!previous || JSON.stringify(previous) !== JSON.stringify(detail)) changed.push(detail);
-      }
+    const pipelines = only
+      ? [...only].flatMap(id => {
+          const d = this.details.get(id);
+          const m = d && this.management.get(d.cluster);
+          const p = d && m?.pipelines.get(d.name, d.namespace);
+          return m && p ? [{ m, p }] : [];
+        })
+      : [...this.management.values()].flatMap(m => m.pipelines.list().map(p => ({ m, p })));
+    this.stats.pipelines += pipelines.length;
+    for (const { m, p } of pipelines) {
+      const key = { cluster: m.config.name, namespace: p.metadata?.namespace ?? '', name: p.metadata?.name ?? '' };
+      const id = keyOf(key);
+      const previous = this.details.get(id);
+      const previousReady = previous?.conditions.find(c => c.type === CONDITION_READY) ?? p.status?.conditions?.find(c => c.type === CONDITION_READY);
+      const detail = buildPipelineDetail(key, p, (pl, t) => this.resolveTarget(m, pl, t, resolve, id), previousReady, this.validate);
+      next.set(id, detail);
+      if (!previous || JSON.stringify(previous) !== JSON.stringify(detail)) changed.push(detail);
     }
-    const removed = [...this.details.entries()].filter(([id]) => !next.has(id)).map(([, d]) => ({ cluster: d.cluster, namespace: d.namespace, name: d.name }));
+    const removed = only ? [] : [...this.details.entries()].filter(([id]) => !next.has(id)).map(([, d]) => ({ cluster: d.cluster, namespace: d.namespace, name: d.name }));
     this.details = next;
     if (changed.length || removed.length) {
       for (const l of this.listeners) l(changed, removed);

@@ -82,8 +82,10 @@ export function buildPipelineDetail(
   raw: unknown,
   resolve: TargetResolver,
   previousReady?: Condition,
+  /** The validator: `validatePipeline`, or a memoized one (validationCache). */
+  validate: typeof validatePipeline = validatePipeline,
 ): PipelineDetail {
-  const result = validatePipeline(raw);
+  const result = validate(raw);
   const obj = (raw !== null && typeof raw === 'object' ? raw : {}) as Partial<Pipeline>;
   const generation = obj.metadata?.generation;
   const settings = Object.entries(obj.metadata?.annotations ?? {}).filter(([k]) => k.startsWith('pipelines.weave.works/'));

@@ -5,7 +5,7 @@ import { createHash } from 'crypto';
 import type { FluxApp } from '../cache/appStatus';
 import { ManagementClusterConfig } from '../config/readManagementClusters';
 import { ManagementWatchers } from '../watch/ManagementWatchers';
-import { ResourceWatcher } from '../watch/ResourceWatcher';
+import { ResourceWatcher, WatchedObjectRef } from '../watch/ResourceWatcher';
 import { kubeconfigSecretData, kubeConfigForManagementCluster, kubeConfigFromSecretValue } from './kubeConfigs';
 
 const APP_PLURALS: Record<string, string> = {
@@ -46,7 +46,8 @@ export class TargetClusters {
       logger: LoggerService;
       /** GitopsCluster `namespace/name` → a cluster configured in Backstage. */
       gitopsClusterMappings?: Map<string, ManagementClusterConfig>;
-      onChange: () => void;
+      /** A watch event of an app watcher: its connection and `apiVersion|kind`, and the object (none: the watcher's own state changed). */
+      onAppChange: (connectionKey: string, appKey: string, object?: WatchedObjectRef) => void;
     },
   ) {}
 
@@ -79,7 +80,7 @@ export class TargetClusters {
       kubeConfig: connection.kubeConfig,
       target: { apiVersion, kind, plural },
       logger: this.options.logger,
-      onChange: this.options.onChange,
+      onChange: object => this.options.onAppChange(connection.key, appKey, object),
     });
     connection.apps.set(appKey, w);
     w.start();

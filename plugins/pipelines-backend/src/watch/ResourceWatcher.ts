@@ -8,6 +8,12 @@ import {
   makeInformer,
 } from '@kubernetes/client-node';
 
+/** Which object a watch event was about. */
+export interface WatchedObjectRef {
+  namespace?: string;
+  name?: string;
+}
+
 /** What to watch: a resource type, cluster-wide or in one namespace. */
 export interface WatchTarget {
   apiVersion: string;
@@ -22,8 +28,12 @@ export interface ResourceWatcherOptions {
   kubeConfig: KubeConfig;
   target: WatchTarget;
   logger: LoggerService;
-  /** Called after every change the watch delivers and after (re)connecting. */
-  onChange: () => void;
+  /**
+   * Called after every change the watch delivers, with the object's namespace and name, and
+   * without them after the watcher's own state changed ((re)connected, failed): then anything
+   * it holds may have changed.
+   */
+  onChange: (object?: WatchedObjectRef) => void;
   backoff?: { initialMs: number; maxMs: number };
 }
 
@@ -75,9 +85,10 @@ export class ResourceWatcher<T extends KubernetesObject = KubernetesObject> {
     );
     this.backoff = options.backoff ?? { initialMs: 1000, maxMs: 30_000 };
     this.retryMs = this.backoff.initialMs;
-    const changed = () => {
-      if (!this.state.connected) this.markConnected();
-      options.onChange();
+    const changed = (obj: T) => {
+      const wasConnected = this.state.connected;
+      if (!wasConnected) this.markConnected();
+      options.onChange(wasConnected ? { namespace: obj?.metadata?.namespace, name: obj?.metadata?.name } : undefined);
     };
     this.informer.on('add', changed);
     this.informer.on('update', changed);
