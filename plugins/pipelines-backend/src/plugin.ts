@@ -5,10 +5,9 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { pipelinesPermissions } from '@gitops-pipelines/plugin-pipelines-common';
-import { readManagementClusters } from './config/readManagementClusters';
+import { readPipelinesConfig } from './config/readPipelinesConfig';
 import { DatabasePromotionStore } from './database/DatabasePromotionStore';
 import { DatabaseHoldStore } from './database/DatabaseHoldStore';
-import { readPromotionSettings } from './config/readPromotionSettings';
 import { createRouter } from './service/createRouter';
 import { PipelineCache } from './cache/PipelineCache';
 import { StatusWriter } from './cache/StatusWriter';
@@ -17,8 +16,6 @@ import { LevelTrigger } from './promotion/LevelTrigger';
 import { NotificationStrategy } from './promotion/strategies/NotificationStrategy';
 import { PullRequestStrategy } from './promotion/strategies/pullRequest/PullRequestStrategy';
 import { ScmIntegrations } from '@backstage/integration';
-import os from 'os';
-import path from 'path';
 import { createWebhookRouter } from './service/createWebhookRouter';
 import { auditRequests } from './service/auditRequests';
 import { connectPromotionChanges } from './promotion/promotionChangeBus';
@@ -57,7 +54,8 @@ export const pipelinesPlugin = createBackendPlugin({
         rootLifecycle.addStartupHook(async () => {
           for (const start of starts) await start();
         });
-        const clusters = readManagementClusters(config);
+        const settings = readPipelinesConfig(config);
+        const { clusters } = settings;
         logger.info(
           `Management clusters from ${clusters.source}: ${clusters.clusters.map(c => c.name).join(', ') || 'none'}`,
         );
@@ -74,7 +72,7 @@ export const pipelinesPlugin = createBackendPlugin({
         });
         starts.push(() => state.start());
         lifecycle.addShutdownHook(() => state.stop());
-        if (config.getOptionalBoolean('pipelines.writeStatus') ?? true) {
+        if (settings.writeStatus) {
           const writer = new StatusWriter(state, logger);
           // Global scope: one replica at a time writes Pipeline status.
           starts.push(() => scheduler.scheduleTask({
@@ -89,26 +87,21 @@ export const pipelinesPlugin = createBackendPlugin({
           }));
         }
         const integrations = ScmIntegrations.fromConfig(config);
-        const settings = readPromotionSettings(config);
         const holds = new DatabaseHoldStore(promotions.client);
         const engine = new PromotionEngine({
           store: promotions,
           holds,
           cache: state,
-          rolloutTimeoutMs: settings.rolloutTimeoutMs,
-          requiredApprovals: settings.requiredApprovals,
-          pullRequestPoll: settings.pullRequestPoll,
+          rolloutTimeoutMs: settings.promotion.rolloutTimeoutMs,
+          requiredApprovals: settings.promotion.requiredApprovals,
+          pullRequestPoll: settings.promotion.pullRequestPoll,
           strategies: [
             new NotificationStrategy({
-              receiverUrl: cluster =>
-                config.getOptionalString(`pipelines.notificationController.clusters.${cluster}.url`) ??
-                config.getOptionalString('pipelines.notificationController.url'),
+              receiverUrl: cluster => settings.notificationControllerUrl(cluster),
             }),
             new PullRequestStrategy({
               secrets: (cluster, namespace, name, key) => state.getSecretValue(cluster, namespace, name, key),
-              cacheDir:
-                config.getOptionalString('pipelines.repositoryCacheDir') ??
-                path.join(os.tmpdir(), 'gitops-pipelines-repos'),
+              cacheDir: settings.repositoryCacheDir,
               logger,
               githubApiBaseUrl: host => integrations.github.byHost(host)?.config.apiBaseUrl,
             }),
@@ -121,7 +114,7 @@ export const pipelinesPlugin = createBackendPlugin({
         starts.push(() => scheduler.scheduleTask({
           id: 'pipelines:promotion-runner',
           scope: 'local',
-          frequency: { seconds: settings.runnerIntervalSeconds },
+          frequency: { seconds: settings.promotion.runnerIntervalSeconds },
           timeout: { minutes: 10 },
           initialDelay: { seconds: 5 },
           fn: async () => {
@@ -133,7 +126,7 @@ export const pipelinesPlugin = createBackendPlugin({
           engine.runner.stop();
           await engine.idle();
         });
-        const trigger = new LevelTrigger({ engine, store: promotions, cache: state, logger, enabledByDefault: settings.levelTriggers });
+        const trigger = new LevelTrigger({ engine, store: promotions, cache: state, logger, enabledByDefault: settings.promotion.levelTriggers });
         starts.push(async () => {
           // Rollouts settle from the watch cache: every change of state is a reason to look.
           lifecycle.addShutdownHook(state.subscribe(() => engine.runner.kickSoon()));

@@ -92,8 +92,9 @@ export class NotificationStrategy implements PromotionStrategy {
       if (e?.code === 409) {
         return { summary: `Delivered to ${delivered}; event ${namespace}/${name} (already recorded): ${message}` };
       }
-      const retryable = !e?.code || e.code >= 500 || e.code === 429;
-      throw new PromotionError(`could not create the Promote event: HTTP ${e?.code ?? 'error'} ${e?.body ? String(e.body).slice(0, 200) : e?.message ?? ''}`.trim(), retryable);
+      // One rule for every HTTP failure (PromotionError.fromHttp): retried within the budget.
+      const status = typeof e?.code === 'number' ? e.code : undefined;
+      throw PromotionError.fromHttp('could not create the Promote event', status, e?.body ? String(e.body).slice(0, 200) : String(e?.message ?? e));
     }
     return { summary: `Delivered to ${delivered}; event ${namespace}/${name}: ${message}` };
   }
