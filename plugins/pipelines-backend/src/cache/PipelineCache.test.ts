@@ -51,6 +51,8 @@ describe('PipelineCache against the sandbox', () => {
     expect(d.environments[0].promotion).toMatchObject({ kind: 'pull-request', manual: false });
     expect(cache.clusters()).toEqual([{ name: 'management', connected: true, error: undefined }]);
     expect(cache.listPipelines({}).map(p => p.name)).toEqual(['podinfo-02', 'podinfo-gated']);
+    // Watched objects are kept without server-side apply bookkeeping.
+    expect(cache.getPipelineObject(key)?.object.metadata?.managedFields).toBeUndefined();
     expect(JSON.stringify(d)).not.toContain(sandbox.backstageToken);
     expect(JSON.stringify(d)).not.toContain(sandbox.targetReaderToken);
   });

@@ -65,6 +65,21 @@ function describeError(err: unknown): string {
 }
 
 /**
+ * Drops what no reader of the cache uses from a watched object, in place (the informer keeps
+ * the object it handed to the event handlers): `metadata.managedFields` (server-side apply
+ * bookkeeping, often larger than the rest) and kubectl's last-applied-configuration
+ * annotation (a second copy of the object).
+ */
+function slim(obj: KubernetesObject | undefined) {
+  const meta = obj?.metadata;
+  if (!meta) return;
+  delete meta.managedFields;
+  if (meta.annotations?.['kubectl.kubernetes.io/last-applied-configuration'] !== undefined) {
+    delete meta.annotations['kubectl.kubernetes.io/last-applied-configuration'];
+  }
+}
+
+/**
  * One informer (list + watch) of one resource type on one cluster, kept in memory.
  * The informer re-lists by itself on 410 Gone; on any other error this marks itself
  * disconnected, keeps the last known objects, and restarts with exponential backoff.
@@ -86,6 +101,7 @@ export class ResourceWatcher<T extends KubernetesObject = KubernetesObject> {
     this.backoff = options.backoff ?? { initialMs: 1000, maxMs: 30_000 };
     this.retryMs = this.backoff.initialMs;
     const changed = (obj: T) => {
+      slim(obj);
       const wasConnected = this.state.connected;
       if (!wasConnected) this.markConnected();
       options.onChange(wasConnected ? { namespace: obj?.metadata?.namespace, name: obj?.metadata?.name } : undefined);
