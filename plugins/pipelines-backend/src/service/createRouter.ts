@@ -104,15 +104,15 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get('/v1/entity/:kind/:namespace/:name/pipelines', async (req, res) => {
     const ref = parse(entityParams, req.params, 'path');
     const credentials = await httpAuth.credentials(req);
-    const entity = await catalog.getEntityByRef(ref, { credentials });
+    // The catalog lookup and the permission decision are independent round trips: made at once.
+    const entityRef = stringifyEntityRef({ ...ref, kind: ref.kind.toLocaleLowerCase('en-US') });
+    const [entity, [decision]] = await Promise.all([
+      catalog.getEntityByRef(ref, { credentials }),
+      permissions.authorize([{ permission: pipelinesPipelineReadPermission, resourceRef: entityRef }], { credentials }),
+    ]);
     if (!entity) {
       throw new NotFoundError(`Entity ${stringifyEntityRef(ref)} not found`);
     }
-    const entityRef = stringifyEntityRef(entity);
-    const [decision] = await permissions.authorize(
-      [{ permission: pipelinesPipelineReadPermission, resourceRef: entityRef }],
-      { credentials },
-    );
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`Not allowed to read the pipelines of ${entityRef}`);
     }
