@@ -4,138 +4,15 @@
  * target clusters (real kube-apiservers), the Backstage backend against it, and a load
  * from a second process (autocannon). See bench/README.md.
  */
-import { CustomObjectsApi, KubernetesObject } from '@kubernetes/client-node';
-import { Sandbox, apply } from '@gitops-pipelines/sandbox';
+import { CustomObjectsApi } from '@kubernetes/client-node';
+import { Sandbox } from '@gitops-pipelines/sandbox';
 import { ChildProcess, execFileSync, spawn } from 'child_process';
 import fs from 'fs';
 import https from 'https';
 import os from 'os';
 import path from 'path';
-import { stringify } from 'yaml';
 
-const N = Number(process.env.BENCH_PIPELINES ?? 1000);
-const C = Number(process.env.BENCH_CLUSTERS ?? 10);
-const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const PORT = Number(process.env.BENCH_PORT ?? 7107);
-const ENVS = ['dev', 'test', 'prod'];
-const root = path.resolve(__dirname, '..');
-const base = `http://127.0.0.1:${PORT}`;
-const HR = { group: 'helm.toolkit.fluxcd.io', version: 'v2beta1', plural: 'helmreleases' };
-
-const log = (msg: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
-const pad = (i: number) => String(i).padStart(4, '0');
-
-/** Where target t of environment e of pipeline i runs: spread over the clusters. */
-const clusterOf = (i: number, e: number, t: number) => `t${(i * 3 + e * 2 + t) % C}`;
-const namespaceOf = (e: number, t: number) => `bench-${ENVS[e]}-${t}`;
-
-async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) await fn(items[next++]);
-    }),
-  );
-}
-
-function pipeline(i: number): KubernetesObject {
-  return {
-    apiVersion: 'pipelines.weave.works/v1alpha1',
-    kind: 'Pipeline',
-    metadata: { name: `bench-${pad(i)}`, namespace: 'flux-system' },
-    spec: {
-      appRef: { apiVersion: 'helm.toolkit.fluxcd.io/v2beta1', kind: 'HelmRelease', name: `app-${pad(i)}` },
-      environments: ENVS.map((env, e) => ({
-        name: env,
-        targets: [0, 1].map(t => ({
-          namespace: namespaceOf(e, t),
-          clusterRef: { kind: 'GitopsCluster', name: clusterOf(i, e, t), namespace: 'flux-system' },
-        })),
-      })),
-      promotion: { strategy: { notification: {} } },
-    },
-  } as KubernetesObject;
-}
-
-async function populate(sandbox: Sandbox) {
-  const started = Date.now();
-  for (let c = 0; c < C; c++) {
-    await apply(
-      sandbox.clusters[`t${c}`].admin,
-      ENVS.flatMap((_, e) => [0, 1].map(t => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespaceOf(e, t) } }))),
-    );
-  }
-  const mgmt = sandbox.clusters.management.admin.makeApiClient(CustomObjectsApi);
-  await pool([...Array(N).keys()], 16, async i => {
-    await mgmt.createNamespacedCustomObject({ group: 'pipelines.weave.works', version: 'v1alpha1', namespace: 'flux-system', plural: 'pipelines', body: pipeline(i) });
-  });
-  const apps: Array<{ i: number; e: number; t: number }> = [];
-  for (let i = 0; i < N; i++) for (let e = 0; e < 3; e++) for (const t of [0, 1]) apps.push({ i, e, t });
-  const apis = Object.fromEntries([...Array(C).keys()].map(c => [`t${c}`, sandbox.clusters[`t${c}`].admin.makeApiClient(CustomObjectsApi)]));
-  await pool(apps, 32, async ({ i, e, t }) => {
-    const api = apis[clusterOf(i, e, t)];
-    const namespace = namespaceOf(e, t);
-    const version = `1.${2 - e}.0`;
-    const created: any = await api.createNamespacedCustomObject({
-      ...HR,
-      namespace,
-      body: {
-        apiVersion: 'helm.toolkit.fluxcd.io/v2beta1',
-        kind: 'HelmRelease',
-        metadata: { name: `app-${pad(i)}`, namespace, labels: { 'backstage.io/kubernetes-id': `app-${pad(i)}` } },
-        spec: { interval: '5m', chart: { spec: { chart: 'podinfo', version, sourceRef: { kind: 'HelmRepository', name: 'podinfo' } } } },
-      },
-    });
-    // What Flux would report once reconciled (written here rather than by the stand-in, to load faster).
-    created.status = {
-      observedGeneration: created.metadata.generation,
-      lastAttemptedRevision: version,
-      lastAppliedRevision: version,
-      conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `Helm install succeeded with chart podinfo@${version}`, lastTransitionTime: new Date().toISOString(), observedGeneration: created.metadata.generation }],
-    };
-    await api.replaceNamespacedCustomObjectStatus({ ...HR, namespace, name: created.metadata.name, body: created });
-  });
-  return Date.now() - started;
-}
-
-function writeConfig(sandbox: Sandbox, dir: string): string {
-  const entities = path.join(dir, 'entities.yaml');
-  fs.writeFileSync(
-    entities,
-    stringify({
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Component',
-      metadata: {
-        name: 'bench-app',
-        annotations: { 'pipelines.weave.works/pipeline': 'flux-system/bench-0000', 'backstage.io/kubernetes-id': 'app-0000' },
-      },
-      spec: { type: 'service', lifecycle: 'production', owner: 'guests' },
-    }),
-  );
-  const clusters = sandbox.names.map(n => ({
-    name: n,
-    url: sandbox.clusters[n].url,
-    authProvider: 'serviceAccount',
-    serviceAccountToken: n === 'management' ? sandbox.backstageToken : sandbox.clusters[n].adminToken,
-    caData: sandbox.clusters[n].caData,
-  }));
-  const config = {
-    app: { baseUrl: 'http://127.0.0.1:3999' },
-    backend: {
-      baseUrl: base,
-      listen: { port: PORT, host: '127.0.0.1' },
-      database: { client: 'better-sqlite3', connection: ':memory:' },
-    },
-    catalog: { locations: [{ type: 'file', target: entities }] },
-    kubernetes: { serviceLocatorMethod: { type: 'multiTenant' }, clusterLocatorMethods: [{ type: 'config', clusters }] },
-    pipelines: { managementClusters: [clusters[0]].map(c => ({ name: c.name, url: c.url, serviceAccountToken: c.serviceAccountToken, caData: c.caData })), writeStatus: false, levelTriggers: false },
-  };
-  const file = path.join(dir, 'app-config.bench.yaml');
-  fs.writeFileSync(file, stringify(config), { mode: 0o600 });
-  return file;
-}
+import { base, C, clusterOf, CONNECTIONS, HR, LOAD_SECONDS, log, N, namespaceOf, pad, populate, PORT, root, sleep, writeConfig } from './setup';
 
 async function json(url: string, init?: RequestInit): Promise<any> {
   const res = await fetch(url, init);
@@ -247,8 +124,11 @@ async function main() {
     const configFile = writeConfig(sandbox, dir);
     log('starting the Backstage backend');
     t = Date.now();
+    // The floor serves the entity view's bytes, saved here once the cache is warm.
+    const floorFile = path.join(dir, 'entity-view.json');
     backend = spawn(path.join(root, 'scripts', 'bin', 'yarn'), ['workspace', 'backend', 'start', '--config', path.join(root, 'app-config.yaml'), '--config', configFile], {
       cwd: root,
+      env: { ...process.env, PIPELINES_BENCH_FLOOR_FILE: floorFile },
       stdio: ['ignore', fs.openSync(path.join(dir, 'backend.log'), 'a'), fs.openSync(path.join(dir, 'backend.log'), 'a')],
       detached: true,
     });
@@ -279,7 +159,10 @@ async function main() {
     // The catalog must have the bench entity before the entity route can answer.
     for (;;) {
       const res = await fetch(`${base}/api/pipelines/v1/entity/component/default/bench-app/pipelines`, auth);
-      if (res.ok) break;
+      if (res.ok) {
+        fs.writeFileSync(floorFile, Buffer.from(await res.arrayBuffer()));
+        break;
+      }
       await sleep(500);
     }
     const pid = listenerPid();
@@ -299,6 +182,7 @@ async function main() {
       return { ...r, kubernetesRequestsPerCall: Number(perView.toFixed(3)) };
     };
     const entity = await measure('GET /v1/entity/.../pipelines', `${base}/api/pipelines/v1/entity/component/default/bench-app/pipelines`);
+    const floor = await measure('floor: same bytes, token check only', `${base}/api/benchfloor/entity`);
     const list = await measure(`GET /v1/pipelines (${N} items)`, `${base}/api/pipelines/v1/pipelines`);
     const kubernetesPlugin = await measure('kubernetes plugin custom query (same entity)', `${base}/api/kubernetes/resources/custom/query`, [
       '-m', 'POST', '-H', 'Content-Type=application/json',
@@ -320,6 +204,8 @@ async function main() {
       backendRssMb: { warm: rssWarm, afterLoad: rssLoaded },
       idleKubernetesRequestsPer10s: idle,
       entityPipelines: entity,
+      floor,
+      latencyRatioEntityViewToFloor: { p50: Number((entity.p50 / Math.max(floor.p50, 0.01)).toFixed(1)), p99: Number((entity.p99 / Math.max(floor.p99, 0.01)).toFixed(1)) },
       listPipelines: list,
       kubernetesPluginCustomQuery: kubernetesPlugin,
       latencyRatioKubernetesPluginToPipelines: { p50: Number((kubernetesPlugin.p50 / Math.max(entity.p50, 0.01)).toFixed(1)), p99: Number((kubernetesPlugin.p99 / Math.max(entity.p99, 0.01)).toFixed(1)) },
@@ -332,6 +218,8 @@ async function main() {
     const rows: Array<[string, string]> = [
       ['scale', `${N} pipelines × 3 envs × 2 targets, ${C} target clusters (${N * 6} HelmReleases)`],
       ['GET /v1/entity/…/pipelines', `p50 ${entity.p50} ms, p99 ${entity.p99} ms, ${entity.rps} req/s, ${entity.kubernetesRequestsPerCall} k8s req/call`],
+      ['floor (same bytes, auth only)', `p50 ${floor.p50} ms, p99 ${floor.p99} ms, ${floor.rps} req/s`],
+      ['ratio entity view / floor', `p50 ×${result.latencyRatioEntityViewToFloor.p50}, p99 ×${result.latencyRatioEntityViewToFloor.p99}`],
       [`GET /v1/pipelines`, `p50 ${list.p50} ms, p99 ${list.p99} ms, ${list.rps} req/s, ${list.kubernetesRequestsPerCall} k8s req/call`],
       ['kubernetes plugin custom query', `p50 ${kubernetesPlugin.p50} ms, p99 ${kubernetesPlugin.p99} ms, ${kubernetesPlugin.rps} req/s, ${kubernetesPlugin.kubernetesRequestsPerCall} k8s req/call`],
       ['ratio kubernetes plugin / pipelines', `p50 ×${result.latencyRatioKubernetesPluginToPipelines.p50}, p99 ×${result.latencyRatioKubernetesPluginToPipelines.p99}`],

@@ -7,6 +7,7 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { benchFloorPlugin } from './modules/benchFloor';
 import { demoSignInModule } from './modules/demoSignIn';
 import { demoPermissionPolicyModule } from './modules/demoPermissionPolicy';
 
@@ -77,6 +78,11 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // The events bus (on PostgreSQL) carries events between replicas: signals and the pipelines
 // plugin's promotion changes reach browsers connected to any replica.
 backend.add(import('@backstage/plugin-events-backend'));
+
+// npm run bench only: the floor the entity view is measured against (bench/README.md).
+if (process.env.PIPELINES_BENCH_FLOOR_FILE) {
+  backend.add(benchFloorPlugin);
+}
 
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));

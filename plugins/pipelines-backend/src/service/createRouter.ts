@@ -4,14 +4,9 @@ import {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import {
-  PipelineListResponse,
-  pipelinesPipelineReadPermission,
-} from '@gitops-pipelines/plugin-pipelines-common';
+import { PipelineListResponse } from '@gitops-pipelines/plugin-pipelines-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -19,6 +14,7 @@ import { HoldStore, PromotionStore } from '../database/PromotionStore';
 import { PromotionEngine } from '../promotion/PromotionEngine';
 import { PipelineStateReader } from '../state/PipelineStateReader';
 import { parse } from './parse';
+import { createEntityAccess } from './entityAccess';
 import { resolveEntityPipelines } from './resolveEntityPipelines';
 import { createPromotionRoutes } from './promotionRoutes';
 import { createPermissionChecks } from './requirePermission';
@@ -45,6 +41,7 @@ const listQuery = z.object({
 });
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
   const { httpAuth, permissions, catalog, state, engine, defaultCluster } = options;
+  const readableEntity = createEntityAccess({ catalog, permissions });
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
 
@@ -104,18 +101,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get('/v1/entity/:kind/:namespace/:name/pipelines', async (req, res) => {
     const ref = parse(entityParams, req.params, 'path');
     const credentials = await httpAuth.credentials(req);
-    // The catalog lookup and the permission decision are independent round trips: made at once.
-    const entityRef = stringifyEntityRef({ ...ref, kind: ref.kind.toLocaleLowerCase('en-US') });
-    const [entity, [decision]] = await Promise.all([
-      catalog.getEntityByRef(ref, { credentials }),
-      permissions.authorize([{ permission: pipelinesPipelineReadPermission, resourceRef: entityRef }], { credentials }),
-    ]);
-    if (!entity) {
-      throw new NotFoundError(`Entity ${stringifyEntityRef(ref)} not found`);
-    }
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`Not allowed to read the pipelines of ${entityRef}`);
-    }
+    const entity = await readableEntity(ref, credentials);
     res.json(resolveEntityPipelines(entity, state, defaultCluster));
   });
 

@@ -1,0 +1,134 @@
+/**
+ * The read benchmark's set-up (see bench/README.md): its scale and ports from the environment,
+ * the Pipelines and HelmReleases it creates on the sandbox, and the backend config it writes.
+ */
+import { CustomObjectsApi, KubernetesObject } from '@kubernetes/client-node';
+import { Sandbox, apply } from '@gitops-pipelines/sandbox';
+import fs from 'fs';
+import path from 'path';
+import { stringify } from 'yaml';
+
+export const N = Number(process.env.BENCH_PIPELINES ?? 1000);
+export const C = Number(process.env.BENCH_CLUSTERS ?? 10);
+export const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
+export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+export const PORT = Number(process.env.BENCH_PORT ?? 7107);
+export const ENVS = ['dev', 'test', 'prod'];
+export const root = path.resolve(__dirname, '..');
+export const base = `http://127.0.0.1:${PORT}`;
+export const HR = { group: 'helm.toolkit.fluxcd.io', version: 'v2beta1', plural: 'helmreleases' };
+
+export const log = (msg: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+export const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+export const pad = (i: number) => String(i).padStart(4, '0');
+
+/** Where target t of environment e of pipeline i runs: spread over the clusters. */
+export const clusterOf = (i: number, e: number, t: number) => `t${(i * 3 + e * 2 + t) % C}`;
+export const namespaceOf = (e: number, t: number) => `bench-${ENVS[e]}-${t}`;
+
+async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
+}
+
+function pipeline(i: number): KubernetesObject {
+  return {
+    apiVersion: 'pipelines.weave.works/v1alpha1',
+    kind: 'Pipeline',
+    metadata: { name: `bench-${pad(i)}`, namespace: 'flux-system' },
+    spec: {
+      appRef: { apiVersion: 'helm.toolkit.fluxcd.io/v2beta1', kind: 'HelmRelease', name: `app-${pad(i)}` },
+      environments: ENVS.map((env, e) => ({
+        name: env,
+        targets: [0, 1].map(t => ({
+          namespace: namespaceOf(e, t),
+          clusterRef: { kind: 'GitopsCluster', name: clusterOf(i, e, t), namespace: 'flux-system' },
+        })),
+      })),
+      promotion: { strategy: { notification: {} } },
+    },
+  } as KubernetesObject;
+}
+
+export async function populate(sandbox: Sandbox) {
+  const started = Date.now();
+  for (let c = 0; c < C; c++) {
+    await apply(
+      sandbox.clusters[`t${c}`].admin,
+      ENVS.flatMap((_, e) => [0, 1].map(t => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespaceOf(e, t) } }))),
+    );
+  }
+  const mgmt = sandbox.clusters.management.admin.makeApiClient(CustomObjectsApi);
+  await pool([...Array(N).keys()], 16, async i => {
+    await mgmt.createNamespacedCustomObject({ group: 'pipelines.weave.works', version: 'v1alpha1', namespace: 'flux-system', plural: 'pipelines', body: pipeline(i) });
+  });
+  const apps: Array<{ i: number; e: number; t: number }> = [];
+  for (let i = 0; i < N; i++) for (let e = 0; e < 3; e++) for (const t of [0, 1]) apps.push({ i, e, t });
+  const apis = Object.fromEntries([...Array(C).keys()].map(c => [`t${c}`, sandbox.clusters[`t${c}`].admin.makeApiClient(CustomObjectsApi)]));
+  await pool(apps, 32, async ({ i, e, t }) => {
+    const api = apis[clusterOf(i, e, t)];
+    const namespace = namespaceOf(e, t);
+    const version = `1.${2 - e}.0`;
+    const created: any = await api.createNamespacedCustomObject({
+      ...HR,
+      namespace,
+      body: {
+        apiVersion: 'helm.toolkit.fluxcd.io/v2beta1',
+        kind: 'HelmRelease',
+        metadata: { name: `app-${pad(i)}`, namespace, labels: { 'backstage.io/kubernetes-id': `app-${pad(i)}` } },
+        spec: { interval: '5m', chart: { spec: { chart: 'podinfo', version, sourceRef: { kind: 'HelmRepository', name: 'podinfo' } } } },
+      },
+    });
+    // What Flux would report once reconciled (written here rather than by the stand-in, to load faster).
+    created.status = {
+      observedGeneration: created.metadata.generation,
+      lastAttemptedRevision: version,
+      lastAppliedRevision: version,
+      conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `Helm install succeeded with chart podinfo@${version}`, lastTransitionTime: new Date().toISOString(), observedGeneration: created.metadata.generation }],
+    };
+    await api.replaceNamespacedCustomObjectStatus({ ...HR, namespace, name: created.metadata.name, body: created });
+  });
+  return Date.now() - started;
+}
+
+export function writeConfig(sandbox: Sandbox, dir: string): string {
+  const entities = path.join(dir, 'entities.yaml');
+  fs.writeFileSync(
+    entities,
+    stringify({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name: 'bench-app',
+        annotations: { 'pipelines.weave.works/pipeline': 'flux-system/bench-0000', 'backstage.io/kubernetes-id': 'app-0000' },
+      },
+      spec: { type: 'service', lifecycle: 'production', owner: 'guests' },
+    }),
+  );
+  const clusters = sandbox.names.map(n => ({
+    name: n,
+    url: sandbox.clusters[n].url,
+    authProvider: 'serviceAccount',
+    serviceAccountToken: n === 'management' ? sandbox.backstageToken : sandbox.clusters[n].adminToken,
+    caData: sandbox.clusters[n].caData,
+  }));
+  const config = {
+    app: { baseUrl: 'http://127.0.0.1:3999' },
+    backend: {
+      baseUrl: base,
+      listen: { port: PORT, host: '127.0.0.1' },
+      database: { client: 'better-sqlite3', connection: ':memory:' },
+    },
+    catalog: { locations: [{ type: 'file', target: entities }] },
+    kubernetes: { serviceLocatorMethod: { type: 'multiTenant' }, clusterLocatorMethods: [{ type: 'config', clusters }] },
+    pipelines: { managementClusters: [clusters[0]].map(c => ({ name: c.name, url: c.url, serviceAccountToken: c.serviceAccountToken, caData: c.caData })), writeStatus: false, levelTriggers: false },
+  };
+  const file = path.join(dir, 'app-config.bench.yaml');
+  fs.writeFileSync(file, stringify(config), { mode: 0o600 });
+  return file;
+}
+
