@@ -12,6 +12,7 @@ import https from 'https';
 import os from 'os';
 import path from 'path';
 
+import { listenEvents } from './sse';
 import { base, C, clusterOf, CONNECTIONS, HR, LOAD_SECONDS, log, N, namespaceOf, pad, populate, PORT, root, sleep, writeConfig } from './setup';
 
 async function json(url: string, init?: RequestInit): Promise<any> {
@@ -65,26 +66,10 @@ async function autocannon(url: string, token: string, extra: string[] = []) {
 }
 
 async function freshness(sandbox: Sandbox, token: string, samples: number) {
-  const controller = new AbortController();
-  const res = await fetch(`${base}/api/pipelines/v1/events`, { headers: { Authorization: `Bearer ${token}` }, signal: controller.signal });
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
   const waiting = new Map<string, (t: number) => void>();
-  let buffer = '';
-  void (async () => {
-    for (;;) {
-      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
-      if (done) return;
-      buffer += decoder.decode(value, { stream: true });
-      let end;
-      while ((end = buffer.indexOf('\n\n')) !== -1) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (block.includes('event: pipeline-changed') && data) waiting.get(JSON.parse(data).name)?.(Date.now());
-      }
-    }
-  })();
+  const close = await listenEvents(base, token, (event, data) => {
+    if (event === 'pipeline-changed') waiting.get(data.name)?.(Date.now());
+  });
   const times: number[] = [];
   for (let s = 0; s < samples; s++) {
     const i = (s * 37) % N;
@@ -99,7 +84,7 @@ async function freshness(sandbox: Sandbox, token: string, samples: number) {
     waiting.delete(`bench-${pad(i)}`);
     times.push(t1 - t0);
   }
-  controller.abort();
+  close();
   return times;
 }
 

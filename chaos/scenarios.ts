@@ -1,4 +1,5 @@
 import type { Sandbox } from '@gitops-pipelines/sandbox';
+import { listenEvents } from '../bench/sse';
 import { Replica, sleep, until } from './replica';
 
 /** What a scenario reports: its figures, printed in the table and kept in chaos.json. */
@@ -115,29 +116,11 @@ export async function mergeAndDeploy(ctx: ChaosContext, via: Replica, token: str
   );
 }
 
-/** Reads server-sent events from a replica's `/v1/events`, calling `onEvent` for each. */
+/** Reads server-sent events from a replica's `/v1/events`, calling `onEvent` for each; returns the closer. */
 export function listen(replica: Replica, token: string, onEvent: (event: string, data: any) => void): () => void {
-  const controller = new AbortController();
-  void (async () => {
-    const res = await fetch(`${replica.url}/api/pipelines/v1/events`, { headers: { Authorization: `Bearer ${token}` }, signal: controller.signal });
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffer += decoder.decode(value, { stream: true });
-      let end;
-      while ((end = buffer.indexOf('\n\n')) !== -1) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const name = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (name && data) onEvent(name, JSON.parse(data));
-      }
-    }
-  })().catch(() => undefined);
-  return () => controller.abort();
+  const open = listenEvents(replica.url, token, onEvent);
+  open.catch(() => undefined);
+  return () => void open.then(close => close(), () => undefined);
 }
 
 export { sleep };

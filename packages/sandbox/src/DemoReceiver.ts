@@ -1,5 +1,6 @@
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import http from 'http';
+import { readJsonBody } from './readJsonBody';
 import { REVISION_ANNOTATION } from './FluxStandIn';
 import type { FluxEvent } from './NotificationControllerStandIn';
 
@@ -27,28 +28,19 @@ export class DemoReceiver {
   ) {}
 
   async start(port = 0) {
-    this.server = http.createServer((req, res) => {
+    this.server = http.createServer(async (req, res) => {
       if (req.method === 'GET') {
         res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(this.received, null, 2));
         return;
       }
-      const chunks: Buffer[] = [];
-      req.on('data', c => chunks.push(c));
-      req.on('end', () => {
-        let event: FluxEvent;
-        try {
-          event = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        } catch {
-          res.writeHead(400).end();
-          return;
-        }
-        res.writeHead(200).end();
-        this.received.push({ ...event, receivedAt: new Date().toISOString() });
-        this.received.splice(0, Math.max(0, this.received.length - 100));
-        const o = event.involvedObject;
-        this.log(`[receiver] ${event.reason} ${o.kind} ${o.namespace}/${o.name}: ${event.message} ${JSON.stringify(event.metadata ?? {})}`);
-        this.deploy(event).catch(e => this.log(`[receiver] deploy failed: ${e?.body?.message ?? e?.message ?? e}`));
-      });
+      const event = await readJsonBody<FluxEvent>(req, res);
+      if (!event) return;
+      res.writeHead(200).end();
+      this.received.push({ ...event, receivedAt: new Date().toISOString() });
+      this.received.splice(0, Math.max(0, this.received.length - 100));
+      const o = event.involvedObject;
+      this.log(`[receiver] ${event.reason} ${o.kind} ${o.namespace}/${o.name}: ${event.message} ${JSON.stringify(event.metadata ?? {})}`);
+      this.deploy(event).catch(e => this.log(`[receiver] deploy failed: ${e?.body?.message ?? e?.message ?? e}`));
     });
     await new Promise<void>(resolve => this.server!.listen(port, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as any).port}/`;

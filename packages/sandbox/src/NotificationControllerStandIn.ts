@@ -1,6 +1,7 @@
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { createHmac } from 'crypto';
 import http from 'http';
+import { readJsonBody } from './readJsonBody';
 
 /** A Flux event as the toolkit's controllers send it (fluxcd/pkg `apis/event/v1beta1`). */
 export interface FluxEvent {
@@ -47,21 +48,12 @@ export class NotificationControllerStandIn {
   constructor(private readonly kubeConfig: KubeConfig) {}
 
   async start(port = 0) {
-    this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', c => chunks.push(c));
-      req.on('end', () => {
-        let event: FluxEvent;
-        try {
-          event = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        } catch {
-          res.writeHead(400).end();
-          return;
-        }
-        res.writeHead(202).end();
-        this.dispatch(event).catch(e => {
-          if (process.env.SANDBOX_DEBUG) console.error('[notification-controller] dispatch failed', e);
-        });
+    this.server = http.createServer(async (req, res) => {
+      const event = await readJsonBody<FluxEvent>(req, res);
+      if (!event) return;
+      res.writeHead(202).end();
+      this.dispatch(event).catch(e => {
+        if (process.env.SANDBOX_DEBUG) console.error('[notification-controller] dispatch failed', e);
       });
     });
     await new Promise<void>(resolve => this.server!.listen(port, '127.0.0.1', resolve));
