@@ -8,7 +8,7 @@ import {
 } from '@gitops-pipelines/plugin-pipelines-common';
 import { createHash, randomUUID } from 'crypto';
 import { Knex } from 'knex';
-import { NewPromotion, NewPromotionEvent, PromotionChanges, PromotionStore, TakeEnvironmentResult } from './PromotionStore';
+import { ENGINE_ACTOR, NewPromotion, NewPromotionEvent, PromotionChanges, PromotionStore, TakeEnvironmentResult } from './PromotionStore';
 import { activeKey, isUniqueViolation, keysFor, mapToEvent, mapToRecord, pipelineWhere, PromotionEventRow, PromotionRow, slotKey } from './rows';
 
 const TABLE = 'promotions';
@@ -198,7 +198,7 @@ export class DatabasePromotionStore implements PromotionStore {
         const move = async (r: PromotionRow, to: PromotionState, message: string) => {
           const update = this.updateFor(r, to, {}, now);
           await tx<PromotionRow>(TABLE).where({ id: r.id }).update(update);
-          await this.event(tx, r.id, { type: to === 'running' ? 'started' : 'superseded', message, actor: 'pipelines:engine' }, now);
+          await this.event(tx, r.id, { type: to === 'running' ? 'started' : 'superseded', message, actor: ENGINE_ACTOR }, now);
           return mapToRecord({ ...r, ...update } as PromotionRow);
         };
         let replaced: PromotionRecord | undefined;
@@ -228,7 +228,7 @@ export class DatabasePromotionStore implements PromotionStore {
       .whereNot({ id: exceptId });
     const done: PromotionRecord[] = [];
     for (const row of rows) {
-      const record = await this.transition(row.id, states, 'superseded', {}, { type: 'superseded', message: reason, actor: 'pipelines:engine' });
+      const record = await this.transition(row.id, states, 'superseded', {}, { type: 'superseded', message: reason, actor: ENGINE_ACTOR });
       if (record) done.push(record);
     }
     return done;

@@ -25,6 +25,9 @@ export interface NewPromotion {
 }
 
 /** An entry for a promotion's event log. */
+/** The actor of the events the backend itself writes (started, superseded, attempts, rollouts). */
+export const ENGINE_ACTOR = 'pipelines:engine';
+
 export interface NewPromotionEvent {
   type: PromotionEventType;
   message: string;

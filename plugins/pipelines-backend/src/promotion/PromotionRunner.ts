@@ -3,7 +3,7 @@ import { PromotionRecord } from '@gitops-pipelines/plugin-pipelines-common';
 import { randomBytes } from 'crypto';
 import os from 'os';
 import { PipelineCache } from '../cache/PipelineCache';
-import { PromotionStore } from '../database/PromotionStore';
+import { ENGINE_ACTOR, PromotionStore } from '../database/PromotionStore';
 import { DEFAULT_LEASE_MS, holdClaim, ReleaseClaim } from './claims';
 import { crashPoint } from './crashPoint';
 import { planPromotion } from './planPromotion';
@@ -35,7 +35,6 @@ export interface PromotionRunnerOptions {
   audit: (eventId: string, record: PromotionRecord, extra?: Record<string, unknown>) => Promise<void>;
 }
 
-const ENGINE = 'pipelines:engine';
 
 
 /**
@@ -158,7 +157,7 @@ export class PromotionRunner {
   }
 
   private async fail(record: PromotionRecord, from: PromotionRecord['state'], message: string) {
-    const failed = await this.options.store.transition(record.id, [from], 'failed', { error: message }, { type: 'failed', actor: ENGINE, message });
+    const failed = await this.options.store.transition(record.id, [from], 'failed', { error: message }, { type: 'failed', actor: ENGINE_ACTOR, message });
     if (failed) await this.options.audit('promotion-failed', failed, { error: message });
   }
 
@@ -184,7 +183,7 @@ export class PromotionRunner {
           headSha: outcome.headSha,
           nextCheckAt: firstCheck,
         },
-        { type, actor: ENGINE, message: outcome.summary },
+        { type, actor: ENGINE_ACTOR, message: outcome.summary },
       );
       if (moved && pr) crashPoint('awaiting-merge');
       if (moved) await this.options.audit(pr ? 'promotion-pull-request' : 'promotion-rolling-out', moved, { outcome: outcome.summary });
@@ -200,7 +199,7 @@ export class PromotionRunner {
       const delay = Math.max((this.options.retryBaseMs ?? 2000) * 2 ** (record.attempts - 1), err.retryAfterMs ?? 0);
       const message = `attempt ${record.attempts} of ${max} failed: ${err.message}`;
       await release(new Date(Date.now() + delay), message);
-      await store.appendEvent(record.id, { type: 'attempt-failed', actor: ENGINE, message: `${message}; retrying in ${Math.round(delay / 1000)} s` });
+      await store.appendEvent(record.id, { type: 'attempt-failed', actor: ENGINE_ACTOR, message: `${message}; retrying in ${Math.round(delay / 1000)} s` });
       this.options.changed({ ...record, error: message });
       logger.warn(`Promotion ${record.id} ${message}; retrying in ${delay} ms`);
       this.kickAt(new Date(Date.now() + delay));

@@ -1,9 +1,8 @@
 import { PromotionRecord } from '@gitops-pipelines/plugin-pipelines-common';
 import { PipelineCache } from '../cache/PipelineCache';
-import { PromotionStore } from '../database/PromotionStore';
+import { ENGINE_ACTOR, PromotionStore } from '../database/PromotionStore';
 import { settleRollout } from './settleRollout';
 
-const ENGINE = 'pipelines:engine';
 
 /** The columns a settled rollout sets. */
 function changesFor(outcome: 'deployed' | 'failed' | 'superseded', message: string) {
@@ -43,7 +42,7 @@ export class RolloutSettler {
       await this.logTargetsReady(record, verdict.targetsReady);
       if (verdict.outcome === 'rolling-out') continue;
       const { outcome, message } = verdict;
-      const moved = await store.transition(record.id, ['rolling-out'], outcome, changesFor(outcome, message), { type: outcome, actor: ENGINE, message });
+      const moved = await store.transition(record.id, ['rolling-out'], outcome, changesFor(outcome, message), { type: outcome, actor: ENGINE_ACTOR, message });
       if (moved) await this.options.audit(`promotion-${outcome}`, moved, { message });
     }
   }
@@ -62,7 +61,7 @@ export class RolloutSettler {
     }
     for (const message of targetsReady.filter(m => !logged!.has(m))) {
       // `once`: another replica settling the same rollout may be writing the same line right now.
-      await this.options.store.appendEvent(record.id, { type: 'target-ready', actor: ENGINE, message, once: true });
+      await this.options.store.appendEvent(record.id, { type: 'target-ready', actor: ENGINE_ACTOR, message, once: true });
       logged.add(message);
       this.options.changed(record);
     }
