@@ -12,6 +12,7 @@ import https from 'https';
 import os from 'os';
 import path from 'path';
 
+import { rssMb } from './processes';
 import { listenEvents } from './sse';
 import { base, C, clusterOf, CONNECTIONS, HR, LOAD_SECONDS, log, N, namespaceOf, pad, populate, PORT, root, sleep, writeConfig } from './setup';
 
@@ -19,11 +20,6 @@ async function json(url: string, init?: RequestInit): Promise<any> {
   const res = await fetch(url, init);
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
   return res.json();
-}
-
-function rssMb(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
 }
 
 /** The backend's process: the one listening on the port. */

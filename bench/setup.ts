@@ -3,7 +3,7 @@
  * the Pipelines and HelmReleases it creates on the sandbox, and the backend config it writes.
  */
 import { CustomObjectsApi, KubernetesObject } from '@kubernetes/client-node';
-import { Sandbox, apply } from '@gitops-pipelines/sandbox';
+import { HELM_RELEASES, Sandbox, apply } from '@gitops-pipelines/sandbox';
 import fs from 'fs';
 import path from 'path';
 import { stringify } from 'yaml';
@@ -16,7 +16,7 @@ export const PORT = Number(process.env.BENCH_PORT ?? 7107);
 export const ENVS = ['dev', 'test', 'prod'];
 export const root = path.resolve(__dirname, '..');
 export const base = `http://127.0.0.1:${PORT}`;
-export const HR = { group: 'helm.toolkit.fluxcd.io', version: 'v2beta1', plural: 'helmreleases' };
+export const HR = HELM_RELEASES;
 
 export const log = (msg: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 export const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));

@@ -1,6 +1,6 @@
 import { execFileSync } from 'child_process';
 import { until } from './replica';
-import { ChaosContext, checkEventLog, Figures, listen, mergeAndDeploy, nextVersion, promotion, pullRequestsFor, rowsFor, webhook } from './scenarios';
+import { ChaosContext, checkFinished, expectEqual, Figures, listen, mergeAndDeploy, nextVersion, rowsFor, webhook } from './scenarios';
 
 /** Restarts the throwaway PostgreSQL of scripts/chaos.sh (`PG_BIN`, `PG_DIR`) the hard way: every connection is cut. */
 function restartPostgres() {
@@ -15,15 +15,15 @@ function restartPostgres() {
  * after the restart goes through, and live events still cross replicas.
  */
 export async function postgresRestarted(ctx: ChaosContext): Promise<Figures> {
-  const { a, b, sandbox } = ctx;
+  const { a, b } = ctx;
   const token = await a.guestToken();
   const first = nextVersion();
-  expectCreated(await webhook(a, first));
+  expectEqual('webhook answer', (await webhook(a, first)).status, 201);
   await until(`${first} awaiting merge`, async () => (await rowsFor(a, token, first)).find(r => r.state === 'awaiting-merge'), 60_000, 250);
   const t = Date.now();
   restartPostgres();
   const restartMs = Date.now() - t;
-  await mergeAndDeploy(ctx, b, token, first);
+  const firstRow = await mergeAndDeploy(ctx, b, token, first);
   // A new request after the restart, watched by a live client of the other replica.
   const second = nextVersion();
   let seenAt = 0;
@@ -38,18 +38,8 @@ export async function postgresRestarted(ctx: ChaosContext): Promise<Figures> {
     return r.status === 201 ? r : undefined;
   }, 60_000, 500);
   id = answer.id;
-  await mergeAndDeploy(ctx, a, token, second);
+  const secondRow = await mergeAndDeploy(ctx, a, token, second);
   stop();
-  for (const version of [first, second]) {
-    const rows = await rowsFor(a, token, version);
-    if (rows.length !== 1) throw new Error(`${rows.length} rows for ${version}`);
-    if ((await pullRequestsFor(sandbox, version)).length !== 1) throw new Error(`not one PR for ${version}`);
-    const problem = checkEventLog((await promotion(a, token, rows[0].id)).events);
-    if (problem) throw new Error(`event log of ${version}: ${problem}`);
-  }
+  for (const [version, row] of [[first, firstRow], [second, secondRow]] as const) await checkFinished(ctx, token, version, row.id);
   return { restartMs, crossReplicaEventMsAfterRestart: seenAt ? seenAt - sent : 'not seen', rows: 2, pullRequests: 2 };
-}
-
-function expectCreated(r: { status: number }) {
-  if (r.status !== 201) throw new Error(`webhook answered ${r.status}`);
 }

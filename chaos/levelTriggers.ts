@@ -1,5 +1,5 @@
 import { CustomObjectsApi, KubernetesObject, Watch } from '@kubernetes/client-node';
-import { apply, helmRelease } from '@gitops-pipelines/sandbox';
+import { apply, helmRelease, notificationPipeline } from '@gitops-pipelines/sandbox';
 import { until } from './replica';
 import { ChaosContext, Figures, sleep } from './scenarios';
 
@@ -9,20 +9,12 @@ const NAME = 'chaos-level';
 
 /** A pipeline of its own (notification strategy), dev at 2.0.0 ahead of test at 1.0.0, level trigger off. */
 function levelPipeline(): KubernetesObject {
-  const ref = { kind: 'GitopsCluster', name: 'dev', namespace: 'flux-system' };
-  return {
-    apiVersion: 'pipelines.weave.works/v1alpha1',
-    kind: 'Pipeline',
-    metadata: { name: NAME, namespace: 'flux-system', annotations: { 'pipelines.weave.works/level-trigger': 'false' } },
-    spec: {
-      appRef: { apiVersion: 'helm.toolkit.fluxcd.io/v2beta1', kind: 'HelmRelease', name: 'level-app' },
-      environments: [
-        { name: 'dev', targets: [{ namespace: 'level-dev', clusterRef: ref }] },
-        { name: 'test', targets: [{ namespace: 'level-test', clusterRef: ref }], promotion: { strategy: { notification: {} } } },
-      ],
-      promotion: { strategy: { notification: {} } },
-    },
-  } as KubernetesObject;
+  return notificationPipeline({
+    name: NAME,
+    appRef: { apiVersion: 'helm.toolkit.fluxcd.io/v2beta1', kind: 'HelmRelease', name: 'level-app' },
+    environments: { dev: [{ cluster: 'dev', namespace: 'level-dev' }], test: [{ cluster: 'dev', namespace: 'level-test' }] },
+    annotations: { 'pipelines.weave.works/level-trigger': 'false' },
+  });
 }
 
 /**

@@ -95,6 +95,23 @@ export function checkEventLog(events: Array<{ type: string; message: string }>):
   return undefined;
 }
 
+/** Throws `<what>: expected …, got …` unless `actual === expected`. */
+export function expectEqual(what: string, actual: unknown, expected: unknown) {
+  if (actual !== expected) throw new Error(`${what}: expected ${expected}, got ${actual}`);
+}
+
+/** The row of `version` ends deployed with one pull request and an event log without gap or duplicate. */
+export async function checkFinished(ctx: ChaosContext, token: string, version: string, id: string) {
+  const rows = await rowsFor(ctx.a.running ? ctx.a : ctx.b, token, version);
+  expectEqual(`ledger rows for ${version}`, rows.length, 1);
+  expectEqual(`pull requests for ${version}`, (await pullRequestsFor(ctx.sandbox, version)).length, 1);
+  const detail = await promotion(ctx.a.running ? ctx.a : ctx.b, token, id);
+  expectEqual(`state of ${version}`, detail.state, 'deployed');
+  const problem = checkEventLog(detail.events);
+  if (problem) throw new Error(`event log of ${version}: ${problem}`);
+  return detail.events.length as number;
+}
+
 /**
  * Drives `version`'s row to deployed: merges its pull request once the row awaits the merge
  * (each PR once), then waits for the rollout. Returns the deployed row.

@@ -1,34 +1,19 @@
 import { CustomObjectsApi, KubernetesObject } from '@kubernetes/client-node';
-import { apply, helmRelease } from '@gitops-pipelines/sandbox';
-import fs from 'fs';
+import { apply, HELM_RELEASES, helmRelease, notificationPipeline } from '@gitops-pipelines/sandbox';
+import { rssMb } from '../bench/processes';
 import { Replica, sleep, until } from './replica';
 import type { ChaosContext, Figures } from './scenarios';
 
 const PIPELINES = 20;
-const HR = { group: 'helm.toolkit.fluxcd.io', version: 'v2beta1', plural: 'helmreleases' };
+const HR = HELM_RELEASES;
 const name = (i: number) => `soak-${String(i).padStart(2, '0')}`;
 
 function soakPipeline(i: number): KubernetesObject {
-  const ref = (cluster: string) => ({ kind: 'GitopsCluster', name: cluster, namespace: 'flux-system' });
-  return {
-    apiVersion: 'pipelines.weave.works/v1alpha1',
-    kind: 'Pipeline',
-    metadata: { name: name(i), namespace: 'flux-system' },
-    spec: {
-      appRef: { apiVersion: 'helm.toolkit.fluxcd.io/v2beta1', kind: 'HelmRelease', name: `app-${i}` },
-      environments: [
-        { name: 'dev', targets: [{ namespace: 'soak-dev', clusterRef: ref('dev') }] },
-        { name: 'prod', targets: [{ namespace: 'soak-prod', clusterRef: ref('prod') }] },
-      ],
-      promotion: { strategy: { notification: {} } },
-    },
-  } as KubernetesObject;
-}
-
-/** Resident set size of a process, MB (Linux /proc). */
-function rssMb(pid: number | undefined): number {
-  const status = pid ? fs.readFileSync(`/proc/${pid}/status`, 'utf8') : '';
-  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+  return notificationPipeline({
+    name: name(i),
+    appRef: { apiVersion: 'helm.toolkit.fluxcd.io/v2beta1', kind: 'HelmRelease', name: `app-${i}` },
+    environments: { dev: [{ cluster: 'dev', namespace: 'soak-dev' }], prod: [{ cluster: 'prod', namespace: 'soak-prod' }] },
+  });
 }
 
 function devEvent(i: number, version: string) {
@@ -71,6 +56,12 @@ export async function soak(ctx: ChaosContext, seconds: number): Promise<Figures>
   await sleep(2000);
   const rssBefore = replicas.map(r => rssMb(r.pid));
   const prodApi = sandbox.clusters.prod.admin.makeApiClient(CustomObjectsApi);
+  /** The deploy of a promotion: prod's HelmRelease of pipeline `i` moved to `version`. */
+  const deploy = async ({ i, version }: { i: number; version: string }) => {
+    const hr: any = await prodApi.getNamespacedCustomObject({ ...HR, namespace: 'soak-prod', name: `app-${i}` });
+    hr.spec.chart.spec.version = version;
+    await prodApi.replaceNamespacedCustomObject({ ...HR, namespace: 'soak-prod', name: `app-${i}`, body: hr });
+  };
   let reads = 0;
   let readErrors = 0;
   let webhooks = 0;
@@ -105,20 +96,12 @@ export async function soak(ctx: ChaosContext, seconds: number): Promise<Figures>
     }
     requested.push({ i, version });
     const previous = requested[requested.length - 2];
-    if (previous) {
-      const hr: any = await prodApi.getNamespacedCustomObject({ ...HR, namespace: 'soak-prod', name: `app-${previous.i}` });
-      hr.spec.chart.spec.version = previous.version;
-      await prodApi.replaceNamespacedCustomObject({ ...HR, namespace: 'soak-prod', name: `app-${previous.i}`, body: hr });
-    }
+    if (previous) await deploy(previous);
     await sleep(Math.max(0, 1000 - (Date.now() - tick)));
   }
   await Promise.all(loops);
   const last = requested[requested.length - 1];
-  if (last) {
-    const hr: any = await prodApi.getNamespacedCustomObject({ ...HR, namespace: 'soak-prod', name: `app-${last.i}` });
-    hr.spec.chart.spec.version = last.version;
-    await prodApi.replaceNamespacedCustomObject({ ...HR, namespace: 'soak-prod', name: `app-${last.i}`, body: hr });
-  }
+  if (last) await deploy(last);
   const rssAfter = replicas.map(r => rssMb(r.pid));
   // Every promotion ends: deployed, or superseded by the next version of its pipeline.
   const open = await until('every soak promotion ended', async () => {

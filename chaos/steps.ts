@@ -1,13 +1,12 @@
 import {
   ChaosContext,
-  checkEventLog,
+  checkFinished,
+  expectEqual,
   Figures,
   listen,
   merge,
   mergeAndDeploy,
   nextVersion,
-  promotion,
-  pullRequestsFor,
   rowsFor,
   webhook,
 } from './scenarios';
@@ -15,22 +14,6 @@ import { until } from './replica';
 
 /** The crash points of `plugins/pipelines-backend/src/promotion/crashPoint.ts`, in promotion order. */
 export const CRASH_POINTS = ['after-request', 'after-push', 'after-pull-request', 'awaiting-merge', 'rolling-out'] as const;
-
-function expectEqual(what: string, actual: unknown, expected: unknown) {
-  if (actual !== expected) throw new Error(`${what}: expected ${expected}, got ${actual}`);
-}
-
-/** The row of `version` ends deployed with one pull request and an event log without gap or duplicate. */
-async function checkFinished(ctx: ChaosContext, token: string, version: string, id: string) {
-  const rows = await rowsFor(ctx.a.running ? ctx.a : ctx.b, token, version);
-  expectEqual(`ledger rows for ${version}`, rows.length, 1);
-  expectEqual(`pull requests for ${version}`, (await pullRequestsFor(ctx.sandbox, version)).length, 1);
-  const detail = await promotion(ctx.a.running ? ctx.a : ctx.b, token, id);
-  expectEqual(`state of ${version}`, detail.state, 'deployed');
-  const problem = checkEventLog(detail.events);
-  if (problem) throw new Error(`event log of ${version}: ${problem}`);
-  return detail.events.length as number;
-}
 
 /** 100 concurrent duplicate webhooks, alternating between the replicas ⇒ one row, one PR. */
 export async function duplicates(ctx: ChaosContext): Promise<Figures> {

@@ -8,7 +8,7 @@ import { REVISION_ANNOTATION } from './FluxStandIn';
 import { git } from './forge/git';
 import { apply } from './kube';
 import type { Sandbox } from './Sandbox';
-import { namespace, SEED_TARGETS, seedPipeline } from './seed';
+import { namespace, notificationPipeline, SEED_TARGETS, seedPipeline } from './seed';
 import { waitUntil } from './waitUntil';
 
 /** The version the demo's "CI" releases into dev once the backend answers. */
@@ -61,20 +61,12 @@ export function productionPathObjects(repositoryUrl: string, backendUrl: string,
  * a `generic` Provider whose address is the demo receiver, which deploys them.
  */
 export function kustomizePipelineObjects(receiverUrl: string): KubernetesObject[] {
-  const ref = (name: string) => ({ kind: 'GitopsCluster', name, namespace: 'flux-system' });
-  const pipeline = {
-    apiVersion: 'pipelines.weave.works/v1alpha1',
-    kind: 'Pipeline',
-    metadata: { name: 'podinfo-kustomize', namespace: 'flux-system', annotations: { 'pipelines.weave.works/level-trigger': 'true' } },
-    spec: {
-      appRef: { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name: 'podinfo' },
-      environments: Object.entries(KUSTOMIZE_TARGETS).map(([name, targets]) => ({
-        name,
-        targets: targets.map(t => ({ namespace: t.namespace, clusterRef: ref(t.cluster) })),
-      })),
-      promotion: { strategy: { notification: {} } },
-    },
-  } as KubernetesObject;
+  const pipeline = notificationPipeline({
+    name: 'podinfo-kustomize',
+    appRef: { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name: 'podinfo' },
+    environments: KUSTOMIZE_TARGETS,
+    annotations: { 'pipelines.weave.works/level-trigger': 'true' },
+  });
   return [
     pipeline,
     notification('Provider', 'flux-system', 'demo-receiver', { type: 'generic', address: receiverUrl }),

@@ -1,7 +1,7 @@
 export { Sandbox, CLUSTER_NAMES } from './Sandbox';
 export type { ClusterName, SandboxCluster, SandboxOptions } from './Sandbox';
 export { FluxStandIn } from './FluxStandIn';
-export { SEED_TARGETS, SEED_VERSIONS, helmRelease, seedPipeline } from './seed';
+export { HELM_RELEASES, SEED_TARGETS, SEED_VERSIONS, gitopsClusterRef, helmRelease, notificationPipeline, seedPipeline } from './seed';
 export { kubeConfigFor, apply } from './kube';
 export { GitForge } from './forge/GitForge';
 export type { ForgeUser, Fault } from './forge/GitForge';

@@ -61,9 +61,40 @@ export function gatedPipeline(repositoryUrl: string): KubernetesObject {
   return p;
 }
 
+/** The HelmRelease resource the sandbox serves, for CustomObjectsApi calls. */
+export const HELM_RELEASES = { group: 'helm.toolkit.fluxcd.io', version: 'v2beta1', plural: 'helmreleases' };
+
+/** A Pipeline target's `clusterRef` to the GitopsCluster `flux-system/<name>`. */
+export const gitopsClusterRef = (name: string) => ({ kind: 'GitopsCluster', name, namespace: 'flux-system' });
+
+/**
+ * A Pipeline in `flux-system` promoted by the notification strategy (Promote events), its
+ * environments in the given order, each target a namespace on a GitopsCluster.
+ */
+export function notificationPipeline(options: {
+  name: string;
+  appRef: { apiVersion: string; kind: string; name: string };
+  environments: Record<string, Array<{ cluster: string; namespace: string }>>;
+  annotations?: Record<string, string>;
+}): KubernetesObject {
+  return {
+    apiVersion: 'pipelines.weave.works/v1alpha1',
+    kind: 'Pipeline',
+    metadata: { name: options.name, namespace: 'flux-system', ...(options.annotations ? { annotations: options.annotations } : {}) },
+    spec: {
+      appRef: options.appRef,
+      environments: Object.entries(options.environments).map(([name, targets]) => ({
+        name,
+        targets: targets.map(t => ({ namespace: t.namespace, clusterRef: gitopsClusterRef(t.cluster) })),
+      })),
+      promotion: { strategy: { notification: {} } },
+    },
+  } as KubernetesObject;
+}
+
 /** The seed's example pipeline, as Weave's documentation gives it; its repository is the sandbox forge's. */
 export function seedPipeline(repositoryUrl = 'https://github.com/my-org/my-repo'): KubernetesObject {
-  const ref = (name: string) => ({ kind: 'GitopsCluster', name, namespace: 'flux-system' });
+  const ref = gitopsClusterRef;
   return {
     apiVersion: 'pipelines.weave.works/v1alpha1',
     kind: 'Pipeline',
