@@ -8,7 +8,18 @@ import fs from 'fs';
 import path from 'path';
 import { stringify } from 'yaml';
 
-export const N = Number(process.env.BENCH_PIPELINES ?? 1000);
+/**
+ * The points of the cost curve (pipelines), ascending: `BENCH_CURVE` (default
+ * 0,500,1000,2000,5000), or the single point `BENCH_PIPELINES` when only that is set.
+ */
+export const CURVE = (
+  process.env.BENCH_CURVE ??
+  process.env.BENCH_PIPELINES ??
+  '0,500,1000,2000,5000'
+)
+  .split(',')
+  .map(Number)
+  .sort((a, b) => a - b);
 export const C = Number(process.env.BENCH_CLUSTERS ?? 10);
 export const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
 export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -18,15 +29,21 @@ export const root = path.resolve(__dirname, '..');
 export const base = `http://127.0.0.1:${PORT}`;
 export const HR = HELM_RELEASES;
 
-export const log = (msg: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+export const log = (msg: string) =>
+  console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 export const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 export const pad = (i: number) => String(i).padStart(4, '0');
 
 /** Where target t of environment e of pipeline i runs: spread over the clusters. */
-export const clusterOf = (i: number, e: number, t: number) => `t${(i * 3 + e * 2 + t) % C}`;
+export const clusterOf = (i: number, e: number, t: number) =>
+  `t${(i * 3 + e * 2 + t) % C}`;
 export const namespaceOf = (e: number, t: number) => `bench-${ENVS[e]}-${t}`;
 
-async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>) {
+async function pool<T>(
+  items: T[],
+  concurrency: number,
+  fn: (item: T) => Promise<void>,
+) {
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -41,12 +58,20 @@ function pipeline(i: number): KubernetesObject {
     kind: 'Pipeline',
     metadata: { name: `bench-${pad(i)}`, namespace: 'flux-system' },
     spec: {
-      appRef: { apiVersion: 'helm.toolkit.fluxcd.io/v2beta1', kind: 'HelmRelease', name: `app-${pad(i)}` },
+      appRef: {
+        apiVersion: 'helm.toolkit.fluxcd.io/v2beta1',
+        kind: 'HelmRelease',
+        name: `app-${pad(i)}`,
+      },
       environments: ENVS.map((env, e) => ({
         name: env,
         targets: [0, 1].map(t => ({
           namespace: namespaceOf(e, t),
-          clusterRef: { kind: 'GitopsCluster', name: clusterOf(i, e, t), namespace: 'flux-system' },
+          clusterRef: {
+            kind: 'GitopsCluster',
+            name: clusterOf(i, e, t),
+            namespace: 'flux-system',
+          },
         })),
       })),
       promotion: { strategy: { notification: {} } },
@@ -54,22 +79,52 @@ function pipeline(i: number): KubernetesObject {
   } as KubernetesObject;
 }
 
-export async function populate(sandbox: Sandbox) {
+/**
+ * Creates pipelines `from` … `to - 1` (and the target namespaces when `from` is 0) with their
+ * six HelmReleases each, Ready at their version as Flux would report them. Returns the time
+ * taken, ms. The creates run in parallel (the API servers, not the client, are the limit).
+ */
+export async function populate(sandbox: Sandbox, from: number, to: number) {
   const started = Date.now();
-  for (let c = 0; c < C; c++) {
-    await apply(
-      sandbox.clusters[`t${c}`].admin,
-      ENVS.flatMap((_, e) => [0, 1].map(t => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespaceOf(e, t) } }))),
-    );
+  if (from === 0) {
+    for (let c = 0; c < C; c++) {
+      await apply(
+        sandbox.clusters[`t${c}`].admin,
+        ENVS.flatMap((_, e) =>
+          [0, 1].map(t => ({
+            apiVersion: 'v1',
+            kind: 'Namespace',
+            metadata: { name: namespaceOf(e, t) },
+          })),
+        ),
+      );
+    }
   }
-  const mgmt = sandbox.clusters.management.admin.makeApiClient(CustomObjectsApi);
-  await pool([...Array(N).keys()], 16, async i => {
-    await mgmt.createNamespacedCustomObject({ group: 'pipelines.weave.works', version: 'v1alpha1', namespace: 'flux-system', plural: 'pipelines', body: pipeline(i) });
+  const mgmt =
+    sandbox.clusters.management.admin.makeApiClient(CustomObjectsApi);
+  const indexes = Array.from(
+    { length: Math.max(0, to - from) },
+    (_, k) => from + k,
+  );
+  await pool(indexes, 16, async i => {
+    await mgmt.createNamespacedCustomObject({
+      group: 'pipelines.weave.works',
+      version: 'v1alpha1',
+      namespace: 'flux-system',
+      plural: 'pipelines',
+      body: pipeline(i),
+    });
   });
   const apps: Array<{ i: number; e: number; t: number }> = [];
-  for (let i = 0; i < N; i++) for (let e = 0; e < 3; e++) for (const t of [0, 1]) apps.push({ i, e, t });
-  const apis = Object.fromEntries([...Array(C).keys()].map(c => [`t${c}`, sandbox.clusters[`t${c}`].admin.makeApiClient(CustomObjectsApi)]));
-  await pool(apps, 32, async ({ i, e, t }) => {
+  for (const i of indexes)
+    for (let e = 0; e < 3; e++) for (const t of [0, 1]) apps.push({ i, e, t });
+  const apis = Object.fromEntries(
+    [...Array(C).keys()].map(c => [
+      `t${c}`,
+      sandbox.clusters[`t${c}`].admin.makeApiClient(CustomObjectsApi),
+    ]),
+  );
+  await pool(apps, 48, async ({ i, e, t }) => {
     const api = apis[clusterOf(i, e, t)];
     const namespace = namespaceOf(e, t);
     const version = `1.${2 - e}.0`;
@@ -79,8 +134,21 @@ export async function populate(sandbox: Sandbox) {
       body: {
         apiVersion: 'helm.toolkit.fluxcd.io/v2beta1',
         kind: 'HelmRelease',
-        metadata: { name: `app-${pad(i)}`, namespace, labels: { 'backstage.io/kubernetes-id': `app-${pad(i)}` } },
-        spec: { interval: '5m', chart: { spec: { chart: 'podinfo', version, sourceRef: { kind: 'HelmRepository', name: 'podinfo' } } } },
+        metadata: {
+          name: `app-${pad(i)}`,
+          namespace,
+          labels: { 'backstage.io/kubernetes-id': `app-${pad(i)}` },
+        },
+        spec: {
+          interval: '5m',
+          chart: {
+            spec: {
+              chart: 'podinfo',
+              version,
+              sourceRef: { kind: 'HelmRepository', name: 'podinfo' },
+            },
+          },
+        },
       },
     });
     // What Flux would report once reconciled (written here rather than by the stand-in, to load faster).
@@ -88,9 +156,23 @@ export async function populate(sandbox: Sandbox) {
       observedGeneration: created.metadata.generation,
       lastAttemptedRevision: version,
       lastAppliedRevision: version,
-      conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `Helm install succeeded with chart podinfo@${version}`, lastTransitionTime: new Date().toISOString(), observedGeneration: created.metadata.generation }],
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'ReconciliationSucceeded',
+          message: `Helm install succeeded with chart podinfo@${version}`,
+          lastTransitionTime: new Date().toISOString(),
+          observedGeneration: created.metadata.generation,
+        },
+      ],
     };
-    await api.replaceNamespacedCustomObjectStatus({ ...HR, namespace, name: created.metadata.name, body: created });
+    await api.replaceNamespacedCustomObjectStatus({
+      ...HR,
+      namespace,
+      name: created.metadata.name,
+      body: created,
+    });
   });
   return Date.now() - started;
 }
@@ -104,7 +186,10 @@ export function writeConfig(sandbox: Sandbox, dir: string): string {
       kind: 'Component',
       metadata: {
         name: 'bench-app',
-        annotations: { 'pipelines.weave.works/pipeline': 'flux-system/bench-0000', 'backstage.io/kubernetes-id': 'app-0000' },
+        annotations: {
+          'pipelines.weave.works/pipeline': 'flux-system/bench-0000',
+          'backstage.io/kubernetes-id': 'app-0000',
+        },
       },
       spec: { type: 'service', lifecycle: 'production', owner: 'guests' },
     }),
@@ -113,7 +198,10 @@ export function writeConfig(sandbox: Sandbox, dir: string): string {
     name: n,
     url: sandbox.clusters[n].url,
     authProvider: 'serviceAccount',
-    serviceAccountToken: n === 'management' ? sandbox.backstageToken : sandbox.clusters[n].adminToken,
+    serviceAccountToken:
+      n === 'management'
+        ? sandbox.backstageToken
+        : sandbox.clusters[n].adminToken,
     caData: sandbox.clusters[n].caData,
   }));
   const config = {
@@ -124,11 +212,22 @@ export function writeConfig(sandbox: Sandbox, dir: string): string {
       database: { client: 'better-sqlite3', connection: ':memory:' },
     },
     catalog: { locations: [{ type: 'file', target: entities }] },
-    kubernetes: { serviceLocatorMethod: { type: 'multiTenant' }, clusterLocatorMethods: [{ type: 'config', clusters }] },
-    pipelines: { managementClusters: [clusters[0]].map(c => ({ name: c.name, url: c.url, serviceAccountToken: c.serviceAccountToken, caData: c.caData })), writeStatus: false, levelTriggers: false },
+    kubernetes: {
+      serviceLocatorMethod: { type: 'multiTenant' },
+      clusterLocatorMethods: [{ type: 'config', clusters }],
+    },
+    pipelines: {
+      managementClusters: [clusters[0]].map(c => ({
+        name: c.name,
+        url: c.url,
+        serviceAccountToken: c.serviceAccountToken,
+        caData: c.caData,
+      })),
+      writeStatus: false,
+      levelTriggers: false,
+    },
   };
   const file = path.join(dir, 'app-config.bench.yaml');
   fs.writeFileSync(file, stringify(config), { mode: 0o600 });
   return file;
 }
-

@@ -2,6 +2,8 @@ import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api
 import { NotFoundError } from '@backstage/errors';
 import Router from 'express-promise-router';
 import fs from 'fs';
+import v8 from 'v8';
+import vm from 'vm';
 
 /**
  * The benchmark's floor (`npm run bench`, bench/README.md): plugin `benchfloor`, added to the
@@ -11,6 +13,10 @@ import fs from 'fs';
  * and nothing else: no catalog lookup, no permission decision, no cache. The ratio "entity
  * view / floor" in one run is then the cost of the pipelines plugin's own work over Backstage's
  * HTTP and auth stack.
+ *
+ * `GET /api/benchfloor/memory` runs a full garbage collection and answers
+ * `process.memoryUsage()` (bytes: rss, heapUsed, heapTotal, external, arrayBuffers), so the
+ * bench can compare the memory that stays live at each point of its cost curve.
  */
 export const benchFloorPlugin = createBackendPlugin({
   pluginId: 'benchfloor',
@@ -26,6 +32,13 @@ export const benchFloorPlugin = createBackendPlugin({
           body ??= fs.existsSync(file) ? fs.readFileSync(file) : undefined;
           if (!body) throw new NotFoundError('The bench has not saved the entity view yet');
           res.type('application/json').send(body);
+        });
+        router.get('/memory', async (req, res) => {
+          await httpAuth.credentials(req, { allow: ['user'] });
+          // V8's gc() without --expose-gc on the command line (the backend is started by the CLI).
+          v8.setFlagsFromString('--expose-gc');
+          (vm.runInNewContext('gc') as () => void)();
+          res.json(process.memoryUsage());
         });
         httpRouter.use(router);
       },
