@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# npm run bench: the read-side benchmark (see bench/README.md). Prints a table and writes
-# bench/results/<time>.json. BENCH_PIPELINES (default 1000) and BENCH_CLUSTERS (default 10)
-# scale it down for a quick run.
+# npm run bench: the promotion bench, then the read side's cost curve (see bench/README.md).
+# Prints the figures per point and writes bench/results/<time>.{json,md,png}. BENCH_CURVE
+# (default 0,500,1000,2000,5000) and BENCH_CLUSTERS (default 10) scale it down for a quick run.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 source "$ROOT/scripts/lib/sandbox.sh"

@@ -14,4 +14,5 @@ trap stop_sandbox EXIT
 log "starting the sandbox (log: .sandbox/sandbox.log)"
 start_sandbox .sandbox/sandbox.log
 log "starting Backstage: http://localhost:3000 (sign in as guest), backend http://localhost:7007"
-yarn dev
+# The backend exposes its OpenTelemetry metrics for Prometheus at http://127.0.0.1:9464/metrics.
+PIPELINES_METRICS_PORT="${PIPELINES_METRICS_PORT:-9464}" yarn dev

@@ -6,6 +6,8 @@
  * Happy hacking!
  */
 
+// First: the metrics exporter must be registered before plugins ask for meters.
+import './instrumentation';
 import { createBackend } from '@backstage/backend-defaults';
 import { benchFloorPlugin } from './modules/benchFloor';
 import { demoSignInModule } from './modules/demoSignIn';

@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { pipelinesPermissions } from '@gitops-pipelines/plugin-pipelines-common';
@@ -20,6 +21,8 @@ import { createWebhookRouter } from './service/createWebhookRouter';
 import { auditRequests } from './service/auditRequests';
 import { connectPromotionChanges } from './promotion/promotionChangeBus';
 import { promotionSecretNamespaces } from './promotion/promotionSecrets';
+import { PipelinesMetrics } from './metrics/PipelinesMetrics';
+import { instrumentPromotionStore } from './metrics/instrumentPromotionStore';
 
 /**
  * The pipelines backend plugin, id `pipelines`, served under `/api/pipelines`.
@@ -44,6 +47,7 @@ export const pipelinesPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         events: eventsServiceRef,
         catalog: catalogServiceRef,
+        metrics: metricsServiceRef,
       },
       async init(deps) {
         const { logger, config, database, httpRouter, permissionsRegistry, lifecycle, rootLifecycle, scheduler, auditor } = deps;
@@ -63,8 +67,10 @@ export const pipelinesPlugin = createBackendPlugin({
           logger.warn(`Management cluster "${c.name}" is configured with skipTLSVerify: its API server's certificate is not checked (tests only; give caData or caFile instead)`);
         }
         permissionsRegistry.addPermissions(pipelinesPermissions);
-        const promotions = await DatabasePromotionStore.create({ database });
+        const metrics = new PipelinesMetrics(deps.metrics);
+        const promotions = instrumentPromotionStore(await DatabasePromotionStore.create({ database }), metrics);
         const state = new PipelineCache({
+          metrics,
           clusters: clusters.clusters,
           gitopsClusterMappings: clusters.gitopsClusterMappings,
           logger,
@@ -104,6 +110,7 @@ export const pipelinesPlugin = createBackendPlugin({
               cacheDir: settings.repositoryCacheDir,
               logger,
               githubApiBaseUrl: host => integrations.github.byHost(host)?.config.apiBaseUrl,
+              metrics,
             }),
           ],
           logger,

@@ -1,3 +1,4 @@
+import type { BackendFeature } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -21,6 +22,8 @@ export async function startSandboxBackend(
     knex?: Knex;
     permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
     entities?: Entity[];
+    /** More features or service factories (e.g. the real metrics service). */
+    features?: BackendFeature[];
   } = {},
 ): Promise<Server> {
   const m = sandbox.clusters.management;
@@ -50,6 +53,7 @@ export async function startSandboxBackend(
         ? [mockServices.permissions.factory({ result: options.permission })]
         : []),
       catalogServiceMock.factory({ entities: options.entities ?? [] }),
+      ...(options.features ?? []),
     ],
   });
   return server;

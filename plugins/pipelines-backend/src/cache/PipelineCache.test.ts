@@ -110,6 +110,26 @@ describe('PipelineCache against the sandbox', () => {
     await until(() => pipeline()?.environments[2].targets[0].version === '6.0.1' && pipeline()?.environments[2].targets[0].health === 'ready', 'prod back at 6.0.1');
   });
 
+  it('keeps unchanged pipelines and the list as they were, and tells no one', async () => {
+    await cache.settled();
+    const list = cache.listPipelines({});
+    const gated = cache.getPipeline({ cluster: 'management', namespace: 'flux-system', name: 'podinfo-gated' });
+    const changes: string[] = [];
+    const unsubscribe = cache.subscribe(changed => changes.push(...changed.map(c => c.name)));
+    // A label on the prod HelmRelease: an app event for both pipelines, but no state change.
+    const hr: any = await hrApi('prod').getNamespacedCustomObject({ ...HR, namespace: 'podinfo-02-prod', name: 'podinfo' });
+    const before = cache.stats.partial;
+    hr.metadata.labels = { ...hr.metadata.labels, touched: String(Date.now()) };
+    await hrApi('prod').replaceNamespacedCustomObject({ ...HR, namespace: 'podinfo-02-prod', name: 'podinfo', body: hr });
+    await until(() => cache.stats.partial > before, 'recomputed');
+    await cache.settled();
+    unsubscribe();
+    expect(changes).toEqual([]);
+    expect(cache.listPipelines({})).toBe(list);
+    expect(cache.getPipeline({ cluster: 'management', namespace: 'flux-system', name: 'podinfo-gated' })).toBe(gated);
+    expect(cache.listPipelines({ namespace: 'flux-system' }).map(p => p.name)).toEqual(list.map(p => p.name));
+  });
+
   it('reports a missing app', async () => {
     const hr: any = await hrApi('dev').getNamespacedCustomObject({ ...HR, namespace: 'podinfo-02-perf', name: 'podinfo' });
     await hrApi('dev').deleteNamespacedCustomObject({ ...HR, namespace: 'podinfo-02-perf', name: 'podinfo' });

@@ -1,23 +1,22 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { KubeConfig } from '@kubernetes/client-node';
+import { isDeepStrictEqual } from 'util';
 import {
   Condition,
   CONDITION_READY,
   ManagementClusterInfo,
-  Pipeline,
   PipelineDetail,
   PipelineKey,
   PipelineSummary,
-  Target,
-  TargetState,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import { ClusterResolver, TargetClusters } from '../clusters/TargetClusters';
 import { ManagementClusterConfig } from '../config/readManagementClusters';
 import { PipelineChangeListener, PipelineStateReader } from '../state/PipelineStateReader';
+import type { PipelinesMetrics } from '../metrics/PipelinesMetrics';
 import { ManagementWatchers, PipelineObject } from '../watch/ManagementWatchers';
-import { appState } from './appStatus';
 import { AppIndex } from './AppIndex';
 import { buildPipelineDetail, summarize } from './buildPipelineDetail';
+import { targetState } from './targetState';
 import { validationCache } from './validationCache';
 
 export type { PipelineObject } from '../watch/ManagementWatchers';
@@ -37,6 +36,8 @@ export interface PipelineCacheOptions {
    * none (the cache itself watches only the GitopsClusters' namespaces).
    */
   secretNamespaces?: (pipeline: PipelineObject) => string[];
+  /** Where watch events, recomputations and cached objects are counted. */
+  metrics?: PipelinesMetrics;
 }
 
 /**
@@ -48,6 +49,9 @@ export class PipelineCache implements PipelineStateReader {
   private readonly management = new Map<string, ManagementWatchers>();
   private readonly targets: TargetClusters;
   private details = new Map<string, PipelineDetail>();
+  /** Each detail's summary (a detail that did not change keeps its object), and all of them sorted. */
+  private summaries = new WeakMap<PipelineDetail, PipelineSummary>();
+  private sorted?: PipelineSummary[];
   /** What the next recomputation covers: everything, or the pipelines app events affected. */
   private dirty: Set<string> | 'all' = 'all';
   private appIndex = new AppIndex();
@@ -70,16 +74,26 @@ export class PipelineCache implements PipelineStateReader {
         if (this.dirty !== 'all') for (const id of this.appIndex.affected(connection, appKey, object)) this.dirty.add(id);
         this.scheduleRefresh();
       },
+      metrics: options.metrics,
     });
+    options.metrics?.observeCachedObjects(() => [
+      ...[...this.management.values()].flatMap(m => m.objectCounts()),
+      ...this.targets.objectCounts(),
+    ]);
   }
 
   start() {
     for (const config of this.options.clusters) {
-      const m = new ManagementWatchers(config, this.logger, () => {
-        // Pipelines, GitopsClusters, Secrets: targets and watchers may change — recompute all.
-        this.dirty = 'all';
-        this.scheduleRefresh();
-      });
+      const m = new ManagementWatchers(
+        config,
+        this.logger,
+        () => {
+          // Pipelines, GitopsClusters, Secrets: targets and watchers may change — recompute all.
+          this.dirty = 'all';
+          this.scheduleRefresh();
+        },
+        this.options.metrics,
+      );
       this.management.set(config.name, m);
       m.start();
     }
@@ -105,14 +119,17 @@ export class PipelineCache implements PipelineStateReader {
     });
   }
 
+  /**
+   * Summaries sorted by cluster, namespace and name. Without a filter the same array is
+   * returned until a pipeline changes (callers must not modify it), so a route can reuse
+   * what it made of it.
+   */
   listPipelines(filter: { cluster?: string; namespace?: string }): PipelineSummary[] {
-    const out: PipelineSummary[] = [];
-    for (const d of this.details.values()) {
-      if (filter.cluster && d.cluster !== filter.cluster) continue;
-      if (filter.namespace && d.namespace !== filter.namespace) continue;
-      out.push(summarize(d));
-    }
-    return out.sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
+    this.sorted ??= [...this.details.values()]
+      .map(d => this.summaries.get(d) ?? this.summaries.set(d, summarize(d)).get(d)!)
+      .sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1));
+    if (!filter.cluster && !filter.namespace) return this.sorted;
+    return this.sorted.filter(d => (!filter.cluster || d.cluster === filter.cluster) && (!filter.namespace || d.namespace === filter.namespace));
   }
 
   getPipeline(key: PipelineKey): PipelineDetail | undefined {
@@ -225,43 +242,15 @@ export class PipelineCache implements PipelineStateReader {
     this.recompute(resolve);
   }
 
-  private resolveTarget(m: ManagementWatchers, pipeline: Pipeline, target: Target, resolve: ClusterResolver, id: string): TargetState {
-    const base = { namespace: target.namespace, clusterRef: target.clusterRef };
-    const resolved = resolve(m, pipeline.metadata.namespace, target);
-    if (!resolved.ok) return { ...base, ...resolved.state };
-    const { appRef } = pipeline.spec;
-    const appKey = `${appRef.apiVersion}|${appRef.kind}`;
-    this.appIndex.add(id, resolved.connection.key, appKey, target.namespace, appRef.name);
-    const watcher = resolved.connection.apps.get(appKey);
-    const cluster = resolved.display;
-    if (!watcher) {
-      return { ...base, cluster, health: 'unknown', appFound: false, message: `${appRef.kind} is not a supported app kind` };
-    }
-    if (!watcher.connected) {
-      if (!watcher.synced && !watcher.error) {
-        return { ...base, cluster, health: 'unknown', appFound: false, message: 'connecting to the cluster' };
-      }
-      return { ...base, cluster, health: 'cluster-not-ready', appFound: false, message: `cluster unreachable: ${watcher.error}` };
-    }
-    const app = watcher.get(appRef.name, target.namespace);
-    if (!app) {
-      return {
-        ...base,
-        cluster,
-        health: 'app-missing',
-        appFound: false,
-        message: `${appRef.kind} ${appRef.name} not found in namespace ${target.namespace}`,
-      };
-    }
-    return { ...base, cluster, appFound: true, ...appState(app) };
-  }
-
   /**
    * Recomputes every pipeline (`only` undefined: the index is rebuilt, removed pipelines
    * reported) or just `only` (ids of pipelines an app event affected). Validation is cached
-   * per Pipeline generation; a detail counts as changed when its JSON differs.
+   * per Pipeline generation; a detail counts as changed when it is not deeply equal to the
+   * previous one (`util.isDeepStrictEqual`, which stops at the first difference), and an
+   * unchanged pipeline keeps its previous object.
    */
   private recompute(resolve: ClusterResolver, only?: ReadonlySet<string>) {
+    const started = performance.now();
     const next = only ? this.details : new Map<string, PipelineDetail>();
     this.stats[only ? 'partial' : 'full']++;
     if (!only) this.appIndex = new AppIndex();
@@ -280,13 +269,19 @@ export class PipelineCache implements PipelineStateReader {
       const id = keyOf(key);
       const previous = this.details.get(id);
       const previousReady = previous?.conditions.find(c => c.type === CONDITION_READY) ?? p.status?.conditions?.find(c => c.type === CONDITION_READY);
-      const detail = buildPipelineDetail(key, p, (pl, t) => this.resolveTarget(m, pl, t, resolve, id), previousReady, this.validate);
-      next.set(id, detail);
-      if (!previous || JSON.stringify(previous) !== JSON.stringify(detail)) changed.push(detail);
+      const detail = buildPipelineDetail(key, p, (pl, t) => targetState(m, pl, t, resolve, (connection, appKey, namespace, name) => this.appIndex.add(id, connection, appKey, namespace, name)), previousReady, this.validate);
+      if (previous && isDeepStrictEqual(previous, detail)) {
+        next.set(id, previous);
+      } else {
+        next.set(id, detail);
+        changed.push(detail);
+      }
     }
     const removed = only ? [] : [...this.details.entries()].filter(([id]) => !next.has(id)).map(([, d]) => ({ cluster: d.cluster, namespace: d.namespace, name: d.name }));
     this.details = next;
+    this.options.metrics?.recompute(only ? 'partial' : 'full', performance.now() - started, pipelines.length);
     if (changed.length || removed.length) {
+      this.sorted = undefined;
       for (const l of this.listeners) l(changed, removed);
     }
   }

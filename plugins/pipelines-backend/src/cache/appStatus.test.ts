@@ -1,4 +1,4 @@
-import { appState, snapshotVersion } from './appStatus';
+import { appState, slimFluxApp, snapshotVersion } from './appStatus';
 
 const ready = (status: string, message = 'm', reason = 'R') => ({ type: 'Ready', status: status as any, reason, message, lastTransitionTime: '2026-11-25T10:00:00Z' });
 const released = (status: string) => ({ type: 'Released', status: status as any, reason: status === 'True' ? 'UpgradeSucceeded' : 'UpgradeFailed', message: 'm' });
@@ -102,5 +102,49 @@ describe('snapshotVersion', () => {
     expect(snapshotVersion({ chartVersion: '1.0.0+abcdef012345', ociDigest: 'sha256:abcdef0123456789' })).toBe('1.0.0');
     expect(snapshotVersion({ chartVersion: '1.0.0+abcdef012345', ociDigest: 'sha256:ffff' })).toBe('1.0.0+abcdef012345');
     expect(snapshotVersion({ chartVersion: '1.0.0' })).toBe('1.0.0');
+  });
+});
+
+describe('slimFluxApp', () => {
+  const helmRelease = () => ({
+    apiVersion: 'helm.toolkit.fluxcd.io/v2',
+    kind: 'HelmRelease',
+    metadata: { name: 'podinfo', namespace: 'apps', uid: 'u1', resourceVersion: '42', generation: 3, labels: { a: 'b' }, annotations: { 'reconcile.fluxcd.io/requestedAt': 'now' } },
+    spec: { interval: '5m', suspend: false, chart: { spec: { chart: 'podinfo', version: '6.x', sourceRef: { kind: 'HelmRepository', name: 'podinfo' } } }, values: { replicaCount: 2, big: 'x'.repeat(10_000) } },
+    status: {
+      observedGeneration: 3,
+      lastAttemptedRevision: '6.6.1',
+      lastAttemptedConfigDigest: 'sha256:abc',
+      history: [
+        { version: 2, status: 'deployed', chartName: 'podinfo', chartVersion: '6.6.1', appVersion: '6.6.1', configDigest: 'sha256:1', digest: 'sha256:2', firstDeployed: 't', lastDeployed: 't', name: 'podinfo', namespace: 'apps' },
+        { version: 1, status: 'superseded', chartName: 'podinfo', chartVersion: '6.6.0', appVersion: '6.6.0', configDigest: 'sha256:3', digest: 'sha256:4', firstDeployed: 't', lastDeployed: 't', name: 'podinfo', namespace: 'apps' },
+      ],
+      conditions: [ready('True', 'Helm upgrade succeeded for release apps/podinfo.v2 with chart podinfo@6.6.1', 'UpgradeSucceeded'), released('True')],
+    },
+  });
+  const kustomization = () => ({
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+    kind: 'Kustomization',
+    metadata: { name: 'apps', namespace: 'flux-system', uid: 'u2', resourceVersion: '7', generation: 1 },
+    spec: { interval: '10m', path: './apps', prune: true, suspend: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' } },
+    status: {
+      observedGeneration: 1,
+      lastAppliedRevision: 'main@sha1:0123456789abcdef0123456789abcdef01234567',
+      inventory: { entries: Array.from({ length: 200 }, (_, i) => ({ id: `apps_d${i}_apps_Deployment`, v: 'v1' })) },
+      conditions: [ready('True', 'Applied revision: main@sha1:0123456789abcdef0123456789abcdef01234567', 'ReconciliationSucceeded')],
+    },
+  });
+
+  it.each([
+    ['a HelmRelease v2 with values and history', helmRelease],
+    ['a suspended Kustomization with its inventory', kustomization],
+  ])('keeps what the status model reads of %s, and drops the rest', (_name, make) => {
+    const full = make();
+    const slim: any = make();
+    slimFluxApp(slim);
+    expect(appState(slim)).toEqual(appState(full as any));
+    expect(JSON.stringify(slim).length).toBeLessThan(JSON.stringify(full).length / 4);
+    expect(slim.metadata).toEqual({ name: full.metadata.name, namespace: full.metadata.namespace, uid: full.metadata.uid, resourceVersion: full.metadata.resourceVersion, generation: full.metadata.generation });
+    expect(JSON.stringify(slim)).not.toMatch(/values|inventory|configDigest|interval/);
   });
 });

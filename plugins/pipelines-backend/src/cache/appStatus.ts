@@ -44,6 +44,33 @@ export interface FluxApp {
   };
 }
 
+/**
+ * Cuts a watched HelmRelease or Kustomization down to what {@link FluxApp} describes, in
+ * place (the informer keeps the object it handed out): name, namespace, uid,
+ * resourceVersion and generation (the informer compares uid and resourceVersion); `suspend`,
+ * the chart version and chartRef of the spec; the status fields above, history entries with
+ * only their version, status, chart version and OCI digest. Real HelmReleases carry their
+ * whole `values` and Kustomizations their inventory: memory the status model never reads.
+ */
+export function slimFluxApp(obj: FluxApp | undefined) {
+  if (!obj) return;
+  const { metadata: m, spec, status } = obj as any;
+  if (m) obj.metadata = { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, generation: m.generation } as any;
+  if (spec) {
+    const version = spec.chart?.spec?.version;
+    obj.spec = { suspend: spec.suspend, chartRef: spec.chartRef, chart: version === undefined ? undefined : { spec: { version } } };
+  }
+  if (status) {
+    obj.status = {
+      observedGeneration: status.observedGeneration,
+      lastAppliedRevision: status.lastAppliedRevision,
+      lastAttemptedRevision: status.lastAttemptedRevision,
+      conditions: status.conditions,
+      history: status.history?.map((h: HelmReleaseSnapshot) => ({ version: h.version, status: h.status, chartVersion: h.chartVersion, ociDigest: h.ociDigest })),
+    };
+  }
+}
+
 export interface AppState {
   health: TargetHealth;
   version?: string;

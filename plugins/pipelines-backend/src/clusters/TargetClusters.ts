@@ -2,8 +2,9 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { CONDITION_READY, Target, TargetState } from '@gitops-pipelines/plugin-pipelines-common';
 import { createHash } from 'crypto';
-import type { FluxApp } from '../cache/appStatus';
+import { FluxApp, slimFluxApp } from '../cache/appStatus';
 import { ManagementClusterConfig } from '../config/readManagementClusters';
+import type { PipelinesMetrics } from '../metrics/PipelinesMetrics';
 import { ManagementWatchers } from '../watch/ManagementWatchers';
 import { ResourceWatcher, WatchedObjectRef } from '../watch/ResourceWatcher';
 import { kubeconfigSecretData, kubeConfigForManagementCluster, kubeConfigFromSecretValue } from './kubeConfigs';
@@ -48,6 +49,7 @@ export class TargetClusters {
       gitopsClusterMappings?: Map<string, ManagementClusterConfig>;
       /** A watch event of an app watcher: its connection and `apiVersion|kind`, and the object (none: the watcher's own state changed). */
       onAppChange: (connectionKey: string, appKey: string, object?: WatchedObjectRef) => void;
+      metrics?: PipelinesMetrics;
     },
   ) {}
 
@@ -81,6 +83,8 @@ export class TargetClusters {
       target: { apiVersion, kind, plural },
       logger: this.options.logger,
       onChange: object => this.options.onAppChange(connection.key, appKey, object),
+      slim: slimFluxApp,
+      metrics: this.options.metrics && { recorder: this.options.metrics, cluster: connection.key },
     });
     connection.apps.set(appKey, w);
     w.start();
@@ -98,6 +102,11 @@ export class TargetClusters {
       }
       if (!kinds) this.connections.delete(key);
     }
+  }
+
+  /** Apps held, per connection and kind. */
+  objectCounts(): Array<{ cluster: string; kind: string; count: number }> {
+    return [...this.connections.values()].flatMap(c => [...c.apps].map(([appKey, w]) => ({ cluster: c.key, kind: appKey.split('|')[1], count: w.size })));
   }
 
   async stop() {

@@ -1,4 +1,8 @@
+import { metricsServiceFactory } from '@backstage/backend-defaults/alpha';
 import { mockCredentials } from '@backstage/backend-test-utils';
+import { metrics } from '@opentelemetry/api';
+import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { Sandbox, waitUntil as until } from '@gitops-pipelines/sandbox';
 import { Octokit } from 'octokit';
@@ -19,9 +23,16 @@ describe('promotion lifecycle on the sandbox', () => {
   const base = '/api/pipelines/v1/pipelines/management/flux-system/podinfo-02';
   const alice = mockCredentials.user.header('user:default/alice');
 
+  // Backstage's real MetricsService over an OpenTelemetry SDK, read as Prometheus would.
+  const exporter = new PrometheusExporter({ preventServerStart: true });
+  const meterProvider = new MeterProvider({ readers: [exporter] });
+  const scrape = async () => new PrometheusSerializer().serialize((await exporter.collect()).resourceMetrics);
+
   beforeAll(async () => {
+    metrics.setGlobalMeterProvider(meterProvider);
     sandbox = await Sandbox.start({ fluxDelayMs: 100 });
     server = await startSandboxBackend(sandbox, {
+      features: [metricsServiceFactory],
       pipelines: {
         pullRequestPolling: {
           minInterval: { milliseconds: 300 },
@@ -41,7 +52,10 @@ describe('promotion lifecycle on the sandbox', () => {
       'pipeline in cache',
     );
   });
-  afterAll(() => sandbox?.stop());
+  afterAll(async () => {
+    await meterProvider.shutdown();
+    await sandbox?.stop();
+  });
 
   const octokit = () =>
     new Octokit({
@@ -131,6 +145,19 @@ describe('promotion lifecycle on the sandbox', () => {
     expect(types.filter((t: string) => t === 'target-ready')).toHaveLength(2);
     expect(types[types.length - 1]).toBe('deployed');
     expect(await testVersions()).toEqual(['ready:6.2.0', 'ready:6.2.0']);
+    // The metrics saw it all: each state once, the request → deployed time, the forge's calls.
+    const text = await scrape();
+    const scope = 'otel_scope_name="backstage-plugin-pipelines"';
+    for (const state of ['queued', 'running', 'awaiting-merge', 'rolling-out', 'deployed']) {
+      expect(text).toContain(`pipelines_promotions_total{state="${state}",trigger="webhook",${scope}} 1`);
+    }
+    expect(text).toContain(`pipelines_promotion_duration_count{trigger="webhook",${scope}} 1`);
+    expect(text).toContain(`pipelines_forge_requests_total{forge="github",operation="create",outcome="ok",${scope}} 1`);
+    expect(text).toMatch(/pipelines_forge_requests_total\{forge="github",operation="get",outcome="ok",.*\} [1-9]/);
+    expect(text).toMatch(/pipelines_forge_rate_limit_remaining\{forge="github",.*\} \d+/);
+    expect(text).toMatch(/pipelines_watch_events_total\{cluster="management",kind="Pipeline",type="add",.*\} [1-9]/);
+    expect(text).toContain(`pipelines_cache_objects{cluster="management",kind="Pipeline",${scope}} 2`);
+    expect(text).toMatch(/pipelines_cache_recompute_duration_count\{scope="partial",.*\} [1-9]/);
     // A later request for the same version is a new promotion: the old row has ended.
     const again = await request(server)
       .post(`${base}/promotions`)

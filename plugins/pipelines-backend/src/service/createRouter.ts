@@ -46,16 +46,23 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.use(express.json({ limit: '64kb' }));
 
   const { requireRead } = createPermissionChecks(options);
+  const listBodies = new WeakMap<object, { clustersJson: string; json: string }>();
   router.use(createPromotionRoutes(options));
 
   router.get('/v1/pipelines', async (req, res) => {
     const filter = parse(listQuery, req.query, 'query');
     await requireRead(req);
-    const body: PipelineListResponse = {
-      items: state.listPipelines(filter),
-      clusters: state.clusters(),
-    };
-    res.json(body);
+    const items = state.listPipelines(filter);
+    const clusters = state.clusters();
+    // The unfiltered list is the same array until a pipeline changes: serialize it once.
+    const clustersJson = JSON.stringify(clusters);
+    let kept = listBodies.get(items);
+    if (kept?.clustersJson !== clustersJson) {
+      const body: PipelineListResponse = { items, clusters };
+      kept = { clustersJson, json: JSON.stringify(body) };
+      listBodies.set(items, kept);
+    }
+    res.type('application/json').send(kept.json);
   });
 
   router.get('/v1/pipelines/:cluster/:namespace/:name', async (req, res) => {

@@ -16,6 +16,7 @@ import {
   pipelinesPipelineReadPermission,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import express from 'express';
+import { callerId, createCallerCache } from './callerCache';
 
 export interface PermissionCheckOptions {
   httpAuth: HttpAuthService;
@@ -33,16 +34,20 @@ export function actor(credentials: BackstageCredentials): string {
 /** The permission checks of the pipelines routes, server-side, with the caller's credentials. */
 export function createPermissionChecks(options: PermissionCheckOptions) {
   const { httpAuth, permissions, catalog, defaultCluster } = options;
+  const readDecisions = createCallerCache<void>();
 
   /**
    * Checks `pipelines.pipeline.read` without an entity. Pipelines outside the catalog are
    * visible only on an unconditional ALLOW; a conditional decision (rules about entities)
-   * cannot be evaluated without an entity, so it denies.
+   * cannot be evaluated without an entity, so it denies. The decision is kept per caller for
+   * 5 s ({@link createCallerCache}): reads are frequent (every live update), rights change rarely.
    */
   async function requireRead(req: express.Request) {
     const credentials = await httpAuth.credentials(req);
-    const [decision] = await permissions.authorizeConditional([{ permission: pipelinesPipelineReadPermission }], { credentials });
-    if (decision.result !== AuthorizeResult.ALLOW) throw new NotAllowedError('Not allowed to read pipelines');
+    await readDecisions(callerId(credentials), async () => {
+      const [decision] = await permissions.authorizeConditional([{ permission: pipelinesPipelineReadPermission }], { credentials });
+      if (decision.result !== AuthorizeResult.ALLOW) throw new NotAllowedError('Not allowed to read pipelines');
+    });
   }
 
   /**

@@ -12,6 +12,7 @@ import {
 } from '@gitops-pipelines/plugin-pipelines-common';
 import { kubeConfigForManagementCluster } from '../clusters/kubeConfigs';
 import { ManagementClusterConfig } from '../config/readManagementClusters';
+import type { PipelinesMetrics } from '../metrics/PipelinesMetrics';
 import { ResourceWatcher } from './ResourceWatcher';
 
 /** A GitopsCluster (`gitops.weave.works/v1alpha1`), the fields the cache reads. */
@@ -39,6 +40,7 @@ export class ManagementWatchers {
     readonly config: ManagementClusterConfig,
     private readonly logger: LoggerService,
     private readonly onChange: () => void,
+    private readonly metrics?: PipelinesMetrics,
   ) {
     this.kubeConfig = kubeConfigForManagementCluster(config);
     this.pipelines = this.watcher('pipelines', { apiVersion: PIPELINE_API_VERSION, kind: PIPELINE_KIND, plural: PIPELINE_PLURAL });
@@ -50,7 +52,24 @@ export class ManagementWatchers {
   }
 
   private watcher<T extends KubernetesObject>(what: string, target: { apiVersion: string; kind: string; plural: string; namespace?: string }) {
-    return new ResourceWatcher<T>({ name: `${this.config.name}/${what}`, kubeConfig: this.kubeConfig, target, logger: this.logger, onChange: this.onChange });
+    return new ResourceWatcher<T>({
+      name: `${this.config.name}/${what}`,
+      kubeConfig: this.kubeConfig,
+      target,
+      logger: this.logger,
+      onChange: this.onChange,
+      metrics: this.metrics && { recorder: this.metrics, cluster: this.config.name },
+    });
+  }
+
+  /** Objects held, by kind (Secrets of every watched namespace together). */
+  objectCounts(): Array<{ cluster: string; kind: string; count: number }> {
+    const cluster = this.config.name;
+    return [
+      { cluster, kind: PIPELINE_KIND, count: this.pipelines.size },
+      { cluster, kind: GITOPS_CLUSTER_KIND, count: this.gitopsClusters.size },
+      { cluster, kind: 'Secret', count: [...this.secrets.values()].reduce((n, w) => n + w.size, 0) },
+    ];
   }
 
   start() {

@@ -7,6 +7,7 @@ import {
   ObjectCache,
   makeInformer,
 } from '@kubernetes/client-node';
+import type { PipelinesMetrics } from '../metrics/PipelinesMetrics';
 
 /** Which object a watch event was about. */
 export interface WatchedObjectRef {
@@ -22,7 +23,7 @@ export interface WatchTarget {
   namespace?: string;
 }
 
-export interface ResourceWatcherOptions {
+export interface ResourceWatcherOptions<T extends KubernetesObject = KubernetesObject> {
   /** For logs: e.g. `management/pipelines`. Never contains credentials. */
   name: string;
   kubeConfig: KubeConfig;
@@ -35,6 +36,10 @@ export interface ResourceWatcherOptions {
    */
   onChange: (object?: WatchedObjectRef) => void;
   backoff?: { initialMs: number; maxMs: number };
+  /** Cuts each watched object down further, in place (after managedFields are dropped). */
+  slim?: (obj: T) => void;
+  /** Counts watch events and reconnects under this cluster name. */
+  metrics?: { recorder: PipelinesMetrics; cluster: string };
 }
 
 function resourcePath(t: WatchTarget): string {
@@ -92,7 +97,7 @@ export class ResourceWatcher<T extends KubernetesObject = KubernetesObject> {
   private stopped = false;
   private state: { connected: boolean; synced: boolean; error?: string } = { connected: false, synced: false };
 
-  constructor(private readonly options: ResourceWatcherOptions) {
+  constructor(private readonly options: ResourceWatcherOptions<T>) {
     const { kubeConfig, target } = options;
     const client = KubernetesObjectApi.makeApiClient(kubeConfig);
     this.informer = makeInformer<T>(kubeConfig, resourcePath(target), () =>
@@ -100,15 +105,18 @@ export class ResourceWatcher<T extends KubernetesObject = KubernetesObject> {
     );
     this.backoff = options.backoff ?? { initialMs: 1000, maxMs: 30_000 };
     this.retryMs = this.backoff.initialMs;
-    const changed = (obj: T) => {
+    const metrics = options.metrics;
+    const changed = (type: 'add' | 'update' | 'delete') => (obj: T) => {
+      metrics?.recorder.watchEvent(metrics.cluster, target.kind, type);
       slim(obj);
+      if (obj) options.slim?.(obj);
       const wasConnected = this.state.connected;
       if (!wasConnected) this.markConnected();
       options.onChange(wasConnected ? { namespace: obj?.metadata?.namespace, name: obj?.metadata?.name } : undefined);
     };
-    this.informer.on('add', changed);
-    this.informer.on('update', changed);
-    this.informer.on('delete', changed);
+    this.informer.on('add', changed('add'));
+    this.informer.on('update', changed('update'));
+    this.informer.on('delete', changed('delete'));
     this.informer.on('error', err => this.onError(err));
   }
 
@@ -127,6 +135,11 @@ export class ResourceWatcher<T extends KubernetesObject = KubernetesObject> {
 
   get(name: string, namespace?: string): T | undefined {
     return this.informer.get(name, namespace);
+  }
+
+  /** How many objects the watcher holds. */
+  get size(): number {
+    return this.informer.list().length;
   }
 
   list(namespace?: string): readonly T[] {
@@ -156,7 +169,11 @@ export class ResourceWatcher<T extends KubernetesObject = KubernetesObject> {
     // start() resolves after the list even when it failed (reported through 'error').
     if (!this.state.error && !this.stopped) {
       this.markConnected();
-      if (before) this.options.logger.info(`Watch ${this.options.name} reconnected`);
+      if (before) {
+        this.options.logger.info(`Watch ${this.options.name} reconnected`);
+        const metrics = this.options.metrics;
+        metrics?.recorder.watchReconnect(metrics.cluster, this.options.target.kind);
+      }
       this.options.onChange();
     }
   }

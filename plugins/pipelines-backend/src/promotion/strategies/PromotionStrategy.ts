@@ -43,6 +43,8 @@ export class PromotionError extends Error {
     message: string,
     readonly retryable: boolean,
     readonly retryAfterMs?: number,
+    /** The HTTP status of a failed request, when there was an answer. */
+    readonly status?: number,
   ) {
     super(message);
     this.name = 'PromotionError';
@@ -61,6 +63,7 @@ export class PromotionError extends Error {
       `${what}: ${status ? `HTTP ${status} ` : ''}${message}`.trim(),
       true,
       retryAfter !== undefined && retryAfter !== null && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined,
+      status,
     );
   }
 }

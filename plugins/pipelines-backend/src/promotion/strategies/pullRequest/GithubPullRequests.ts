@@ -46,7 +46,11 @@ export class GithubPullRequests implements PullRequestProvider {
   private readonly owner: string;
   private readonly repo: string;
 
-  constructor(options: { repoUrl: string; token: string; apiBaseUrl?: string; logger: LoggerService; timeoutMs?: number }) {
+  /**
+   * `onRateLimit` receives `x-ratelimit-remaining` of every answer that has it (requests
+   * left in the current window).
+   */
+  constructor(options: { repoUrl: string; token: string; apiBaseUrl?: string; logger: LoggerService; timeoutMs?: number; onRateLimit?: (remaining: number) => void }) {
     ({ owner: this.owner, repo: this.repo } = ownerAndRepo(options.repoUrl));
     const { logger } = options;
     const onLimit = (kind: string) => (retryAfter: number, opts: any, _o: unknown, retryCount: number) => {
@@ -60,6 +64,18 @@ export class GithubPullRequests implements PullRequestProvider {
       request: { fetch: fetchWithTimeout(options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) },
       throttle: { onRateLimit: onLimit('rate limit'), onSecondaryRateLimit: onLimit('secondary rate limit') },
     });
+    const { onRateLimit } = options;
+    if (onRateLimit) {
+      const report = (headers?: Record<string, unknown>) => {
+        const remaining = Number(headers?.['x-ratelimit-remaining']);
+        if (headers?.['x-ratelimit-remaining'] !== undefined && Number.isFinite(remaining)) onRateLimit(remaining);
+      };
+      this.octokit.hook.after('request', response => report(response.headers));
+      this.octokit.hook.error('request', error => {
+        report((error as { response?: { headers?: Record<string, unknown> } }).response?.headers);
+        throw error;
+      });
+    }
   }
 
   private get repository() {

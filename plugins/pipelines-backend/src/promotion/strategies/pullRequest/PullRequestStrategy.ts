@@ -16,6 +16,8 @@ import { GitRepositoryCache } from './GitRepositoryCache';
 import { PullRequestProvider } from './PullRequestProvider';
 import { crashPoint } from '../../crashPoint';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from './requestTimeout';
+import type { PipelinesMetrics } from '../../../metrics/PipelinesMetrics';
+import { instrumentPullRequests } from '../../../metrics/instrumentPullRequests';
 
 /** Reads a key of a Secret on a management cluster (from the watch cache). */
 export type SecretReader = (cluster: string, namespace: string, name: string, key: string) => string | undefined;
@@ -32,6 +34,8 @@ export interface PullRequestStrategyOptions {
    * transfer that moves no data. Past it the attempt fails, retryably.
    */
   requestTimeoutMs?: number;
+  /** Where forge requests and GitHub's rate-limit headroom are counted. */
+  metrics?: PipelinesMetrics;
 }
 
 /**
@@ -53,6 +57,11 @@ export class PullRequestStrategy implements PromotionStrategy {
   }
 
   private provider(type: string, url: string, token: string): PullRequestProvider {
+    const client = this.client(type, url, token);
+    return this.options.metrics ? instrumentPullRequests(client, type, this.options.metrics) : client;
+  }
+
+  private client(type: string, url: string, token: string): PullRequestProvider {
     const { timeoutMs } = this;
     if (type === 'github') {
       return new GithubPullRequests({
@@ -61,6 +70,7 @@ export class PullRequestStrategy implements PromotionStrategy {
         apiBaseUrl: this.options.githubApiBaseUrl?.(new URL(url).host),
         logger: this.options.logger,
         timeoutMs,
+        onRateLimit: remaining => this.options.metrics?.rateLimit('github', remaining),
       });
     }
     if (type === 'gitlab') return new GitlabMergeRequests({ repoUrl: url, token, timeoutMs });
