@@ -30,6 +30,9 @@ log "sandbox binaries (kube-apiserver is built once from Debian sources, ~4 min)
 ensure_sandbox_binaries || exit 1
 
 step type-check yarn tsc
+# After tsc: the declarations it writes to dist-types/ are checked for undeclared packages too.
+step dependencies bash scripts/check-deps.sh
+step readme-config node scripts/check-readme-config.js
 step lint yarn backstage-cli repo lint
 
 start_postgres || exit 1

@@ -40,12 +40,6 @@ export interface Config {
      */
     writeStatus?: boolean;
     /**
-     * For organisations that keep cluster credentials in Backstage config rather than in
-     * kubeconfig Secrets: targets on these GitopsClusters use the URL and token of a
-     * cluster of `kubernetes.clusterLocatorMethods` (type config). The GitopsCluster must
-     * still exist (and be Ready).
-     */
-    /**
      * Level-triggered promotions: when every target of an environment is Ready at a
      * version and the next environment does not run it (nor anything newer), request
      * its promotion — unless the next environment is held or already has an active
@@ -60,12 +54,6 @@ export interface Config {
      */
     rolloutTimeout?: string | HumanDuration;
     /**
-     * Polling of open promotion pull requests until they are merged or closed: first after
-     * `minInterval` (default 10 s), then every tenth of the pull request's age, at most
-     * `maxInterval` (default 5 min). GitHub polls are conditional (ETag), so an unchanged
-     * pull request costs no rate limit.
-     */
-    /**
      * Where the notification strategy delivers Promote events: notification-controller's event
      * receiver (what Flux's controllers call `--events-addr`). By default through each
      * management cluster's API server service proxy to `flux-system/notification-controller`
@@ -73,8 +61,15 @@ export interface Config {
      * `clusters.<name>.url` when the receiver is reached another way.
      */
     notificationController?: {
+      /** The receiver's URL for every management cluster, e.g. `http://notification-controller.flux-system.svc`. */
       url?: string;
-      clusters?: { [name: string]: { url?: string } };
+      /** Per management cluster (by name), overriding `url`. */
+      clusters?: {
+        [name: string]: {
+          /** The receiver's URL for this management cluster. */
+          url?: string;
+        };
+      };
     };
     approvals?: {
       /**
@@ -84,8 +79,16 @@ export interface Config {
        */
       required?: number;
     };
+    /**
+     * Polling of open promotion pull requests until they are merged or closed: first after
+     * `minInterval` (default 10 s), then every tenth of the pull request's age, at most
+     * `maxInterval` (default 5 min). GitHub polls are conditional (ETag), so an unchanged
+     * pull request costs no rate limit.
+     */
     pullRequestPolling?: {
+      /** The shortest wait between two checks (the first one comes after it). Default 10 s. */
       minInterval?: string | HumanDuration;
+      /** The longest wait between two checks. Default 5 min. */
       maxInterval?: string | HumanDuration;
     };
     /**
@@ -114,6 +117,12 @@ export interface Config {
         windowSeconds?: number;
       };
     };
+    /**
+     * For organisations that keep cluster credentials in Backstage config rather than in
+     * kubeconfig Secrets: targets on these GitopsClusters use the URL and token of a
+     * cluster of `kubernetes.clusterLocatorMethods` (type config). The GitopsCluster must
+     * still exist (and be Ready).
+     */
     gitopsClusterMappings?: Array<{
       /** The GitopsCluster, `namespace/name`. */
       gitopsCluster: string;

@@ -1,4 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
+import path from 'path';
+import { readManifests } from './kube';
 
 /** The version each environment of the seed pipeline runs at start. */
 export const SEED_VERSIONS = { dev: '6.1.0', test: '6.0.1', prod: '6.0.0' } as const;
@@ -145,22 +147,28 @@ export function helmRelease(ns: string, version: string, name = 'podinfo'): Kube
   } as KubernetesObject;
 }
 
-/** The read-only role the pipelines backend's kubeconfigs use on target clusters. */
+/**
+ * The RBAC manifests the pipelines backend package ships (and its README points users at):
+ * the sandbox applies them as they are, so the tests run the backend with exactly the
+ * permissions users are told to grant.
+ */
+const SHIPPED_MANIFESTS = path.resolve(__dirname, '..', '..', '..', 'plugins', 'pipelines-backend', 'manifests');
+export const MANAGEMENT_RBAC_FILE = path.join(SHIPPED_MANIFESTS, 'rbac-management-cluster.yaml');
+export const TARGET_RBAC_FILE = path.join(SHIPPED_MANIFESTS, 'rbac-target-cluster.yaml');
+
+/**
+ * The read-only role the pipelines backend's kubeconfigs use on target clusters: the shipped
+ * manifest (ServiceAccount `flux-system/gitops-pipelines-reader`, ClusterRole and binding), and
+ * the same ClusterRole bound to the sandbox's static-token `user`, whom the GitopsCluster
+ * kubeconfigs name.
+ */
 export function targetReaderRbac(user: string): KubernetesObject[] {
   return [
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRole',
-      metadata: { name: 'gitops-pipelines-target-reader' },
-      rules: [
-        { apiGroups: ['helm.toolkit.fluxcd.io'], resources: ['helmreleases'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: ['kustomize.toolkit.fluxcd.io'], resources: ['kustomizations'], verbs: ['get', 'list', 'watch'] },
-      ],
-    } as KubernetesObject,
+    ...readManifests(TARGET_RBAC_FILE),
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
-      metadata: { name: 'gitops-pipelines-target-reader' },
+      metadata: { name: 'gitops-pipelines-target-reader-sandbox' },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'gitops-pipelines-target-reader' },
       subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }],
     } as KubernetesObject,
@@ -168,29 +176,23 @@ export function targetReaderRbac(user: string): KubernetesObject[] {
 }
 
 /**
- * What Backstage may do on the management cluster: the pipelines backend (Pipelines and
- * their status, GitopsClusters, their kubeconfig Secrets, Events for the notification
- * strategy, Flux apps of local targets) and the Kubernetes plugin's read-only objects.
+ * What Backstage may do on the management cluster, as the ServiceAccount `backstage/backstage`:
+ * the pipelines backend's shipped manifest (Pipelines and their status, GitopsClusters, their
+ * kubeconfig Secrets, Events and the notification-controller proxy for the notification
+ * strategy, Flux apps of local targets), and a separate role with the Kubernetes plugin's
+ * read-only objects for the demo's Kubernetes tab.
  */
 export function backstageRbac(): KubernetesObject[] {
   const read = ['get', 'list', 'watch'];
   return [
     namespace('backstage'),
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'backstage', namespace: 'backstage' } },
+    ...readManifests(MANAGEMENT_RBAC_FILE),
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRole',
-      metadata: { name: 'gitops-pipelines-backstage' },
+      metadata: { name: 'backstage-kubernetes-plugin-reader' },
       rules: [
-        { apiGroups: ['pipelines.weave.works'], resources: ['pipelines'], verbs: read },
-        { apiGroups: ['pipelines.weave.works'], resources: ['pipelines/status'], verbs: ['get', 'update', 'patch'] },
-        { apiGroups: ['gitops.weave.works'], resources: ['gitopsclusters'], verbs: read },
-        { apiGroups: [''], resources: ['secrets'], verbs: read },
-        { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
-        // The notification strategy reaches notification-controller's event receiver through the service proxy.
-        { apiGroups: [''], resources: ['services/proxy'], resourceNames: ['notification-controller', 'http:notification-controller:80'], verbs: ['create', 'get'] },
-        { apiGroups: ['helm.toolkit.fluxcd.io'], resources: ['helmreleases'], verbs: read },
-        { apiGroups: ['kustomize.toolkit.fluxcd.io'], resources: ['kustomizations'], verbs: read },
         {
           apiGroups: [''],
           resources: ['pods', 'pods/log', 'services', 'configmaps', 'limitranges', 'resourcequotas', 'namespaces'],
@@ -206,8 +208,8 @@ export function backstageRbac(): KubernetesObject[] {
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
-      metadata: { name: 'gitops-pipelines-backstage' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'gitops-pipelines-backstage' },
+      metadata: { name: 'backstage-kubernetes-plugin-reader' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'backstage-kubernetes-plugin-reader' },
       subjects: [{ kind: 'ServiceAccount', name: 'backstage', namespace: 'backstage' }],
     },
   ] as KubernetesObject[];

@@ -8,6 +8,7 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import type { FilterPredicate } from '@backstage/filter-predicates';
 import { ANNOTATION_PIPELINE } from '@gitops-pipelines/plugin-pipelines-common';
 import { pipelinesApiRef } from './api/PipelinesApi';
 import { PipelinesClient } from './api/PipelinesClient';
@@ -22,13 +23,22 @@ export const pipelinesApi = ApiBlueprint.make({
     }),
 });
 
+/**
+ * Entities with the pipeline annotation. The blueprints' `filter` is typed by
+ * `@backstage/filter-predicates`, so this package's `alpha.d.ts` refers to that package:
+ * it is a dependency, not only a dependency of `@backstage/plugin-catalog-react`.
+ */
+const hasPipelineAnnotation: FilterPredicate = {
+  [`metadata.annotations.${ANNOTATION_PIPELINE}`]: { $exists: true },
+};
+
 /** The Pipeline tab, on entities with the pipeline annotation. @alpha */
 export const entityPipelinesContent = EntityContentBlueprint.make({
   name: 'pipelines',
   params: {
     path: '/pipelines',
     title: 'Pipeline',
-    filter: { [`metadata.annotations.${ANNOTATION_PIPELINE}`]: { $exists: true } },
+    filter: hasPipelineAnnotation,
     loader: () =>
       import('./components/EntityPipelinesContent').then(m => <m.EntityPipelinesContent />),
   },
@@ -38,7 +48,7 @@ export const entityPipelinesContent = EntityContentBlueprint.make({
 export const entityPipelinesCard = EntityCardBlueprint.make({
   name: 'pipelines',
   params: {
-    filter: { [`metadata.annotations.${ANNOTATION_PIPELINE}`]: { $exists: true } },
+    filter: hasPipelineAnnotation,
     loader: () =>
       import('./components/EntityPipelinesCard').then(m => <m.EntityPipelinesCard />),
   },
