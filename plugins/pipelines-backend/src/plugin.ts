@@ -2,13 +2,14 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { actionsRegistryServiceRef, metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { pipelinesPermissions } from '@gitops-pipelines/plugin-pipelines-common';
 import { readPipelinesConfig } from './config/readPipelinesConfig';
 import { DatabasePromotionStore } from './database/DatabasePromotionStore';
 import { DatabaseHoldStore } from './database/DatabaseHoldStore';
+import { IN_MEMORY_LEDGER_WARNING, isInMemoryDatabase } from './database/inMemory';
 import { createRouter } from './service/createRouter';
 import { PipelineCache } from './cache/PipelineCache';
 import { StatusWriter } from './cache/StatusWriter';
@@ -18,6 +19,8 @@ import { NotificationStrategy } from './promotion/strategies/NotificationStrateg
 import { PullRequestStrategy } from './promotion/strategies/pullRequest/PullRequestStrategy';
 import { ScmIntegrations } from '@backstage/integration';
 import { createWebhookRouter } from './service/createWebhookRouter';
+import { createPermissionChecks } from './service/requirePermission';
+import { registerPipelinesActions } from './actions/registerPipelinesActions';
 import { auditRequests } from './service/auditRequests';
 import { connectPromotionChanges } from './promotion/promotionChangeBus';
 import { promotionSecretNamespaces } from './promotion/promotionSecrets';
@@ -48,6 +51,7 @@ export const pipelinesPlugin = createBackendPlugin({
         events: eventsServiceRef,
         catalog: catalogServiceRef,
         metrics: metricsServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const { logger, config, database, httpRouter, permissionsRegistry, lifecycle, rootLifecycle, scheduler, auditor } = deps;
@@ -69,6 +73,7 @@ export const pipelinesPlugin = createBackendPlugin({
         permissionsRegistry.addPermissions(pipelinesPermissions);
         const metrics = new PipelinesMetrics(deps.metrics);
         const promotions = instrumentPromotionStore(await DatabasePromotionStore.create({ database }), metrics);
+        if (isInMemoryDatabase(promotions.client)) logger.warn(IN_MEMORY_LEDGER_WARNING);
         const state = new PipelineCache({
           metrics,
           clusters: clusters.clusters,
@@ -132,6 +137,15 @@ export const pipelinesPlugin = createBackendPlugin({
         lifecycle.addShutdownHook(async () => {
           engine.runner.stop();
           await engine.idle();
+        });
+        // Actions for AI agents (MCP) and other plugins, with the caller's permissions.
+        registerPipelinesActions({
+          actionsRegistry: deps.actionsRegistry,
+          checks: createPermissionChecks({ ...deps, defaultCluster: clusters.defaultCluster }),
+          state,
+          promotions,
+          engine,
+          defaultCluster: clusters.defaultCluster,
         });
         const trigger = new LevelTrigger({ engine, store: promotions, cache: state, logger, enabledByDefault: settings.promotion.levelTriggers });
         starts.push(async () => {

@@ -8,53 +8,51 @@ import type { Server } from 'http';
 import type { Knex } from 'knex';
 import { pipelinesPlugin } from '../plugin';
 
+/** What a sandbox test backend differs in. */
+export interface SandboxBackendOptions {
+  /** Merged into the plugin's `pipelines` config. */
+  pipelines?: Record<string, unknown>;
+  /** The plugin's database (an in-memory SQLite one when absent). */
+  knex?: Knex;
+  /** Every permission decision (default: the mock's ALLOW). */
+  permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+  entities?: Entity[];
+  /** More root config, next to `pipelines` (e.g. `backend.actions`). */
+  config?: Record<string, unknown>;
+  /** More features or service factories (e.g. the real metrics service). */
+  features?: BackendFeature[];
+}
+
 /**
  * A test backend with the pipelines plugin pointed at the sandbox's management cluster
- * (status writes off), for tests through the real plugin and HTTP stack.
- * `pipelines` is merged into the plugin's config; `knex` is the plugin's database (an
- * in-memory SQLite one when absent); permission decisions are all `permission` (ALLOW).
- * Returns the HTTP server, for supertest.
+ * (status writes off), for tests through the real plugin and HTTP stack. Returns the HTTP
+ * server, for supertest.
  */
-export async function startSandboxBackend(
-  sandbox: Sandbox,
-  options: {
-    pipelines?: Record<string, unknown>;
-    knex?: Knex;
-    permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
-    entities?: Entity[];
-    /** More features or service factories (e.g. the real metrics service). */
-    features?: BackendFeature[];
-  } = {},
-): Promise<Server> {
+export async function startSandboxBackend(sandbox: Sandbox, options: SandboxBackendOptions = {}): Promise<Server> {
+  return (await startStoppableSandboxBackend(sandbox, options)).server;
+}
+
+/** As {@link startSandboxBackend}, with `stop()` (shutdown hooks run, the port is freed). */
+export async function startStoppableSandboxBackend(sandbox: Sandbox, options: SandboxBackendOptions = {}): Promise<{ server: Server; stop: () => Promise<void> }> {
   const m = sandbox.clusters.management;
-  const { server } = await startTestBackend({
+  const backend = await startTestBackend({
     features: [
       pipelinesPlugin,
-      ...(options.knex
-        ? [mockServices.database.factory({ knex: options.knex })]
-        : []),
+      ...(options.knex ? [mockServices.database.factory({ knex: options.knex })] : []),
       mockServices.rootConfig.factory({
         data: {
+          ...options.config,
           pipelines: {
-            managementClusters: [
-              {
-                name: 'management',
-                url: m.url,
-                serviceAccountToken: sandbox.backstageToken,
-                caData: m.caData,
-              },
-            ],
+            managementClusters: [{ name: 'management', url: m.url, serviceAccountToken: sandbox.backstageToken, caData: m.caData }],
             writeStatus: false,
             ...options.pipelines,
           },
         },
       }),
-      ...(options.permission
-        ? [mockServices.permissions.factory({ result: options.permission })]
-        : []),
+      ...(options.permission ? [mockServices.permissions.factory({ result: options.permission })] : []),
       catalogServiceMock.factory({ entities: options.entities ?? [] }),
       ...(options.features ?? []),
     ],
   });
-  return server;
+  return { server: backend.server, stop: () => backend.stop() };
 }

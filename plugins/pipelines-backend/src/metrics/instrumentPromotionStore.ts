@@ -5,8 +5,10 @@ import type { PipelinesMetrics } from './PipelinesMetrics';
 /**
  * The ledger with every state a promotion enters counted ({@link PipelinesMetrics.promotion}):
  * the store's writes that create a row or move it (`create`, `transition`, `approve`,
- * `takeEnvironment`, `supersedePending`) report the rows whose state they set. A call that
- * changed nothing (a duplicate request, a lost race) counts nothing. Reads pass through.
+ * `takeEnvironment`) report the rows whose state they set. A call that changed nothing (a
+ * duplicate request, a lost race) counts nothing. Everything else passes through unchanged,
+ * with the proxy as `this`, so the store's own calls (`supersedePending` moves rows with
+ * `transition`) are counted too. Properties (the knex `client`) are returned as they are.
  */
 export function instrumentPromotionStore<S extends PromotionStore>(store: S, metrics: PipelinesMetrics): S {
   const count = (record?: PromotionRecord) => record && metrics.promotion(record);
@@ -35,19 +37,12 @@ export function instrumentPromotionStore<S extends PromotionStore>(store: S, met
       }
       return result;
     },
-    async supersedePending(pipeline, toEnvironment, exceptId, states, reason) {
-      const records = await store.supersedePending(pipeline, toEnvironment, exceptId, states, reason);
-      // The store moves them with its own `transition`, which this wrapper does not see.
-      records.forEach(count);
-      return records;
-    },
   };
   return new Proxy(store, {
     get(target, property, receiver) {
       const own = (wrapped as any)[property];
       if (own) return own;
-      const value = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
+      return Reflect.get(target, property, receiver);
     },
   });
 }

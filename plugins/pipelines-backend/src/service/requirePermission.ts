@@ -43,7 +43,11 @@ export function createPermissionChecks(options: PermissionCheckOptions) {
    * 5 s ({@link createCallerCache}): reads are frequent (every live update), rights change rarely.
    */
   async function requireRead(req: express.Request) {
-    const credentials = await httpAuth.credentials(req);
+    await requireReadFor(await httpAuth.credentials(req));
+  }
+
+  /** {@link requireRead} for credentials that did not come with an HTTP request (actions). */
+  async function requireReadFor(credentials: BackstageCredentials) {
     await readDecisions(callerId(credentials), async () => {
       const [decision] = await permissions.authorizeConditional([{ permission: pipelinesPipelineReadPermission }], { credentials });
       if (decision.result !== AuthorizeResult.ALLOW) throw new NotAllowedError('Not allowed to read pipelines');
@@ -92,5 +96,5 @@ export function createPermissionChecks(options: PermissionCheckOptions) {
     return actor(credentials);
   }
 
-  return { requireRead, authorizeOnPipeline, authorizeAction };
+  return { requireRead, requireReadFor, authorizeOnPipeline, authorizeAction };
 }
