@@ -5,6 +5,8 @@ import {
 import { actionsRegistryServiceRef, metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { pipelinesPermissions } from '@gitops-pipelines/plugin-pipelines-common';
 import { readPipelinesConfig } from './config/readPipelinesConfig';
 import { DatabasePromotionStore } from './database/DatabasePromotionStore';
@@ -21,6 +23,8 @@ import { ScmIntegrations } from '@backstage/integration';
 import { createWebhookRouter } from './service/createWebhookRouter';
 import { createPermissionChecks } from './service/requirePermission';
 import { registerPipelinesActions } from './actions/registerPipelinesActions';
+import { connectPromotionNotifications } from './notifications/promotionNotifications';
+import { connectSignals } from './service/signalsBridge';
 import { auditRequests } from './service/auditRequests';
 import { connectPromotionChanges } from './promotion/promotionChangeBus';
 import { promotionSecretNamespaces } from './promotion/promotionSecrets';
@@ -52,6 +56,9 @@ export const pipelinesPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         metrics: metricsServiceRef,
         actionsRegistry: actionsRegistryServiceRef,
+        notifications: notificationService,
+        signals: signalsServiceRef,
+        auth: coreServices.auth,
       },
       async init(deps) {
         const { logger, config, database, httpRouter, permissionsRegistry, lifecycle, rootLifecycle, scheduler, auditor } = deps;
@@ -157,6 +164,12 @@ export const pipelinesPlugin = createBackendPlugin({
           // Changes reach the live streams of every replica through the events service.
           const instanceId = deps.instanceMetadata.getId();
           lifecycle.addShutdownHook(await connectPromotionChanges({ events: deps.events, engine, instanceId, logger }));
+          // Live updates for browsers on any replica, as Backstage signals.
+          lifecycle.addShutdownHook(connectSignals({ signals: deps.signals, state, engine, logger }));
+          // Approvals needed, failures and deployments reach people through Backstage notifications.
+          lifecycle.addShutdownHook(
+            connectPromotionNotifications({ engine, notifications: deps.notifications, catalog: deps.catalog, auth: deps.auth, logger, defaultCluster: clusters.defaultCluster }),
+          );
         });
         // Every state-changing request is audited, allowed or refused, webhooks included.
         httpRouter.use(auditRequests(auditor));

@@ -146,3 +146,21 @@ export interface CreatePromotionRequest {
 export interface PromotionDecisionRequest {
   reason?: string;
 }
+
+/**
+ * The Backstage signals channel of the pipelines plugin's live updates (see
+ * {@link PipelineSignal}).
+ * @public
+ */
+export const PIPELINES_SIGNAL_CHANNEL = 'pipelines:events';
+
+/**
+ * A live update on {@link PIPELINES_SIGNAL_CHANNEL} (and, with the same shape, on the
+ * `/v1/events` stream): which pipeline changed, and for a promotion its id. No state travels:
+ * clients refetch through the permission-checked API.
+ * @public
+ */
+export interface PipelineSignal {
+  type: 'pipeline-changed' | 'pipeline-removed' | 'promotion-changed';
+  pipeline: PipelineKey & { id?: string };
+}

@@ -3,6 +3,7 @@ import { identityApiRef } from '@backstage/core-plugin-api';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
 import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { ReactElement } from 'react';
 import { PipelinesApi, pipelinesApiRef } from '../api/PipelinesApi';
@@ -21,7 +22,7 @@ export const podinfoEntity: Entity = {
 /** Renders inside a test app with the pipelines API, a permission decision and a signed-in user. */
 export async function renderWithApis(
   element: ReactElement,
-  options: { api: PipelinesApi; permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY; user?: string; entity?: Entity },
+  options: { api: PipelinesApi; permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY; user?: string; entity?: Entity; signals?: SignalApi },
 ) {
   const user = options.user ?? 'user:default/alice';
   return renderInTestApp(
@@ -30,6 +31,7 @@ export async function renderWithApis(
         [pipelinesApiRef, options.api],
         [permissionApiRef, mockApis.permission({ authorize: options.permission ?? AuthorizeResult.ALLOW })],
         [identityApiRef, mockApis.identity({ userEntityRef: user })],
+        ...(options.signals ? [[signalApiRef, options.signals] as const] : []),
       ]}
     >
       <EntityProvider entity={options.entity ?? podinfoEntity}>{element}</EntityProvider>

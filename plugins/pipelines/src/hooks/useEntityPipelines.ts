@@ -1,21 +1,28 @@
 import { getCompoundEntityRef, Entity } from '@backstage/catalog-model';
-import { useApi } from '@backstage/core-plugin-api';
-import type { PipelineKey } from '@gitops-pipelines/plugin-pipelines-common';
+import { useApi, useApiHolder } from '@backstage/core-plugin-api';
+import { signalApiRef } from '@backstage/plugin-signals-react';
+import { PIPELINES_SIGNAL_CHANNEL, PipelineKey, PipelineSignal } from '@gitops-pipelines/plugin-pipelines-common';
 import { useEffect, useRef, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { PipelineEventsStatus, pipelinesApiRef } from '../api/PipelinesApi';
+import { PipelineEvent, PipelineEventsStatus, pipelinesApiRef } from '../api/PipelinesApi';
 
 const keyOf = (k: PipelineKey) => `${k.cluster}/${k.namespace}/${k.name}`;
 
 /** How often to refetch when server-sent events are not available. */
 export const POLL_INTERVAL_MS = 10_000;
+/** With signals, whose connection state is not observable, a slower refetch as a safety net. */
+export const SIGNALS_SAFETY_POLL_MS = 60_000;
 
 /**
  * The pipelines linked to an entity, kept up to date: refetched when the backend reports
- * a change to one of them, or every {@link POLL_INTERVAL_MS} when the event stream is down.
+ * a change to one of them — through Backstage signals when the app has them (they reach
+ * this browser from any backend replica, channel `pipelines:events`, and a refetch every
+ * {@link SIGNALS_SAFETY_POLL_MS} covers a lost connection), else the plugin's `/v1/events`
+ * stream — or every {@link POLL_INTERVAL_MS} while that stream is down.
  */
 export function useEntityPipelines(entity: Entity) {
   const api = useApi(pipelinesApiRef);
+  const signals = useApiHolder().get(signalApiRef);
   const ref = getCompoundEntityRef(entity);
   const state = useAsyncRetry(
     () => api.getEntityPipelines(ref),
@@ -32,7 +39,7 @@ export function useEntityPipelines(entity: Entity) {
 
   useEffect(() => {
     let pending: ReturnType<typeof setTimeout> | undefined;
-    const stop = api.watchEvents(event => {
+    const onEvent = (event: PipelineEvent) => {
       if (!keys.current.has(keyOf(event.pipeline))) return;
       if (event.type === 'promotion-changed') {
         setPromotionsRevision(r => r + 1);
@@ -44,21 +51,32 @@ export function useEntityPipelines(entity: Entity) {
         pending = undefined;
         retry.current();
       }, 50);
-    }, setLive);
+    };
+    let stop: () => void;
+    if (signals) {
+      const subscription = signals.subscribe<PipelineSignal & Record<string, any>>(PIPELINES_SIGNAL_CHANNEL, onEvent);
+      setLive('live');
+      stop = () => subscription.unsubscribe();
+    } else {
+      stop = api.watchEvents(onEvent, setLive);
+    }
     return () => {
       stop();
       if (pending) clearTimeout(pending);
     };
-  }, [api]);
+  }, [api, signals]);
 
   useEffect(() => {
-    if (live !== 'polling') return undefined;
-    const timer = setInterval(() => {
-      retry.current();
-      setPromotionsRevision(r => r + 1);
-    }, POLL_INTERVAL_MS);
+    if (live !== 'polling' && !signals) return undefined;
+    const timer = setInterval(
+      () => {
+        retry.current();
+        setPromotionsRevision(r => r + 1);
+      },
+      live === 'polling' ? POLL_INTERVAL_MS : SIGNALS_SAFETY_POLL_MS,
+    );
     return () => clearInterval(timer);
-  }, [live]);
+  }, [live, signals]);
 
   return { ...state, live, promotionsRevision };
 }

@@ -130,6 +130,29 @@ describe('<EntityPipelinesContent />', () => {
     expect(api.getEntityPipelines).toHaveBeenCalledTimes(2);
   });
 
+  it("follows Backstage signals when the app has them, instead of the plugin's event stream", async () => {
+    let deliver: (m: any) => void = () => {};
+    const signals = {
+      subscribe: jest.fn((_channel: string, onMessage: (m: any) => void) => {
+        deliver = onMessage;
+        return { unsubscribe: jest.fn() };
+      }),
+    };
+    const later = { ...detail, environments: [{ ...detail.environments[0], versions: [{ version: '6.2.0', count: 1 }] }] };
+    const responses = [
+      { entityRef: 'component:default/podinfo', annotationErrors: [], items: [{ ref, state: 'found' as const, pipeline: detail }] },
+      { entityRef: 'component:default/podinfo', annotationErrors: [], items: [{ ref, state: 'found' as const, pipeline: later }] },
+    ];
+    const api = mockPipelinesApi({ getEntityPipelines: jest.fn(async () => responses.shift() ?? responses[0]), watchEvents: jest.fn(() => () => {}) });
+    await renderWithApis(<EntityPipelinesContent />, { api, entity, signals });
+    expect(await screen.findByText('1 of 1 targets at 6.0.1')).toBeInTheDocument();
+    expect(signals.subscribe).toHaveBeenCalledWith('pipelines:events', expect.any(Function));
+    expect(api.watchEvents).not.toHaveBeenCalled();
+    expect(screen.getByText('Live: updates as the clusters change')).toBeInTheDocument();
+    deliver({ type: 'pipeline-changed', pipeline: ref });
+    expect(await screen.findByText('1 of 1 targets at 6.2.0')).toBeInTheDocument();
+  });
+
   it('shows the backend error', async () => {
     await renderWith(apiReturning(Promise.reject(new Error('backend is down'))));
     expect((await screen.findAllByText(/backend is down/)).length).toBeGreaterThan(0);
