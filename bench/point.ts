@@ -132,7 +132,8 @@ export async function measurePoint(
                 i,
               )}`,
               auth,
-            ),
+              // Early answers can fail while other plugins (permission) start: ask again.
+            ).catch(() => ({ environments: [{ targets: [{}] }] })),
           ),
         );
         if (

@@ -49,7 +49,7 @@ async function main() {
     const points: Array<PointFigures & { populateMs: number }> = [];
     let have = 0;
     for (const [round, n] of CURVE.entries()) {
-      log(
+      if (n > have) log(
         `creating pipelines ${have}…${n - 1} (${(n - have) * 6} HelmReleases)`,
       );
       const populateMs =
@@ -103,9 +103,12 @@ async function main() {
     await writeCurveReport(result, out);
     console.log(curveLines(result).join('\n'));
     console.log(`results: ${path.relative(root, out)}.{json,md,png}`);
+    fs.rmSync(dir, { recursive: true, force: true });
+  } catch (e) {
+    log(`failed; the backend logs are kept in ${dir}`);
+    throw e;
   } finally {
     await sandbox?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
