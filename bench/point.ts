@@ -7,30 +7,22 @@ import { ChildProcess, execFileSync, spawn } from 'child_process';
 import fs from 'fs';
 import path from 'path';
 
+import type { CurveResult } from './chart';
 import { freshness, json, loadMeasurer, Load, percentile } from './measure';
 import { rssMb } from './processes';
 import { base, log, pad, PORT, root, sleep, writeConfig } from './setup';
 
-/** The figures of one point; memory in MB, times in ms. */
-export interface PointFigures {
-  pipelines: number;
-  watchedObjects: number;
-  backendAnsweringMs: number;
-  cacheWarmMs: number;
-  cacheWarmAfterAnsweringMs: number;
-  rssMb: { warm: number; afterLoad: number };
-  heapUsedMb: number;
+/** The figures of one point as measured (loads and freshness samples in full); memory in MB, times in ms. */
+export type PointFigures = Omit<
+  CurveResult['points'][number],
+  'bytesPerWatchedObject' | 'ratioEntityViewToFloor' | 'ratioKubernetesPluginToPipelines' | 'entityView' | 'floor' | 'list' | 'kubernetesPlugin' | 'freshnessMs'
+> & {
   entityView: Load;
   floor: Load;
   list: Load;
   kubernetesPlugin: Load;
-  freshnessMs: {
-    samples: number[];
-    p50: number | null;
-    p99: number | null;
-    missed: number;
-  };
-}
+  freshnessMs: { samples: number[]; p50: number | null; p99: number | null; missed: number };
+};
 
 /** The backend's process: the one listening on the port. */
 function listenerPid(): number {

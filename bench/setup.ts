@@ -3,7 +3,7 @@
  * the Pipelines and HelmReleases it creates on the sandbox, and the backend config it writes.
  */
 import { CustomObjectsApi, KubernetesObject } from '@kubernetes/client-node';
-import { HELM_RELEASES, Sandbox, apply } from '@gitops-pipelines/sandbox';
+import { HELM_RELEASES, Sandbox, apply, helmRelease } from '@gitops-pipelines/sandbox';
 import fs from 'fs';
 import path from 'path';
 import { stringify } from 'yaml';
@@ -84,6 +84,12 @@ function pipeline(i: number): KubernetesObject {
  * six HelmReleases each, Ready at their version as Flux would report them. Returns the time
  * taken, ms. The creates run in parallel (the API servers, not the client, are the limit).
  */
+/** A HelmRelease labelled for the Kubernetes plugin's entity lookup (`backstage.io/kubernetes-id`). */
+function labelled(hr: KubernetesObject): KubernetesObject {
+  const name = hr.metadata!.name!;
+  return { ...hr, metadata: { ...hr.metadata, labels: { 'backstage.io/kubernetes-id': name } } };
+}
+
 export async function populate(sandbox: Sandbox, from: number, to: number) {
   const started = Date.now();
   if (from === 0) {
@@ -131,25 +137,7 @@ export async function populate(sandbox: Sandbox, from: number, to: number) {
     const created: any = await api.createNamespacedCustomObject({
       ...HR,
       namespace,
-      body: {
-        apiVersion: 'helm.toolkit.fluxcd.io/v2beta1',
-        kind: 'HelmRelease',
-        metadata: {
-          name: `app-${pad(i)}`,
-          namespace,
-          labels: { 'backstage.io/kubernetes-id': `app-${pad(i)}` },
-        },
-        spec: {
-          interval: '5m',
-          chart: {
-            spec: {
-              chart: 'podinfo',
-              version,
-              sourceRef: { kind: 'HelmRepository', name: 'podinfo' },
-            },
-          },
-        },
-      },
+      body: labelled(helmRelease(namespace, version, `app-${pad(i)}`)),
     });
     // What Flux would report once reconciled (written here rather than by the stand-in, to load faster).
     created.status = {

@@ -165,9 +165,15 @@ test('a prod promotion waits for two owners: the requester and a non-owner are r
   expect(refused.status()).toBe(403);
   await outsider.context().close();
 
-  // Two owners approve; the promotion proceeds after the second.
+  // Two owners approve; the promotion proceeds after the second. The first hears of it on
+  // Backstage's Notifications page, with a link to the tab.
   const reviewer = await signInAs(browser, 'reviewer');
-  await reviewer.goto('/catalog/default/component/podinfo-gated/pipelines');
+  await reviewer.goto('/notifications');
+  const notification = reviewer.getByText('Approval needed: 6.1.0 into prod (flux-system/podinfo-gated)');
+  await expect(notification).toBeVisible({ timeout: 30_000 });
+  await reviewer.screenshot({ path: 'test-results/notification-approval.png', fullPage: true });
+  await notification.click();
+  await expect(reviewer).toHaveURL(/\/catalog\/default\/component\/podinfo-gated\/pipelines$/);
   const row = reviewer.getByTestId('promotion-row').filter({ hasText: 'user:development/guest' });
   await expect(row.getByRole('button', { name: 'Approve' })).toBeEnabled();
   await row.getByRole('button', { name: 'Approve' }).click();
