@@ -155,12 +155,12 @@ export interface PromotionDecisionRequest {
 export const PIPELINES_SIGNAL_CHANNEL = 'pipelines:events';
 
 /**
- * A live update on {@link PIPELINES_SIGNAL_CHANNEL} (and, with the same shape, on the
- * `/v1/events` stream): which pipeline changed, and for a promotion its id. No state travels:
- * clients refetch through the permission-checked API.
+ * A live update on {@link PIPELINES_SIGNAL_CHANNEL}: which pipelines changed (state or
+ * removal; gathered over a quarter of a second, and without the list when more than 100
+ * changed at once — a client then refetches whatever it shows), or which promotion changed.
+ * No state travels: clients refetch through the permission-checked API.
  * @public
  */
-export interface PipelineSignal {
-  type: 'pipeline-changed' | 'pipeline-removed' | 'promotion-changed';
-  pipeline: PipelineKey & { id?: string };
-}
+export type PipelineSignal =
+  | { type: 'pipelines-changed'; pipelines?: PipelineKey[] }
+  | { type: 'promotion-changed'; pipeline: PipelineKey & { id?: string } };

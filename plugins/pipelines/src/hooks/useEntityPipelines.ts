@@ -7,6 +7,10 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { PipelineEvent, PipelineEventsStatus, pipelinesApiRef } from '../api/PipelinesApi';
 
 const keyOf = (k: PipelineKey) => `${k.cluster}/${k.namespace}/${k.name}`;
+const parseKey = (key: string): PipelineKey => {
+  const [cluster, namespace, name] = key.split('/');
+  return { cluster, namespace, name };
+};
 
 /** How often to refetch when server-sent events are not available. */
 export const POLL_INTERVAL_MS = 10_000;
@@ -54,7 +58,12 @@ export function useEntityPipelines(entity: Entity) {
     };
     let stop: () => void;
     if (signals) {
-      const subscription = signals.subscribe<PipelineSignal & Record<string, any>>(PIPELINES_SIGNAL_CHANNEL, onEvent);
+      const onSignal = (signal: PipelineSignal) => {
+        if (signal.type === 'promotion-changed') onEvent(signal);
+        // Without a list: more changed than a signal lists — any shown pipeline may be among them.
+        else for (const pipeline of signal.pipelines ?? [...keys.current].map(parseKey)) onEvent({ type: 'pipeline-changed', pipeline });
+      };
+      const subscription = signals.subscribe<PipelineSignal & Record<string, any>>(PIPELINES_SIGNAL_CHANNEL, onSignal);
       setLive('live');
       stop = () => subscription.unsubscribe();
     } else {

@@ -2,7 +2,7 @@ import type {
   EntityPipelinesResponse,
   PipelineDetail,
 } from '@gitops-pipelines/plugin-pipelines-common';
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import { PipelinesApi } from '../../api/PipelinesApi';
 import { podinfoEntity, renderWithApis } from '../../__testUtils__/renderWithApis';
 import { EntityPipelinesContent } from './EntityPipelinesContent';
@@ -149,8 +149,14 @@ describe('<EntityPipelinesContent />', () => {
     expect(signals.subscribe).toHaveBeenCalledWith('pipelines:events', expect.any(Function));
     expect(api.watchEvents).not.toHaveBeenCalled();
     expect(screen.getByText('Live: updates as the clusters change')).toBeInTheDocument();
-    deliver({ type: 'pipeline-changed', pipeline: ref });
+    deliver({ type: 'pipelines-changed', pipelines: [{ cluster: 'other', namespace: 'x', name: 'y' }] });
+    await new Promise(r => setTimeout(r, 100));
+    expect(api.getEntityPipelines).toHaveBeenCalledTimes(1);
+    deliver({ type: 'pipelines-changed', pipelines: [ref] });
     expect(await screen.findByText('1 of 1 targets at 6.2.0')).toBeInTheDocument();
+    // "Many changed" (no list) refetches what the tab shows.
+    deliver({ type: 'pipelines-changed' });
+    await waitFor(() => expect(api.getEntityPipelines).toHaveBeenCalledTimes(3));
   });
 
   it('shows the backend error', async () => {
