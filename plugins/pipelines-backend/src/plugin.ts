@@ -63,8 +63,8 @@ export const pipelinesPlugin = createBackendPlugin({
       async init(deps) {
         const { logger, config, database, httpRouter, permissionsRegistry, lifecycle, rootLifecycle, scheduler, auditor } = deps;
         // Work starts once the whole backend has started (the root lifecycle's startup): a
-        // replica whose start-up failed (another plugin's migrations, say) watches, runs and
-        // writes nothing. Each step below adds to `start`; shutdown hooks stop them.
+        // replica whose start-up failed (another plugin's migrations, say) runs and writes
+        // nothing. Each step below adds to `start`; shutdown hooks stop them.
         const starts: Array<() => Promise<void> | void> = [];
         rootLifecycle.addStartupHook(async () => {
           for (const start of starts) await start();
@@ -88,7 +88,9 @@ export const pipelinesPlugin = createBackendPlugin({
           logger,
           secretNamespaces: promotionSecretNamespaces,
         });
-        starts.push(() => state.start());
+        // The watch cache only reads, so it starts now, while the other plugins initialise:
+        // the cache is warm about when the backend starts answering (bench/README.md).
+        state.start();
         lifecycle.addShutdownHook(() => state.stop());
         if (settings.writeStatus) {
           const writer = new StatusWriter(state, logger);
@@ -159,6 +161,9 @@ export const pipelinesPlugin = createBackendPlugin({
           // Rollouts settle from the watch cache: every change of state is a reason to look.
           lifecycle.addShutdownHook(state.subscribe(() => engine.runner.kickSoon()));
           lifecycle.addShutdownHook(state.subscribe(changed => void trigger.onChange(changed)));
+          // The cache started before this subscription: look at what it already holds.
+          void trigger.onChange(state.listPipelines({}).flatMap(p => state.getPipeline(p) ?? []));
+          engine.runner.kickSoon();
           // A promotion that ended (here or on another replica) frees its environment for the next level promotion.
           lifecycle.addShutdownHook(engine.onChange(record => void (record.endedAt ? trigger.evaluate(record.pipeline) : undefined)));
           // Changes reach the live streams of every replica through the events service.
