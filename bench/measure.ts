@@ -71,32 +71,24 @@ async function apiRequests(sandbox: Sandbox): Promise<number> {
   return total;
 }
 
-/** One autocannon run: `CONNECTIONS` connections for `seconds` (default `LOAD_SECONDS`), latencies in ms. */
-function autocannon(
-  url: string,
-  token: string,
-  extra: string[] = [],
-  seconds = LOAD_SECONDS,
-) {
+/** How one load runs: connections (default `CONNECTIONS`), and either a duration (default `LOAD_SECONDS`) or an amount of requests; per-request timeout (default autocannon's 10 s). */
+export interface LoadShape {
+  extra?: string[];
+  connections?: number;
+  seconds?: number;
+  amount?: number;
+  timeoutS?: number;
+}
+
+/** One autocannon run in a second process, latencies in ms. */
+function autocannon(url: string, token: string, shape: LoadShape = {}) {
   const bin = path.join(root, 'node_modules', '.bin', 'autocannon');
+  const span = shape.amount ? ['-a', String(shape.amount)] : ['-d', String(shape.seconds ?? LOAD_SECONDS)];
+  const timeout = shape.timeoutS ? ['-t', String(shape.timeoutS)] : [];
   const out = execFileSync(
     bin,
-    [
-      '--json',
-      '-c',
-      String(CONNECTIONS),
-      '-d',
-      String(seconds),
-      '-H',
-      `Authorization=Bearer ${token}`,
-      ...extra,
-      url,
-    ],
-    {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-      maxBuffer: 64 * 1024 * 1024,
-    },
+    ['--json', '-c', String(shape.connections ?? CONNECTIONS), ...span, ...timeout, '-H', `Authorization=Bearer ${token}`, ...(shape.extra ?? []), url],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 },
   );
   const r = JSON.parse(out);
   return {
@@ -125,17 +117,13 @@ export async function loadMeasurer(
 ) {
   // Unmeasured first: the first load on a fresh process pays for JIT compilation and the
   // start-up's garbage, which would count against whichever route is measured first.
-  for (const url of warmUp) autocannon(url, token, [], 3);
+  for (const url of warmUp) autocannon(url, token, { seconds: 3 });
   const idleBefore = await apiRequests(sandbox);
   await sleep(LOAD_SECONDS * 1000);
   const idle = (await apiRequests(sandbox)) - idleBefore;
-  return async (
-    name: string,
-    url: string,
-    extra: string[] = [],
-  ): Promise<Load> => {
+  return async (name: string, url: string, shape: LoadShape = {}): Promise<Load> => {
     const before = await apiRequests(sandbox);
-    const r = autocannon(url, token, extra);
+    const r = autocannon(url, token, shape);
     const after = await apiRequests(sandbox);
     const perCall =
       Math.max(0, after - before - idle) / Math.max(1, r.requests);
