@@ -55,4 +55,8 @@ fi
 stop_app
 stop_sandbox
 
+# A stock Backstage app installs the four packages by their READMEs and shows the tab (npm run
+# verify:install, 4–6 min). After the e2e section: it starts its own sandbox and app on the same ports.
+step verify-install bash scripts/verify-install.sh
+
 node scripts/lib/summary.js "$results/jest.json" "$results/e2e.json" "$steps" "$results/chaos.json"
