@@ -5,12 +5,11 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import {
   ANNOTATION_PIPELINE,
-  getEntityPipelineCluster,
-  getEntityPipelineRefs,
   PipelineKey,
   PromotionRecord,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import type { PromotionEngine } from '../promotion/PromotionEngine';
+import { entityLinksPipeline } from '../service/requirePermission';
 
 export interface PromotionNotificationsOptions {
   engine: Pick<PromotionEngine, 'onChange'>;
@@ -29,7 +28,7 @@ async function linkedEntities(options: PromotionNotificationsOptions, key: Pipel
     { credentials: await auth.getOwnServiceCredentials() },
   );
   return items
-    .filter(e => (getEntityPipelineCluster(e) ?? defaultCluster) === key.cluster && getEntityPipelineRefs(e).refs.some(r => r.namespace === key.namespace && r.name === key.name))
+    .filter(e => entityLinksPipeline(e, key, defaultCluster))
     .map(e => parseEntityRef(stringifyEntityRef(e)));
 }
 
@@ -54,7 +53,7 @@ export function connectPromotionNotifications(options: PromotionNotificationsOpt
   const { engine, notifications, logger } = options;
   const send = async (record: PromotionRecord) => {
     const label = `${record.pipeline.namespace}/${record.pipeline.name}`;
-    const entities = record.state === 'deployed' ? [] : await linkedEntities(options, record.pipeline);
+    const entities = await linkedEntities(options, record.pipeline);
     const link = entities.length ? tabLink(entities[0]) : undefined;
     const owners = entities.map(e => stringifyEntityRef(e));
     const requester = isUser(record.requestedBy) ? [record.requestedBy] : [];
@@ -71,10 +70,9 @@ export function connectPromotionNotifications(options: PromotionNotificationsOpt
         payload: { ...payload, severity: 'high', title: `Promotion failed: ${record.version} into ${record.toEnvironment} (${label})`, description: record.error ?? 'The promotion failed; see its timeline on the Pipeline tab.' },
       });
     } else if (record.state === 'deployed' && requester.length) {
-      const [entity] = await linkedEntities(options, record.pipeline);
       await notifications.send({
         recipients: { type: 'entity', entityRef: requester },
-        payload: { ...payload, link: entity ? tabLink(entity) : undefined, severity: 'low', title: `Deployed: ${record.version} in ${record.toEnvironment} (${label})`, description: `Every target of ${record.toEnvironment} runs ${record.version}.` },
+        payload: { ...payload, severity: 'low', title: `Deployed: ${record.version} in ${record.toEnvironment} (${label})`, description: `Every target of ${record.toEnvironment} runs ${record.version}.` },
       });
     }
   };

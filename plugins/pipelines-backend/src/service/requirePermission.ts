@@ -5,7 +5,7 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult, ResourcePermission } from '@backstage/plugin-permission-common';
@@ -23,6 +23,16 @@ export interface PermissionCheckOptions {
   permissions: PermissionsService;
   catalog: CatalogService;
   defaultCluster?: string;
+}
+
+/**
+ * Whether an entity's annotations link it to a pipeline: its `pipelines.weave.works/pipeline`
+ * refs name the pipeline, on the cluster its `pipelines.weave.works/cluster` names (else
+ * `defaultCluster`).
+ */
+export function entityLinksPipeline(entity: Entity, key: PipelineKey, defaultCluster: string | undefined): boolean {
+  const cluster = getEntityPipelineCluster(entity) ?? defaultCluster;
+  return cluster === key.cluster && getEntityPipelineRefs(entity).refs.some(r => r.namespace === key.namespace && r.name === key.name);
 }
 
 /** Who acts: the user's entity ref, or `service:<subject>` for a calling service. */
@@ -73,9 +83,7 @@ export function createPermissionChecks(options: PermissionCheckOptions) {
     }
     const entity = await catalog.getEntityByRef(entityRef, { credentials });
     if (!entity) throw new NotFoundError(`Entity ${entityRef} not found`);
-    const cluster = getEntityPipelineCluster(entity) ?? defaultCluster;
-    const linked = cluster === key.cluster && getEntityPipelineRefs(entity).refs.some(r => r.namespace === key.namespace && r.name === key.name);
-    if (!linked) throw new InputError(`${entityRef} is not linked to pipeline ${key.namespace}/${key.name} on ${key.cluster}`);
+    if (!entityLinksPipeline(entity, key, defaultCluster)) throw new InputError(`${entityRef} is not linked to pipeline ${key.namespace}/${key.name} on ${key.cluster}`);
     const [d] = await permissions.authorize([{ permission, resourceRef: stringifyEntityRef(entity) }], { credentials });
     if (d.result !== AuthorizeResult.ALLOW) throw new NotAllowedError(`Not allowed: ${permission.name} on ${stringifyEntityRef(entity)}`);
   }
