@@ -29,6 +29,8 @@ ensure_node_modules || exit 1
 log "sandbox binaries (kube-apiserver is built once from Debian sources, ~4 min)"
 ensure_sandbox_binaries || exit 1
 
+# The OpenAPI document and what is generated from it agree (router spec, client types).
+step openapi node scripts/openapi.mjs verify
 step type-check yarn tsc
 # After tsc: the declarations it writes to dist-types/ are checked for undeclared packages too.
 step dependencies bash scripts/check-deps.sh

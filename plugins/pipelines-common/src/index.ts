@@ -16,3 +16,4 @@ export * from './permissions';
 export * from './api';
 export * from './promotions';
 export * from './versions';
+export * from './schema';

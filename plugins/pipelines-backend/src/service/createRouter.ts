@@ -8,15 +8,13 @@ import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { PipelineListResponse } from '@gitops-pipelines/plugin-pipelines-common';
 import express from 'express';
-import Router from 'express-promise-router';
-import { z } from 'zod';
 import { HoldStore, PromotionStore } from '../database/PromotionStore';
 import { PromotionEngine } from '../promotion/PromotionEngine';
+import { createPipelinesApiRouter } from '../schema/router';
 import { PipelineStateReader } from '../state/PipelineStateReader';
-import { parse } from './parse';
 import { createEntityAccess } from './entityAccess';
 import { resolveEntityPipelines } from './resolveEntityPipelines';
-import { createPromotionRoutes } from './promotionRoutes';
+import { registerPromotionRoutes } from './promotionRoutes';
 import { createPermissionChecks } from './requirePermission';
 
 export interface RouterOptions {
@@ -30,29 +28,29 @@ export interface RouterOptions {
   holds: HoldStore;
   engine: PromotionEngine;
   defaultCluster?: string;
+  /** Validate every response against `openapi.yaml` (default: under jest, `NODE_ENV=test`). */
+  validateResponses?: boolean;
 }
 
-const name = z.string().min(1).max(253);
-const pipelineParams = z.object({ cluster: name, namespace: name, name });
-const entityParams = z.object({ kind: name, namespace: name, name });
-const listQuery = z.object({
-  cluster: name.optional(),
-  namespace: name.optional(),
-});
+/**
+ * The REST API of DESIGN §5 (except the compatibility webhooks, {@link createWebhookRouter}),
+ * on the router typed and validated from `src/schema/openapi.yaml`: request input is checked
+ * against the document before a handler runs, so handlers read typed parameters.
+ */
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
   const { httpAuth, permissions, catalog, state, engine, defaultCluster } = options;
   const readableEntity = createEntityAccess({ catalog, permissions });
-  const router = Router();
-  router.use(express.json({ limit: '64kb' }));
+  const validateResponses = options.validateResponses ?? process.env.NODE_ENV === 'test';
+  const router = createPipelinesApiRouter({ validateResponses });
 
   const { requireRead } = createPermissionChecks(options);
   const listBodies = new WeakMap<object, { clustersJson: string; json: string }>();
-  router.use(createPromotionRoutes(options));
+  registerPromotionRoutes(router, options);
 
   router.get('/v1/pipelines', async (req, res) => {
-    const filter = parse(listQuery, req.query, 'query');
+    const { cluster, namespace } = req.query;
     await requireRead(req);
-    const items = state.listPipelines(filter);
+    const items = state.listPipelines({ cluster, namespace });
     const clusters = state.clusters();
     // The unfiltered list is the same array until a pipeline changes: serialize it once.
     const clustersJson = JSON.stringify(clusters);
@@ -62,11 +60,16 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       kept = { clustersJson, json: JSON.stringify(body) };
       listBodies.set(items, kept);
     }
-    res.type('application/json').send(kept.json);
+    if (validateResponses) {
+      res.json(JSON.parse(kept.json)); // through the validator, which sees `json` calls only
+      return;
+    }
+    // Already serialized (a PipelineListResponse): the typed `json` would serialize again.
+    (res as express.Response).type('application/json').send(kept.json);
   });
 
   router.get('/v1/pipelines/:cluster/:namespace/:name', async (req, res) => {
-    const key = parse(pipelineParams, req.params, 'path');
+    const key = req.params;
     await requireRead(req);
     const pipeline = state.getPipeline(key);
     if (!pipeline) {
@@ -106,9 +109,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
 
   router.get('/v1/entity/:kind/:namespace/:name/pipelines', async (req, res) => {
-    const ref = parse(entityParams, req.params, 'path');
     const credentials = await httpAuth.credentials(req);
-    const entity = await readableEntity(ref, credentials);
+    const entity = await readableEntity(req.params, credentials);
     res.json(resolveEntityPipelines(entity, state, defaultCluster));
   });
 

@@ -18,6 +18,10 @@ import {
 import express from 'express';
 import { callerId, createCallerCache } from './callerCache';
 
+/** Any Express request, whatever its typed parameters (the OpenAPI router types them). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyRequest = express.Request<any, any, any, any>;
+
 export interface PermissionCheckOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
@@ -52,7 +56,7 @@ export function createPermissionChecks(options: PermissionCheckOptions) {
    * cannot be evaluated without an entity, so it denies. The decision is kept per caller for
    * 5 s ({@link createCallerCache}): reads are frequent (every live update), rights change rarely.
    */
-  async function requireRead(req: express.Request) {
+  async function requireRead(req: AnyRequest) {
     await requireReadFor(await httpAuth.credentials(req));
   }
 
@@ -93,7 +97,7 @@ export function createPermissionChecks(options: PermissionCheckOptions) {
    * checks `permission` on the pipeline. Returns who acts.
    */
   async function authorizeAction(
-    req: express.Request,
+    req: AnyRequest,
     permission: ResourcePermission<'catalog-entity'>,
     key: PipelineKey,
     entityRef?: string,

@@ -5,6 +5,11 @@ import {
   EnvironmentHold,
   EntityPipelinesResponse,
   PIPELINES_PLUGIN_ID,
+  PipelinesApiMethod,
+  PipelinesApiParameters,
+  PipelinesApiPath,
+  PipelinesApiRequestBody,
+  PipelinesApiResponse,
   PromotionDetail,
   PipelineKey,
   PipelineListResponse,
@@ -17,11 +22,6 @@ import {
   PipelinesApi,
 } from './PipelinesApi';
 import { parseServerSentEvents } from './parseServerSentEvents';
-
-const pipelinePath = (k: PipelineKey) =>
-  `/v1/pipelines/${[k.cluster, k.namespace, k.name]
-    .map(encodeURIComponent)
-    .join('/')}`;
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
@@ -38,30 +38,30 @@ export class PipelinesClient implements PipelinesApi {
   getEntityPipelines(
     entity: CompoundEntityRef,
   ): Promise<EntityPipelinesResponse> {
-    const path = [entity.kind, entity.namespace, entity.name]
-      .map(s => encodeURIComponent(s.toLocaleLowerCase('en-US')))
-      .join('/');
-    return this.get(`/v1/entity/${path}/pipelines`);
+    const [kind, namespace, name] = [
+      entity.kind,
+      entity.namespace,
+      entity.name,
+    ].map(s => s.toLocaleLowerCase('en-US'));
+    return this.call('get', '/v1/entity/{kind}/{namespace}/{name}/pipelines', {
+      path: { kind, namespace, name },
+    });
   }
 
   listPipelines(
     filter: { cluster?: string; namespace?: string } = {},
   ): Promise<PipelineListResponse> {
-    const query = new URLSearchParams();
-    if (filter.cluster) query.set('cluster', filter.cluster);
-    if (filter.namespace) query.set('namespace', filter.namespace);
-    const qs = query.toString();
-    return this.get(`/v1/pipelines${qs ? `?${qs}` : ''}`);
+    return this.call('get', '/v1/pipelines', { query: filter });
   }
 
   listPromotions(
     pipeline: PipelineKey,
     page: { offset: number; limit: number },
   ): Promise<PromotionListResponse> {
-    return this.get(
-      `${pipelinePath(pipeline)}/promotions?offset=${page.offset}&limit=${
-        page.limit
-      }`,
+    return this.call(
+      'get',
+      '/v1/pipelines/{cluster}/{namespace}/{name}/promotions',
+      { path: pipelineParams(pipeline), query: page },
     );
   }
 
@@ -69,7 +69,12 @@ export class PipelinesClient implements PipelinesApi {
     pipeline: PipelineKey,
     request: { environment: string; version: string; entityRef?: string },
   ): Promise<PromotionRecord> {
-    return this.post(`${pipelinePath(pipeline)}/promotions`, request);
+    return this.call(
+      'post',
+      '/v1/pipelines/{cluster}/{namespace}/{name}/promotions',
+      { path: pipelineParams(pipeline) },
+      request,
+    );
   }
 
   decidePromotion(
@@ -77,14 +82,16 @@ export class PipelinesClient implements PipelinesApi {
     decision: 'approve' | 'reject',
     options: { reason?: string; entityRef?: string },
   ): Promise<PromotionRecord> {
-    return this.post(
-      `/v1/promotions/${encodeURIComponent(id)}/${decision}`,
+    return this.call(
+      'post',
+      `/v1/promotions/{id}/${decision}`,
+      { path: { id } },
       options,
     );
   }
 
   getPromotion(id: string): Promise<PromotionDetail> {
-    return this.get(`/v1/promotions/${encodeURIComponent(id)}`);
+    return this.call('get', '/v1/promotions/{id}', { path: { id } });
   }
 
   promotionAction(
@@ -92,8 +99,10 @@ export class PipelinesClient implements PipelinesApi {
     action: 'retry' | 'cancel',
     options: { reason?: string; entityRef?: string },
   ): Promise<PromotionRecord> {
-    return this.post(
-      `/v1/promotions/${encodeURIComponent(id)}/${action}`,
+    return this.call(
+      'post',
+      `/v1/promotions/{id}/${action}`,
+      { path: { id } },
       options,
     );
   }
@@ -107,7 +116,12 @@ export class PipelinesClient implements PipelinesApi {
       entityRef?: string;
     },
   ): Promise<PromotionRecord> {
-    return this.post(`${pipelinePath(pipeline)}/rollback`, request);
+    return this.call(
+      'post',
+      '/v1/pipelines/{cluster}/{namespace}/{name}/rollback',
+      { path: pipelineParams(pipeline) },
+      request,
+    );
   }
 
   releaseHold(
@@ -115,14 +129,13 @@ export class PipelinesClient implements PipelinesApi {
     environment: string,
     options: { entityRef?: string },
   ): Promise<EnvironmentHold> {
-    const query = options.entityRef
-      ? `?entityRef=${encodeURIComponent(options.entityRef)}`
-      : '';
-    return this.request(
-      `${pipelinePath(pipeline)}/holds/${encodeURIComponent(
-        environment,
-      )}${query}`,
-      { method: 'DELETE' },
+    return this.call(
+      'delete',
+      '/v1/pipelines/{cluster}/{namespace}/{name}/holds/{environment}',
+      {
+        path: { ...pipelineParams(pipeline), environment },
+        query: { entityRef: options.entityRef },
+      },
     );
   }
 
@@ -180,25 +193,49 @@ export class PipelinesClient implements PipelinesApi {
     return true;
   }
 
-  private post<T>(path: string, body: unknown): Promise<T> {
-    return this.request(path, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-  }
-
-  private get<T>(path: string): Promise<T> {
-    return this.request(path);
-  }
-
-  /** Every JSON call: the plugin's base URL, fetchApi, and the backend's error kept. */
-  private async request<T>(path: string, init?: RequestInit): Promise<T> {
+  /**
+   * One JSON call, typed from the API's OpenAPI document: `template` is a path of the
+   * document, its `{parameters}` filled from `params.path` (URI-encoded), `params.query`
+   * appended without undefined values; the response body is the operation's 200/201 JSON
+   * type. Errors keep the backend's Backstage error (ResponseError).
+   */
+  private async call<
+    P extends PipelinesApiPath,
+    M extends PipelinesApiMethod<P>,
+  >(
+    method: M,
+    template: P,
+    params: PipelinesApiParameters<P, M>,
+    body?: PipelinesApiRequestBody<P, M>,
+  ): Promise<PipelinesApiResponse<P, M>> {
+    const pathParams: Record<string, unknown> = params.path ?? {};
+    const path = String(template).replace(/\{(\w+)\}/g, (_, name: string) =>
+      encodeURIComponent(String(pathParams[name])),
+    );
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(params.query ?? {})) {
+      if (value !== undefined && value !== '') query.set(key, String(value));
+    }
+    const qs = query.toString();
     const baseUrl = await this.discoveryApi.getBaseUrl(PIPELINES_PLUGIN_ID);
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, init);
+    const response = await this.fetchApi.fetch(
+      `${baseUrl}${path}${qs ? `?${qs}` : ''}`,
+      body === undefined
+        ? { method: method.toUpperCase() }
+        : {
+            method: method.toUpperCase(),
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify(body),
+          },
+    );
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    return (await response.json()) as T;
+    return (await response.json()) as PipelinesApiResponse<P, M>;
   }
+}
+
+/** The path parameters of a pipeline's routes. */
+function pipelineParams(key: PipelineKey) {
+  return { cluster: key.cluster, namespace: key.namespace, name: key.name };
 }

@@ -1,0 +1,1917 @@
+// Generated from plugins/pipelines-backend/src/schema/openapi.yaml by scripts/openapi.mjs.
+// Do not edit: change the YAML and run `yarn openapi:generate`.
+/* eslint-disable */
+
+/** The pipelines REST API's OpenAPI 3.1 document. @internal */
+export const spec = {
+  "openapi": "3.1.0",
+  "info": {
+    "title": "pipelines",
+    "version": "1",
+    "description": "REST API of the GitOps Pipelines backend plugin (`pipelines`), served under `/api/pipelines`. Reads come from the watch cache and the promotion ledger; every mutating route is permission-checked for the caller and audited. Errors use Backstage's error shape. This file is the contract: the router validates requests against it (and responses, in tests), and the frontend client's types are generated from it (`yarn openapi:generate`).",
+    "license": {
+      "name": "Apache-2.0",
+      "url": "http://www.apache.org/licenses/LICENSE-2.0.html"
+    }
+  },
+  "servers": [
+    {
+      "url": "/"
+    }
+  ],
+  "components": {
+    "parameters": {
+      "cluster": {
+        "name": "cluster",
+        "in": "path",
+        "required": true,
+        "description": "The management cluster that holds the Pipeline (a name under `pipelines.clusters`).",
+        "schema": {
+          "$ref": "#/components/schemas/Name"
+        }
+      },
+      "namespace": {
+        "name": "namespace",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "$ref": "#/components/schemas/Name"
+        }
+      },
+      "name": {
+        "name": "name",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "$ref": "#/components/schemas/Name"
+        }
+      },
+      "environment": {
+        "name": "environment",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "$ref": "#/components/schemas/EnvironmentName"
+        }
+      },
+      "promotionId": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "description": "The ledger id of a promotion.",
+        "schema": {
+          "type": "string",
+          "format": "uuid"
+        }
+      }
+    },
+    "responses": {
+      "ErrorResponse": {
+        "description": "An error, in Backstage's error shape (`@backstage/errors`).",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "Promotion": {
+        "description": "The promotion as the ledger now holds it.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/PromotionRecord"
+            }
+          }
+        }
+      }
+    },
+    "schemas": {
+      "Name": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 253
+      },
+      "EnvironmentName": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 63
+      },
+      "EntityRefInput": {
+        "description": "The catalog entity the user acts from; permission rules about entities apply to it.",
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 512
+      },
+      "Reason": {
+        "type": "string",
+        "maxLength": 2000
+      },
+      "Error": {
+        "type": "object",
+        "required": [
+          "error",
+          "request",
+          "response"
+        ],
+        "properties": {
+          "error": {
+            "type": "object",
+            "required": [
+              "name",
+              "message"
+            ],
+            "properties": {
+              "name": {
+                "type": "string"
+              },
+              "message": {
+                "type": "string"
+              },
+              "stack": {
+                "type": "string"
+              },
+              "code": {
+                "type": "string"
+              },
+              "cause": {}
+            }
+          },
+          "request": {
+            "type": "object",
+            "properties": {
+              "method": {
+                "type": "string"
+              },
+              "url": {
+                "type": "string"
+              }
+            }
+          },
+          "response": {
+            "type": "object",
+            "required": [
+              "statusCode"
+            ],
+            "properties": {
+              "statusCode": {
+                "type": "integer"
+              }
+            }
+          }
+        }
+      },
+      "PipelineKey": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "cluster",
+          "namespace",
+          "name"
+        ],
+        "properties": {
+          "cluster": {
+            "type": "string"
+          },
+          "namespace": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          }
+        }
+      },
+      "Condition": {
+        "description": "A `metav1.Condition`.",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "type",
+          "status",
+          "lastTransitionTime",
+          "reason",
+          "message"
+        ],
+        "properties": {
+          "type": {
+            "type": "string"
+          },
+          "status": {
+            "type": "string",
+            "enum": [
+              "True",
+              "False",
+              "Unknown"
+            ]
+          },
+          "observedGeneration": {
+            "type": "integer"
+          },
+          "lastTransitionTime": {
+            "type": "string"
+          },
+          "reason": {
+            "type": "string"
+          },
+          "message": {
+            "type": "string"
+          }
+        }
+      },
+      "LocalAppReference": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "apiVersion",
+          "kind",
+          "name"
+        ],
+        "properties": {
+          "apiVersion": {
+            "type": "string"
+          },
+          "kind": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          }
+        }
+      },
+      "CrossNamespaceClusterReference": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "kind",
+          "name"
+        ],
+        "properties": {
+          "apiVersion": {
+            "type": "string"
+          },
+          "kind": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "namespace": {
+            "type": "string"
+          }
+        }
+      },
+      "LocalObjectReference": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "name"
+        ],
+        "properties": {
+          "name": {
+            "type": "string"
+          }
+        }
+      },
+      "GitProviderType": {
+        "type": "string",
+        "enum": [
+          "github",
+          "gitlab",
+          "bitbucket-server"
+        ]
+      },
+      "Strategy": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "pull-request": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "type",
+              "url",
+              "baseBranch",
+              "secretRef"
+            ],
+            "properties": {
+              "type": {
+                "$ref": "#/components/schemas/GitProviderType"
+              },
+              "url": {
+                "type": "string"
+              },
+              "baseBranch": {
+                "type": "string"
+              },
+              "secretRef": {
+                "$ref": "#/components/schemas/LocalObjectReference"
+              }
+            }
+          },
+          "notification": {
+            "type": "object",
+            "additionalProperties": false
+          },
+          "secretRef": {
+            "$ref": "#/components/schemas/LocalObjectReference"
+          }
+        }
+      },
+      "Promotion": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "strategy"
+        ],
+        "properties": {
+          "manual": {
+            "type": "boolean"
+          },
+          "strategy": {
+            "$ref": "#/components/schemas/Strategy"
+          }
+        }
+      },
+      "PipelineSpec": {
+        "description": "The Pipeline's spec (`pipelines.weave.works/v1alpha1`), as validated.",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "appRef",
+          "environments"
+        ],
+        "properties": {
+          "appRef": {
+            "$ref": "#/components/schemas/LocalAppReference"
+          },
+          "environments": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "name",
+                "targets"
+              ],
+              "properties": {
+                "name": {
+                  "type": "string"
+                },
+                "targets": {
+                  "type": "array",
+                  "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": [
+                      "namespace"
+                    ],
+                    "properties": {
+                      "namespace": {
+                        "type": "string"
+                      },
+                      "clusterRef": {
+                        "$ref": "#/components/schemas/CrossNamespaceClusterReference"
+                      }
+                    }
+                  }
+                },
+                "promotion": {
+                  "$ref": "#/components/schemas/Promotion"
+                }
+              }
+            }
+          },
+          "promotion": {
+            "$ref": "#/components/schemas/Promotion"
+          }
+        }
+      },
+      "ValidationIssue": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "path",
+          "message"
+        ],
+        "properties": {
+          "path": {
+            "type": "string",
+            "description": "e.g. `spec.environments[1].targets[0].namespace`"
+          },
+          "message": {
+            "type": "string"
+          }
+        }
+      },
+      "TargetHealth": {
+        "type": "string",
+        "enum": [
+          "ready",
+          "not-ready",
+          "progressing",
+          "suspended",
+          "app-missing",
+          "cluster-not-found",
+          "cluster-not-ready",
+          "unknown"
+        ]
+      },
+      "TargetState": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "cluster",
+          "namespace",
+          "health",
+          "appFound"
+        ],
+        "properties": {
+          "cluster": {
+            "type": "string",
+            "description": "The GitopsCluster's `namespace/name`, or the management cluster for local targets."
+          },
+          "clusterRef": {
+            "$ref": "#/components/schemas/CrossNamespaceClusterReference"
+          },
+          "namespace": {
+            "type": "string"
+          },
+          "health": {
+            "$ref": "#/components/schemas/TargetHealth"
+          },
+          "appFound": {
+            "type": "boolean"
+          },
+          "version": {
+            "type": "string",
+            "description": "The version the app runs (`lastAppliedRevision` or the chart version)."
+          },
+          "message": {
+            "type": "string"
+          },
+          "lastTransitionTime": {
+            "type": "string"
+          },
+          "attemptedVersion": {
+            "type": "string",
+            "description": "`status.lastAttemptedRevision`, when it differs from `version`."
+          }
+        }
+      },
+      "PromotionStrategySummary": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "kind",
+          "manual",
+          "hmac"
+        ],
+        "properties": {
+          "kind": {
+            "type": "string",
+            "enum": [
+              "pull-request",
+              "notification",
+              "none"
+            ]
+          },
+          "manual": {
+            "type": "boolean"
+          },
+          "pullRequest": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "type",
+              "url",
+              "baseBranch"
+            ],
+            "properties": {
+              "type": {
+                "$ref": "#/components/schemas/GitProviderType"
+              },
+              "url": {
+                "type": "string"
+              },
+              "baseBranch": {
+                "type": "string"
+              }
+            }
+          },
+          "hmac": {
+            "type": "boolean"
+          }
+        }
+      },
+      "EnvironmentState": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "name",
+          "targets",
+          "versions",
+          "promotion"
+        ],
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "targets": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/TargetState"
+            }
+          },
+          "versions": {
+            "description": "Versions across the targets, most common first.",
+            "type": "array",
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "version",
+                "count"
+              ],
+              "properties": {
+                "version": {
+                  "type": "string"
+                },
+                "count": {
+                  "type": "integer"
+                }
+              }
+            }
+          },
+          "promotion": {
+            "$ref": "#/components/schemas/PromotionStrategySummary"
+          }
+        }
+      },
+      "PipelineSummary": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "cluster",
+          "namespace",
+          "name",
+          "environments",
+          "validationErrors"
+        ],
+        "properties": {
+          "cluster": {
+            "type": "string"
+          },
+          "namespace": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "appRef": {
+            "$ref": "#/components/schemas/LocalAppReference"
+          },
+          "environments": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "ready": {
+            "$ref": "#/components/schemas/Condition"
+          },
+          "validationErrors": {
+            "type": "integer"
+          }
+        }
+      },
+      "PipelineDetail": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "cluster",
+          "namespace",
+          "name",
+          "dataState",
+          "conditions",
+          "validationErrors",
+          "environments"
+        ],
+        "properties": {
+          "cluster": {
+            "type": "string"
+          },
+          "namespace": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "dataState": {
+            "type": "string",
+            "enum": [
+              "live",
+              "no-cluster-data"
+            ]
+          },
+          "annotations": {
+            "description": "The Pipeline's `pipelines.weave.works/…` annotations.",
+            "type": "object",
+            "additionalProperties": {
+              "type": "string"
+            }
+          },
+          "generation": {
+            "type": "integer"
+          },
+          "observedGeneration": {
+            "type": "integer"
+          },
+          "spec": {
+            "$ref": "#/components/schemas/PipelineSpec"
+          },
+          "appRef": {
+            "$ref": "#/components/schemas/LocalAppReference"
+          },
+          "conditions": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Condition"
+            }
+          },
+          "validationErrors": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ValidationIssue"
+            }
+          },
+          "environments": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/EnvironmentState"
+            }
+          }
+        }
+      },
+      "ManagementClusterInfo": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "name",
+          "connected"
+        ],
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "connected": {
+            "type": "boolean"
+          },
+          "error": {
+            "type": "string"
+          }
+        }
+      },
+      "PipelineListResponse": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "items",
+          "clusters"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PipelineSummary"
+            }
+          },
+          "clusters": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ManagementClusterInfo"
+            }
+          }
+        }
+      },
+      "EntityPipelineEntry": {
+        "oneOf": [
+          {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "ref",
+              "state",
+              "pipeline"
+            ],
+            "properties": {
+              "ref": {
+                "$ref": "#/components/schemas/PipelineKey"
+              },
+              "state": {
+                "type": "string",
+                "const": "found"
+              },
+              "pipeline": {
+                "$ref": "#/components/schemas/PipelineDetail"
+              }
+            }
+          },
+          {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "ref",
+              "state",
+              "message"
+            ],
+            "properties": {
+              "ref": {
+                "$ref": "#/components/schemas/PipelineKey"
+              },
+              "state": {
+                "type": "string",
+                "enum": [
+                  "not-found",
+                  "no-cluster-data"
+                ]
+              },
+              "message": {
+                "type": "string"
+              }
+            }
+          }
+        ]
+      },
+      "EntityPipelinesResponse": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "entityRef",
+          "annotationErrors",
+          "items"
+        ],
+        "properties": {
+          "entityRef": {
+            "type": "string"
+          },
+          "annotationErrors": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/EntityPipelineEntry"
+            }
+          }
+        }
+      },
+      "PromotionState": {
+        "type": "string",
+        "enum": [
+          "waiting-approval",
+          "queued",
+          "running",
+          "awaiting-merge",
+          "rolling-out",
+          "deployed",
+          "failed",
+          "rejected",
+          "cancelled",
+          "superseded"
+        ]
+      },
+      "PromotionApproval": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "by",
+          "at",
+          "decision"
+        ],
+        "properties": {
+          "by": {
+            "type": "string"
+          },
+          "at": {
+            "type": "string"
+          },
+          "decision": {
+            "type": "string",
+            "enum": [
+              "approved",
+              "rejected"
+            ]
+          },
+          "reason": {
+            "type": "string"
+          }
+        }
+      },
+      "PromotionRecord": {
+        "description": "A row of the promotion ledger. Timestamps are ISO 8601.",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "id",
+          "pipeline",
+          "toEnvironment",
+          "version",
+          "trigger",
+          "requestedBy",
+          "approvals",
+          "requiredApprovals",
+          "state",
+          "strategy",
+          "attempts",
+          "createdAt",
+          "updatedAt"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "pipeline": {
+            "$ref": "#/components/schemas/PipelineKey"
+          },
+          "fromEnvironment": {
+            "type": "string"
+          },
+          "toEnvironment": {
+            "type": "string"
+          },
+          "version": {
+            "type": "string"
+          },
+          "trigger": {
+            "type": "string",
+            "enum": [
+              "webhook",
+              "level",
+              "user",
+              "scaffolder",
+              "rollback"
+            ]
+          },
+          "requestedBy": {
+            "type": "string"
+          },
+          "approvals": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PromotionApproval"
+            }
+          },
+          "requiredApprovals": {
+            "type": "integer"
+          },
+          "state": {
+            "$ref": "#/components/schemas/PromotionState"
+          },
+          "strategy": {
+            "type": "string",
+            "enum": [
+              "pull-request",
+              "notification"
+            ]
+          },
+          "pullRequestUrl": {
+            "type": "string"
+          },
+          "pullRequestNumber": {
+            "type": "integer"
+          },
+          "mergedBy": {
+            "type": "string"
+          },
+          "mergedAt": {
+            "type": "string"
+          },
+          "deployedAt": {
+            "type": "string"
+          },
+          "endedAt": {
+            "type": "string"
+          },
+          "retryOf": {
+            "type": "string"
+          },
+          "error": {
+            "type": "string"
+          },
+          "attempts": {
+            "type": "integer"
+          },
+          "createdAt": {
+            "type": "string"
+          },
+          "updatedAt": {
+            "type": "string"
+          }
+        }
+      },
+      "PromotionEvent": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "id",
+          "promotionId",
+          "type",
+          "at",
+          "message"
+        ],
+        "properties": {
+          "id": {
+            "type": "integer"
+          },
+          "promotionId": {
+            "type": "string"
+          },
+          "type": {
+            "type": "string",
+            "enum": [
+              "requested",
+              "approved",
+              "rejected",
+              "queued",
+              "started",
+              "attempt-failed",
+              "pull-request-opened",
+              "pull-request-updated",
+              "pull-request-merged",
+              "pull-request-closed",
+              "notification-sent",
+              "no-change",
+              "target-ready",
+              "deployed",
+              "failed",
+              "cancelled",
+              "superseded",
+              "hold-placed",
+              "migrated"
+            ]
+          },
+          "at": {
+            "type": "string"
+          },
+          "actor": {
+            "type": "string"
+          },
+          "message": {
+            "type": "string"
+          }
+        }
+      },
+      "PromotionDetail": {
+        "description": "A promotion (the properties of PromotionRecord) with its event log, oldest first.",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "id",
+          "pipeline",
+          "toEnvironment",
+          "version",
+          "trigger",
+          "requestedBy",
+          "approvals",
+          "requiredApprovals",
+          "state",
+          "strategy",
+          "attempts",
+          "createdAt",
+          "updatedAt",
+          "events"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "pipeline": {
+            "$ref": "#/components/schemas/PipelineKey"
+          },
+          "fromEnvironment": {
+            "type": "string"
+          },
+          "toEnvironment": {
+            "type": "string"
+          },
+          "version": {
+            "type": "string"
+          },
+          "trigger": {
+            "type": "string",
+            "enum": [
+              "webhook",
+              "level",
+              "user",
+              "scaffolder",
+              "rollback"
+            ]
+          },
+          "requestedBy": {
+            "type": "string"
+          },
+          "approvals": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PromotionApproval"
+            }
+          },
+          "requiredApprovals": {
+            "type": "integer"
+          },
+          "state": {
+            "$ref": "#/components/schemas/PromotionState"
+          },
+          "strategy": {
+            "type": "string",
+            "enum": [
+              "pull-request",
+              "notification"
+            ]
+          },
+          "pullRequestUrl": {
+            "type": "string"
+          },
+          "pullRequestNumber": {
+            "type": "integer"
+          },
+          "mergedBy": {
+            "type": "string"
+          },
+          "mergedAt": {
+            "type": "string"
+          },
+          "deployedAt": {
+            "type": "string"
+          },
+          "endedAt": {
+            "type": "string"
+          },
+          "retryOf": {
+            "type": "string"
+          },
+          "error": {
+            "type": "string"
+          },
+          "attempts": {
+            "type": "integer"
+          },
+          "createdAt": {
+            "type": "string"
+          },
+          "updatedAt": {
+            "type": "string"
+          },
+          "events": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PromotionEvent"
+            }
+          }
+        }
+      },
+      "EnvironmentHold": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "environment",
+          "heldBy",
+          "reason",
+          "createdAt"
+        ],
+        "properties": {
+          "environment": {
+            "type": "string"
+          },
+          "heldBy": {
+            "type": "string"
+          },
+          "reason": {
+            "type": "string"
+          },
+          "createdAt": {
+            "type": "string"
+          },
+          "promotionId": {
+            "type": "string"
+          }
+        }
+      },
+      "PromotionListResponse": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "items",
+          "totalCount",
+          "offset",
+          "limit",
+          "active",
+          "holds"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PromotionRecord"
+            }
+          },
+          "totalCount": {
+            "type": "integer"
+          },
+          "offset": {
+            "type": "integer"
+          },
+          "limit": {
+            "type": "integer"
+          },
+          "active": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PromotionRecord"
+            }
+          },
+          "holds": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/EnvironmentHold"
+            }
+          }
+        }
+      },
+      "HoldListResponse": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "items"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/EnvironmentHold"
+            }
+          }
+        }
+      },
+      "CreatePromotionRequest": {
+        "type": "object",
+        "required": [
+          "environment",
+          "version"
+        ],
+        "properties": {
+          "environment": {
+            "$ref": "#/components/schemas/EnvironmentName"
+          },
+          "version": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 255
+          },
+          "entityRef": {
+            "$ref": "#/components/schemas/EntityRefInput"
+          }
+        }
+      },
+      "RollbackRequest": {
+        "type": "object",
+        "required": [
+          "environment",
+          "version"
+        ],
+        "properties": {
+          "environment": {
+            "$ref": "#/components/schemas/EnvironmentName"
+          },
+          "version": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 255
+          },
+          "reason": {
+            "$ref": "#/components/schemas/Reason"
+          },
+          "entityRef": {
+            "$ref": "#/components/schemas/EntityRefInput"
+          }
+        }
+      },
+      "PromotionActionRequest": {
+        "type": "object",
+        "properties": {
+          "reason": {
+            "$ref": "#/components/schemas/Reason"
+          },
+          "entityRef": {
+            "$ref": "#/components/schemas/EntityRefInput"
+          }
+        }
+      },
+      "FluxEvent": {
+        "description": "An event of Flux's notification-controller (generic / generic-hmac Provider).",
+        "type": "object",
+        "required": [
+          "metadata"
+        ],
+        "properties": {
+          "involvedObject": {
+            "type": "object",
+            "properties": {
+              "apiVersion": {
+                "type": "string"
+              },
+              "kind": {
+                "type": "string"
+              },
+              "name": {
+                "type": "string"
+              },
+              "namespace": {
+                "type": "string"
+              }
+            }
+          },
+          "metadata": {
+            "type": "object",
+            "required": [
+              "revision"
+            ],
+            "properties": {
+              "revision": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 1024
+              }
+            }
+          },
+          "message": {
+            "type": "string"
+          },
+          "reason": {
+            "type": "string"
+          },
+          "severity": {
+            "type": "string"
+          }
+        }
+      },
+      "ApprovalWebhookRequest": {
+        "type": "object",
+        "required": [
+          "namespace",
+          "name",
+          "environment",
+          "revision",
+          "timestamp"
+        ],
+        "properties": {
+          "namespace": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "environment": {
+            "type": "string"
+          },
+          "revision": {
+            "type": "string"
+          },
+          "timestamp": {
+            "type": "number",
+            "description": "Unix seconds; refused when more than five minutes off."
+          },
+          "reason": {
+            "type": "string"
+          }
+        }
+      }
+    },
+    "securitySchemes": {
+      "backstage": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A Backstage user or service token."
+      },
+      "fluxHmac": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Signature",
+        "description": "`sha256=<hex HMAC-SHA256 of the raw body>` with the `hmac-key` of the strategy's secretRef."
+      }
+    }
+  },
+  "security": [
+    {},
+    {
+      "backstage": []
+    }
+  ],
+  "paths": {
+    "/v1/pipelines": {
+      "get": {
+        "operationId": "ListPipelines",
+        "description": "Every pipeline the caller may read, as summaries, and the management clusters.",
+        "parameters": [
+          {
+            "name": "cluster",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "$ref": "#/components/schemas/Name"
+            }
+          },
+          {
+            "name": "namespace",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "$ref": "#/components/schemas/Name"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The pipelines, sorted by cluster, namespace and name.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PipelineListResponse"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/v1/pipelines/{cluster}/{namespace}/{name}": {
+      "get": {
+        "operationId": "GetPipeline",
+        "description": "One pipeline: spec, conditions, environments and their targets with status.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/cluster"
+          },
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The pipeline.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PipelineDetail"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/v1/entity/{kind}/{namespace}/{name}/pipelines": {
+      "get": {
+        "operationId": "GetEntityPipelines",
+        "description": "The pipelines a catalog entity links to (annotation `weave.works/pipeline`), in full.",
+        "parameters": [
+          {
+            "name": "kind",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "$ref": "#/components/schemas/Name"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The linked pipelines.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/EntityPipelinesResponse"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/v1/events": {
+      "get": {
+        "operationId": "StreamEvents",
+        "description": "Server-sent events: `pipeline-changed` / `pipeline-removed` with the pipeline's key, and `promotion-changed` with the key and the promotion's id. Clients refetch what they show.",
+        "responses": {
+          "200": {
+            "description": "An event stream that stays open, with a heartbeat comment every 15 s.",
+            "content": {
+              "text/event-stream": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/v1/pipelines/{cluster}/{namespace}/{name}/promotions": {
+      "get": {
+        "operationId": "ListPromotions",
+        "description": "A page of the promotion ledger, newest first, with every active promotion and the holds.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/cluster"
+          },
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "name": "offset",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "integer",
+              "minimum": 0,
+              "default": 0
+            }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 100,
+              "default": 20
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The page.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PromotionListResponse"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      },
+      "post": {
+        "operationId": "CreatePromotion",
+        "description": "Requests a promotion (permission `pipelines.promotion.create`). It waits for approval when the environment is manual. An active promotion of the same version is returned with 200.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/cluster"
+          },
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "name": "x-pipelines-trigger",
+            "in": "header",
+            "required": false,
+            "description": "`scaffolder` when the scaffolder action asks.",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/CreatePromotionRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "$ref": "#/components/responses/Promotion"
+          },
+          "201": {
+            "$ref": "#/components/responses/Promotion"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/v1/pipelines/{cluster}/{namespace}/{name}/rollback": {
+      "post": {
+        "operationId": "Rollback",
+        "description": "Promotes a version deployed in the environment before, and holds the environment.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/cluster"
+          },
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/RollbackRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "$ref": "#/components/responses/Promotion"
+          },
+          "201": {
+            "$ref": "#/components/responses/Promotion"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/v1/promotions/{id}": {
+      "get": {
+        "operationId": "GetPromotion",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/promotionId"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The promotion and its event log.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PromotionDetail"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/v1/promotions/{id}/approve": {
+      "post": {
+        "operationId": "ApprovePromotion",
+        "description": "Approves a waiting promotion (permission `pipelines.promotion.approve`; users only, never the requester).",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/promotionId"
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PromotionActionRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "$ref": "#/components/responses/Promotion"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/v1/promotions/{id}/reject": {
+      "post": {
+        "operationId": "RejectPromotion",
+        "description": "Rejects a waiting promotion (permission `pipelines.promotion.approve`).",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/promotionId"
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PromotionActionRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "$ref": "#/components/responses/Promotion"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/v1/promotions/{id}/retry": {
+      "post": {
+        "operationId": "RetryPromotion",
+        "description": "Retries a failed promotion as a new row (`retryOf`).",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/promotionId"
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PromotionActionRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "$ref": "#/components/responses/Promotion"
+          },
+          "201": {
+            "$ref": "#/components/responses/Promotion"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/v1/promotions/{id}/cancel": {
+      "post": {
+        "operationId": "CancelPromotion",
+        "description": "Cancels a waiting, queued or awaiting-merge promotion (its pull request is closed).",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/promotionId"
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PromotionActionRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "$ref": "#/components/responses/Promotion"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/v1/pipelines/{cluster}/{namespace}/{name}/holds": {
+      "get": {
+        "operationId": "ListHolds",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/cluster"
+          },
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The environments held against automatic promotions.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/HoldListResponse"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/v1/pipelines/{cluster}/{namespace}/{name}/holds/{environment}": {
+      "delete": {
+        "operationId": "ReleaseHold",
+        "description": "Releases the hold on an environment (permission `pipelines.promotion.create`).",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/cluster"
+          },
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "$ref": "#/components/parameters/environment"
+          },
+          {
+            "name": "entityRef",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "$ref": "#/components/schemas/EntityRefInput"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The released hold.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/EnvironmentHold"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/promotion/{namespace}/{name}/{environment}": {
+      "post": {
+        "operationId": "PromotionWebhook",
+        "description": "Compatibility webhook of Weave's pipeline-controller: a Flux event saying the app is ready in `environment` promotes its version into the next environment. Unauthenticated; HMAC-signed when the promotion's secretRef has `hmac-key`. Ignored events get 200 with the reason, mismatched ones 422.",
+        "security": [
+          {},
+          {
+            "fluxHmac": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "$ref": "#/components/parameters/environment"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/FluxEvent"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The active promotion of that version, or why the event was ignored.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "oneOf": [
+                    {
+                      "$ref": "#/components/schemas/PromotionRecord"
+                    },
+                    {
+                      "type": "object",
+                      "additionalProperties": false,
+                      "required": [
+                        "ignored"
+                      ],
+                      "properties": {
+                        "ignored": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "201": {
+            "$ref": "#/components/responses/Promotion"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/approval/{namespace}/{name}/{environment}/{revision}": {
+      "post": {
+        "operationId": "ApprovalWebhook",
+        "description": "Compatibility approval webhook: off unless `pipelines.webhooks.approval: true`; then only with a valid HMAC from the strategy's `hmac-key` Secret. Counts as one approval.",
+        "security": [
+          {},
+          {
+            "fluxHmac": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "$ref": "#/components/parameters/environment"
+          },
+          {
+            "name": "revision",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 255
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ApprovalWebhookRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "$ref": "#/components/responses/Promotion"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    }
+  }
+} as const;
