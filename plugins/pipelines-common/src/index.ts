@@ -17,3 +17,4 @@ export * from './api';
 export * from './promotions';
 export * from './versions';
 export * from './schema';
+export * from './deliveryMetrics';

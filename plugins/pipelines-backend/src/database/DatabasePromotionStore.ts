@@ -131,6 +131,12 @@ export class DatabasePromotionStore implements PromotionStore {
     return (await query.orderBy('deployed_at', 'desc')).map(mapToRecord);
   }
 
+  async listHistorySince(pipeline: PipelineKey, since: Date) {
+    const recentVersions = this.db(TABLE).where(pipelineWhere(pipeline)).andWhere('updated_at', '>=', since).distinct('version');
+    const rows = this.db<PromotionRow>(TABLE).where(pipelineWhere(pipeline)).whereIn('version', recentVersions);
+    return (await rows.orderBy([{ column: 'created_at', order: 'asc' }, { column: 'id', order: 'asc' }])).map(mapToRecord);
+  }
+
   /** The row update for a move to `to`: keys, end time, changes; claims dropped outside running/awaiting-merge. */
   private updateFor(row: PromotionRow, to: PromotionState, changes: PromotionChanges, now: Date): Partial<PromotionRow> {
     const update: Partial<PromotionRow> = { state: to, updated_at: now, ...keysFor(row, to) };

@@ -82,6 +82,11 @@ export interface PromotionStore {
   listActive(pipeline: PipelineKey, toEnvironment?: string): Promise<PromotionRecord[]>;
   /** Active rows in `states` across all pipelines, oldest first. */
   listByState(states: PromotionState[], limit: number): Promise<PromotionRecord[]>;
+  /**
+   * The rows delivery metrics read: every row of the pipeline updated at or after `since`,
+   * and every row (any time) of the versions those rows carry; oldest first.
+   */
+  listHistorySince(pipeline: PipelineKey, since: Date): Promise<PromotionRecord[]>;
   /** `deployed` rows of a pipeline (all environments, or one), newest first. */
   listDeployed(pipeline: PipelineKey, toEnvironment?: string): Promise<PromotionRecord[]>;
   /**

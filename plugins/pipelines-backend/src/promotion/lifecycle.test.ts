@@ -112,10 +112,7 @@ describe('promotion lifecycle on the sandbox', () => {
         message: 'Helm upgrade succeeded',
         metadata: { revision: version },
       });
-  const testVersions = async () =>
-    (await request(server).get(base)).body.environments[1].targets.map(
-      (t: any) => `${t.health}:${t.version}`,
-    );
+  const testVersions = async () => (await request(server).get(base)).body.environments[1].targets.map((t: any) => `${t.health}:${t.version}`);
 
   it('follows a webhook promotion from its pull request to deployed, with a timeline', async () => {
     const created = await webhook('6.2.0');
@@ -286,5 +283,16 @@ describe('promotion lifecycle on the sandbox', () => {
     expect(released.status).toBe(200);
     expect((await request(server).get(`${base}/holds`)).body.items).toEqual([]);
     expect((await webhook('7.0.0')).status).toBe(201);
+  });
+
+  it('counts the series above in the delivery metrics: 3 deployments into test, 1 failure, 1 rollback', async () => {
+    const { body } = await request(server).get(`${base}/metrics?window=1d`);
+    const test = body.environments.find((e: any) => e.environment === 'test');
+    // 6.2.0 (webhook), 6.2.0 again (no change), 6.4.0's retry; 6.4.0 failed; the rollback to 6.2.0 is still open.
+    expect(test).toMatchObject({ deployments: 3, failures: 1, rollbacks: 1, changeFailureRate: 2 / 3 });
+    expect(test.leadTime.count).toBe(3);
+    expect(test.timeToRestore.count).toBe(1); // the failure → its retry's deployment; the rollback is not deployed
+    const sum = (k: string) => body.daily.reduce((n: number, d: any) => n + d[k], 0); // one day, or two around midnight
+    expect([sum('deployments'), sum('failures'), new Set(body.daily.map((d: any) => d.environment))]).toEqual([3, 1, new Set(['test'])]);
   });
 });

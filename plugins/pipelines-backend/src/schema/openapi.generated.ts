@@ -63,6 +63,17 @@ export const spec = {
           "type": "string",
           "format": "uuid"
         }
+      },
+      "metricsWindow": {
+        "name": "window",
+        "in": "query",
+        "required": false,
+        "description": "Hours or days back from now, e.g. `30d` or `12h`; at most `366d`.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[1-9][0-9]{0,3}[hd]$",
+          "default": "30d"
+        }
       }
     },
     "responses": {
@@ -1211,6 +1222,146 @@ export const spec = {
           }
         }
       },
+      "DurationSummary": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "count"
+        ],
+        "properties": {
+          "count": {
+            "type": "integer"
+          },
+          "medianSeconds": {
+            "type": "number"
+          },
+          "p90Seconds": {
+            "type": "number"
+          }
+        }
+      },
+      "EnvironmentDeliveryMetrics": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "environment",
+          "deployments",
+          "deploymentsPerWeek",
+          "leadTime",
+          "failures",
+          "rollbacks",
+          "timeToRestore"
+        ],
+        "properties": {
+          "environment": {
+            "type": "string"
+          },
+          "deployments": {
+            "type": "integer"
+          },
+          "deploymentsPerWeek": {
+            "type": "number"
+          },
+          "leadTime": {
+            "$ref": "#/components/schemas/DurationSummary"
+          },
+          "failures": {
+            "type": "integer"
+          },
+          "rollbacks": {
+            "type": "integer"
+          },
+          "changeFailureRate": {
+            "type": "number"
+          },
+          "timeToRestore": {
+            "$ref": "#/components/schemas/DurationSummary"
+          }
+        }
+      },
+      "DeliveryMetrics": {
+        "description": "Delivery metrics of a pipeline over a window, from the promotion ledger (definitions in the README).",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "pipeline",
+          "window",
+          "from",
+          "to",
+          "environments",
+          "leadTimeFirstToLast",
+          "daily"
+        ],
+        "properties": {
+          "pipeline": {
+            "$ref": "#/components/schemas/PipelineKey"
+          },
+          "window": {
+            "type": "string"
+          },
+          "from": {
+            "type": "string"
+          },
+          "to": {
+            "type": "string"
+          },
+          "environments": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/EnvironmentDeliveryMetrics"
+            }
+          },
+          "leadTimeFirstToLast": {
+            "$ref": "#/components/schemas/DurationSummary"
+          },
+          "daily": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "date",
+                "environment",
+                "deployments",
+                "failures"
+              ],
+              "properties": {
+                "date": {
+                  "type": "string"
+                },
+                "environment": {
+                  "type": "string"
+                },
+                "deployments": {
+                  "type": "integer"
+                },
+                "failures": {
+                  "type": "integer"
+                }
+              }
+            }
+          }
+        }
+      },
+      "EntityDeliveryMetricsResponse": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "entityRef",
+          "items"
+        ],
+        "properties": {
+          "entityRef": {
+            "type": "string"
+          },
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/DeliveryMetrics"
+            }
+          }
+        }
+      },
       "FluxEvent": {
         "description": "An event of Flux's notification-controller (generic / generic-hmac Provider).",
         "type": "object",
@@ -1410,6 +1561,81 @@ export const spec = {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/EntityPipelinesResponse"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/v1/pipelines/{cluster}/{namespace}/{name}/metrics": {
+      "get": {
+        "operationId": "GetDeliveryMetrics",
+        "description": "Delivery metrics from the ledger: deployment frequency, lead times, change failure rate, time to restore.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/cluster"
+          },
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "$ref": "#/components/parameters/metricsWindow"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The metrics.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DeliveryMetrics"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/v1/entity/{kind}/{namespace}/{name}/metrics": {
+      "get": {
+        "operationId": "GetEntityDeliveryMetrics",
+        "description": "The delivery metrics of each pipeline a catalog entity links to.",
+        "parameters": [
+          {
+            "name": "kind",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "$ref": "#/components/schemas/Name"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "$ref": "#/components/parameters/metricsWindow"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The metrics of the linked pipelines that exist.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/EntityDeliveryMetricsResponse"
                 }
               }
             }

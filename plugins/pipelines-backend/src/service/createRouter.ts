@@ -14,6 +14,7 @@ import { createPipelinesApiRouter } from '../schema/router';
 import { PipelineStateReader } from '../state/PipelineStateReader';
 import { createEntityAccess } from './entityAccess';
 import { resolveEntityPipelines } from './resolveEntityPipelines';
+import { registerMetricsRoutes } from './metricsRoutes';
 import { registerPromotionRoutes } from './promotionRoutes';
 import { createPermissionChecks } from './requirePermission';
 
@@ -46,6 +47,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   const { requireRead } = createPermissionChecks(options);
   const listBodies = new WeakMap<object, { clustersJson: string; json: string }>();
   registerPromotionRoutes(router, options);
+  registerMetricsRoutes(router, options);
 
   router.get('/v1/pipelines', async (req, res) => {
     const { cluster, namespace } = req.query;

@@ -12,6 +12,8 @@ import type {
   PromotionRecord,
   RollbackRequest,
   CreatePromotionRequest,
+  DeliveryMetrics,
+  EntityDeliveryMetricsResponse,
 } from '..';
 import type { PipelinesApiSchemas as S } from '.';
 
@@ -34,6 +36,8 @@ const contract = {
   PromotionListResponse: true as Same<PromotionListResponse, S['PromotionListResponse']>,
   EnvironmentHold: true as Same<EnvironmentHold, S['EnvironmentHold']>,
   HoldListResponse: true as Same<HoldListResponse, S['HoldListResponse']>,
+  DeliveryMetrics: true as Same<DeliveryMetrics, S['DeliveryMetrics']>,
+  EntityDeliveryMetricsResponse: true as Same<EntityDeliveryMetricsResponse, S['EntityDeliveryMetricsResponse']>,
   // Request bodies: what the types allow, the document accepts (it also takes `entityRef`).
   CreatePromotionRequest: true as [CreatePromotionRequest] extends [S['CreatePromotionRequest']] ? true : false,
   RollbackRequest: true as [RollbackRequest] extends [S['RollbackRequest']] ? true : false,

@@ -54,6 +54,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/pipelines/{cluster}/{namespace}/{name}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Delivery metrics from the ledger: deployment frequency, lead times, change failure rate, time to restore. */
+        get: operations["GetDeliveryMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/entity/{kind}/{namespace}/{name}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The delivery metrics of each pipeline a catalog entity links to. */
+        get: operations["GetEntityDeliveryMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -540,6 +574,40 @@ export interface components {
             reason?: components["schemas"]["Reason"];
             entityRef?: components["schemas"]["EntityRefInput"];
         };
+        DurationSummary: {
+            count: number;
+            medianSeconds?: number;
+            p90Seconds?: number;
+        };
+        EnvironmentDeliveryMetrics: {
+            environment: string;
+            deployments: number;
+            deploymentsPerWeek: number;
+            leadTime: components["schemas"]["DurationSummary"];
+            failures: number;
+            rollbacks: number;
+            changeFailureRate?: number;
+            timeToRestore: components["schemas"]["DurationSummary"];
+        };
+        /** @description Delivery metrics of a pipeline over a window, from the promotion ledger (definitions in the README). */
+        DeliveryMetrics: {
+            pipeline: components["schemas"]["PipelineKey"];
+            window: string;
+            from: string;
+            to: string;
+            environments: components["schemas"]["EnvironmentDeliveryMetrics"][];
+            leadTimeFirstToLast: components["schemas"]["DurationSummary"];
+            daily: {
+                date: string;
+                environment: string;
+                deployments: number;
+                failures: number;
+            }[];
+        };
+        EntityDeliveryMetricsResponse: {
+            entityRef: string;
+            items: components["schemas"]["DeliveryMetrics"][];
+        };
         /** @description An event of Flux's notification-controller (generic / generic-hmac Provider). */
         FluxEvent: {
             involvedObject?: {
@@ -593,6 +661,8 @@ export interface components {
         environment: components["schemas"]["EnvironmentName"];
         /** @description The ledger id of a promotion. */
         promotionId: string;
+        /** @description Hours or days back from now, e.g. `30d` or `12h`; at most `366d`. */
+        metricsWindow: string;
     };
     requestBodies: never;
     headers: never;
@@ -670,6 +740,63 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EntityPipelinesResponse"];
+                };
+            };
+            default: components["responses"]["ErrorResponse"];
+        };
+    };
+    GetDeliveryMetrics: {
+        parameters: {
+            query?: {
+                /** @description Hours or days back from now, e.g. `30d` or `12h`; at most `366d`. */
+                window?: components["parameters"]["metricsWindow"];
+            };
+            header?: never;
+            path: {
+                /** @description The management cluster that holds the Pipeline (a name under `pipelines.clusters`). */
+                cluster: components["parameters"]["cluster"];
+                namespace: components["parameters"]["namespace"];
+                name: components["parameters"]["name"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryMetrics"];
+                };
+            };
+            default: components["responses"]["ErrorResponse"];
+        };
+    };
+    GetEntityDeliveryMetrics: {
+        parameters: {
+            query?: {
+                /** @description Hours or days back from now, e.g. `30d` or `12h`; at most `366d`. */
+                window?: components["parameters"]["metricsWindow"];
+            };
+            header?: never;
+            path: {
+                kind: components["schemas"]["Name"];
+                namespace: components["parameters"]["namespace"];
+                name: components["parameters"]["name"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics of the linked pipelines that exist. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntityDeliveryMetricsResponse"];
                 };
             };
             default: components["responses"]["ErrorResponse"];
