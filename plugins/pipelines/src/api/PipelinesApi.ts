@@ -1,6 +1,7 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type {
+  DeliveryMetrics,
   EntityPipelinesResponse,
   PipelineKey,
   PipelineListResponse,
@@ -30,6 +31,8 @@ export interface PipelinesApi {
     cluster?: string;
     namespace?: string;
   }): Promise<PipelineListResponse>;
+  /** Delivery metrics of a pipeline from its ledger; `window` like `30d` or `12h`. */
+  getDeliveryMetrics(pipeline: PipelineKey, window: string): Promise<DeliveryMetrics>;
   /** The promotion ledger of a pipeline, newest first. */
   listPromotions(
     pipeline: PipelineKey,

@@ -2,6 +2,7 @@ import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  DeliveryMetrics,
   EnvironmentHold,
   EntityPipelinesResponse,
   PIPELINES_PLUGIN_ID,
@@ -52,6 +53,17 @@ export class PipelinesClient implements PipelinesApi {
     filter: { cluster?: string; namespace?: string } = {},
   ): Promise<PipelineListResponse> {
     return this.call('get', '/v1/pipelines', { query: filter });
+  }
+
+  getDeliveryMetrics(
+    pipeline: PipelineKey,
+    window: string,
+  ): Promise<DeliveryMetrics> {
+    return this.call(
+      'get',
+      '/v1/pipelines/{cluster}/{namespace}/{name}/metrics',
+      { path: pipelineParams(pipeline), query: { window } },
+    );
   }
 
   listPromotions(

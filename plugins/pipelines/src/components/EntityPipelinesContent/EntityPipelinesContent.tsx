@@ -17,6 +17,7 @@ import {
   POLL_INTERVAL_MS,
 } from '../../hooks/useEntityPipelines';
 import { usePromotionActivity } from '../../hooks/usePromotionActivity';
+import { DeliveryMetricsPanel } from '../DeliveryMetrics';
 import { PipelineView } from '../PipelineView';
 import { PromoteDialog } from '../PromoteDialog';
 import { PromotionHistory } from '../PromotionHistory';
@@ -61,6 +62,12 @@ function FoundPipeline({
         <PromotionHistory
           pipeline={entry.ref}
           entityRef={entityRef}
+          revision={promotionsRevision}
+        />
+      </Box>
+      <Box mt={3}>
+        <DeliveryMetricsPanel
+          pipeline={entry.ref}
           revision={promotionsRevision}
         />
       </Box>
