@@ -128,6 +128,14 @@ test('a promotion requested from the tab opens a pull request on the forge, link
   await page.screenshot({ path: 'test-results/pipeline-tab-hold.png', fullPage: true });
   await page.getByRole('button', { name: 'Release' }).click();
   await expect(page.getByTestId('hold')).toHaveCount(0);
+
+  // The Delivery section counts it from the ledger: prod's deployment and its rollback, on a daily chart.
+  const prodMetrics = page.getByRole('table', { name: 'Delivery metrics' }).getByRole('row').filter({ hasText: /^prod/ });
+  await expect(prodMetrics).toContainText(/^prod2 \(0\.5 per week\).*50 % \(0 failed, 1 rolled back\)/);
+  const chart = page.getByRole('img', { name: /^Deployments per day over 30d: \d+ deployments, 0 failures$/ });
+  await chart.scrollIntoViewIfNeeded();
+  await expect(chart.locator('.recharts-bar-rectangle path').first()).toBeVisible(); // a drawn bar (days without events have none)
+  await page.screenshot({ path: 'test-results/pipeline-tab-delivery.png', fullPage: true });
 });
 
 test('a prod promotion waits for two owners: the requester and a non-owner are refused, two owners approve', async ({ page, browser }) => {

@@ -36,6 +36,8 @@ const rows = [
   row({ version: '1.2.0', fromEnvironment: 'staging', toEnvironment: 'prod', state: 'deployed', createdAt: '11-21T12:00', deployedAt: '11-21T13:00' }),
   row({ version: '1.1.0', toEnvironment: 'prod', trigger: 'rollback', state: 'deployed', createdAt: '11-22T08:00', deployedAt: '11-22T08:30' }),
   row({ version: '1.3.0', fromEnvironment: 'staging', toEnvironment: 'prod', state: 'waiting-approval', createdAt: '11-29T08:00' }),
+  // A hotfix promoted by hand from staging into prod: it never left dev through the ledger.
+  row({ version: '1.2.1', fromEnvironment: 'staging', toEnvironment: 'prod', state: 'deployed', createdAt: '11-25T09:00', deployedAt: '11-25T09:30' }),
 ];
 
 describe('computeDeliveryMetrics', () => {
@@ -55,23 +57,24 @@ describe('computeDeliveryMetrics', () => {
       changeFailureRate: 0,
       timeToRestore: { count: 0 },
     });
-    // prod: 1.0.0 (3600 s), 1.1.0's retry (3600 s), 1.2.0 (3600 s), the rollback (1800 s).
-    expect(prod.deployments).toBe(4);
-    expect(prod.deploymentsPerWeek).toBeCloseTo(28 / 30, 10);
-    expect(prod.leadTime).toEqual({ count: 4, medianSeconds: 3600, p90Seconds: 3600 });
+    // prod: 1.0.0 (3600 s), 1.1.0's retry (3600 s), 1.2.0 (3600 s), the rollback (1800 s), the 1.2.1 hotfix (1800 s).
+    expect(prod.deployments).toBe(5);
+    expect(prod.deploymentsPerWeek).toBeCloseTo(35 / 30, 10);
+    expect(prod.leadTime).toEqual({ count: 5, medianSeconds: 3600, p90Seconds: 3600 });
   });
 
   it('gives the change failure rate and the time to restore after failures and rollbacks', () => {
     const prod = metrics.environments[1];
     expect(prod.failures).toBe(1);
     expect(prod.rollbacks).toBe(1);
-    expect(prod.changeFailureRate).toBe(0.5); // (1 failure + 1 rollback) / 4 deployments
+    expect(prod.changeFailureRate).toBe(0.4); // (1 failure + 1 rollback) / 5 deployments
     // failed 11-11 08:45 → deployed 10:00 (4500 s); rollback asked 11-22 08:00 → deployed 08:30 (1800 s)
     expect(prod.timeToRestore).toEqual({ count: 2, medianSeconds: 3150, p90Seconds: 4230 }); // 1800 + 0.9 × 2700
   });
 
   it('measures each version from its first promotion out of the first environment to the last environment', () => {
-    // 1.0.0: 11-01 10:00 → 11-02 10:00 (24 h); 1.1.0: 11-10 08:00 → 11-11 10:00 (26 h); 1.2.0: 25 h.
+    // 1.0.0: 11-01 10:00 → 11-02 10:00 (24 h); 1.1.0: 11-10 08:00 → 11-11 10:00 (26 h); 1.2.0: 25 h;
+    // not the 1.2.1 hotfix, which never left dev through the ledger.
     expect(metrics.leadTimeFirstToLast).toEqual({ count: 3, medianSeconds: 90_000, p90Seconds: 92_880 }); // 90000 + 0.8 × 3600
   });
 
@@ -84,6 +87,7 @@ describe('computeDeliveryMetrics', () => {
       { date: '2026-11-20', environment: 'staging', deployments: 1, failures: 0 },
       { date: '2026-11-21', environment: 'prod', deployments: 1, failures: 0 },
       { date: '2026-11-22', environment: 'prod', deployments: 1, failures: 0 },
+      { date: '2026-11-25', environment: 'prod', deployments: 1, failures: 0 },
     ]);
   });
 

@@ -90,10 +90,9 @@ export function computeDeliveryMetrics(input: DeliveryMetricsInput): DeliveryMet
   const firstToLast = deployed
     .filter(r => r.toEnvironment === last && r.trigger !== 'rollback' && inWindow(time(r.deployedAt)))
     .flatMap(r => {
-      const ofVersion = input.rows.filter(o => o.version === r.version);
-      const out = ofVersion.filter(o => o.fromEnvironment === first);
-      const origin = Math.min(...(out.length ? out : ofVersion).map(o => time(o.createdAt)));
-      return Number.isFinite(origin) ? [time(r.deployedAt) - origin] : [];
+      // Only versions the ledger saw leave the first environment: others skipped it (a user promoted them later on).
+      const out = input.rows.filter(o => o.version === r.version && o.fromEnvironment === first);
+      return out.length ? [time(r.deployedAt) - Math.min(...out.map(o => time(o.createdAt)))] : [];
     });
 
   return {
