@@ -161,6 +161,7 @@ export const pipelinesPlugin = createBackendPlugin({
           // Rollouts settle from the watch cache: every change of state is a reason to look.
           lifecycle.addShutdownHook(state.subscribe(() => engine.runner.kickSoon()));
           lifecycle.addShutdownHook(state.subscribe(changed => void trigger.onChange(changed)));
+          lifecycle.addShutdownHook(() => trigger.stop());
           // The cache started before this subscription: look at what it already holds.
           void trigger.onChange(state.listPipelines({}).flatMap(p => state.getPipeline(p) ?? []));
           engine.runner.kickSoon();

@@ -12,6 +12,8 @@ export * from './names';
 export * from './validation';
 export * from './annotations';
 export * from './pipelineAnnotations';
+export * from './environmentValues';
+export * from './soak';
 export * from './permissions';
 export * from './api';
 export * from './promotions';

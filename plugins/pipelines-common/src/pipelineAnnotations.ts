@@ -1,3 +1,5 @@
+import { parseEnvironmentValues } from './environmentValues';
+import { ANNOTATION_SOAK, parseSoak } from './soak';
 import type { ValidationIssue } from './validation';
 
 /**
@@ -21,23 +23,15 @@ export function parseRequiredApprovals(value: string): {
   approvals: Record<string, number>;
   errors: string[];
 } {
-  const approvals: Record<string, number> = {};
-  const errors: string[] = [];
-  for (const raw of value.split(',')) {
-    const entry = raw.trim();
-    if (!entry) continue;
-    const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\s*=\s*(\d+)$/.exec(entry);
-    const n = m ? Number(m[3]) : NaN;
-    if (!m || n < 1 || n > MAX_REQUIRED_APPROVALS) {
-      errors.push(
-        `"${entry}" is not environment=N with N from 1 to ${MAX_REQUIRED_APPROVALS}`,
-      );
-      continue;
-    }
-    if (approvals[m[1]] !== undefined) errors.push(`"${m[1]}" is given twice`);
-    approvals[m[1]] = n;
-  }
-  return { approvals, errors };
+  const { values, errors } = parseEnvironmentValues(
+    value,
+    text => {
+      const n = /^\d+$/.test(text) ? Number(text) : NaN;
+      return n >= 1 && n <= MAX_REQUIRED_APPROVALS ? n : undefined;
+    },
+    `environment=N with N from 1 to ${MAX_REQUIRED_APPROVALS}`,
+  );
+  return { approvals: values, errors };
 }
 
 /**
@@ -67,23 +61,42 @@ export function validatePipelineAnnotations(
   environments: string[],
 ): ValidationIssue[] {
   if (!annotations || typeof annotations !== 'object') return [];
-  const value = (annotations as Record<string, unknown>)[
-    ANNOTATION_REQUIRED_APPROVALS
+  const checks: Array<
+    [string, (v: string) => { errors: string[]; names: string[] }]
+  > = [
+    [
+      ANNOTATION_REQUIRED_APPROVALS,
+      v => {
+        const r = parseRequiredApprovals(v);
+        return { errors: r.errors, names: Object.keys(r.approvals) };
+      },
+    ],
+    [
+      ANNOTATION_SOAK,
+      v => {
+        const r = parseSoak(v);
+        return { errors: r.errors, names: Object.keys(r.soak) };
+      },
+    ],
   ];
-  if (value === undefined) return [];
-  const path = `metadata.annotations["${ANNOTATION_REQUIRED_APPROVALS}"]`;
-  if (typeof value !== 'string') return [{ path, message: 'must be a string' }];
-  const { approvals, errors } = parseRequiredApprovals(value);
-  const unknown = Object.keys(approvals).filter(
-    e => environments.length && !environments.includes(e),
-  );
-  return [
-    ...errors.map(message => ({ path, message })),
-    ...unknown.map(e => ({
-      path,
-      message: `"${e}" is not an environment of this pipeline (${environments.join(
-        ', ',
-      )})`,
-    })),
-  ];
+  return checks.flatMap(([annotation, parse]) => {
+    const value = (annotations as Record<string, unknown>)[annotation];
+    if (value === undefined) return [];
+    const path = `metadata.annotations["${annotation}"]`;
+    if (typeof value !== 'string')
+      return [{ path, message: 'must be a string' }];
+    const { errors, names } = parse(value);
+    const unknown = names.filter(
+      e => environments.length && !environments.includes(e),
+    );
+    return [
+      ...errors.map(message => ({ path, message })),
+      ...unknown.map(e => ({
+        path,
+        message: `"${e}" is not an environment of this pipeline (${environments.join(
+          ', ',
+        )})`,
+      })),
+    ];
+  });
 }

@@ -4,41 +4,50 @@ import {
   isLevelTriggerEnabled,
   PipelineDetail,
   PipelineKey,
+  settledVersion,
+  soakStatus,
+  soakTimeFor,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import { PipelineCache } from '../cache/PipelineCache';
 import { PromotionStore } from '../database/PromotionStore';
 import { PromotionEngine } from './PromotionEngine';
 import { isBackwards } from './versionOrder';
 
-/** The version every target of an environment runs, Ready; undefined when rolling out or failing. */
-export function settledVersion(env: EnvironmentState): string | undefined {
-  if (!env.targets.length || env.versions.length !== 1) return undefined;
-  if (!env.targets.every(t => t.health === 'ready' && t.version === env.versions[0].version)) return undefined;
-  return env.versions[0].version;
-}
-
 /** Target states that say nothing about the version a target runs: its cluster is unreachable or unknown, or its app has no status yet. */
 const UNKNOWN_VERSION: ReadonlyArray<EnvironmentState['targets'][number]['health']> = ['cluster-not-ready', 'cluster-not-found', 'unknown'];
 
 /**
  * The promotions the state calls for: environment N settled at V (every target Ready at
- * V) and environment N+1 not all at V. Never from a half-rolled-out or failing
- * environment; never out of the last one; never into an environment with a target whose
- * version cannot be known (cluster down or not found, still connecting, app without status):
- * "not at V" would be a guess there, and might take it backwards. Whether V would take N+1 backwards is decided
- * by the caller (it needs the ledger).
+ * V), soaked (`pipelines.weave.works/soak`: healthy at V for at least its soak time), and
+ * environment N+1 not all at V. Never from a half-rolled-out or failing environment; never
+ * out of the last one; never into an environment with a target whose version cannot be
+ * known (cluster down or not found, still connecting, app without status): "not at V"
+ * would be a guess there, and might take it backwards. Whether V would take N+1 backwards
+ * is decided by the caller (it needs the ledger). `soakingUntil` is the earliest end of a
+ * soak that holds a promotion back (ms since the epoch), for the caller to look again then.
  */
-export function duePromotions(pipeline: PipelineDetail): Array<{ environment: string; version: string }> {
+export function duePromotions(
+  pipeline: PipelineDetail,
+  now = Date.now(),
+): { due: Array<{ environment: string; version: string }>; soakingUntil?: number } {
   const due = [];
+  let soakingUntil: number | undefined;
   for (let i = 0; i + 1 < pipeline.environments.length; i++) {
-    const version = settledVersion(pipeline.environments[i]);
+    const env = pipeline.environments[i];
+    const version = settledVersion(env);
     const next = pipeline.environments[i + 1];
     if (!version || next.promotion.kind === 'none') continue;
     if (next.targets.some(t => UNKNOWN_VERSION.includes(t.health))) continue;
     if (settledVersion(next) === version) continue;
+    const soakMs = soakTimeFor(pipeline.annotations, env.name);
+    const soak = soakMs === undefined ? undefined : soakStatus(env, soakMs, now);
+    if (soak && soak.state !== 'soaked') {
+      if (soak.state === 'soaking') soakingUntil = Math.min(soakingUntil ?? Infinity, Date.parse(soak.until));
+      continue;
+    }
     due.push({ environment: next.name, version });
   }
-  return due;
+  return { due, soakingUntil };
 }
 
 export interface LevelTriggerOptions {
@@ -58,7 +67,29 @@ export interface LevelTriggerOptions {
  * makes repeated requests no-ops, on every replica.
  */
 export class LevelTrigger {
+  /** Per pipeline: the timer that looks again when a soak ends (state changes do not say it). */
+  private readonly soakTimers = new Map<string, NodeJS.Timeout>();
+
   constructor(private readonly options: LevelTriggerOptions) {}
+
+  /** Stops the soak timers (at shutdown). */
+  stop() {
+    for (const timer of this.soakTimers.values()) clearTimeout(timer);
+    this.soakTimers.clear();
+  }
+
+  private lookAgainAt(key: PipelineKey, at: number | undefined) {
+    const id = `${key.cluster}/${key.namespace}/${key.name}`;
+    clearTimeout(this.soakTimers.get(id));
+    this.soakTimers.delete(id);
+    if (at === undefined) return;
+    const timer = setTimeout(() => {
+      this.soakTimers.delete(id);
+      void this.evaluate(key);
+    }, Math.max(0, at - Date.now()) + 50);
+    timer.unref?.();
+    this.soakTimers.set(id, timer);
+  }
 
   /** Whether the pipeline takes part: its annotation, else the default. */
   enabled(key: PipelineKey): boolean {
@@ -78,7 +109,9 @@ export class LevelTrigger {
       if (pipeline.validationErrors.length || pipeline.dataState !== 'live') continue;
       const key = { cluster: pipeline.cluster, namespace: pipeline.namespace, name: pipeline.name };
       if (!this.enabled(key)) continue;
-      for (const { environment, version } of duePromotions(pipeline)) {
+      const { due, soakingUntil } = duePromotions(pipeline);
+      this.lookAgainAt(key, soakingUntil);
+      for (const { environment, version } of due) {
         try {
           if (await engine.isBusy(key, environment)) continue;
           const current = pipeline.environments.find(e => e.name === environment)!.versions.map(v => v.version);

@@ -75,4 +75,37 @@ describe('<PipelineView />', () => {
     );
     expect(within(test).queryByText(/waiting to be promoted/)).toBeNull();
   });
+
+  it('counts down the soak time of an environment, from when its targets became Ready at the version', async () => {
+    const readySince = (
+      env: EnvironmentState,
+      minutesAgo: number,
+    ): EnvironmentState => ({
+      ...env,
+      targets: env.targets.map(t => ({
+        ...t,
+        lastTransitionTime: new Date(
+          Date.now() - minutesAgo * 60_000,
+        ).toISOString(),
+      })),
+    });
+    await renderWithApis(
+      <PipelineView
+        pipeline={{
+          ...pipeline,
+          annotations: { 'pipelines.weave.works/soak': 'dev=30m,test=1h' },
+          environments: [
+            readySince(lane('dev', '6.1.0'), 10),
+            readySince(lane('test', '6.0.1'), 90),
+            lane('prod', '6.1.0'),
+          ],
+        }}
+      />,
+      { api: mockPipelinesApi() },
+    );
+    expect(screen.getAllByTestId('soak').map(c => c.textContent)).toEqual([
+      'Soaking 6.1.0: 20 min left of 30 min',
+      '6.0.1 soaked 1 h: may move on',
+    ]);
+  });
 });

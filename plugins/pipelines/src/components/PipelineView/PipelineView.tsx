@@ -24,6 +24,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import { formatAge } from './formatAge';
 import { LaneActivity } from './LaneActivity';
+import { SoakCountdown } from './SoakCountdown';
 
 const useStyles = makeStyles(theme => ({
   lane: {
@@ -194,6 +195,9 @@ export function PipelineView({
                     entityRef={activity.entityRef}
                     onChange={activity.onChange}
                   />
+                )}
+                {i + 1 < pipeline.environments.length && (
+                  <SoakCountdown pipeline={pipeline} env={env} />
                 )}
                 {waiting && (
                   <Chip
