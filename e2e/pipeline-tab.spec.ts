@@ -208,6 +208,8 @@ test('a Kustomization pipeline promotes Git revisions through Flux notifications
   await expect(page.getByText(/app Kustomization podinfo/)).toBeVisible();
   const lanes = page.getByTestId('pipeline-environment');
   await expect(lanes).toHaveCount(2);
+  // dev's revision soaks there for 20 s (pipelines.weave.works/soak) before the level trigger promotes it.
+  await expect(lanes.nth(0).getByTestId('soak')).toHaveText(/^(Soaking: \d+ s left of 20 s|Soaked 20 s: may move on)$/);
   // dev follows main; its new revision is promoted into prod by a Promote event that the demo receiver deploys.
   const row = page.getByTestId('promotion-row').filter({ hasText: 'dev → prod' }).first();
   await expect(row).toContainText('deployed', { timeout: 60_000 });

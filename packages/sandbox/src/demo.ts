@@ -57,7 +57,7 @@ export function productionPathObjects(repositoryUrl: string, backendUrl: string,
 
 /**
  * podinfo-kustomize: a Kustomization app whose versions are Git revisions (`main@sha1:…`),
- * promoted by the notification strategy. An Alert on the Pipeline forwards its Promote events to
+ * promoted by the notification strategy after a 20 s soak in dev. An Alert on the Pipeline forwards its Promote events to
  * a `generic` Provider whose address is the demo receiver, which deploys them.
  */
 export function kustomizePipelineObjects(receiverUrl: string): KubernetesObject[] {
@@ -65,7 +65,8 @@ export function kustomizePipelineObjects(receiverUrl: string): KubernetesObject[
     name: 'podinfo-kustomize',
     appRef: { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name: 'podinfo' },
     environments: KUSTOMIZE_TARGETS,
-    annotations: { 'pipelines.weave.works/level-trigger': 'true' },
+    // A new revision must run in dev, Ready, for 20 s before the level trigger promotes it.
+    annotations: { 'pipelines.weave.works/level-trigger': 'true', 'pipelines.weave.works/soak': 'dev=20s' },
   });
   return [
     pipeline,

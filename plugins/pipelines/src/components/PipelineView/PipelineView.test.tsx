@@ -104,8 +104,8 @@ describe('<PipelineView />', () => {
       { api: mockPipelinesApi() },
     );
     expect(screen.getAllByTestId('soak').map(c => c.textContent)).toEqual([
-      'Soaking 6.1.0: 20 min left of 30 min',
-      '6.0.1 soaked 1 h: may move on',
+      'Soaking: 20 min left of 30 min',
+      'Soaked 1 h: may move on',
     ]);
   });
 });

@@ -41,10 +41,10 @@ export function SoakCountdown({
   const labels = {
     soaking:
       status.state === 'soaking' &&
-      `Soaking ${status.version}: ${formatDuration(
+      `Soaking: ${formatDuration(
         (Date.parse(status.until) - now) / 1000,
       )} left of ${soak}`,
-    soaked: `${status.version} soaked ${soak}: may move on`,
+    soaked: `Soaked ${soak}: may move on`,
     unknown: `Soak of ${soak} not counted: a target has no Ready time`,
   };
   const label = labels[status.state];
