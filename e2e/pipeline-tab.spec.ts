@@ -2,19 +2,10 @@ import { Browser, expect, Page, test } from '@playwright/test';
 import { execFileSync } from 'child_process';
 import fs from 'fs';
 import path from 'path';
+import { signInAsGuest } from './signIn';
 
 const kubeconfig = path.resolve(__dirname, '..', '.sandbox', 'kubeconfig');
 const kubectl = (...args: string[]) => execFileSync('kubectl', ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8' });
-
-async function signInAsGuest(page: Page) {
-  await page.goto('/');
-  const enter = page.getByRole('button', { name: 'Enter' });
-  await expect(enter).toBeVisible({ timeout: 90_000 });
-  await enter.click();
-  await expect(
-    page.getByRole('navigation', { name: 'sidebar nav' }).getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
-}
 
 /** A new browser context signed in as one of the demo identities (reviewer, approver, outsider). */
 async function signInAs(browser: Browser, identity: string): Promise<Page> {

@@ -7,6 +7,7 @@ import { pipelinesPlugin } from './plugin';
 import { PipelineCache } from './cache/PipelineCache';
 import { DatabasePromotionStore } from './database/DatabasePromotionStore';
 import { PROMOTION_CHANGED_TOPIC } from './promotion/promotionChangeBus';
+import { spec } from './schema/openapi.generated';
 
 const podinfo = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -82,6 +83,35 @@ describe('pipelinesPlugin', () => {
     ]);
   });
 
+  it('refuses every mutating operation of the OpenAPI document without the permission (403, or 404 for an unknown promotion) and anonymously (401)', async () => {
+    const server = await start(AuthorizeResult.DENY);
+    // A valid body per operation, so that what refuses is the permission check; a new mutating operation must be added here.
+    const bodies: Record<string, object | undefined> = {
+      CreatePromotion: { environment: 'test', version: '1.0.0' },
+      Rollback: { environment: 'test', version: '1.0.0' },
+      ApprovePromotion: {},
+      RejectPromotion: {},
+      RetryPromotion: {},
+      CancelPromotion: {},
+      ReleaseHold: undefined,
+      BlockVersion: { version: '1.0.0', reason: 'bad' },
+      UnblockVersion: undefined,
+    };
+    const values: Record<string, string> = { cluster: 'management', namespace: 'flux-system', name: 'podinfo-02', id: '00000000-0000-4000-8000-000000000000', environment: 'test', version: '1.0.0' };
+    const operations = Object.entries(spec.paths).flatMap(([path, item]) =>
+      Object.entries(item as Record<string, { operationId: string }>)
+        .filter(([method]) => method !== 'get' && !path.startsWith('/promotion/') && !path.startsWith('/approval/'))
+        .map(([method, op]) => ({ method, url: `/api/pipelines${path.replace(/\{(\w+)\}/g, (_, k) => values[k])}`, id: op.operationId })),
+    );
+    expect(operations.map(o => o.id).sort()).toEqual(Object.keys(bodies).sort());
+    for (const { method, url, id } of operations) {
+      const call = (header: string) => (request(server) as any)[method](url).set('Authorization', header).send(bodies[id]);
+      const denied = await call(mockCredentials.user.header('user:default/mallory'));
+      expect([id, denied.status]).toEqual([id, url.includes('/v1/promotions/') ? 404 : 403]);
+      expect([id, (await call(mockCredentials.none.header())).status]).toEqual([id, 401]);
+    }
+  });
+
   it('lists pipelines and the configured management clusters', async () => {
     const server = await start();
     const res = await request(server).get('/api/pipelines/v1/pipelines');
@@ -141,7 +171,7 @@ describe('pipelinesPlugin', () => {
     const server = await start();
     const res = await request(server).get('/api/pipelines/v1/pipelines/management/flux-system/podinfo-02/promotions?limit=5');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ items: [], totalCount: 0, offset: 0, limit: 5, active: [], holds: [] });
+    expect(res.body).toEqual({ items: [], totalCount: 0, offset: 0, limit: 5, active: [], holds: [], blocks: [] });
     const bad = await request(server).get('/api/pipelines/v1/pipelines/management/flux-system/podinfo-02/promotions?limit=1000');
     expect(bad.status).toBe(400);
     expect(bad.body.error.name).toBe('InputError');

@@ -11,6 +11,8 @@ import { pipelinesPermissions } from '@gitops-pipelines/plugin-pipelines-common'
 import { readPipelinesConfig } from './config/readPipelinesConfig';
 import { DatabasePromotionStore } from './database/DatabasePromotionStore';
 import { DatabaseHoldStore } from './database/DatabaseHoldStore';
+import { DatabaseVersionBlockStore } from './database/DatabaseVersionBlockStore';
+import { VersionBlocking } from './promotion/VersionBlocking';
 import { IN_MEMORY_LEDGER_WARNING, isInMemoryDatabase } from './database/inMemory';
 import { createRouter } from './service/createRouter';
 import { PipelineCache } from './cache/PipelineCache';
@@ -108,9 +110,11 @@ export const pipelinesPlugin = createBackendPlugin({
         }
         const integrations = ScmIntegrations.fromConfig(config);
         const holds = new DatabaseHoldStore(promotions.client);
+        const blocks = new DatabaseVersionBlockStore(promotions.client);
         const engine = new PromotionEngine({
           store: promotions,
           holds,
+          blocks,
           cache: state,
           rolloutTimeoutMs: settings.promotion.rolloutTimeoutMs,
           requiredApprovals: settings.promotion.requiredApprovals,
@@ -190,6 +194,8 @@ export const pipelinesPlugin = createBackendPlugin({
             state,
             promotions,
             holds,
+            blocks,
+            blocking: new VersionBlocking({ engine, store: promotions, blocks, state, auditor }),
             engine,
             defaultCluster: clusters.defaultCluster,
           }),

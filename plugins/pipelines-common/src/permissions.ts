@@ -32,9 +32,21 @@ export const pipelinesPromotionApprovePermission = createPermission({
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
+/**
+ * Block a version of a pipeline (it is promoted no further; its open promotions are
+ * cancelled), and unblock it.
+ * @public
+ */
+export const pipelinesVersionBlockPermission = createPermission({
+  name: 'pipelines.version.block',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
 /** Every permission of the pipelines plugins. @public */
 export const pipelinesPermissions = [
   pipelinesPipelineReadPermission,
   pipelinesPromotionCreatePermission,
   pipelinesPromotionApprovePermission,
+  pipelinesVersionBlockPermission,
 ];

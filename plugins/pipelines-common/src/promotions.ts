@@ -141,6 +141,45 @@ export interface EnvironmentHold {
   promotionId?: string;
 }
 
+/**
+ * A version blocked on a pipeline ("prevent progression"): every promotion request for it
+ * is refused (rollbacks to it too) and its open promotions are cancelled, so it reaches no
+ * environment it has not reached. Only a user with `pipelines.version.block` blocks or unblocks.
+ * @public
+ */
+export interface VersionBlock {
+  version: string;
+  blockedBy: string;
+  reason: string;
+  createdAt: string;
+}
+
+/** Response of `GET /v1/pipelines/{cluster}/{namespace}/{name}/blocks`. @public */
+export interface VersionBlockListResponse {
+  items: VersionBlock[];
+}
+
+/** Body of `POST /v1/pipelines/{cluster}/{namespace}/{name}/blocks`. @public */
+export interface BlockVersionRequest {
+  version: string;
+  reason: string;
+  /** Also roll this environment (which runs the version) back to the version deployed there before. */
+  rollbackEnvironment?: string;
+  entityRef?: string;
+}
+
+/** Response of blocking a version: the block, the promotions it cancelled, the rollback it opened. @public */
+export interface BlockVersionResponse {
+  block: VersionBlock;
+  /** False when the version was already blocked (the existing block is returned). */
+  created: boolean;
+  /** Active promotions of the version that were cancelled (waiting, queued, awaiting merge). */
+  cancelled: PromotionRecord[];
+  /** Active promotions of the version past the point of cancelling (running, rolling out). */
+  notCancelled: PromotionRecord[];
+  rollback?: PromotionRecord;
+}
+
 /** A page of the promotion history, plus what is going on now. @public */
 export interface PromotionListResponse {
   items: PromotionRecord[];
@@ -150,6 +189,8 @@ export interface PromotionListResponse {
   /** Every active row of the pipeline (any page), oldest first. */
   active: PromotionRecord[];
   holds: EnvironmentHold[];
+  /** The versions blocked on the pipeline, oldest first. */
+  blocks: VersionBlock[];
 }
 
 /** Body of `POST /v1/pipelines/{cluster}/{namespace}/{name}/rollback`. @public */

@@ -8,6 +8,7 @@ import {
   PromotionTrigger,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import { HoldStore } from '../database/PromotionStore';
+import { VersionBlockStore } from '../database/DatabaseVersionBlockStore';
 import { planPromotion } from './planPromotion';
 import { crashPoint } from './crashPoint';
 import { PromotionRunner, PromotionRunnerOptions } from './PromotionRunner';
@@ -32,6 +33,8 @@ export type ChangeOrigin = 'local' | 'remote';
 
 export interface PromotionEngineOptions extends Omit<PromotionRunnerOptions, 'changed' | 'audit'> {
   holds: HoldStore;
+  /** Blocked versions: every request for them is refused, rollbacks too. */
+  blocks?: VersionBlockStore;
   auditor?: AuditorService;
   /** `pipelines.approvals.required`: distinct approvers of a manual promotion unless the Pipeline says (default 1). */
   requiredApprovals?: number;
@@ -75,6 +78,9 @@ export class PromotionEngine {
     this.changed(record, 'remote');
   }
 
+  /** Tells listeners (live streams, other replicas) that something of a pipeline changed: a hold, a block. */
+  pipelineChanged = (key: PipelineKey) => this.changed({ pipeline: key });
+
   /** Runs what is runnable now, in the background. */
   kick() {
     this.runner.kick();
@@ -89,8 +95,8 @@ export class PromotionEngine {
    * Records a request: `waiting-approval` for a manual environment, else `queued`.
    * Repeating a request while its row is active returns that row (`created: false`).
    * @throws InputError for a bad version, the first environment or no strategy;
-   *   ConflictError when the environment is held (automatic triggers) or a newer version
-   *   is already on its way there (anything but a rollback).
+   *   ConflictError when the version is blocked, the environment is held (automatic
+   *   triggers) or a newer version is already on its way there (anything but a rollback).
    */
   async request(req: PromotionRequest): Promise<{ record: PromotionRecord; created: boolean }> {
     const { pipeline: key, environment, version } = req;
@@ -101,6 +107,8 @@ export class PromotionEngine {
     }
     if (!promotion) throw new InputError(`Pipeline ${key.namespace}/${key.name} has no promotion strategy for "${environment}"`);
     const { store, holds } = this.options;
+    const block = await this.options.blocks?.get(key, version);
+    if (block) throw new ConflictError(`${version} is blocked by ${block.blockedBy}: ${block.reason}`);
     const existing = await store.findActive(key, environment, version);
     if (existing) return { record: existing, created: false };
     if (AUTOMATIC.includes(req.trigger)) {

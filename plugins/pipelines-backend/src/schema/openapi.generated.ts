@@ -87,6 +87,16 @@ export const spec = {
           }
         }
       },
+      "BlockVersion": {
+        "description": "The block, and what it cancelled and opened.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/BlockVersionResponse"
+            }
+          }
+        }
+      },
       "Promotion": {
         "description": "The promotion as the ledger now holds it.",
         "content": {
@@ -1112,6 +1122,103 @@ export const spec = {
           }
         }
       },
+      "VersionBlock": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "version",
+          "blockedBy",
+          "reason",
+          "createdAt"
+        ],
+        "properties": {
+          "version": {
+            "type": "string"
+          },
+          "blockedBy": {
+            "type": "string"
+          },
+          "reason": {
+            "type": "string"
+          },
+          "createdAt": {
+            "type": "string"
+          }
+        }
+      },
+      "VersionBlockListResponse": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "items"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/VersionBlock"
+            }
+          }
+        }
+      },
+      "BlockVersionRequest": {
+        "type": "object",
+        "required": [
+          "version",
+          "reason"
+        ],
+        "properties": {
+          "version": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 255
+          },
+          "reason": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 2000
+          },
+          "rollbackEnvironment": {
+            "$ref": "#/components/schemas/EnvironmentName"
+          },
+          "entityRef": {
+            "$ref": "#/components/schemas/EntityRefInput"
+          }
+        }
+      },
+      "BlockVersionResponse": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "block",
+          "created",
+          "cancelled",
+          "notCancelled"
+        ],
+        "properties": {
+          "block": {
+            "$ref": "#/components/schemas/VersionBlock"
+          },
+          "created": {
+            "type": "boolean"
+          },
+          "cancelled": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PromotionRecord"
+            }
+          },
+          "notCancelled": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PromotionRecord"
+            }
+          },
+          "rollback": {
+            "$ref": "#/components/schemas/PromotionRecord"
+          }
+        }
+      },
       "PromotionListResponse": {
         "type": "object",
         "additionalProperties": false,
@@ -1121,7 +1228,8 @@ export const spec = {
           "offset",
           "limit",
           "active",
-          "holds"
+          "holds",
+          "blocks"
         ],
         "properties": {
           "items": {
@@ -1149,6 +1257,12 @@ export const spec = {
             "type": "array",
             "items": {
               "$ref": "#/components/schemas/EnvironmentHold"
+            }
+          },
+          "blocks": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/VersionBlock"
             }
           }
         }
@@ -2011,6 +2125,123 @@ export const spec = {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/EnvironmentHold"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/v1/pipelines/{cluster}/{namespace}/{name}/blocks": {
+      "get": {
+        "operationId": "ListVersionBlocks",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/cluster"
+          },
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The versions blocked on the pipeline.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/VersionBlockListResponse"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      },
+      "post": {
+        "operationId": "BlockVersion",
+        "description": "Blocks a version (permission `pipelines.version.block`, users only): every promotion request for it is refused, its waiting, queued and awaiting-merge promotions are cancelled; with `rollbackEnvironment`, that environment (which runs the version) is rolled back to the version deployed there before, in the same step. 201 when blocked now, 200 when it already was.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/cluster"
+          },
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BlockVersionRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "$ref": "#/components/responses/BlockVersion"
+          },
+          "201": {
+            "$ref": "#/components/responses/BlockVersion"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/v1/pipelines/{cluster}/{namespace}/{name}/blocks/{version}": {
+      "delete": {
+        "operationId": "UnblockVersion",
+        "description": "Lifts the block of a version (permission `pipelines.version.block`, users only).",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/cluster"
+          },
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "name": "version",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 255
+            }
+          },
+          {
+            "name": "entityRef",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "$ref": "#/components/schemas/EntityRefInput"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The block that was lifted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/VersionBlock"
                 }
               }
             }

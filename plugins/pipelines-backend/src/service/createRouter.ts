@@ -9,11 +9,14 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { PipelineListResponse } from '@gitops-pipelines/plugin-pipelines-common';
 import express from 'express';
 import { HoldStore, PromotionStore } from '../database/PromotionStore';
+import { VersionBlockStore } from '../database/DatabaseVersionBlockStore';
+import { VersionBlocking } from '../promotion/VersionBlocking';
 import { PromotionEngine } from '../promotion/PromotionEngine';
 import { createPipelinesApiRouter } from '../schema/router';
 import { PipelineStateReader } from '../state/PipelineStateReader';
 import { createEntityAccess } from './entityAccess';
 import { resolveEntityPipelines } from './resolveEntityPipelines';
+import { registerBlockRoutes } from './blockRoutes';
 import { registerMetricsRoutes } from './metricsRoutes';
 import { registerPromotionRoutes } from './promotionRoutes';
 import { createPermissionChecks } from './requirePermission';
@@ -27,6 +30,8 @@ export interface RouterOptions {
   state: PipelineStateReader;
   promotions: PromotionStore;
   holds: HoldStore;
+  blocks: VersionBlockStore;
+  blocking: VersionBlocking;
   engine: PromotionEngine;
   defaultCluster?: string;
   /** Validate every response against `openapi.yaml` (default: under jest, `NODE_ENV=test`). */
@@ -48,6 +53,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   const listBodies = new WeakMap<object, { clustersJson: string; json: string }>();
   registerPromotionRoutes(router, options);
   registerMetricsRoutes(router, options);
+  registerBlockRoutes(router, options);
 
   router.get('/v1/pipelines', async (req, res) => {
     const { cluster, namespace } = req.query;

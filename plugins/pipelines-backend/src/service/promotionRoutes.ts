@@ -7,6 +7,7 @@ import {
   pipelinesPromotionCreatePermission,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import { HoldStore, PromotionStore } from '../database/PromotionStore';
+import { VersionBlockStore } from '../database/DatabaseVersionBlockStore';
 import { PromotionEngine } from '../promotion/PromotionEngine';
 import { PipelinesApiRouter } from '../schema/router';
 import { createPermissionChecks, PermissionCheckOptions } from './requirePermission';
@@ -14,6 +15,7 @@ import { createPermissionChecks, PermissionCheckOptions } from './requirePermiss
 export interface PromotionRoutesOptions extends PermissionCheckOptions {
   promotions: PromotionStore;
   holds: HoldStore;
+  blocks: VersionBlockStore;
   engine: PromotionEngine;
 }
 
@@ -27,7 +29,7 @@ const DEFAULT_PAGE = { offset: 0, limit: 20 };
  * refused (`auditRequests`, and the engine for each decision it makes).
  */
 export function registerPromotionRoutes(router: PipelinesApiRouter, options: PromotionRoutesOptions): void {
-  const { promotions, holds, engine } = options;
+  const { promotions, holds, blocks, engine } = options;
   const { requireRead, authorizeAction } = createPermissionChecks(options);
 
   router.post('/v1/pipelines/:cluster/:namespace/:name/promotions', async (req, res) => {
@@ -93,8 +95,13 @@ export function registerPromotionRoutes(router: PipelinesApiRouter, options: Pro
     const key = req.params;
     const page = { offset: req.query.offset ?? DEFAULT_PAGE.offset, limit: req.query.limit ?? DEFAULT_PAGE.limit };
     await requireRead(req);
-    const [{ items, totalCount }, active, held] = await Promise.all([promotions.list(key, page), promotions.listActive(key), holds.list(key)]);
-    const body: PromotionListResponse = { items, totalCount, ...page, active, holds: held };
+    const [{ items, totalCount }, active, held, blocked] = await Promise.all([
+      promotions.list(key, page),
+      promotions.listActive(key),
+      holds.list(key),
+      blocks.list(key),
+    ]);
+    const body: PromotionListResponse = { items, totalCount, ...page, active, holds: held, blocks: blocked };
     res.json(body);
   });
 

@@ -14,6 +14,10 @@ import type {
   CreatePromotionRequest,
   DeliveryMetrics,
   EntityDeliveryMetricsResponse,
+  VersionBlock,
+  VersionBlockListResponse,
+  BlockVersionRequest,
+  BlockVersionResponse,
 } from '..';
 import type { PipelinesApiSchemas as S } from '.';
 
@@ -37,6 +41,10 @@ const contract = {
   EnvironmentHold: true as Same<EnvironmentHold, S['EnvironmentHold']>,
   HoldListResponse: true as Same<HoldListResponse, S['HoldListResponse']>,
   DeliveryMetrics: true as Same<DeliveryMetrics, S['DeliveryMetrics']>,
+  VersionBlock: true as Same<VersionBlock, S['VersionBlock']>,
+  VersionBlockListResponse: true as Same<VersionBlockListResponse, S['VersionBlockListResponse']>,
+  BlockVersionResponse: true as Same<BlockVersionResponse, S['BlockVersionResponse']>,
+  BlockVersionRequest: true as [BlockVersionRequest] extends [S['BlockVersionRequest']] ? true : false,
   EntityDeliveryMetricsResponse: true as Same<EntityDeliveryMetricsResponse, S['EntityDeliveryMetricsResponse']>,
   // Request bodies: what the types allow, the document accepts (it also takes `entityRef`).
   CreatePromotionRequest: true as [CreatePromotionRequest] extends [S['CreatePromotionRequest']] ? true : false,

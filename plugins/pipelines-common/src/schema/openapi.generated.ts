@@ -257,6 +257,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/pipelines/{cluster}/{namespace}/{name}/blocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ListVersionBlocks"];
+        put?: never;
+        /** @description Blocks a version (permission `pipelines.version.block`, users only): every promotion request for it is refused, its waiting, queued and awaiting-merge promotions are cancelled; with `rollbackEnvironment`, that environment (which runs the version) is rolled back to the version deployed there before, in the same step. 201 when blocked now, 200 when it already was. */
+        post: operations["BlockVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/pipelines/{cluster}/{namespace}/{name}/blocks/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** @description Lifts the block of a version (permission `pipelines.version.block`, users only). */
+        delete: operations["UnblockVersion"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/promotion/{namespace}/{name}/{environment}": {
         parameters: {
             query?: never;
@@ -548,6 +582,28 @@ export interface components {
             createdAt: string;
             promotionId?: string;
         };
+        VersionBlock: {
+            version: string;
+            blockedBy: string;
+            reason: string;
+            createdAt: string;
+        };
+        VersionBlockListResponse: {
+            items: components["schemas"]["VersionBlock"][];
+        };
+        BlockVersionRequest: {
+            version: string;
+            reason: string;
+            rollbackEnvironment?: components["schemas"]["EnvironmentName"];
+            entityRef?: components["schemas"]["EntityRefInput"];
+        };
+        BlockVersionResponse: {
+            block: components["schemas"]["VersionBlock"];
+            created: boolean;
+            cancelled: components["schemas"]["PromotionRecord"][];
+            notCancelled: components["schemas"]["PromotionRecord"][];
+            rollback?: components["schemas"]["PromotionRecord"];
+        };
         PromotionListResponse: {
             items: components["schemas"]["PromotionRecord"][];
             totalCount: number;
@@ -555,6 +611,7 @@ export interface components {
             limit: number;
             active: components["schemas"]["PromotionRecord"][];
             holds: components["schemas"]["EnvironmentHold"][];
+            blocks: components["schemas"]["VersionBlock"][];
         };
         HoldListResponse: {
             items: components["schemas"]["EnvironmentHold"][];
@@ -641,6 +698,15 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The block, and what it cancelled and opened. */
+        BlockVersion: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["BlockVersionResponse"];
             };
         };
         /** @description The promotion as the ledger now holds it. */
@@ -1056,6 +1122,84 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EnvironmentHold"];
+                };
+            };
+            default: components["responses"]["ErrorResponse"];
+        };
+    };
+    ListVersionBlocks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The management cluster that holds the Pipeline (a name under `pipelines.clusters`). */
+                cluster: components["parameters"]["cluster"];
+                namespace: components["parameters"]["namespace"];
+                name: components["parameters"]["name"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The versions blocked on the pipeline. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionBlockListResponse"];
+                };
+            };
+            default: components["responses"]["ErrorResponse"];
+        };
+    };
+    BlockVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The management cluster that holds the Pipeline (a name under `pipelines.clusters`). */
+                cluster: components["parameters"]["cluster"];
+                namespace: components["parameters"]["namespace"];
+                name: components["parameters"]["name"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BlockVersionRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["BlockVersion"];
+            201: components["responses"]["BlockVersion"];
+            default: components["responses"]["ErrorResponse"];
+        };
+    };
+    UnblockVersion: {
+        parameters: {
+            query?: {
+                entityRef?: components["schemas"]["EntityRefInput"];
+            };
+            header?: never;
+            path: {
+                /** @description The management cluster that holds the Pipeline (a name under `pipelines.clusters`). */
+                cluster: components["parameters"]["cluster"];
+                namespace: components["parameters"]["namespace"];
+                name: components["parameters"]["name"];
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The block that was lifted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionBlock"];
                 };
             };
             default: components["responses"]["ErrorResponse"];

@@ -1,11 +1,22 @@
 import { PipelinesApi } from '../api/PipelinesApi';
 
 /** A PipelinesApi whose methods are jest mocks; override what a test needs. */
-export function mockPipelinesApi(overrides: Partial<PipelinesApi> = {}): jest.Mocked<PipelinesApi> {
+export function mockPipelinesApi(
+  overrides: Partial<PipelinesApi> = {},
+): jest.Mocked<PipelinesApi> {
   return {
     getEntityPipelines: jest.fn(),
     listPipelines: jest.fn(),
-    listPromotions: jest.fn(async (_p, page) => ({ items: [], totalCount: 0, active: [], holds: [], ...page })),
+    listPromotions: jest.fn(async (_p, page) => ({
+      items: [],
+      totalCount: 0,
+      active: [],
+      holds: [],
+      blocks: [],
+      ...page,
+    })),
+    blockVersion: jest.fn(),
+    unblockVersion: jest.fn(),
     getDeliveryMetrics: jest.fn(async (pipeline, window) => ({
       pipeline,
       window,

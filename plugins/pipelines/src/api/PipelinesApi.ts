@@ -1,6 +1,9 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type {
+  BlockVersionRequest,
+  BlockVersionResponse,
+  VersionBlock,
   DeliveryMetrics,
   EntityPipelinesResponse,
   PipelineKey,
@@ -31,8 +34,22 @@ export interface PipelinesApi {
     cluster?: string;
     namespace?: string;
   }): Promise<PipelineListResponse>;
+  /** Blocks a version (and rolls an environment back, when asked). */
+  blockVersion(
+    pipeline: PipelineKey,
+    request: BlockVersionRequest,
+  ): Promise<BlockVersionResponse>;
+  /** Lifts a version's block. */
+  unblockVersion(
+    pipeline: PipelineKey,
+    version: string,
+    options: { entityRef?: string },
+  ): Promise<VersionBlock>;
   /** Delivery metrics of a pipeline from its ledger; `window` like `30d` or `12h`. */
-  getDeliveryMetrics(pipeline: PipelineKey, window: string): Promise<DeliveryMetrics>;
+  getDeliveryMetrics(
+    pipeline: PipelineKey,
+    window: string,
+  ): Promise<DeliveryMetrics>;
   /** The promotion ledger of a pipeline, newest first. */
   listPromotions(
     pipeline: PipelineKey,

@@ -2,6 +2,9 @@ import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  BlockVersionRequest,
+  BlockVersionResponse,
+  VersionBlock,
   DeliveryMetrics,
   EnvironmentHold,
   EntityPipelinesResponse,
@@ -53,6 +56,33 @@ export class PipelinesClient implements PipelinesApi {
     filter: { cluster?: string; namespace?: string } = {},
   ): Promise<PipelineListResponse> {
     return this.call('get', '/v1/pipelines', { query: filter });
+  }
+
+  blockVersion(
+    pipeline: PipelineKey,
+    request: BlockVersionRequest,
+  ): Promise<BlockVersionResponse> {
+    return this.call(
+      'post',
+      '/v1/pipelines/{cluster}/{namespace}/{name}/blocks',
+      { path: pipelineParams(pipeline) },
+      request,
+    );
+  }
+
+  unblockVersion(
+    pipeline: PipelineKey,
+    version: string,
+    options: { entityRef?: string },
+  ): Promise<VersionBlock> {
+    return this.call(
+      'delete',
+      '/v1/pipelines/{cluster}/{namespace}/{name}/blocks/{version}',
+      {
+        path: { ...pipelineParams(pipeline), version },
+        query: { entityRef: options.entityRef },
+      },
+    );
   }
 
   getDeliveryMetrics(

@@ -3,13 +3,14 @@ import type {
   EnvironmentHold,
   PipelineKey,
   PromotionRecord,
+  VersionBlock,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import { useEffect } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { pipelinesApiRef } from '../api/PipelinesApi';
 
 /**
- * What a pipeline's promotions are doing now: its active promotions and its holds, from the
+ * What a pipeline's promotions are doing now: its active promotions, holds and blocked versions, from the
  * ledger. Refetched whenever `revision` changes (a promotion changed), and by `retry`.
  */
 export function usePromotionActivity(pipeline: PipelineKey, revision: number) {
@@ -17,12 +18,13 @@ export function usePromotionActivity(pipeline: PipelineKey, revision: number) {
   const state = useAsyncRetry(async (): Promise<{
     active: PromotionRecord[];
     holds: EnvironmentHold[];
+    blocks: VersionBlock[];
   }> => {
-    const { active, holds } = await api.listPromotions(pipeline, {
+    const { active, holds, blocks } = await api.listPromotions(pipeline, {
       offset: 0,
       limit: 1,
     });
-    return { active, holds };
+    return { active, holds, blocks };
   }, [api, pipeline.cluster, pipeline.namespace, pipeline.name]);
   useEffect(() => {
     if (revision) state.retry();

@@ -6,6 +6,7 @@ import {
   StatusWarning,
 } from '@backstage/core-components';
 import type {
+  VersionBlock,
   EnvironmentHold,
   PromotionRecord,
   EnvironmentState,
@@ -25,6 +26,7 @@ import Alert from '@material-ui/lab/Alert';
 import { formatAge } from './formatAge';
 import { LaneActivity } from './LaneActivity';
 import { SoakCountdown } from './SoakCountdown';
+import { BlockedVersions, BlockVersionDialog } from '../VersionBlocks';
 
 const useStyles = makeStyles(theme => ({
   lane: {
@@ -136,6 +138,7 @@ export function PipelineView({
   activity?: {
     active: PromotionRecord[];
     holds: EnvironmentHold[];
+    blocks?: VersionBlock[];
     entityRef: string;
     onChange: () => void;
   };
@@ -156,6 +159,14 @@ export function PipelineView({
             </ul>
           </Alert>
         </Box>
+      )}
+      {activity?.blocks && (
+        <BlockedVersions
+          pipeline={pipeline}
+          blocks={activity.blocks}
+          entityRef={activity.entityRef}
+          onChange={activity.onChange}
+        />
       )}
       {pipeline.conditions.map(c => (
         <Box mb={1} key={c.type}>
@@ -196,6 +207,18 @@ export function PipelineView({
                     onChange={activity.onChange}
                   />
                 )}
+                {activity &&
+                  current &&
+                  !activity.blocks?.some(b => b.version === current) && (
+                    <BlockVersionDialog
+                      pipeline={pipeline}
+                      environment={env.name}
+                      version={current}
+                      entityRef={activity.entityRef}
+                      canRollBack={i > 0}
+                      onDone={activity.onChange}
+                    />
+                  )}
                 {i + 1 < pipeline.environments.length && (
                   <SoakCountdown pipeline={pipeline} env={env} />
                 )}

@@ -32,6 +32,7 @@ const render = (
       totalCount: items.length,
       active: options.active ?? [],
       holds: options.holds ?? [],
+      blocks: [],
       ...page,
     })),
     decidePromotion: jest.fn(async id => row({ id, state: 'queued' })),

@@ -1,0 +1,140 @@
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  PipelineKey,
+  pipelinesVersionBlockPermission,
+} from '@gitops-pipelines/plugin-pipelines-common';
+import Button from '@material-ui/core/Button';
+import Checkbox from '@material-ui/core/Checkbox';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import { useState } from 'react';
+import { pipelinesApiRef } from '../../api/PipelinesApi';
+
+/**
+ * "Block" on a lane that runs `version`: blocks it with a reason (its open promotions are
+ * cancelled) and, when asked, rolls the environment back to the version deployed there
+ * before, in one step.
+ */
+export function BlockVersionDialog({
+  pipeline,
+  environment,
+  version,
+  entityRef,
+  canRollBack,
+  onDone,
+}: {
+  pipeline: PipelineKey;
+  environment: string;
+  version: string;
+  entityRef: string;
+  /** Whether promotions go into the environment (not the first one): then it can be rolled back. */
+  canRollBack: boolean;
+  onDone: () => void;
+}) {
+  const api = useApi(pipelinesApiRef);
+  const alertApi = useApi(alertApiRef);
+  const { allowed } = usePermission({
+    permission: pipelinesVersionBlockPermission,
+    resourceRef: entityRef,
+  });
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [rollback, setRollback] = useState(canRollBack);
+  const [busy, setBusy] = useState(false);
+  const submit = async () => {
+    setBusy(true);
+    try {
+      const result = await api.blockVersion(pipeline, {
+        version,
+        reason,
+        entityRef,
+        ...(rollback ? { rollbackEnvironment: environment } : {}),
+      });
+      alertApi.post({
+        message: `${version} blocked${
+          result.cancelled.length
+            ? `; ${result.cancelled.length} promotion(s) cancelled`
+            : ''
+        }${
+          result.rollback
+            ? `; rolling ${environment} back to ${result.rollback.version}`
+            : ''
+        }`,
+        severity: 'success',
+        display: 'transient',
+      });
+      setOpen(false);
+      onDone();
+    } catch (e) {
+      alertApi.post({
+        message: `Could not block ${version}: ${(e as Error).message}`,
+        severity: 'error',
+      });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <Button
+        size="small"
+        variant="outlined"
+        disabled={!allowed}
+        title={
+          allowed
+            ? `Stop ${version} from being promoted further`
+            : 'You do not have permission to block versions of this entity'
+        }
+        onClick={() => setOpen(true)}
+      >
+        Block {version}
+      </Button>
+      <Dialog open={open} onClose={() => setOpen(false)} fullWidth>
+        <DialogTitle>Block {version}</DialogTitle>
+        <DialogContent>
+          <Typography variant="body2" paragraph>
+            No environment that has not run {version} will get it: requests are
+            refused, and its waiting, queued and open pull-request promotions
+            are cancelled.
+          </Typography>
+          <TextField
+            label="Reason"
+            required
+            fullWidth
+            value={reason}
+            onChange={e => setReason(e.target.value)}
+            inputProps={{ maxLength: 2000, 'data-testid': 'block-reason' }}
+          />
+          {canRollBack && (
+            <FormControlLabel
+              control={
+                <Checkbox
+                  checked={rollback}
+                  onChange={e => setRollback(e.target.checked)}
+                />
+              }
+              label={`Also roll ${environment} back to the version deployed there before`}
+            />
+          )}
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setOpen(false)}>Close</Button>
+          <Button
+            color="primary"
+            variant="contained"
+            disabled={!reason.trim() || busy}
+            onClick={submit}
+          >
+            {rollback ? 'Block and roll back' : 'Block'}
+          </Button>
+        </DialogActions>
+      </Dialog>
+    </>
+  );
+}

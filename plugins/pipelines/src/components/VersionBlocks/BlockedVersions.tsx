@@ -1,0 +1,82 @@
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  PipelineKey,
+  pipelinesVersionBlockPermission,
+  VersionBlock,
+} from '@gitops-pipelines/plugin-pipelines-common';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Alert from '@material-ui/lab/Alert';
+import { pipelinesApiRef } from '../../api/PipelinesApi';
+import { formatAge } from '../PipelineView/formatAge';
+
+/**
+ * The versions blocked on a pipeline, each with who blocked it, why, and an Unblock button
+ * (permission `pipelines.version.block`).
+ */
+export function BlockedVersions({
+  pipeline,
+  blocks,
+  entityRef,
+  onChange,
+}: {
+  pipeline: PipelineKey;
+  blocks: VersionBlock[];
+  entityRef: string;
+  onChange: () => void;
+}) {
+  const api = useApi(pipelinesApiRef);
+  const alertApi = useApi(alertApiRef);
+  const { allowed } = usePermission({
+    permission: pipelinesVersionBlockPermission,
+    resourceRef: entityRef,
+  });
+  const unblock = async (version: string) => {
+    try {
+      await api.unblockVersion(pipeline, version, { entityRef });
+      alertApi.post({
+        message: `${version} unblocked`,
+        severity: 'success',
+        display: 'transient',
+      });
+      onChange();
+    } catch (e) {
+      alertApi.post({
+        message: `Could not unblock ${version}: ${(e as Error).message}`,
+        severity: 'error',
+      });
+    }
+  };
+  return (
+    <>
+      {blocks.map(b => (
+        <Box mb={1} key={b.version}>
+          <Alert
+            severity="error"
+            data-testid="version-block"
+            action={
+              <Button
+                size="small"
+                color="inherit"
+                disabled={!allowed}
+                title={
+                  allowed
+                    ? undefined
+                    : 'You do not have permission to unblock versions of this entity'
+                }
+                onClick={() => unblock(b.version)}
+              >
+                Unblock
+              </Button>
+            }
+          >
+            {b.version} is blocked by {b.blockedBy} — {b.reason} (
+            {formatAge(b.createdAt)} ago): it is promoted nowhere it has not
+            reached.
+          </Alert>
+        </Box>
+      ))}
+    </>
+  );
+}

@@ -1,0 +1,2 @@
+export { BlockedVersions } from './BlockedVersions';
+export { BlockVersionDialog } from './BlockVersionDialog';
