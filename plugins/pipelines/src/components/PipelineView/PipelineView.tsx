@@ -182,14 +182,16 @@ export function PipelineView({
           const active =
             activity?.active.filter(r => r.toEnvironment === env.name) ?? [];
           // A version is shown waiting only when it moves this lane forward (semver; other
-          // revisions have no order here) and is not already on its way.
-          const waiting =
+          // revisions have no order here), is not already on its way, and is not blocked.
+          const ahead =
             previous &&
             previous !== current &&
             (!current || (compareVersions(previous, current) ?? 1) > 0) &&
             !active.some(r => r.version === previous)
               ? previous
               : undefined;
+          const blocked = activity?.blocks?.some(b => b.version === ahead);
+          const waiting = blocked ? undefined : ahead;
           return (
             <Box key={env.name} data-testid="pipeline-environment">
               <InfoCard
@@ -221,6 +223,9 @@ export function PipelineView({
                   )}
                 {i + 1 < pipeline.environments.length && (
                   <SoakCountdown pipeline={pipeline} env={env} />
+                )}
+                {ahead && blocked && (
+                  <Chip size="small" label={`${ahead} is blocked`} />
                 )}
                 {waiting && (
                   <Chip
