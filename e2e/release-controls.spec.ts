@@ -1,4 +1,6 @@
 import { expect, test } from '@playwright/test';
+import { execFileSync } from 'child_process';
+import path from 'path';
 import { signInAsGuest } from './signIn';
 
 /* Runs after pipeline-tab.spec.ts (files run in name order, one worker): podinfo-02's dev runs a version there. */
@@ -25,4 +27,33 @@ test('a version is blocked from its lane: its open promotion is cancelled, the t
   await block.getByRole('button', { name: 'Unblock' }).click();
   await expect(block).toHaveCount(0);
   await expect(dev.getByRole('button', { name: `Block ${version}` })).toBeVisible();
+});
+
+test('a frozen environment holds a promotion queued with its countdown until someone overrides the freeze with a reason', async ({ page }) => {
+  const kubeconfig = path.resolve(__dirname, '..', '.sandbox', 'kubeconfig');
+  const annotate = (value: string) =>
+    execFileSync('kubectl', ['--kubeconfig', kubeconfig, '--context', 'management', '-n', 'flux-system', 'annotate', '--overwrite', 'pipeline', 'podinfo-02', value]);
+  annotate('pipelines.weave.works/freeze=test=00:00-00:00 UTC');
+  try {
+    await signInAsGuest(page);
+    await page.goto('/catalog/default/component/podinfo/pipelines');
+    const test = page.getByTestId('pipeline-environment').nth(1);
+    await expect(test.getByTestId('freeze')).toHaveText(/^Frozen: .+ left \(until .+\)$/);
+    await page.getByRole('button', { name: 'Promote' }).click();
+    await page.getByTestId('promote-version').fill('6.2.0');
+    await page.getByRole('button', { name: 'Request promotion' }).click();
+    const queued = test.getByTestId('active-promotion').filter({ hasText: '6.2.0: queued, frozen until' });
+    await expect(queued).toBeVisible();
+    await page.screenshot({ path: 'test-results/environment-frozen.png', fullPage: true });
+
+    page.once('dialog', dialog => void dialog.accept('hotfix for INC-42'));
+    await queued.getByRole('button', { name: 'Override freeze' }).click();
+    await expect(test.getByTestId('active-promotion').filter({ hasText: /^6\.2\.0: (writing the change|PR #\d+ awaiting merge)/ })).toBeVisible();
+    const row = page.getByTestId('promotion-row').filter({ hasText: 'user:development/guest' }).filter({ hasText: '6.2.0' }).first();
+    await row.click();
+    await expect(page.getByTestId('promotion-timeline')).toContainText('freeze-overridden');
+    await expect(page.getByTestId('promotion-timeline')).toContainText('hotfix for INC-42');
+  } finally {
+    annotate('pipelines.weave.works/freeze-');
+  }
 });

@@ -93,6 +93,7 @@ describe('pipelinesPlugin', () => {
       RejectPromotion: {},
       RetryPromotion: {},
       CancelPromotion: {},
+      OverrideFreeze: { reason: 'incident fix' },
       ReleaseHold: undefined,
       BlockVersion: { version: '1.0.0', reason: 'bad' },
       UnblockVersion: undefined,

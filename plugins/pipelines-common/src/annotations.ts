@@ -28,7 +28,10 @@ export const ANNOTATION_LEVEL_TRIGGER = 'pipelines.weave.works/level-trigger';
  * (the `pipelines.levelTriggers` setting, default false as in pipeline-controller).
  * @public
  */
-export function isLevelTriggerEnabled(annotations: Record<string, string> | undefined, fallback: boolean): boolean {
+export function isLevelTriggerEnabled(
+  annotations: Record<string, string> | undefined,
+  fallback: boolean,
+): boolean {
   const value = annotations?.[ANNOTATION_LEVEL_TRIGGER]?.trim().toLowerCase();
   if (value === 'true') return true;
   if (value === 'false') return false;
@@ -91,7 +94,9 @@ export function stringifyPipelineRef(ref: PipelineRef): string {
  * The pipelines an entity links to, or an empty list when it has no annotation.
  * @public
  */
-export function getEntityPipelineRefs(entity: Entity): ParsedPipelineAnnotation {
+export function getEntityPipelineRefs(
+  entity: Entity,
+): ParsedPipelineAnnotation {
   const value = entity.metadata.annotations?.[ANNOTATION_PIPELINE];
   return value ? parsePipelineRefs(value) : { refs: [], errors: [] };
 }

@@ -3,7 +3,11 @@ import fs from 'fs';
 import path from 'path';
 import { parse } from 'yaml';
 import { corpus } from './__fixtures__/corpus';
-import { PIPELINE_API_VERSION, PIPELINE_GROUP, PIPELINE_KIND } from './constants';
+import {
+  PIPELINE_API_VERSION,
+  PIPELINE_GROUP,
+  PIPELINE_KIND,
+} from './constants';
 import {
   DNS_LABEL_PATTERN,
   DNS_SUBDOMAIN_PATTERN,
@@ -32,13 +36,19 @@ const schema = version.schema.openAPIV3Schema;
  * apiVersion/kind route to the resource, metadata.name / namespace follow the name rules.
  */
 function apiServerAccepts(doc: any): { ok: boolean; errors: unknown } {
-  const ajv = new Ajv({ strict: false, allErrors: true, formats: { int64: true, 'date-time': true } });
+  const ajv = new Ajv({
+    strict: false,
+    allErrors: true,
+    formats: { int64: true, 'date-time': true },
+  });
   ajv.addKeyword({
     keyword: 'x-kubernetes-list-map-keys',
     type: 'array',
     schemaType: 'array',
     validate: (keys: string[], data: any[]) => {
-      const seen = new Set(data.map(item => JSON.stringify(keys.map(k => item?.[k]))));
+      const seen = new Set(
+        data.map(item => JSON.stringify(keys.map(k => item?.[k]))),
+      );
       return seen.size === data.length;
     },
   });
@@ -49,8 +59,12 @@ function apiServerAccepts(doc: any): { ok: boolean; errors: unknown } {
     doc.kind === PIPELINE_KIND &&
     typeof doc.metadata?.name === 'string' &&
     isValidDnsSubdomain(doc.metadata.name) &&
-    (doc.metadata.namespace === undefined || isValidDnsLabel(doc.metadata.namespace));
-  return { ok: meta, errors: meta ? null : 'apiVersion, kind or metadata rejected' };
+    (doc.metadata.namespace === undefined ||
+      isValidDnsLabel(doc.metadata.namespace));
+  return {
+    ok: meta,
+    errors: meta ? null : 'apiVersion, kind or metadata rejected',
+  };
 }
 
 function collectPatterns(node: any, out: Set<string> = new Set()): Set<string> {
@@ -100,7 +114,10 @@ describe('the Pipeline CRD manifest', () => {
     'agrees with the validator: %s',
     (_name, c) => {
       const result = apiServerAccepts(c.doc);
-      expect({ accepted: result.ok, errors: result.ok ? null : result.errors }).toMatchObject({
+      expect({
+        accepted: result.ok,
+        errors: result.ok ? null : result.errors,
+      }).toMatchObject({
         accepted: c.issues.length === 0,
       });
     },

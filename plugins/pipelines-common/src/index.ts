@@ -14,6 +14,7 @@ export * from './annotations';
 export * from './pipelineAnnotations';
 export * from './environmentValues';
 export * from './soak';
+export * from './freeze';
 export * from './permissions';
 export * from './api';
 export * from './promotions';

@@ -43,10 +43,22 @@ export const pipelinesVersionBlockPermission = createPermission({
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
+/**
+ * Break the glass: let a queued promotion into a frozen environment (`pipelines.weave.works/freeze`)
+ * proceed now, with a reason (audited).
+ * @public
+ */
+export const pipelinesPromotionOverridePermission = createPermission({
+  name: 'pipelines.promotion.override',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
 /** Every permission of the pipelines plugins. @public */
 export const pipelinesPermissions = [
   pipelinesPipelineReadPermission,
   pipelinesPromotionCreatePermission,
   pipelinesPromotionApprovePermission,
   pipelinesVersionBlockPermission,
+  pipelinesPromotionOverridePermission,
 ];

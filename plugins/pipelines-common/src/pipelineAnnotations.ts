@@ -1,4 +1,5 @@
 import { parseEnvironmentValues } from './environmentValues';
+import { ANNOTATION_FREEZE, parseFreeze } from './freeze';
 import { ANNOTATION_SOAK, parseSoak } from './soak';
 import type { ValidationIssue } from './validation';
 
@@ -76,6 +77,16 @@ export function validatePipelineAnnotations(
       v => {
         const r = parseSoak(v);
         return { errors: r.errors, names: Object.keys(r.soak) };
+      },
+    ],
+    [
+      ANNOTATION_FREEZE,
+      v => {
+        const r = parseFreeze(v);
+        return {
+          errors: r.errors,
+          names: [...new Set(r.windows.map(w => w.environment))],
+        };
       },
     ],
   ];

@@ -36,7 +36,11 @@ export const ACTIVE_PROMOTION_STATES: readonly PromotionState[] = [
  * environment) is in one of them (it writes the promotion branch or waits for its rollout).
  * @public
  */
-export const IN_FLIGHT_PROMOTION_STATES: readonly PromotionState[] = ['running', 'awaiting-merge', 'rolling-out'];
+export const IN_FLIGHT_PROMOTION_STATES: readonly PromotionState[] = [
+  'running',
+  'awaiting-merge',
+  'rolling-out',
+];
 
 /** Whether a promotion has ended (no state follows). @public */
 export function isPromotionEnded(state: PromotionState): boolean {
@@ -44,7 +48,12 @@ export function isPromotionEnded(state: PromotionState): boolean {
 }
 
 /** What started a promotion; `rollback` is a user's rollback, which also holds the environment. @public */
-export type PromotionTrigger = 'webhook' | 'level' | 'user' | 'scaffolder' | 'rollback';
+export type PromotionTrigger =
+  | 'webhook'
+  | 'level'
+  | 'user'
+  | 'scaffolder'
+  | 'rollback';
 
 /** @public */
 export interface PromotionApproval {
@@ -108,6 +117,8 @@ export type PromotionEventType =
   | 'cancelled'
   | 'superseded'
   | 'hold-placed'
+  | 'frozen'
+  | 'freeze-overridden'
   | 'migrated';
 
 /** One entry of a promotion's append-only event log. @public */
@@ -152,6 +163,12 @@ export interface VersionBlock {
   blockedBy: string;
   reason: string;
   createdAt: string;
+}
+
+/** Body of `POST /v1/promotions/{id}/override`: why the freeze is broken. @public */
+export interface FreezeOverrideRequest {
+  reason: string;
+  entityRef?: string;
 }
 
 /** Response of `GET /v1/pipelines/{cluster}/{namespace}/{name}/blocks`. @public */

@@ -38,13 +38,15 @@ export function formatValidationIssue(issue: ValidationIssue): string {
  * Kept equal to the CRD's pattern by a test.
  * @public
  */
-export const ENVIRONMENT_NAME_PATTERN = '^[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$';
+export const ENVIRONMENT_NAME_PATTERN =
+  '^[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$';
 /** @public */
 export const ENVIRONMENT_NAME_MAX_LENGTH = 63;
 /** A git branch name, loosely: no whitespace or characters git forbids in refs. @public */
 export const BRANCH_NAME_PATTERN = '^[^\\s~^:?*\\[\\\\]+$';
 /** `group/version`, e.g. `helm.toolkit.fluxcd.io/v2beta1`. @public */
-export const API_VERSION_PATTERN = '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?/v[0-9]+((alpha|beta)[0-9]+)?$';
+export const API_VERSION_PATTERN =
+  '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?/v[0-9]+((alpha|beta)[0-9]+)?$';
 
 type Json = Record<string, unknown>;
 
@@ -56,7 +58,12 @@ class Checker {
   }
 
   /** The object at `path`, or undefined (with an issue) when absent or not an object. */
-  object(parent: Json, key: string, path: string, required: boolean): Json | undefined {
+  object(
+    parent: Json,
+    key: string,
+    path: string,
+    required: boolean,
+  ): Json | undefined {
     const value = parent[key];
     if (value === undefined || value === null) {
       if (required) this.add(path, 'required');
@@ -110,7 +117,13 @@ class Checker {
     return value;
   }
 
-  oneOf(parent: Json, key: string, path: string, allowed: readonly string[], required = true) {
+  oneOf(
+    parent: Json,
+    key: string,
+    path: string,
+    allowed: readonly string[],
+    required = true,
+  ) {
     this.string(parent, key, path, {
       required,
       check: v =>
@@ -147,9 +160,19 @@ const checkRepositoryUrl = (v: string): string | undefined => {
   }
 };
 
-function checkSecretRef(c: Checker, parent: Json, key: string, path: string, required: boolean) {
+function checkSecretRef(
+  c: Checker,
+  parent: Json,
+  key: string,
+  path: string,
+  required: boolean,
+) {
   const ref = c.object(parent, key, path, required);
-  if (ref) c.string(ref, 'name', `${path}.name`, { required: true, check: dnsSubdomain('Secret name') });
+  if (ref)
+    c.string(ref, 'name', `${path}.name`, {
+      required: true,
+      check: dnsSubdomain('Secret name'),
+    });
 }
 
 function checkPromotion(c: Checker, parent: Json, path: string) {
@@ -161,8 +184,10 @@ function checkPromotion(c: Checker, parent: Json, path: string) {
   const strategyPath = `${path}.strategy`;
   const strategy = c.object(promotion, 'strategy', strategyPath, true);
   if (!strategy) return;
-  const hasPr = strategy['pull-request'] !== undefined && strategy['pull-request'] !== null;
-  const hasNotification = strategy.notification !== undefined && strategy.notification !== null;
+  const hasPr =
+    strategy['pull-request'] !== undefined && strategy['pull-request'] !== null;
+  const hasNotification =
+    strategy.notification !== undefined && strategy.notification !== null;
   if (hasPr && hasNotification) {
     c.add(
       strategyPath,
@@ -175,10 +200,16 @@ function checkPromotion(c: Checker, parent: Json, path: string) {
   const pr = c.object(strategy, 'pull-request', prPath, false);
   if (pr) {
     c.oneOf(pr, 'type', `${prPath}.type`, GIT_PROVIDER_TYPES);
-    c.string(pr, 'url', `${prPath}.url`, { required: true, check: checkRepositoryUrl });
+    c.string(pr, 'url', `${prPath}.url`, {
+      required: true,
+      check: checkRepositoryUrl,
+    });
     c.string(pr, 'baseBranch', `${prPath}.baseBranch`, {
       required: true,
-      check: matches(BRANCH_NAME_PATTERN, v => `"${v}" is not a valid branch name`),
+      check: matches(
+        BRANCH_NAME_PATTERN,
+        v => `"${v}" is not a valid branch name`,
+      ),
     });
     checkSecretRef(c, pr, 'secretRef', `${prPath}.secretRef`, true);
   }
@@ -192,17 +223,29 @@ function checkTarget(c: Checker, value: unknown, path: string) {
     return;
   }
   const target = value as Json;
-  c.string(target, 'namespace', `${path}.namespace`, { required: true, check: dnsLabel('namespace') });
+  c.string(target, 'namespace', `${path}.namespace`, {
+    required: true,
+    check: dnsLabel('namespace'),
+  });
   const refPath = `${path}.clusterRef`;
   const ref = c.object(target, 'clusterRef', refPath, false);
   if (!ref) return;
   c.string(ref, 'apiVersion', `${refPath}.apiVersion`, {
     required: false,
-    check: matches(API_VERSION_PATTERN, v => `"${v}" is not a valid apiVersion (group/version)`),
+    check: matches(
+      API_VERSION_PATTERN,
+      v => `"${v}" is not a valid apiVersion (group/version)`,
+    ),
   });
   c.oneOf(ref, 'kind', `${refPath}.kind`, [GITOPS_CLUSTER_KIND]);
-  c.string(ref, 'name', `${refPath}.name`, { required: true, check: dnsSubdomain('cluster name') });
-  c.string(ref, 'namespace', `${refPath}.namespace`, { required: false, check: dnsLabel('namespace') });
+  c.string(ref, 'name', `${refPath}.name`, {
+    required: true,
+    check: dnsSubdomain('cluster name'),
+  });
+  c.string(ref, 'namespace', `${refPath}.namespace`, {
+    required: false,
+    check: dnsLabel('namespace'),
+  });
 }
 
 function checkEnvironments(c: Checker, spec: Json) {
@@ -229,11 +272,17 @@ function checkEnvironments(c: Checker, spec: Json) {
       ),
     });
     if (name && name.length > ENVIRONMENT_NAME_MAX_LENGTH) {
-      c.add(`${path}.name`, `"${name}" is longer than ${ENVIRONMENT_NAME_MAX_LENGTH} characters`);
+      c.add(
+        `${path}.name`,
+        `"${name}" is longer than ${ENVIRONMENT_NAME_MAX_LENGTH} characters`,
+      );
     } else if (name !== undefined) {
       const first = firstIndexByName.get(name);
       if (first !== undefined) {
-        c.add(`${path}.name`, `duplicate environment name "${name}" (also spec.environments[${first}].name)`);
+        c.add(
+          `${path}.name`,
+          `duplicate environment name "${name}" (also spec.environments[${first}].name)`,
+        );
       } else {
         firstIndexByName.set(name, i);
       }
@@ -257,21 +306,34 @@ function checkEnvironments(c: Checker, spec: Json) {
 export function validatePipeline(input: unknown): PipelineValidationResult {
   const c = new Checker();
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { valid: false, issues: [{ path: '', message: 'must be an object' }] };
+    return {
+      valid: false,
+      issues: [{ path: '', message: 'must be an object' }],
+    };
   }
   const doc = input as Json;
   c.string(doc, 'apiVersion', 'apiVersion', {
     required: true,
-    check: v => (v === PIPELINE_API_VERSION ? undefined : `must be ${PIPELINE_API_VERSION} (got "${v}")`),
+    check: v =>
+      v === PIPELINE_API_VERSION
+        ? undefined
+        : `must be ${PIPELINE_API_VERSION} (got "${v}")`,
   });
   c.string(doc, 'kind', 'kind', {
     required: true,
-    check: v => (v === PIPELINE_KIND ? undefined : `must be ${PIPELINE_KIND} (got "${v}")`),
+    check: v =>
+      v === PIPELINE_KIND ? undefined : `must be ${PIPELINE_KIND} (got "${v}")`,
   });
   const metadata = c.object(doc, 'metadata', 'metadata', true);
   if (metadata) {
-    c.string(metadata, 'name', 'metadata.name', { required: true, check: dnsSubdomain('name') });
-    c.string(metadata, 'namespace', 'metadata.namespace', { required: false, check: dnsLabel('namespace') });
+    c.string(metadata, 'name', 'metadata.name', {
+      required: true,
+      check: dnsSubdomain('name'),
+    });
+    c.string(metadata, 'namespace', 'metadata.namespace', {
+      required: false,
+      check: dnsLabel('namespace'),
+    });
   }
   const spec = c.object(doc, 'spec', 'spec', true);
   if (spec) {
@@ -279,16 +341,29 @@ export function validatePipeline(input: unknown): PipelineValidationResult {
     if (appRef) {
       c.string(appRef, 'apiVersion', 'spec.appRef.apiVersion', {
         required: true,
-        check: matches(API_VERSION_PATTERN, v => `"${v}" is not a valid apiVersion (group/version)`),
+        check: matches(
+          API_VERSION_PATTERN,
+          v => `"${v}" is not a valid apiVersion (group/version)`,
+        ),
       });
       c.oneOf(appRef, 'kind', 'spec.appRef.kind', APP_KINDS);
-      c.string(appRef, 'name', 'spec.appRef.name', { required: true, check: dnsSubdomain('name') });
+      c.string(appRef, 'name', 'spec.appRef.name', {
+        required: true,
+        check: dnsSubdomain('name'),
+      });
     }
     checkEnvironments(c, spec);
     checkPromotion(c, spec, 'spec.promotion');
   }
-  const environments = Array.isArray(spec?.environments) ? (spec!.environments as Json[]).map(e => String(e?.name ?? '')) : [];
-  c.issues.push(...validatePipelineAnnotations((metadata as Json | undefined)?.annotations, environments));
+  const environments = Array.isArray(spec?.environments)
+    ? (spec!.environments as Json[]).map(e => String(e?.name ?? ''))
+    : [];
+  c.issues.push(
+    ...validatePipelineAnnotations(
+      (metadata as Json | undefined)?.annotations,
+      environments,
+    ),
+  );
   if (c.issues.length > 0) return { valid: false, issues: c.issues };
   return { valid: true, pipeline: input as unknown as Pipeline, issues: [] };
 }

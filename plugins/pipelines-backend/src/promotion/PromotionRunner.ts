@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { PromotionRecord } from '@gitops-pipelines/plugin-pipelines-common';
+import { freezeStatus, PromotionRecord } from '@gitops-pipelines/plugin-pipelines-common';
 import { randomBytes } from 'crypto';
 import os from 'os';
 import { PipelineCache } from '../cache/PipelineCache';
@@ -118,11 +118,31 @@ export class PromotionRunner {
   private async dispatchQueued() {
     const { store } = this.options;
     for (const record of await store.listByState(['queued'], 50)) {
+      if (await this.frozen(record)) continue;
       const result = await store.takeEnvironment(record.id, holder => mayReplace(record, holder));
       if (!result) continue;
       if (result.taken && result.replaced) await this.options.audit('promotion-superseded', result.replaced, { by: record.id });
       if (result.record) await this.options.audit(result.taken ? 'promotion-started' : 'promotion-superseded', result.record);
     }
+  }
+
+  /**
+   * Whether a queued row must wait: its environment is frozen (`pipelines.weave.works/freeze`)
+   * and nobody broke the glass. The row's log says until when (once per window); a pass is
+   * due when the window ends (at most an hour ahead: the scheduled passes cover the rest).
+   */
+  private async frozen(record: PromotionRecord): Promise<boolean> {
+    const freeze = freezeStatus(this.options.cache.getPipeline(record.pipeline)?.annotations, record.toEnvironment, Date.now());
+    if (!freeze.frozen) return false;
+    const events = await this.options.store.events(record.id);
+    if (events.some(e => e.type === 'freeze-overridden')) return false;
+    const message = `"${record.toEnvironment}" is frozen (${freeze.window}) until ${freeze.until}: waiting`;
+    if (!events.some(e => e.type === 'frozen' && e.message === message)) {
+      await this.options.store.appendEvent(record.id, { type: 'frozen', once: true, actor: ENGINE_ACTOR, message });
+      this.options.changed(record);
+    }
+    this.kickAt(new Date(Math.min(Date.parse(freeze.until), Date.now() + 3_600_000)));
+    return true;
   }
 
   private context(record: PromotionRecord): { ctx: PromotionContext; strategy: PromotionStrategy } {

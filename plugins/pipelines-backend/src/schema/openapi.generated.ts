@@ -972,6 +972,8 @@ export const spec = {
               "cancelled",
               "superseded",
               "hold-placed",
+              "frozen",
+              "freeze-overridden",
               "migrated"
             ]
           },
@@ -1319,6 +1321,22 @@ export const spec = {
           },
           "reason": {
             "$ref": "#/components/schemas/Reason"
+          },
+          "entityRef": {
+            "$ref": "#/components/schemas/EntityRefInput"
+          }
+        }
+      },
+      "FreezeOverrideRequest": {
+        "type": "object",
+        "required": [
+          "reason"
+        ],
+        "properties": {
+          "reason": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 2000
           },
           "entityRef": {
             "$ref": "#/components/schemas/EntityRefInput"
@@ -2024,6 +2042,35 @@ export const spec = {
             "$ref": "#/components/responses/Promotion"
           },
           "201": {
+            "$ref": "#/components/responses/Promotion"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/v1/promotions/{id}/override": {
+      "post": {
+        "operationId": "OverrideFreeze",
+        "description": "Breaks the glass on a queued promotion into a frozen environment (permission `pipelines.promotion.override`, users only): it proceeds now. The reason is recorded in its event log and audited.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/promotionId"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/FreezeOverrideRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
             "$ref": "#/components/responses/Promotion"
           },
           "default": {

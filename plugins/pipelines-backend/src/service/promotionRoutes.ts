@@ -5,10 +5,13 @@ import {
   PromotionListResponse,
   pipelinesPromotionApprovePermission,
   pipelinesPromotionCreatePermission,
+  pipelinesPromotionOverridePermission,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import { HoldStore, PromotionStore } from '../database/PromotionStore';
 import { VersionBlockStore } from '../database/DatabaseVersionBlockStore';
 import { PromotionEngine } from '../promotion/PromotionEngine';
+import { overrideFreeze } from '../promotion/freezeOverride';
+import { PipelineStateReader } from '../state/PipelineStateReader';
 import { PipelinesApiRouter } from '../schema/router';
 import { createPermissionChecks, PermissionCheckOptions } from './requirePermission';
 
@@ -17,6 +20,7 @@ export interface PromotionRoutesOptions extends PermissionCheckOptions {
   holds: HoldStore;
   blocks: VersionBlockStore;
   engine: PromotionEngine;
+  state: Pick<PipelineStateReader, 'getPipeline'>;
 }
 
 /** The page of the ledger a listing asks for; the document gives the defaults and bounds. */
@@ -75,6 +79,12 @@ export function registerPromotionRoutes(router: PipelinesApiRouter, options: Pro
     const by = await authorizeAction(req, pipelinesPromotionCreatePermission, record.pipeline, body.entityRef);
     const { record: retry, created } = await engine.retry(record.id, by);
     res.status(created ? 201 : 200).json(retry);
+  });
+
+  router.post('/v1/promotions/:id/override', async (req, res) => {
+    const record = await loadPromotion(req.params.id);
+    const by = await authorizeAction(req, pipelinesPromotionOverridePermission, record.pipeline, req.body.entityRef, ['user']);
+    res.json(await overrideFreeze({ store: promotions, engine, cache: options.state }, record.id, by, req.body.reason));
   });
 
   router.post('/v1/promotions/:id/cancel', async (req, res) => {

@@ -18,6 +18,7 @@ import type {
   VersionBlockListResponse,
   BlockVersionRequest,
   BlockVersionResponse,
+  FreezeOverrideRequest,
 } from '..';
 import type { PipelinesApiSchemas as S } from '.';
 
@@ -44,6 +45,7 @@ const contract = {
   VersionBlock: true as Same<VersionBlock, S['VersionBlock']>,
   VersionBlockListResponse: true as Same<VersionBlockListResponse, S['VersionBlockListResponse']>,
   BlockVersionResponse: true as Same<BlockVersionResponse, S['BlockVersionResponse']>,
+  FreezeOverrideRequest: true as [FreezeOverrideRequest] extends [S['FreezeOverrideRequest']] ? true : false,
   BlockVersionRequest: true as [BlockVersionRequest] extends [S['BlockVersionRequest']] ? true : false,
   EntityDeliveryMetricsResponse: true as Same<EntityDeliveryMetricsResponse, S['EntityDeliveryMetricsResponse']>,
   // Request bodies: what the types allow, the document accepts (it also takes `entityRef`).

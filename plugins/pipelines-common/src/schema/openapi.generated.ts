@@ -207,6 +207,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/promotions/{id}/override": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Breaks the glass on a queued promotion into a frozen environment (permission `pipelines.promotion.override`, users only): it proceeds now. The reason is recorded in its event log and audited. */
+        post: operations["OverrideFreeze"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/promotions/{id}/cancel": {
         parameters: {
             query?: never;
@@ -542,7 +559,7 @@ export interface components {
             id: number;
             promotionId: string;
             /** @enum {string} */
-            type: "requested" | "approved" | "rejected" | "queued" | "started" | "attempt-failed" | "pull-request-opened" | "pull-request-updated" | "pull-request-merged" | "pull-request-closed" | "notification-sent" | "no-change" | "target-ready" | "deployed" | "failed" | "cancelled" | "superseded" | "hold-placed" | "migrated";
+            type: "requested" | "approved" | "rejected" | "queued" | "started" | "attempt-failed" | "pull-request-opened" | "pull-request-updated" | "pull-request-merged" | "pull-request-closed" | "notification-sent" | "no-change" | "target-ready" | "deployed" | "failed" | "cancelled" | "superseded" | "hold-placed" | "frozen" | "freeze-overridden" | "migrated";
             at: string;
             actor?: string;
             message: string;
@@ -625,6 +642,10 @@ export interface components {
             environment: components["schemas"]["EnvironmentName"];
             version: string;
             reason?: components["schemas"]["Reason"];
+            entityRef?: components["schemas"]["EntityRefInput"];
+        };
+        FreezeOverrideRequest: {
+            reason: string;
             entityRef?: components["schemas"]["EntityRefInput"];
         };
         PromotionActionRequest: {
@@ -1049,6 +1070,26 @@ export interface operations {
         responses: {
             200: components["responses"]["Promotion"];
             201: components["responses"]["Promotion"];
+            default: components["responses"]["ErrorResponse"];
+        };
+    };
+    OverrideFreeze: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The ledger id of a promotion. */
+                id: components["parameters"]["promotionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FreezeOverrideRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Promotion"];
             default: components["responses"]["ErrorResponse"];
         };
     };

@@ -16,6 +16,7 @@ export function mockPipelinesApi(
       ...page,
     })),
     blockVersion: jest.fn(),
+    overrideFreeze: jest.fn(),
     unblockVersion: jest.fn(),
     getDeliveryMetrics: jest.fn(async (pipeline, window) => ({
       pipeline,

@@ -34,6 +34,11 @@ export interface PipelinesApi {
     cluster?: string;
     namespace?: string;
   }): Promise<PipelineListResponse>;
+  /** Breaks the glass: a queued promotion into a frozen environment proceeds now. */
+  overrideFreeze(
+    id: string,
+    options: { reason: string; entityRef?: string },
+  ): Promise<PromotionRecord>;
   /** Blocks a version (and rolls an environment back, when asked). */
   blockVersion(
     pipeline: PipelineKey,

@@ -58,6 +58,18 @@ export class PipelinesClient implements PipelinesApi {
     return this.call('get', '/v1/pipelines', { query: filter });
   }
 
+  overrideFreeze(
+    id: string,
+    options: { reason: string; entityRef?: string },
+  ): Promise<PromotionRecord> {
+    return this.call(
+      'post',
+      '/v1/promotions/{id}/override',
+      { path: { id } },
+      options,
+    );
+  }
+
   blockVersion(
     pipeline: PipelineKey,
     request: BlockVersionRequest,

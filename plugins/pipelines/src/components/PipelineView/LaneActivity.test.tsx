@@ -141,3 +141,39 @@ describe('<LaneActivity />', () => {
     expect(screen.queryByTestId('active-promotion')).toBeNull();
   });
 });
+
+describe('a frozen environment', () => {
+  it('says until when a queued promotion waits, and breaks the glass with a reason', async () => {
+    const onChange = jest.fn();
+    const api = mockPipelinesApi({
+      overrideFreeze: jest.fn(async id => promotion({ id, state: 'queued' })),
+    });
+    const queued = promotion({ id: 'q1', state: 'queued' });
+    await renderWithApis(
+      <LaneActivity
+        pipeline={{
+          ...pipeline,
+          annotations: { 'pipelines.weave.works/freeze': 'prod=00:00-00:00' },
+        }}
+        env={env}
+        active={[queued]}
+        entityRef="component:default/podinfo"
+        onChange={onChange}
+      />,
+      { api },
+    );
+    expect(screen.getByTestId('active-promotion')).toHaveTextContent(
+      /^6\.1\.0: queued, frozen until /,
+    );
+    const prompt = jest
+      .spyOn(window, 'prompt')
+      .mockReturnValue('hotfix for INC-42');
+    fireEvent.click(screen.getByRole('button', { name: 'Override freeze' }));
+    await waitFor(() => expect(onChange).toHaveBeenCalled());
+    expect(api.overrideFreeze).toHaveBeenCalledWith('q1', {
+      reason: 'hotfix for INC-42',
+      entityRef: 'component:default/podinfo',
+    });
+    prompt.mockRestore();
+  });
+});

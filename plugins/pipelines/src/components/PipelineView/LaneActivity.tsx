@@ -4,6 +4,7 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import {
   EnvironmentHold,
   EnvironmentState,
+  freezeStatus,
   PipelineKey,
   PromotionRecord,
   pipelinesPromotionCreatePermission,
@@ -13,6 +14,7 @@ import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import { pipelinesApiRef } from '../../api/PipelinesApi';
 import { formatAge } from './formatAge';
+import { OverrideFreezeButton } from './OverrideFreezeButton';
 
 /**
  * One line about an active promotion of an environment: "6.1.0: PR #12 awaiting merge",
@@ -49,7 +51,8 @@ export function describeActive(
 
 /** What an environment's promotions are doing now, shown in its lane. */
 export interface LaneActivityProps {
-  pipeline: PipelineKey;
+  /** The pipeline, with its `pipelines.weave.works/…` annotations (freeze windows). */
+  pipeline: PipelineKey & { annotations?: Record<string, string> };
   env: EnvironmentState;
   /** The environment's active promotions, oldest first. */
   active: PromotionRecord[];
@@ -75,6 +78,7 @@ export function LaneActivity({
     permission: pipelinesPromotionCreatePermission,
     resourceRef: entityRef,
   });
+  const frozen = freezeStatus(pipeline.annotations, env.name, Date.now());
   if (!active.length && !hold) return null;
   const release = async () => {
     try {
@@ -118,6 +122,16 @@ export function LaneActivity({
       {active.map(r => (
         <Typography key={r.id} variant="body2" data-testid="active-promotion">
           {describeActive(r, env)}
+          {r.state === 'queued' && frozen.frozen && (
+            <>
+              {`, frozen until ${new Date(frozen.until).toLocaleString()}`}{' '}
+              <OverrideFreezeButton
+                record={r}
+                entityRef={entityRef}
+                onDone={onChange}
+              />
+            </>
+          )}
           {r.pullRequestUrl && (
             <>
               {' '}

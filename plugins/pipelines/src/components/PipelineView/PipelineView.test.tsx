@@ -108,4 +108,22 @@ describe('<PipelineView />', () => {
       'Soaked 1 h: may move on',
     ]);
   });
+
+  it('shows a frozen environment with the time left', async () => {
+    await renderWithApis(
+      <PipelineView
+        pipeline={{
+          ...pipeline,
+          annotations: {
+            'pipelines.weave.works/freeze': 'prod=00:00-00:00 UTC',
+          },
+        }}
+      />,
+      { api: mockPipelinesApi() },
+    );
+    expect(screen.getAllByTestId('freeze')).toHaveLength(1);
+    expect(screen.getByTestId('freeze')).toHaveTextContent(
+      /^Frozen: \d+(\.\d)? (h|min|s) left \(until /,
+    );
+  });
 });

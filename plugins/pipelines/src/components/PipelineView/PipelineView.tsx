@@ -26,6 +26,7 @@ import Alert from '@material-ui/lab/Alert';
 import { formatAge } from './formatAge';
 import { LaneActivity } from './LaneActivity';
 import { SoakCountdown } from './SoakCountdown';
+import { FreezeChip } from './FreezeChip';
 import { BlockedVersions, BlockVersionDialog } from '../VersionBlocks';
 
 const useStyles = makeStyles(theme => ({
@@ -221,6 +222,9 @@ export function PipelineView({
                       onDone={activity.onChange}
                     />
                   )}
+                {i > 0 && (
+                  <FreezeChip pipeline={pipeline} environment={env.name} />
+                )}
                 {i + 1 < pipeline.environments.length && (
                   <SoakCountdown pipeline={pipeline} env={env} />
                 )}

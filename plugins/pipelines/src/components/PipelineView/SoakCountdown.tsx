@@ -7,18 +7,8 @@ import {
   soakTimeFor,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import Chip from '@material-ui/core/Chip';
-import { useEffect, useState } from 'react';
+import { useNow } from '../../hooks/useNow';
 import { formatDuration } from '../DeliveryMetrics/formatDuration';
-
-/** The current time, ticking every `ms`. */
-function useNow(ms: number) {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(timer);
-  }, [ms]);
-  return now;
-}
 
 /**
  * The soak of an environment (`pipelines.weave.works/soak`) as a lane shows it: the time

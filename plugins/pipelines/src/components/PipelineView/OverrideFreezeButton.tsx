@@ -1,0 +1,66 @@
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  PromotionRecord,
+  pipelinesPromotionOverridePermission,
+} from '@gitops-pipelines/plugin-pipelines-common';
+import Button from '@material-ui/core/Button';
+import { pipelinesApiRef } from '../../api/PipelinesApi';
+
+/**
+ * "Override freeze" on a queued promotion into a frozen environment (permission
+ * `pipelines.promotion.override`): asks why, and lets it proceed now (audited).
+ */
+export function OverrideFreezeButton({
+  record,
+  entityRef,
+  onDone,
+}: {
+  record: PromotionRecord;
+  entityRef: string;
+  onDone: () => void;
+}) {
+  const api = useApi(pipelinesApiRef);
+  const alertApi = useApi(alertApiRef);
+  const { allowed } = usePermission({
+    permission: pipelinesPromotionOverridePermission,
+    resourceRef: entityRef,
+  });
+  const override = async () => {
+    // A reason is required to break the glass; it goes to the promotion's log and the audit.
+    // eslint-disable-next-line no-alert
+    const reason = window.prompt(
+      `Why must ${record.version} go into ${record.toEnvironment} during the freeze?`,
+    );
+    if (!reason?.trim()) return;
+    try {
+      await api.overrideFreeze(record.id, { reason, entityRef });
+      alertApi.post({
+        message: `Freeze overridden: ${record.version} goes into ${record.toEnvironment}`,
+        severity: 'success',
+        display: 'transient',
+      });
+      onDone();
+    } catch (e) {
+      alertApi.post({
+        message: `Could not override the freeze: ${(e as Error).message}`,
+        severity: 'error',
+      });
+    }
+  };
+  return (
+    <Button
+      size="small"
+      variant="outlined"
+      disabled={!allowed}
+      title={
+        allowed
+          ? undefined
+          : 'You do not have permission to override freezes of this entity'
+      }
+      onClick={override}
+    >
+      Override freeze
+    </Button>
+  );
+}
