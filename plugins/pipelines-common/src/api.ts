@@ -82,10 +82,48 @@ export interface EnvironmentState {
  */
 export type PipelineDataState = 'live' | 'no-cluster-data';
 
+/**
+ * The health of an environment as a whole: `failing` when a target is not ready (or its
+ * cluster or app is missing), else `progressing` when one is, `ready` when all are, else
+ * `unknown` (suspended, or no status yet).
+ * @public
+ */
+export type LaneHealth = 'ready' | 'progressing' | 'failing' | 'unknown';
+
+/** {@link LaneHealth} of an environment from its targets. @public */
+export function laneHealth(env: Pick<EnvironmentState, 'targets'>): LaneHealth {
+  const health = env.targets.map(t => t.health);
+  if (
+    health.some(h =>
+      [
+        'not-ready',
+        'app-missing',
+        'cluster-not-found',
+        'cluster-not-ready',
+      ].includes(h),
+    )
+  )
+    return 'failing';
+  if (health.some(h => h === 'progressing')) return 'progressing';
+  return health.length && health.every(h => h === 'ready')
+    ? 'ready'
+    : 'unknown';
+}
+
+/** An environment in the list view: its versions and overall health. @public */
+export interface LaneSummary {
+  name: string;
+  /** Versions across the targets, most common first. */
+  versions: VersionCount[];
+  health: LaneHealth;
+}
+
 /** @public */
 export interface PipelineSummary extends PipelineKey {
   appRef?: LocalAppReference;
   environments: string[];
+  /** The environments in order, with versions and health (the release matrix's cells). */
+  lanes: LaneSummary[];
   ready?: Condition;
   validationErrors: number;
 }
@@ -134,6 +172,8 @@ export interface ManagementClusterInfo {
 export interface PipelineListResponse {
   items: PipelineSummary[];
   clusters: ManagementClusterInfo[];
+  /** The management cluster of entities whose annotations name none. */
+  defaultCluster?: string;
 }
 
 /** Body of `POST /v1/pipelines/{cluster}/{namespace}/{name}/promotions`. @public */

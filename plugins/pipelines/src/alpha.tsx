@@ -1,8 +1,10 @@
 import {
   ApiBlueprint,
   createFrontendPlugin,
+  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
+  PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import {
   EntityCardBlueprint,
@@ -12,6 +14,7 @@ import type { FilterPredicate } from '@backstage/filter-predicates';
 import { ANNOTATION_PIPELINE } from '@gitops-pipelines/plugin-pipelines-common';
 import { pipelinesApiRef } from './api/PipelinesApi';
 import { PipelinesClient } from './api/PipelinesClient';
+import { PipelinesIcon } from './components/ReleaseMatrix/PipelinesIcon';
 
 /** The pipelines API client, for the new frontend system. @alpha */
 export const pipelinesApi = ApiBlueprint.make({
@@ -19,7 +22,8 @@ export const pipelinesApi = ApiBlueprint.make({
     defineParams({
       api: pipelinesApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) => new PipelinesClient({ discoveryApi, fetchApi }),
+      factory: ({ discoveryApi, fetchApi }) =>
+        new PipelinesClient({ discoveryApi, fetchApi }),
     }),
 });
 
@@ -40,7 +44,9 @@ export const entityPipelinesContent = EntityContentBlueprint.make({
     title: 'Pipeline',
     filter: hasPipelineAnnotation,
     loader: () =>
-      import('./components/EntityPipelinesContent').then(m => <m.EntityPipelinesContent />),
+      import('./components/EntityPipelinesContent').then(m => (
+        <m.EntityPipelinesContent />
+      )),
   },
 });
 
@@ -50,7 +56,35 @@ export const entityPipelinesCard = EntityCardBlueprint.make({
   params: {
     filter: hasPipelineAnnotation,
     loader: () =>
-      import('./components/EntityPipelinesCard').then(m => <m.EntityPipelinesCard />),
+      import('./components/EntityPipelinesCard').then(m => (
+        <m.EntityPipelinesCard />
+      )),
+  },
+});
+
+const releaseMatrixRouteRef = createRouteRef();
+
+/** The release matrix page at `/pipelines`, with its sidebar item. @alpha */
+export const pipelinesPage = PageBlueprint.make({
+  params: {
+    path: '/pipelines',
+    title: 'Pipelines',
+    icon: <PipelinesIcon />,
+    routeRef: releaseMatrixRouteRef,
+    loader: () =>
+      import('./components/ReleaseMatrix').then(m => <m.ReleaseMatrixPage />),
+  },
+});
+
+/** The release matrix of the components of a System or a Domain, on its overview. @alpha */
+export const entityReleaseMatrixCard = EntityCardBlueprint.make({
+  name: 'release-matrix',
+  params: {
+    filter: { kind: { $in: ['system', 'domain'] } },
+    loader: () =>
+      import('./components/ReleaseMatrix').then(m => (
+        <m.EntityReleaseMatrixCard />
+      )),
   },
 });
 
@@ -58,5 +92,12 @@ export const entityPipelinesCard = EntityCardBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'pipelines',
   title: 'Pipelines',
-  extensions: [pipelinesApi, entityPipelinesContent, entityPipelinesCard],
+  routes: { releaseMatrix: releaseMatrixRouteRef },
+  extensions: [
+    pipelinesApi,
+    pipelinesPage,
+    entityPipelinesContent,
+    entityPipelinesCard,
+    entityReleaseMatrixCard,
+  ],
 });

@@ -4,9 +4,20 @@
  * @packageDocumentation
  */
 
-export { pipelinesPlugin, EntityPipelinesContent, EntityPipelinesCard } from './plugin';
+export {
+  pipelinesPlugin,
+  EntityPipelinesContent,
+  EntityPipelinesCard,
+  PipelinesPage,
+  EntityReleaseMatrixCard,
+} from './plugin';
+export { PipelinesIcon } from './components/ReleaseMatrix/PipelinesIcon';
 export { pipelinesApiRef } from './api/PipelinesApi';
-export type { PipelinesApi, PipelineEvent, PipelineEventsStatus } from './api/PipelinesApi';
+export type {
+  PipelinesApi,
+  PipelineEvent,
+  PipelineEventsStatus,
+} from './api/PipelinesApi';
 export { PipelinesClient } from './api/PipelinesClient';
 export {
   isPipelinesAvailable,

@@ -8,7 +8,7 @@ import {
 } from '@backstage/core-plugin-api';
 import { pipelinesApiRef } from './api/PipelinesApi';
 import { PipelinesClient } from './api/PipelinesClient';
-import { rootRouteRef } from './routes';
+import { releaseMatrixRouteRef, rootRouteRef } from './routes';
 
 /** The pipelines frontend plugin for apps on the legacy frontend system. @public */
 export const pipelinesPlugin = createPlugin({
@@ -17,10 +17,11 @@ export const pipelinesPlugin = createPlugin({
     createApiFactory({
       api: pipelinesApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) => new PipelinesClient({ discoveryApi, fetchApi }),
+      factory: ({ discoveryApi, fetchApi }) =>
+        new PipelinesClient({ discoveryApi, fetchApi }),
     }),
   ],
-  routes: { root: rootRouteRef },
+  routes: { root: rootRouteRef, releaseMatrix: releaseMatrixRouteRef },
 });
 
 /**
@@ -32,7 +33,9 @@ export const EntityPipelinesContent = pipelinesPlugin.provide(
   createRoutableExtension({
     name: 'EntityPipelinesContent',
     component: () =>
-      import('./components/EntityPipelinesContent').then(m => m.EntityPipelinesContent),
+      import('./components/EntityPipelinesContent').then(
+        m => m.EntityPipelinesContent,
+      ),
     mountPoint: rootRouteRef,
   }),
 );
@@ -43,7 +46,37 @@ export const EntityPipelinesCard = pipelinesPlugin.provide(
     name: 'EntityPipelinesCard',
     component: {
       lazy: () =>
-        import('./components/EntityPipelinesCard').then(m => m.EntityPipelinesCard),
+        import('./components/EntityPipelinesCard').then(
+          m => m.EntityPipelinesCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * The release matrix page: every pipeline the user may read as rows, environments as
+ * columns, drift highlighted, filters by owner, System and management cluster. Mount it at
+ * `/pipelines` and add a sidebar item.
+ * @public
+ */
+export const PipelinesPage = pipelinesPlugin.provide(
+  createRoutableExtension({
+    name: 'PipelinesPage',
+    component: () =>
+      import('./components/ReleaseMatrix').then(m => m.ReleaseMatrixPage),
+    mountPoint: releaseMatrixRouteRef,
+  }),
+);
+
+/** The release matrix of a System's (or Domain's) components, for their overview. @public */
+export const EntityReleaseMatrixCard = pipelinesPlugin.provide(
+  createComponentExtension({
+    name: 'EntityReleaseMatrixCard',
+    component: {
+      lazy: () =>
+        import('./components/ReleaseMatrix').then(
+          m => m.EntityReleaseMatrixCard,
+        ),
     },
   }),
 );

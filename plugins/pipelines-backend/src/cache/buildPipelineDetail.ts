@@ -12,6 +12,7 @@ import {
   Target,
   TargetState,
   formatValidationIssue,
+  laneHealth,
   validatePipeline,
   VersionCount,
 } from '@gitops-pipelines/plugin-pipelines-common';
@@ -145,6 +146,7 @@ export function summarize(detail: PipelineDetail): PipelineSummary {
     name: detail.name,
     appRef: detail.appRef,
     environments: detail.environments.map(e => e.name),
+    lanes: detail.environments.map(e => ({ name: e.name, versions: e.versions, health: laneHealth(e) })),
     ready: detail.conditions.find(c => c.type === CONDITION_READY),
     validationErrors: detail.validationErrors.length,
   };

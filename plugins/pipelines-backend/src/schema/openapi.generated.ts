@@ -525,6 +525,22 @@ export const spec = {
           }
         }
       },
+      "VersionCount": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "version",
+          "count"
+        ],
+        "properties": {
+          "version": {
+            "type": "string"
+          },
+          "count": {
+            "type": "integer"
+          }
+        }
+      },
       "EnvironmentState": {
         "type": "object",
         "additionalProperties": false,
@@ -548,24 +564,40 @@ export const spec = {
             "description": "Versions across the targets, most common first.",
             "type": "array",
             "items": {
-              "type": "object",
-              "additionalProperties": false,
-              "required": [
-                "version",
-                "count"
-              ],
-              "properties": {
-                "version": {
-                  "type": "string"
-                },
-                "count": {
-                  "type": "integer"
-                }
-              }
+              "$ref": "#/components/schemas/VersionCount"
             }
           },
           "promotion": {
             "$ref": "#/components/schemas/PromotionStrategySummary"
+          }
+        }
+      },
+      "LaneSummary": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "name",
+          "versions",
+          "health"
+        ],
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "versions": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/VersionCount"
+            }
+          },
+          "health": {
+            "type": "string",
+            "enum": [
+              "ready",
+              "progressing",
+              "failing",
+              "unknown"
+            ]
           }
         }
       },
@@ -577,6 +609,7 @@ export const spec = {
           "namespace",
           "name",
           "environments",
+          "lanes",
           "validationErrors"
         ],
         "properties": {
@@ -596,6 +629,12 @@ export const spec = {
             "type": "array",
             "items": {
               "type": "string"
+            }
+          },
+          "lanes": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/LaneSummary"
             }
           },
           "ready": {
@@ -712,6 +751,10 @@ export const spec = {
             "items": {
               "$ref": "#/components/schemas/ManagementClusterInfo"
             }
+          },
+          "defaultCluster": {
+            "type": "string",
+            "description": "The management cluster of entities whose annotations name none."
           }
         }
       },

@@ -64,7 +64,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const clustersJson = JSON.stringify(clusters);
     let kept = listBodies.get(items);
     if (kept?.clustersJson !== clustersJson) {
-      const body: PipelineListResponse = { items, clusters };
+      const body: PipelineListResponse = { items, clusters, ...(defaultCluster ? { defaultCluster } : {}) };
       kept = { clustersJson, json: JSON.stringify(body) };
       listBodies.set(items, kept);
     }

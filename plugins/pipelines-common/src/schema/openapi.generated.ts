@@ -457,15 +457,22 @@ export interface components {
             };
             hmac: boolean;
         };
+        VersionCount: {
+            version: string;
+            count: number;
+        };
         EnvironmentState: {
             name: string;
             targets: components["schemas"]["TargetState"][];
             /** @description Versions across the targets, most common first. */
-            versions: {
-                version: string;
-                count: number;
-            }[];
+            versions: components["schemas"]["VersionCount"][];
             promotion: components["schemas"]["PromotionStrategySummary"];
+        };
+        LaneSummary: {
+            name: string;
+            versions: components["schemas"]["VersionCount"][];
+            /** @enum {string} */
+            health: "ready" | "progressing" | "failing" | "unknown";
         };
         PipelineSummary: {
             cluster: string;
@@ -473,6 +480,7 @@ export interface components {
             name: string;
             appRef?: components["schemas"]["LocalAppReference"];
             environments: string[];
+            lanes: components["schemas"]["LaneSummary"][];
             ready?: components["schemas"]["Condition"];
             validationErrors: number;
         };
@@ -502,6 +510,8 @@ export interface components {
         PipelineListResponse: {
             items: components["schemas"]["PipelineSummary"][];
             clusters: components["schemas"]["ManagementClusterInfo"][];
+            /** @description The management cluster of entities whose annotations name none. */
+            defaultCluster?: string;
         };
         EntityPipelineEntry: {
             ref: components["schemas"]["PipelineKey"];

@@ -1,0 +1,3 @@
+export { ReleaseMatrixPage } from './ReleaseMatrixPage';
+export { EntityReleaseMatrixCard } from './EntityReleaseMatrixCard';
+export { PipelinesIcon } from './PipelinesIcon';
