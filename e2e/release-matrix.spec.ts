@@ -14,7 +14,7 @@ test('the release matrix shows every pipeline by environment with drift, filters
   await page.screenshot({ path: 'test-results/release-matrix.png', fullPage: true });
 
   await page.getByRole('button', { name: 'Owner' }).click();
-  await page.getByRole('option', { name: 'group:default/guests' }).click();
+  await page.getByRole('option', { name: 'guests' }).click();
   await expect(table.getByTestId('matrix-row').first()).toBeVisible();
 
   await podinfo.getByRole('link', { name: 'podinfo', exact: true }).click();

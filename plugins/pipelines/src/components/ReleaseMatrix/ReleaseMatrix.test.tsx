@@ -3,7 +3,7 @@ import { mockPipelinesApi } from '../../__testUtils__/mockPipelinesApi';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
 import { matrixRows } from './matrixModel';
 import { component, summary } from '../../__testUtils__/matrixFixtures';
-import { ReleaseMatrix } from './ReleaseMatrix';
+import { ReleaseMatrix, shortVersion } from './ReleaseMatrix';
 
 const lane = (
   name: string,
@@ -56,5 +56,12 @@ describe('<ReleaseMatrix />', () => {
     expect(screen.getAllByRole('columnheader').map(h => h.textContent)).toEqual(
       ['Pipeline', 'dev', 'prod'],
     );
+  });
+
+  it('shortens Git revisions to 7 digits, as Git shows them', () => {
+    expect(
+      shortVersion('main@sha1:0731acdcb06ed1335a3bc18bfa85087bb7a6765b'),
+    ).toBe('main@sha1:0731acd');
+    expect(shortVersion('6.1.0')).toBe('6.1.0');
   });
 });

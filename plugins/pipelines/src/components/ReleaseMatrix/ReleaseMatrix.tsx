@@ -23,7 +23,8 @@ import { cellDrift, matrixColumns, MatrixRow } from './matrixModel';
 const useStyles = makeStyles(theme => ({
   behind: { backgroundColor: theme.palette.warning.light },
   mixed: { backgroundColor: theme.palette.info.light },
-  version: { fontFamily: 'monospace', wordBreak: 'break-all' },
+  version: { fontFamily: 'monospace', whiteSpace: 'nowrap' },
+  cell: { whiteSpace: 'nowrap' },
 }));
 
 const healthOf: Record<
@@ -35,6 +36,11 @@ const healthOf: Record<
   failing: 'not-ready',
   unknown: 'unknown',
 };
+
+/** Git revisions (`main@sha1:<40 hex>`) shortened to 7 digits, as Git shows them; versions as they are. */
+export function shortVersion(version: string): string {
+  return version.replace(/^(.*@sha\d*:)([0-9a-f]{7})[0-9a-f]{5,}$/, '$1$2');
+}
 
 const driftText = {
   behind: 'behind the environment before it',
@@ -174,17 +180,23 @@ export function ReleaseMatrix({
                   return (
                     <TableCell
                       key={c}
-                      className={drift ? classes[drift] : undefined}
+                      className={`${classes.cell} ${
+                        drift ? classes[drift] : ''
+                      }`}
                       title={drift ? driftText[drift] : undefined}
                       data-testid="matrix-cell"
                       data-drift={drift ?? ''}
                     >
-                      <Typography variant="body2" className={classes.version}>
+                      <Typography
+                        variant="body2"
+                        className={classes.version}
+                        title={lane.versions.map(v => v.version).join(', ')}
+                      >
                         {lane.versions
                           .map(v =>
                             lane.versions.length > 1
-                              ? `${v.version} ×${v.count}`
-                              : v.version,
+                              ? `${shortVersion(v.version)} ×${v.count}`
+                              : shortVersion(v.version),
                           )
                           .join(', ') || '–'}
                       </Typography>
