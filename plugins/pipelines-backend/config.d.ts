@@ -78,6 +78,11 @@ export interface Config {
        * says otherwise for its environment. Default 1, at most 10.
        */
       required?: number;
+      /**
+       * How long a promotion may wait for approval: after it, an unanswered request ends as
+       * `rejected` ("no decision within …"). E.g. `{ hours: 24 }` or `24h`. Default: no limit.
+       */
+      timeout?: string | HumanDuration;
     };
     /**
      * Polling of open promotion pull requests until they are merged or closed: first after

@@ -118,6 +118,7 @@ export const pipelinesPlugin = createBackendPlugin({
           cache: state,
           rolloutTimeoutMs: settings.promotion.rolloutTimeoutMs,
           requiredApprovals: settings.promotion.requiredApprovals,
+          approvalTimeoutMs: settings.promotion.approvalTimeoutMs,
           pullRequestPoll: settings.promotion.pullRequestPoll,
           strategies: [
             new NotificationStrategy({

@@ -13,6 +13,8 @@ export interface PromotionSettings {
   pullRequestPoll: { minMs: number; maxMs: number };
   /** `pipelines.approvals.required`: distinct approvers of a manual promotion, default 1. */
   requiredApprovals: number;
+  /** `pipelines.approvals.timeout`: a request unanswered this long is rejected, in ms; none by default. */
+  approvalTimeoutMs?: number;
   /** How often the runner looks for work without being kicked, in seconds (5). */
   runnerIntervalSeconds: number;
 }
@@ -40,6 +42,7 @@ export function readPromotionSettings(config: Config): PromotionSettings {
     rolloutTimeoutMs: duration(config, 'pipelines.rolloutTimeout', 60 * 60_000),
     pullRequestPoll: { minMs, maxMs: Math.max(minMs, duration(config, 'pipelines.pullRequestPolling.maxInterval', DEFAULT_POLL.maxMs)) },
     requiredApprovals: readRequiredApprovals(config),
+    ...(config.has('pipelines.approvals.timeout') ? { approvalTimeoutMs: duration(config, 'pipelines.approvals.timeout', 0) } : {}),
     runnerIntervalSeconds: 5,
   };
 }

@@ -6,6 +6,7 @@ import { PipelineCache } from '../cache/PipelineCache';
 import { ENGINE_ACTOR, PromotionStore } from '../database/PromotionStore';
 import { DEFAULT_LEASE_MS, holdClaim, ReleaseClaim } from './claims';
 import { crashPoint } from './crashPoint';
+import { expireApprovals } from './expireApprovals';
 import { planPromotion } from './planPromotion';
 import { RolloutSettler } from './RolloutSettler';
 import { PromotionContext, PromotionError, PromotionStrategy } from './strategies/PromotionStrategy';
@@ -31,6 +32,8 @@ export interface PromotionRunnerOptions {
   rolloutTimeoutMs?: number;
   /** Pull-request polling: the first check after this many ms, then a tenth of the PR's age, at most `maxMs`. */
   pullRequestPoll?: { minMs: number; maxMs: number };
+  /** `pipelines.approvals.timeout` in ms: waiting promotions older than this are rejected. */
+  approvalTimeoutMs?: number;
   changed: (record: PromotionRecord) => void;
   audit: (eventId: string, record: PromotionRecord, extra?: Record<string, unknown>) => Promise<void>;
 }
@@ -109,6 +112,10 @@ export class PromotionRunner {
   }
 
   async runPass() {
+    if (this.options.approvalTimeoutMs) {
+      const next = await expireApprovals({ store: this.options.store, timeoutMs: this.options.approvalTimeoutMs, audit: this.options.audit });
+      if (next) this.kickAt(new Date(Math.min(next, Date.now() + 3_600_000)));
+    }
     await this.dispatchQueued();
     await this.executeRunnable();
     await this.followPullRequests();
