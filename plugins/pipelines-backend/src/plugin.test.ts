@@ -94,6 +94,7 @@ describe('pipelinesPlugin', () => {
       RetryPromotion: {},
       CancelPromotion: {},
       OverrideFreeze: { reason: 'incident fix' },
+      PreviewPromotion: { environment: 'test', version: '1.0.0' },
       ReleaseHold: undefined,
       BlockVersion: { version: '1.0.0', reason: 'bad' },
       UnblockVersion: undefined,

@@ -13,6 +13,7 @@ import { DatabasePromotionStore } from './database/DatabasePromotionStore';
 import { DatabaseHoldStore } from './database/DatabaseHoldStore';
 import { DatabaseVersionBlockStore } from './database/DatabaseVersionBlockStore';
 import { VersionBlocking } from './promotion/VersionBlocking';
+import { createPromotionPreviewer } from './promotion/previewPromotion';
 import { IN_MEMORY_LEDGER_WARNING, isInMemoryDatabase } from './database/inMemory';
 import { createRouter } from './service/createRouter';
 import { PipelineCache } from './cache/PipelineCache';
@@ -111,6 +112,18 @@ export const pipelinesPlugin = createBackendPlugin({
         const integrations = ScmIntegrations.fromConfig(config);
         const holds = new DatabaseHoldStore(promotions.client);
         const blocks = new DatabaseVersionBlockStore(promotions.client);
+        const strategies = [
+          new NotificationStrategy({
+            receiverUrl: cluster => settings.notificationControllerUrl(cluster),
+          }),
+          new PullRequestStrategy({
+            secrets: (cluster, namespace, name, key) => state.getSecretValue(cluster, namespace, name, key),
+            cacheDir: settings.repositoryCacheDir,
+            logger,
+            githubApiBaseUrl: host => integrations.github.byHost(host)?.config.apiBaseUrl,
+            metrics,
+          }),
+        ];
         const engine = new PromotionEngine({
           store: promotions,
           holds,
@@ -120,18 +133,7 @@ export const pipelinesPlugin = createBackendPlugin({
           requiredApprovals: settings.promotion.requiredApprovals,
           approvalTimeoutMs: settings.promotion.approvalTimeoutMs,
           pullRequestPoll: settings.promotion.pullRequestPoll,
-          strategies: [
-            new NotificationStrategy({
-              receiverUrl: cluster => settings.notificationControllerUrl(cluster),
-            }),
-            new PullRequestStrategy({
-              secrets: (cluster, namespace, name, key) => state.getSecretValue(cluster, namespace, name, key),
-              cacheDir: settings.repositoryCacheDir,
-              logger,
-              githubApiBaseUrl: host => integrations.github.byHost(host)?.config.apiBaseUrl,
-              metrics,
-            }),
-          ],
+          strategies,
           logger,
           auditor,
         });
@@ -197,6 +199,7 @@ export const pipelinesPlugin = createBackendPlugin({
             holds,
             blocks,
             blocking: new VersionBlocking({ engine, store: promotions, blocks, state, auditor }),
+            preview: createPromotionPreviewer({ cache: state, strategies }),
             engine,
             defaultCluster: clusters.defaultCluster,
           }),

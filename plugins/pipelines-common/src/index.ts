@@ -21,3 +21,4 @@ export * from './promotions';
 export * from './versions';
 export * from './schema';
 export * from './deliveryMetrics';
+export * from './preview';

@@ -1347,6 +1347,136 @@ export const spec = {
           }
         }
       },
+      "PromotionPreviewRequest": {
+        "type": "object",
+        "required": [
+          "environment",
+          "version"
+        ],
+        "properties": {
+          "environment": {
+            "$ref": "#/components/schemas/EnvironmentName"
+          },
+          "version": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 255
+          }
+        }
+      },
+      "DiffHunk": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "oldStart",
+          "oldLines",
+          "newStart",
+          "newLines",
+          "lines"
+        ],
+        "properties": {
+          "oldStart": {
+            "type": "integer"
+          },
+          "oldLines": {
+            "type": "integer"
+          },
+          "newStart": {
+            "type": "integer"
+          },
+          "newLines": {
+            "type": "integer"
+          },
+          "lines": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          }
+        }
+      },
+      "PromotionPreview": {
+        "oneOf": [
+          {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "strategy",
+              "repository",
+              "baseBranch",
+              "branch",
+              "title",
+              "found",
+              "changed",
+              "files"
+            ],
+            "properties": {
+              "strategy": {
+                "type": "string",
+                "const": "pull-request"
+              },
+              "repository": {
+                "type": "string"
+              },
+              "baseBranch": {
+                "type": "string"
+              },
+              "branch": {
+                "type": "string"
+              },
+              "title": {
+                "type": "string"
+              },
+              "found": {
+                "type": "integer"
+              },
+              "changed": {
+                "type": "integer"
+              },
+              "files": {
+                "type": "array",
+                "items": {
+                  "type": "object",
+                  "additionalProperties": false,
+                  "required": [
+                    "path",
+                    "hunks"
+                  ],
+                  "properties": {
+                    "path": {
+                      "type": "string"
+                    },
+                    "hunks": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/DiffHunk"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "strategy",
+              "event"
+            ],
+            "properties": {
+              "strategy": {
+                "type": "string",
+                "const": "notification"
+              },
+              "event": {
+                "type": "object",
+                "additionalProperties": true
+              }
+            }
+          }
+        ]
+      },
       "RollbackRequest": {
         "type": "object",
         "required": [
@@ -1933,6 +2063,48 @@ export const spec = {
           },
           "201": {
             "$ref": "#/components/responses/Promotion"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/v1/pipelines/{cluster}/{namespace}/{name}/promotions/preview": {
+      "post": {
+        "operationId": "PreviewPromotion",
+        "description": "A dry run (read permission): for the pull-request strategy, the marker edit applied to the cached clone of the base branch — the files and lines the pull request would change; for the notification strategy, the Flux event that would be sent. Nothing is written or sent.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/cluster"
+          },
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PromotionPreviewRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "What the promotion would do.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PromotionPreview"
+                }
+              }
+            }
           },
           "default": {
             "$ref": "#/components/responses/ErrorResponse"

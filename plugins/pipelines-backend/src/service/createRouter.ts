@@ -11,6 +11,7 @@ import express from 'express';
 import { HoldStore, PromotionStore } from '../database/PromotionStore';
 import { VersionBlockStore } from '../database/DatabaseVersionBlockStore';
 import { VersionBlocking } from '../promotion/VersionBlocking';
+import { PromotionPreviewer } from '../promotion/previewPromotion';
 import { PromotionEngine } from '../promotion/PromotionEngine';
 import { createPipelinesApiRouter } from '../schema/router';
 import { PipelineStateReader } from '../state/PipelineStateReader';
@@ -32,6 +33,8 @@ export interface RouterOptions {
   holds: HoldStore;
   blocks: VersionBlockStore;
   blocking: VersionBlocking;
+  /** Dry runs of promotions (`POST …/promotions/preview`). */
+  preview: PromotionPreviewer;
   engine: PromotionEngine;
   defaultCluster?: string;
   /** Validate every response against `openapi.yaml` (default: under jest, `NODE_ENV=test`). */

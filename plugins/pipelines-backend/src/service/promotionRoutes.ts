@@ -11,6 +11,7 @@ import { HoldStore, PromotionStore } from '../database/PromotionStore';
 import { VersionBlockStore } from '../database/DatabaseVersionBlockStore';
 import { PromotionEngine } from '../promotion/PromotionEngine';
 import { overrideFreeze } from '../promotion/freezeOverride';
+import { PromotionPreviewer } from '../promotion/previewPromotion';
 import { PipelineStateReader } from '../state/PipelineStateReader';
 import { PipelinesApiRouter } from '../schema/router';
 import { createPermissionChecks, PermissionCheckOptions } from './requirePermission';
@@ -21,6 +22,7 @@ export interface PromotionRoutesOptions extends PermissionCheckOptions {
   blocks: VersionBlockStore;
   engine: PromotionEngine;
   state: Pick<PipelineStateReader, 'getPipeline'>;
+  preview: PromotionPreviewer;
 }
 
 /** The page of the ledger a listing asks for; the document gives the defaults and bounds. */
@@ -43,6 +45,12 @@ export function registerPromotionRoutes(router: PipelinesApiRouter, options: Pro
     const trigger = req.header('x-pipelines-trigger') === 'scaffolder' ? 'scaffolder' : 'user';
     const { record, created } = await engine.request({ pipeline: key, environment: body.environment, version: body.version, trigger, requestedBy: by });
     res.status(created ? 201 : 200).json(record);
+  });
+
+  // A dry run for the Promote and Approve dialogs: what the pull request would change, or the event that would be sent.
+  router.post('/v1/pipelines/:cluster/:namespace/:name/promotions/preview', async (req, res) => {
+    await requireRead(req);
+    res.json(await options.preview(req.params, req.body.environment, req.body.version));
   });
 
   router.post('/v1/pipelines/:cluster/:namespace/:name/rollback', async (req, res) => {

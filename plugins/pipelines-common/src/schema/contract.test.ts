@@ -19,6 +19,8 @@ import type {
   BlockVersionRequest,
   BlockVersionResponse,
   FreezeOverrideRequest,
+  PromotionPreview,
+  PromotionPreviewRequest,
 } from '..';
 import type { PipelinesApiSchemas as S } from '.';
 
@@ -45,6 +47,8 @@ const contract = {
   VersionBlock: true as Same<VersionBlock, S['VersionBlock']>,
   VersionBlockListResponse: true as Same<VersionBlockListResponse, S['VersionBlockListResponse']>,
   BlockVersionResponse: true as Same<BlockVersionResponse, S['BlockVersionResponse']>,
+  PromotionPreview: true as Same<PromotionPreview, S['PromotionPreview']>,
+  PromotionPreviewRequest: true as Same<PromotionPreviewRequest, S['PromotionPreviewRequest']>,
   FreezeOverrideRequest: true as [FreezeOverrideRequest] extends [S['FreezeOverrideRequest']] ? true : false,
   BlockVersionRequest: true as [BlockVersionRequest] extends [S['BlockVersionRequest']] ? true : false,
   EntityDeliveryMetricsResponse: true as Same<EntityDeliveryMetricsResponse, S['EntityDeliveryMetricsResponse']>,

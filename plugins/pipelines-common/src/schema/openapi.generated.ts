@@ -123,6 +123,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/pipelines/{cluster}/{namespace}/{name}/promotions/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A dry run (read permission): for the pull-request strategy, the marker edit applied to the cached clone of the base branch — the files and lines the pull request would change; for the notification strategy, the Flux event that would be sent. Nothing is written or sent. */
+        post: operations["PreviewPromotion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/pipelines/{cluster}/{namespace}/{name}/rollback": {
         parameters: {
             query?: never;
@@ -648,6 +665,37 @@ export interface components {
             version: string;
             entityRef?: components["schemas"]["EntityRefInput"];
         };
+        PromotionPreviewRequest: {
+            environment: components["schemas"]["EnvironmentName"];
+            version: string;
+        };
+        DiffHunk: {
+            oldStart: number;
+            oldLines: number;
+            newStart: number;
+            newLines: number;
+            lines: string[];
+        };
+        PromotionPreview: {
+            /** @constant */
+            strategy: "pull-request";
+            repository: string;
+            baseBranch: string;
+            branch: string;
+            title: string;
+            found: number;
+            changed: number;
+            files: {
+                path: string;
+                hunks: components["schemas"]["DiffHunk"][];
+            }[];
+        } | {
+            /** @constant */
+            strategy: "notification";
+            event: {
+                [key: string]: unknown;
+            };
+        };
         RollbackRequest: {
             environment: components["schemas"]["EnvironmentName"];
             version: string;
@@ -972,6 +1020,36 @@ export interface operations {
         responses: {
             200: components["responses"]["Promotion"];
             201: components["responses"]["Promotion"];
+            default: components["responses"]["ErrorResponse"];
+        };
+    };
+    PreviewPromotion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The management cluster that holds the Pipeline (a name under `pipelines.clusters`). */
+                cluster: components["parameters"]["cluster"];
+                namespace: components["parameters"]["namespace"];
+                name: components["parameters"]["name"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PromotionPreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description What the promotion would do. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionPreview"];
+                };
+            };
             default: components["responses"]["ErrorResponse"];
         };
     };

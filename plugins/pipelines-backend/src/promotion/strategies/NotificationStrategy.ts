@@ -3,6 +3,7 @@ import {
   PIPELINE_API_VERSION,
   PIPELINE_GROUP,
   PIPELINE_KIND,
+  PromotionPreview,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import { createHash } from 'crypto';
 import {
@@ -34,24 +35,34 @@ export class NotificationStrategy implements PromotionStrategy {
 
   constructor(private readonly options: NotificationStrategyOptions = {}) {}
 
+  /** The `Promote` event for a row (the same for a preview, whose id is not assigned yet). */
+  private event(ctx: PromotionContext) {
+    const { record, pipeline } = ctx;
+    return promoteEvent({
+      pipeline: {
+        apiVersion: PIPELINE_API_VERSION,
+        kind: PIPELINE_KIND,
+        name: pipeline.metadata.name,
+        namespace: pipeline.metadata.namespace!,
+        uid: pipeline.metadata.uid,
+        resourceVersion: pipeline.metadata.resourceVersion,
+      },
+      environment: record.toEnvironment,
+      version: record.version,
+      promotionId: record.id,
+    });
+  }
+
+  async preview(ctx: PromotionContext): Promise<PromotionPreview> {
+    return { strategy: 'notification', event: { ...this.event(ctx) } };
+  }
+
   async execute(ctx: PromotionContext): Promise<PromotionOutcome> {
     const { record, pipeline } = ctx;
-    const delivered = await sendFluxEvent(
-      promoteEvent({
-        pipeline: {
-          apiVersion: PIPELINE_API_VERSION,
-          kind: PIPELINE_KIND,
-          name: pipeline.metadata.name,
-          namespace: pipeline.metadata.namespace!,
-          uid: pipeline.metadata.uid,
-          resourceVersion: pipeline.metadata.resourceVersion,
-        },
-        environment: record.toEnvironment,
-        version: record.version,
-        promotionId: record.id,
-      }),
-      { kubeConfig: ctx.kubeConfig, url: this.options.receiverUrl?.(record.pipeline.cluster) },
-    );
+    const delivered = await sendFluxEvent(this.event(ctx), {
+      kubeConfig: ctx.kubeConfig,
+      url: this.options.receiverUrl?.(record.pipeline.cluster),
+    });
     const api = ctx.kubeConfig.makeApiClient(CoreV1Api);
     const namespace = pipeline.metadata.namespace!;
     const name = `${pipeline.metadata.name}.promote-${createHash('sha256').update(record.id).digest('hex').slice(0, 16)}`;

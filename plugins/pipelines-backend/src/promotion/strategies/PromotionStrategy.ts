@@ -2,6 +2,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type {
   Pipeline,
   Promotion,
+  PromotionPreview,
   PromotionRecord,
 } from '@gitops-pipelines/plugin-pipelines-common';
 
@@ -81,4 +82,6 @@ export interface PromotionStrategy {
   followPullRequest?(ctx: PromotionContext, etag?: string): Promise<PullRequestStatus | undefined>;
   /** Pull-request strategy: closes the row's pull request with a comment (cancel). */
   closePullRequest?(ctx: PromotionContext, comment: string): Promise<void>;
+  /** What `execute` would do for `ctx.record`, without doing it (the Promote dialog's preview). */
+  preview?(ctx: PromotionContext): Promise<PromotionPreview>;
 }

@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import type { PromotionPreview } from '@gitops-pipelines/plugin-pipelines-common';
 import {
   PromotionContext,
   PromotionError,
@@ -7,6 +8,7 @@ import {
   PullRequestStatus,
 } from '../PromotionStrategy';
 import { promotionMarker } from './editMarkers';
+import { previewMarkerEdit } from './previewMarkerEdit';
 import { pullRequestSection, withSection } from './pullRequestBody';
 import { writePromotionBranch } from './writePromotionBranch';
 import { GithubPullRequests } from './GithubPullRequests';
@@ -92,12 +94,34 @@ export class PullRequestStrategy implements PromotionStrategy {
     return { pr, namespace, name: ctx.pipeline.metadata.name, secret, token, provider: this.provider(pr.type, pr.url, token) };
   }
 
-  async execute(ctx: PromotionContext): Promise<PromotionOutcome> {
-    const { pr, namespace, name, secret, token, provider } = this.pullRequest(ctx);
+  /** The marker, branch, title and git credentials of a row's promotion. */
+  private target(ctx: PromotionContext) {
+    const pull = this.pullRequest(ctx);
+    const { namespace, name, secret, token } = pull;
     const { record } = ctx;
-    const marker = promotionMarker(namespace, name, record.toEnvironment);
-    const branch = `promotion-${namespace}-${name}-${record.toEnvironment}`;
-    const credentials = { username: secret('username') ?? 'git', password: secret('password') ?? token };
+    return {
+      ...pull,
+      marker: promotionMarker(namespace, name, record.toEnvironment),
+      branch: `promotion-${namespace}-${name}-${record.toEnvironment}`,
+      title: `Promote ${namespace}/${name} in ${record.toEnvironment} to ${record.version}`,
+      credentials: { username: secret('username') ?? 'git', password: secret('password') ?? token },
+    };
+  }
+
+  /** The marker edit dry-run on the cached clone of the base branch: the files and lines the pull request would change. */
+  async preview(ctx: PromotionContext): Promise<PromotionPreview> {
+    const { pr, marker, branch, title, credentials } = this.target(ctx);
+    const edit = await this.repos
+      .withCheckout(pr.url, pr.baseBranch, credentials, repo => Promise.resolve(previewMarkerEdit(repo.path, marker, ctx.record.version)))
+      .catch(e => {
+        throw new PromotionError(`${pr.url}: ${(e as Error).message}`, true);
+      });
+    return { strategy: 'pull-request', repository: pr.url, baseBranch: pr.baseBranch, branch, title, ...edit };
+  }
+
+  async execute(ctx: PromotionContext): Promise<PromotionOutcome> {
+    const { pr, namespace, name, provider, marker, branch, title, credentials } = this.target(ctx);
+    const { record } = ctx;
     const written = await this.repos
       .withCheckout(pr.url, pr.baseBranch, credentials, repo =>
         writePromotionBranch(repo, { base: pr.baseBranch, branch, marker, version: record.version, repoUrl: pr.url }),
@@ -109,7 +133,6 @@ export class PullRequestStrategy implements PromotionStrategy {
     if (!written.changed) {
       return { noChange: true, summary: `${pr.url} (${pr.baseBranch}) already has ${record.version} for ${record.toEnvironment}: no pull request needed` };
     }
-    const title = `Promote ${namespace}/${name} in ${record.toEnvironment} to ${record.version}`;
     const section = pullRequestSection(record, `${namespace}/${name}`, marker, written.changed);
     const kept = written.keptForeignCommits ? `; kept ${written.keptForeignCommits} commit(s) by others on ${branch}` : '';
     let open = await provider.findOpen(branch, pr.baseBranch);

@@ -21,7 +21,8 @@ export interface BranchResult {
   keptForeignCommits: number;
 }
 
-function yamlFiles(dir: string, out: string[] = []): string[] {
+/** Every YAML file of a working copy (not `.git`). */
+export function yamlFiles(dir: string, out: string[] = []): string[] {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     if (entry.name === '.git') continue;
     const full = path.join(dir, entry.name);
