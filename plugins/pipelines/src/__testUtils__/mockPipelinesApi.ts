@@ -17,6 +17,10 @@ export function mockPipelinesApi(
     })),
     blockVersion: jest.fn(),
     overrideFreeze: jest.fn(),
+    previewPromotion: jest.fn(async () => ({
+      strategy: 'notification' as const,
+      event: { reason: 'Promote' },
+    })),
     unblockVersion: jest.fn(),
     getDeliveryMetrics: jest.fn(async (pipeline, window) => ({
       pipeline,

@@ -1,6 +1,7 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type {
+  PromotionPreview,
   BlockVersionRequest,
   BlockVersionResponse,
   VersionBlock,
@@ -34,6 +35,11 @@ export interface PipelinesApi {
     cluster?: string;
     namespace?: string;
   }): Promise<PipelineListResponse>;
+  /** What a promotion would do, without doing it (files and lines of its pull request, or its event). */
+  previewPromotion(
+    pipeline: PipelineKey,
+    request: { environment: string; version: string },
+  ): Promise<PromotionPreview>;
   /** Breaks the glass: a queued promotion into a frozen environment proceeds now. */
   overrideFreeze(
     id: string,

@@ -2,6 +2,7 @@ import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  PromotionPreview,
   BlockVersionRequest,
   BlockVersionResponse,
   VersionBlock,
@@ -56,6 +57,18 @@ export class PipelinesClient implements PipelinesApi {
     filter: { cluster?: string; namespace?: string } = {},
   ): Promise<PipelineListResponse> {
     return this.call('get', '/v1/pipelines', { query: filter });
+  }
+
+  previewPromotion(
+    pipeline: PipelineKey,
+    request: { environment: string; version: string },
+  ): Promise<PromotionPreview> {
+    return this.call(
+      'post',
+      '/v1/pipelines/{cluster}/{namespace}/{name}/promotions/preview',
+      { path: pipelineParams(pipeline) },
+      request,
+    );
   }
 
   overrideFreeze(

@@ -16,6 +16,7 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { useState } from 'react';
+import { PromotionPreviewView } from '../PromotionPreview';
 import { pipelinesApiRef } from '../../api/PipelinesApi';
 
 /** What promoting into an environment will do, in words. */
@@ -119,6 +120,7 @@ export function PromoteDialog({ pipeline, entityRef }: { pipeline: PipelineDetai
               {describePromotion(env)}
             </Typography>
           )}
+          {open && env && value.trim() && <PromotionPreviewView pipeline={pipeline} environment={environment} version={value} />}
           {error && (
             <Alert severity="error" style={{ marginTop: 16 }}>
               {error}

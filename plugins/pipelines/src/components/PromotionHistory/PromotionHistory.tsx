@@ -21,6 +21,7 @@ import { pipelinesApiRef } from '../../api/PipelinesApi';
 import { formatAge } from '../PipelineView/formatAge';
 import { Decision, RowActions } from './PromotionActions';
 import { PromotionTimeline } from './PromotionTimeline';
+import { PromotionPreviewView } from '../PromotionPreview';
 
 const stateColor: Record<PromotionState, 'default' | 'primary' | 'secondary'> =
   {
@@ -186,6 +187,14 @@ export function PromotionHistory({
               {open === r.id && (
                 <TableRow>
                   <TableCell colSpan={COLUMNS}>
+                    {r.state === 'waiting-approval' && (
+                      // What approving lets through: the exact change, before anyone approves it.
+                      <PromotionPreviewView
+                        pipeline={pipeline}
+                        environment={r.toEnvironment}
+                        version={r.version}
+                      />
+                    )}
                     <PromotionTimeline id={r.id} revision={revision} />
                   </TableCell>
                 </TableRow>

@@ -1,0 +1,1 @@
+export { PromotionPreviewView } from './PromotionPreviewView';
