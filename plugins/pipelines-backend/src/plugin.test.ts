@@ -122,6 +122,7 @@ describe('pipelinesPlugin', () => {
     expect(res.body).toEqual({
       items: [],
       clusters: [{ name: 'management', connected: false, error: expect.stringMatching(/ECONNREFUSED 127\.0\.0\.1:1|connecting/) }],
+      defaultCluster: 'management',
     });
   });
 
