@@ -14,6 +14,7 @@ import { DatabaseHoldStore } from './database/DatabaseHoldStore';
 import { DatabaseVersionBlockStore } from './database/DatabaseVersionBlockStore';
 import { VersionBlocking } from './promotion/VersionBlocking';
 import { createPromotionPreviewer } from './promotion/previewPromotion';
+import { createGateReporter } from './promotion/gateStatus';
 import { IN_MEMORY_LEDGER_WARNING, isInMemoryDatabase } from './database/inMemory';
 import { createRouter } from './service/createRouter';
 import { PipelineCache } from './cache/PipelineCache';
@@ -132,6 +133,7 @@ export const pipelinesPlugin = createBackendPlugin({
           rolloutTimeoutMs: settings.promotion.rolloutTimeoutMs,
           requiredApprovals: settings.promotion.requiredApprovals,
           approvalTimeoutMs: settings.promotion.approvalTimeoutMs,
+          reportGates: createGateReporter({ cache: state, store: promotions, blocks, logger }),
           pullRequestPoll: settings.promotion.pullRequestPoll,
           strategies,
           logger,

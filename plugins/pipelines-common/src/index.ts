@@ -22,3 +22,4 @@ export * from './versions';
 export * from './schema';
 export * from './deliveryMetrics';
 export * from './preview';
+export * from './gates';

@@ -7,7 +7,7 @@ import { BitbucketServerApi } from './bitbucketServerApi';
 import { git } from './git';
 import { GithubApi } from './githubApi';
 import { GitlabApi } from './gitlabApi';
-import { Fault, ForgeHost, ForgeUser, PullRequest } from './model';
+import { CommitStatus, Fault, ForgeHost, ForgeUser, PullRequest } from './model';
 import { PullRequestStore } from './pullRequests';
 
 export type { Fault, ForgeUser, PullRequest } from './model';
@@ -22,6 +22,9 @@ export type { Fault, ForgeUser, PullRequest } from './model';
 export class GitForge {
   private server?: http.Server;
   private readonly pulls = new PullRequestStore();
+  /** Commit statuses of every repository, oldest first. */
+  private readonly statuses: Array<CommitStatus & { repo: string }> = [];
+  private statusIds = 0;
   private readonly faults: Fault[] = [];
   private readonly otherUserIds = new Map<string, number>();
   /** What the API modules get from the forge. */
@@ -137,6 +140,19 @@ export class GitForge {
       nextFault: () => this.nextFault(),
       pullsOf: (owner, repo) => this.pulls.of(owner, repo),
       branchSha: (owner, repo, branch) => git(this.repoPath(owner, repo), 'rev-parse', '--verify', '-q', `refs/heads/${branch}`).catch(() => ''),
+      commitSha: (owner, repo, sha) =>
+        /^[0-9a-f]{4,40}$/.test(sha) ? git(this.repoPath(owner, repo), 'rev-parse', '--verify', '-q', `${sha}^{commit}`).catch(() => '') : Promise.resolve(''),
+      addStatus: (owner, repo, status) => {
+        const at = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+        const saved = { ...status, id: ++this.statusIds, created_at: at, updated_at: at };
+        this.statuses.push({ repo: `${owner}/${repo}`, ...saved });
+        return saved;
+      },
+      statusesOf: (owner, repo, sha) =>
+        this.statuses
+          .filter(s => s.repo === `${owner}/${repo}` && s.sha === sha)
+          .map(({ repo: _repo, ...s }) => s)
+          .reverse(),
       userId: username => this.userId(username),
       userById: id => this.users[id - 1]?.username ?? [...this.otherUserIds].find(([, v]) => v === id)?.[0],
       isUser: username => this.users.some(u => u.username === username),

@@ -1,5 +1,6 @@
 import http from 'http';
 import { GithubRateLimits } from './githubRateLimits';
+import { GithubStatuses } from './githubStatuses';
 import { GithubViews } from './githubViews';
 import { dispatch, etagMatches, findPull, names, readJson, Route, weakEtag } from './http';
 import { ForgeHost, ForgeUser, PullRequest } from './model';
@@ -52,9 +53,15 @@ export class GithubApi {
     ['POST', /^\/issues\/(\d+)\/comments$/, (c, n) => this.withPull(c, n, p => this.createComment(c, p))],
     ['GET', /^\/issues\/(\d+)\/labels$/, (c, n) => this.withPull(c, n, p => this.send(c, 200, p.labels.map(l => c.views.label(l))))],
     ['POST', /^\/issues\/(\d+)\/labels$/, (c, n) => this.withPull(c, n, p => this.addLabels(c, p))],
+    ['POST', /^\/statuses\/([^/]+)$/, async (c, sha) => this.send(c, ...(await this.statuses.create(c.owner, c.repo, sha, c.body, c.user.username)))],
+    ['GET', /^\/commits\/([^/]+)\/statuses$/, async (c, ref) => this.send(c, ...(await this.statuses.list(c.owner, c.repo, ref)))],
+    ['GET', /^\/commits\/([^/]+)\/status$/, async (c, ref) => this.send(c, ...(await this.statuses.combined(c.owner, c.repo, ref)))],
   ];
+  private readonly statuses: GithubStatuses;
 
-  constructor(private readonly forge: ForgeHost) {}
+  constructor(private readonly forge: ForgeHost) {
+    this.statuses = new GithubStatuses(forge);
+  }
 
   /** Answers one request under `/api/v3`. */
   async handle(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {

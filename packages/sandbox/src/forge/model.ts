@@ -63,6 +63,25 @@ export interface PullRequest {
   version: number;
 }
 
+/**
+ * A commit status (GitHub), commit status (GitLab) or build status (Bitbucket Server) on a
+ * commit, in one shape that each API renders its own way. Statuses are kept per commit,
+ * newest last; a forge shows the newest one of each `context`.
+ */
+export interface CommitStatus {
+  id: number;
+  sha: string;
+  /** GitHub's state words: `pending`, `success`, `failure`, `error`. */
+  state: 'pending' | 'success' | 'failure' | 'error';
+  /** GitHub `context`, GitLab `name`, Bitbucket `key`. */
+  context: string;
+  description: string | null;
+  target_url: string | null;
+  creator: string;
+  created_at: string;
+  updated_at: string;
+}
+
 /** What an API module needs from the forge. */
 export interface ForgeHost {
   readonly url: string;
@@ -75,6 +94,12 @@ export interface ForgeHost {
   pullsOf(owner: string, repo: string): PullRequest[] | undefined;
   /** The commit a branch points at, '' when there is no such branch. */
   branchSha(owner: string, repo: string, branch: string): Promise<string>;
+  /** The full sha of a commit of the repository, '' when it has none with that sha. */
+  commitSha(owner: string, repo: string, sha: string): Promise<string>;
+  /** Records a status on a commit (a full sha). */
+  addStatus(owner: string, repo: string, status: Omit<CommitStatus, 'id' | 'created_at' | 'updated_at'>): CommitStatus;
+  /** The statuses of a commit, newest first. */
+  statusesOf(owner: string, repo: string, sha: string): CommitStatus[];
   /** A stable numeric id for a username (forge users first, in order, from 1). */
   userId(username: string): number;
   /** The username of a forge user's id. */

@@ -202,7 +202,7 @@ describe.each(databases.eachSupportedId())('DatabasePromotionStore (%s)', databa
     expect((await store.listPullRequestsDue(10)).map(r => r.id)).toEqual([due.record.id]);
     expect(await store.claim(due.record.id, 'awaiting-merge', 'me', 60_000)).toBe(true);
     await store.release(due.record.id, 'me', new Date(Date.now() - 1), undefined, 'W/"etag-1"');
-    expect(await store.pullRequestEtag(due.record.id)).toBe('W/"etag-1"');
+    expect((await store.pullRequestHead(due.record.id)).etag).toBe('W/"etag-1"');
     // Polling a pull request is not an attempt of the promotion.
     expect((await store.get(due.record.id))?.attempts).toBe(0);
   });

@@ -291,8 +291,8 @@ export class DatabasePromotionStore implements PromotionStore {
     return rows.map(mapToRecord);
   }
 
-  async pullRequestEtag(id: string) {
-    const row = await this.db<PromotionRow>(TABLE).where({ id }).select('pull_request_etag').first();
-    return row?.pull_request_etag ?? undefined;
+  async pullRequestHead(id: string) {
+    const row = await this.db<PromotionRow>(TABLE).where({ id }).select('pull_request_etag', 'head_sha').first();
+    return { etag: row?.pull_request_etag ?? undefined, headSha: row?.head_sha ?? undefined };
   }
 }

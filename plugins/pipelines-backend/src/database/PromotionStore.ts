@@ -136,8 +136,8 @@ export interface PromotionStore {
   listRunnable(limit: number): Promise<PromotionRecord[]>;
   /** Awaiting-merge rows due for a PR check and nobody holds, oldest first. */
   listPullRequestsDue(limit: number): Promise<PromotionRecord[]>;
-  /** The ETag of the last read of the row's PR. */
-  pullRequestEtag(id: string): Promise<string | undefined>;
+  /** The ETag of the last read of the row's PR, and the commit its branch was written at. */
+  pullRequestHead(id: string): Promise<{ etag?: string; headSha?: string }>;
 }
 
 /** Holds on environments (the `promotion_holds` table). */

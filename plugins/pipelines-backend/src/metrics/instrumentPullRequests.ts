@@ -1,7 +1,7 @@
 import type { PullRequestProvider } from '../promotion/strategies/pullRequest/PullRequestProvider';
 import type { PipelinesMetrics } from './PipelinesMetrics';
 
-const OPERATIONS = ['findOpen', 'create', 'update', 'get', 'close'] as const;
+const OPERATIONS = ['findOpen', 'create', 'update', 'get', 'close', 'setCommitStatus'] as const;
 
 /**
  * A forge's pull-request client with each call counted as `pipelines.forge.requests`
@@ -12,6 +12,7 @@ const OPERATIONS = ['findOpen', 'create', 'update', 'get', 'close'] as const;
 export function instrumentPullRequests(provider: PullRequestProvider, forge: string, metrics: PipelinesMetrics): PullRequestProvider {
   const out = Object.create(provider) as PullRequestProvider;
   for (const operation of OPERATIONS) {
+    if (typeof provider[operation] !== 'function') continue;
     const call = (provider[operation] as (...args: unknown[]) => Promise<unknown>).bind(provider);
     (out as any)[operation] = async (...args: unknown[]) => {
       try {

@@ -34,11 +34,11 @@ export interface PromotionRunnerOptions {
   pullRequestPoll?: { minMs: number; maxMs: number };
   /** `pipelines.approvals.timeout` in ms: waiting promotions older than this are rejected. */
   approvalTimeoutMs?: number;
+  /** Posts the gates of an open pull request's promotion on its head commit (createGateReporter). */
+  reportGates?: (record: PromotionRecord, ctx: PromotionContext, strategy: PromotionStrategy, headSha: string) => Promise<void>;
   changed: (record: PromotionRecord) => void;
   audit: (eventId: string, record: PromotionRecord, extra?: Record<string, unknown>) => Promise<void>;
 }
-
-
 
 /**
  * Carries ledger rows through their life, in passes: queued rows take their environment,
@@ -250,7 +250,9 @@ export class PromotionRunner {
     const { store, logger } = this.options;
     try {
       const { ctx, strategy } = this.context(record);
-      const status = await strategy.followPullRequest?.(ctx, await store.pullRequestEtag(record.id));
+      const head = await store.pullRequestHead(record.id);
+      const status = await strategy.followPullRequest?.(ctx, head.etag);
+      if (status?.state !== 'merged' && status?.state !== 'closed' && head.headSha) await this.options.reportGates?.(record, ctx, strategy, head.headSha);
       if (status?.state === 'merged') {
         const by = status.mergedBy ? ` by ${status.mergedBy}` : '';
         const moved = await store.transition(

@@ -2,6 +2,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type {
   Pipeline,
   Promotion,
+  GateSummary,
   PromotionPreview,
   PromotionRecord,
 } from '@gitops-pipelines/plugin-pipelines-common';
@@ -82,6 +83,8 @@ export interface PromotionStrategy {
   followPullRequest?(ctx: PromotionContext, etag?: string): Promise<PullRequestStatus | undefined>;
   /** Pull-request strategy: closes the row's pull request with a comment (cancel). */
   closePullRequest?(ctx: PromotionContext, comment: string): Promise<void>;
+  /** Pull-request strategy: posts the gates' verdict as a status on the PR's head commit; false when the forge has none. */
+  setGateStatus?(ctx: PromotionContext, sha: string, summary: GateSummary): Promise<boolean>;
   /** What `execute` would do for `ctx.record`, without doing it (the Promote dialog's preview). */
   preview?(ctx: PromotionContext): Promise<PromotionPreview>;
 }

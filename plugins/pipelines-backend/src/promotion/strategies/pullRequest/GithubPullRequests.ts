@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Octokit } from 'octokit';
 import { PromotionError, PullRequestStatus } from '../PromotionStrategy';
-import { PullRequestProvider } from './PullRequestProvider';
+import { CommitStatusInput, PullRequestProvider } from './PullRequestProvider';
 import { DEFAULT_REQUEST_TIMEOUT_MS, fetchWithTimeout } from './requestTimeout';
 
 /** GitHub's API base for a repository URL: api.github.com, or GitHub Enterprise's /api/v3. */
@@ -131,6 +131,21 @@ export class GithubPullRequests implements PullRequestProvider {
     } catch (e: any) {
       if (e?.status === 304) return undefined;
       throw toPromotionError(e, `reading pull request #${number}`);
+    }
+  }
+
+  async setCommitStatus(sha: string, status: CommitStatusInput) {
+    try {
+      await this.octokit.rest.repos.createCommitStatus({
+        ...this.repository,
+        sha,
+        state: status.state,
+        context: status.context,
+        description: status.description.slice(0, 140),
+        ...(status.targetUrl ? { target_url: status.targetUrl } : {}),
+      });
+    } catch (e) {
+      throw toPromotionError(e, `setting the ${status.context} status of ${sha.slice(0, 7)}`);
     }
   }
 

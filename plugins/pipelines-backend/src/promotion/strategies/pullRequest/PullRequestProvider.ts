@@ -8,6 +8,16 @@ export interface PullRequestInfo {
   body?: string;
 }
 
+/** A commit status as the strategy posts it. */
+export interface CommitStatusInput {
+  state: 'pending' | 'success' | 'failure';
+  /** e.g. `pipelines/flux-system/podinfo-02/prod`. */
+  context: string;
+  /** At most 140 characters (GitHub shows no more). */
+  description: string;
+  targetUrl?: string;
+}
+
 /**
  * What the pull-request strategy needs from a forge; one implementation per forge. Every
  * HTTP failure is a retryable `PromotionError` (`PromotionError.fromHttp`).
@@ -27,4 +37,11 @@ export interface PullRequestProvider {
   get(number: number, etag?: string): Promise<PullRequestStatus | undefined>;
   /** Comments, then closes without merging (Bitbucket Server: declines). */
   close(number: number, comment: string): Promise<void>;
+  /**
+   * Sets this backend's status on a commit (the pull request's head): GitHub's commit status,
+   * GitLab's commit status, Bitbucket Server's build status — the gate a branch protection
+   * rule can require before merging. `context` names it; a later status of the same context
+   * replaces it on the forge. Optional: forges without it get no gate status.
+   */
+  setCommitStatus?(sha: string, status: CommitStatusInput): Promise<void>;
 }

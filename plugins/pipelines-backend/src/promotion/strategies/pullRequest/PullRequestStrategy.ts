@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import type { PromotionPreview } from '@gitops-pipelines/plugin-pipelines-common';
+import type { GateSummary, PromotionPreview } from '@gitops-pipelines/plugin-pipelines-common';
 import {
   PromotionContext,
   PromotionError,
@@ -106,6 +106,14 @@ export class PullRequestStrategy implements PromotionStrategy {
       title: `Promote ${namespace}/${name} in ${record.toEnvironment} to ${record.version}`,
       credentials: { username: secret('username') ?? 'git', password: secret('password') ?? token },
     };
+  }
+
+  /** The gates' verdict as the forge's status of the PR's head commit, named `pipelines/<namespace>/<name>/<environment>`. */
+  async setGateStatus(ctx: PromotionContext, sha: string, summary: GateSummary): Promise<boolean> {
+    const { provider, namespace, name } = this.pullRequest(ctx);
+    if (!provider.setCommitStatus) return false;
+    await provider.setCommitStatus(sha, { state: summary.state, context: `pipelines/${namespace}/${name}/${ctx.record.toEnvironment}`, description: summary.description });
+    return true;
   }
 
   /** The marker edit dry-run on the cached clone of the base branch: the files and lines the pull request would change. */
