@@ -39,6 +39,9 @@ test('a frozen environment holds a promotion queued with its countdown until som
     await page.goto('/catalog/default/component/podinfo/pipelines');
     const test = page.getByTestId('pipeline-environment').nth(1);
     await expect(test.getByTestId('freeze')).toHaveText(/^Frozen: .+ left \(until .+\)$/);
+    // The gate list says why dev's version cannot go on: the same gates its pull request would carry as a commit status.
+    await expect(test.getByTestId('gate-reasons')).toHaveText(/^Not yet into test: test is frozen until \S+$/);
+    await page.screenshot({ path: 'test-results/gate-list.png', fullPage: true });
     await page.getByRole('button', { name: 'Promote' }).click();
     await page.getByTestId('promote-version').fill('6.2.0');
     await page.getByRole('button', { name: 'Request promotion' }).click();

@@ -174,7 +174,7 @@ describe('pipelinesPlugin', () => {
     const server = await start();
     const res = await request(server).get('/api/pipelines/v1/pipelines/management/flux-system/podinfo-02/promotions?limit=5');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ items: [], totalCount: 0, offset: 0, limit: 5, active: [], holds: [], blocks: [] });
+    expect(res.body).toEqual({ items: [], totalCount: 0, offset: 0, limit: 5, active: [], holds: [], blocks: [], gates: {} });
     const bad = await request(server).get('/api/pipelines/v1/pipelines/management/flux-system/podinfo-02/promotions?limit=1000');
     expect(bad.status).toBe(400);
     expect(bad.body.error.name).toBe('InputError');

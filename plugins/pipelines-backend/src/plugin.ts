@@ -39,6 +39,12 @@ import { instrumentPromotionStore } from './metrics/instrumentPromotionStore';
  * The pipelines backend plugin, id `pipelines`, served under `/api/pipelines`.
  * @public
  */
+/** A page of the Backstage app, from `app.baseUrl` (undefined without it). */
+const appPage = (config: { getOptionalString(key: string): string | undefined }, path: string) => {
+  const base = config.getOptionalString('app.baseUrl');
+  return base ? `${base.replace(/\/$/, '')}${path}` : undefined;
+};
+
 export const pipelinesPlugin = createBackendPlugin({
   pluginId: 'pipelines',
   register(env) {
@@ -133,7 +139,7 @@ export const pipelinesPlugin = createBackendPlugin({
           rolloutTimeoutMs: settings.promotion.rolloutTimeoutMs,
           requiredApprovals: settings.promotion.requiredApprovals,
           approvalTimeoutMs: settings.promotion.approvalTimeoutMs,
-          reportGates: createGateReporter({ cache: state, store: promotions, blocks, logger }),
+          reportGates: createGateReporter({ cache: state, store: promotions, blocks, logger, targetUrl: appPage(config, '/pipelines') }),
           pullRequestPoll: settings.promotion.pullRequestPoll,
           strategies,
           logger,

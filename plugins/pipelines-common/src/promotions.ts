@@ -1,4 +1,5 @@
 import type { PipelineKey } from './api';
+import type { PromotionGate } from './gates';
 
 /**
  * States of a promotion ledger row (DESIGN §6):
@@ -208,6 +209,8 @@ export interface PromotionListResponse {
   holds: EnvironmentHold[];
   /** The versions blocked on the pipeline, oldest first. */
   blocks: VersionBlock[];
+  /** The gates of each active promotion, by its id, as its pull request's status carries them. */
+  gates: Record<string, PromotionGate[]>;
 }
 
 /** Body of `POST /v1/pipelines/{cluster}/{namespace}/{name}/rollback`. @public */

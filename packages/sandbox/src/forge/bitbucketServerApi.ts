@@ -1,4 +1,5 @@
 import http from 'http';
+import { BitbucketBuilds } from './bitbucketBuilds';
 import { bitbucketState, BitbucketServerViews, page } from './bitbucketServerViews';
 import { dispatch, findPull, readJson, Route } from './http';
 import { ForgeHost, ForgeUser, PullRequest } from './model';
@@ -35,9 +36,21 @@ export class BitbucketServerApi {
     ['GET', /^\/pull-requests\/(\d+)\/comments$/, (c, n) => this.withPull(c, n, () => this.commentsForPath(c))],
     ['POST', /^\/pull-requests\/(\d+)\/comments$/, (c, n) => this.withPull(c, n, p => this.createComment(c, p))],
     ['GET', /^\/pull-requests\/(\d+)\/comments\/(\d+)$/, (c, n, id) => this.withPull(c, n, p => this.getComment(c, p, id))],
+    ['POST', /^\/commits\/([0-9a-f]+)\/builds$/, async (c, sha) => this.answer(c.res, await this.builds.store(c.project, c.slug, sha, c.body, c.user.username))],
+    ['GET', /^\/commits\/([0-9a-f]+)\/builds$/, async (c, sha) => this.answer(c.res, await this.builds.get(c.project, c.slug, sha, c.url.searchParams.get('key')))],
   ];
+  private readonly builds: BitbucketBuilds;
 
-  constructor(private readonly forge: ForgeHost) {}
+  constructor(private readonly forge: ForgeHost) {
+    this.builds = new BitbucketBuilds(forge);
+  }
+
+  private answer(res: http.ServerResponse, [status, body]: [number, unknown]) {
+    if (body === undefined) {
+      res.writeHead(status);
+      res.end();
+    } else this.send(res, status, body);
+  }
 
   /** Answers one request under `/rest/api/1.0`. */
   async handle(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {

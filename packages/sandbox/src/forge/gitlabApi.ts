@@ -1,4 +1,5 @@
 import http from 'http';
+import { GitlabStatuses } from './gitlabStatuses';
 import { dispatch, findPull, names, readJson, Route } from './http';
 import { ForgeHost, ForgeUser, PullComment, PullRequest } from './model';
 
@@ -36,9 +37,14 @@ export class GitlabApi {
     ['PUT', /^\/merge_requests\/(\d+)\/merge$/, (c, n) => this.withMr(c, n, p => this.merge(c, p))],
     ['GET', /^\/merge_requests\/(\d+)\/notes$/, (c, n) => this.withMr(c, n, p => this.notes(c, p))],
     ['POST', /^\/merge_requests\/(\d+)\/notes$/, (c, n) => this.withMr(c, n, p => this.createNote(c, p))],
+    ['POST', /^\/statuses\/([^/]+)$/, async (c, sha) => this.send(c.res, ...(await this.statuses.create(c.owner, c.repo, sha, c.body, c.user.username)))],
+    ['GET', /^\/repository\/commits\/([^/]+)\/statuses$/, async (c, sha) => this.send(c.res, ...(await this.statuses.list(c.owner, c.repo, sha)))],
   ];
+  private readonly statuses: GitlabStatuses;
 
-  constructor(private readonly forge: ForgeHost) {}
+  constructor(private readonly forge: ForgeHost) {
+    this.statuses = new GitlabStatuses(forge);
+  }
 
   /** Answers one request under `/api/v4`. */
   async handle(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {

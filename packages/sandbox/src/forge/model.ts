@@ -71,8 +71,12 @@ export interface PullRequest {
 export interface CommitStatus {
   id: number;
   sha: string;
-  /** GitHub's state words: `pending`, `success`, `failure`, `error`. */
-  state: 'pending' | 'success' | 'failure' | 'error';
+  /**
+   * The state in the words of the API that set it: GitHub `pending`, `success`, `failure`,
+   * `error`; GitLab `pending`, `running`, `success`, `failed`, `canceled`; Bitbucket Server
+   * `INPROGRESS`, `SUCCESSFUL`, `FAILED`.
+   */
+  state: string;
   /** GitHub `context`, GitLab `name`, Bitbucket `key`. */
   context: string;
   description: string | null;

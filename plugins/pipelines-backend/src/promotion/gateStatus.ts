@@ -19,6 +19,8 @@ export function createGateReporter(deps: {
   store: PromotionStore;
   blocks: VersionBlockStore;
   logger: LoggerService;
+  /** Where the status links (Bitbucket requires a link): the app's release matrix, `<app.baseUrl>/pipelines`. */
+  targetUrl?: string;
 }) {
   const posted = new Map<string, string>();
   return async (record: PromotionRecord, ctx: PromotionContext, strategy: PromotionStrategy, headSha: string) => {
@@ -30,7 +32,7 @@ export function createGateReporter(deps: {
       const summary = summarizeGates(gates);
       const key = `${headSha}|${summary.state}|${summary.description}`;
       if (posted.get(record.id) === key) return;
-      if (await strategy.setGateStatus(ctx, headSha, summary)) posted.set(record.id, key);
+      if (await strategy.setGateStatus(ctx, headSha, summary, deps.targetUrl)) posted.set(record.id, key);
     } catch (e) {
       deps.logger.warn(`Promotion ${record.id}: could not set the gate status of ${headSha.slice(0, 7)}: ${(e as Error).message}`);
     }

@@ -1274,7 +1274,8 @@ export const spec = {
           "limit",
           "active",
           "holds",
-          "blocks"
+          "blocks",
+          "gates"
         ],
         "properties": {
           "items": {
@@ -1309,6 +1310,47 @@ export const spec = {
             "items": {
               "$ref": "#/components/schemas/VersionBlock"
             }
+          },
+          "gates": {
+            "description": "The gates of each active promotion, by its id.",
+            "type": "object",
+            "additionalProperties": {
+              "type": "array",
+              "items": {
+                "$ref": "#/components/schemas/PromotionGate"
+              }
+            }
+          }
+        }
+      },
+      "PromotionGate": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "name",
+          "state",
+          "description"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "enum": [
+              "approvals",
+              "freeze",
+              "block",
+              "soak"
+            ]
+          },
+          "state": {
+            "type": "string",
+            "enum": [
+              "passed",
+              "pending",
+              "failed"
+            ]
+          },
+          "description": {
+            "type": "string"
           }
         }
       },

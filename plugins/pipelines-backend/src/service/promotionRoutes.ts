@@ -6,6 +6,7 @@ import {
   pipelinesPromotionApprovePermission,
   pipelinesPromotionCreatePermission,
   pipelinesPromotionOverridePermission,
+  promotionGates,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import { HoldStore, PromotionStore } from '../database/PromotionStore';
 import { VersionBlockStore } from '../database/DatabaseVersionBlockStore';
@@ -119,7 +120,16 @@ export function registerPromotionRoutes(router: PipelinesApiRouter, options: Pro
       holds.list(key),
       blocks.list(key),
     ]);
-    const body: PromotionListResponse = { items, totalCount, ...page, active, holds: held, blocks: blocked };
+    const pipeline = options.state.getPipeline(key);
+    const gates = Object.fromEntries(
+      await Promise.all(
+        active.map(async r => {
+          const freezeOverridden = (await promotions.events(r.id)).some(e => e.type === 'freeze-overridden');
+          return [r.id, pipeline ? promotionGates({ record: r, pipeline, blocks: blocked, freezeOverridden, now: Date.now() }) : []] as const;
+        }),
+      ),
+    );
+    const body: PromotionListResponse = { items, totalCount, ...page, active, holds: held, blocks: blocked, gates };
     res.json(body);
   });
 

@@ -656,6 +656,17 @@ export interface components {
             active: components["schemas"]["PromotionRecord"][];
             holds: components["schemas"]["EnvironmentHold"][];
             blocks: components["schemas"]["VersionBlock"][];
+            /** @description The gates of each active promotion, by its id. */
+            gates: {
+                [key: string]: components["schemas"]["PromotionGate"][];
+            };
+        };
+        PromotionGate: {
+            /** @enum {string} */
+            name: "approvals" | "freeze" | "block" | "soak";
+            /** @enum {string} */
+            state: "passed" | "pending" | "failed";
+            description: string;
         };
         HoldListResponse: {
             items: components["schemas"]["EnvironmentHold"][];

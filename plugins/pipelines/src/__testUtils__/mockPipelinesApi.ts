@@ -13,6 +13,7 @@ export function mockPipelinesApi(
       active: [],
       holds: [],
       blocks: [],
+      gates: {},
       ...page,
     })),
     blockVersion: jest.fn(),

@@ -3,6 +3,7 @@ import type {
   EnvironmentHold,
   PipelineKey,
   PromotionRecord,
+  PromotionGate,
   VersionBlock,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import { useEffect } from 'react';
@@ -19,12 +20,16 @@ export function usePromotionActivity(pipeline: PipelineKey, revision: number) {
     active: PromotionRecord[];
     holds: EnvironmentHold[];
     blocks: VersionBlock[];
+    gates: Record<string, PromotionGate[]>;
   }> => {
-    const { active, holds, blocks } = await api.listPromotions(pipeline, {
-      offset: 0,
-      limit: 1,
-    });
-    return { active, holds, blocks };
+    const { active, holds, blocks, gates } = await api.listPromotions(
+      pipeline,
+      {
+        offset: 0,
+        limit: 1,
+      },
+    );
+    return { active, holds, blocks, gates };
   }, [api, pipeline.cluster, pipeline.namespace, pipeline.name]);
   useEffect(() => {
     if (revision) state.retry();

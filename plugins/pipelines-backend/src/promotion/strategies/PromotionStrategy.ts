@@ -84,7 +84,7 @@ export interface PromotionStrategy {
   /** Pull-request strategy: closes the row's pull request with a comment (cancel). */
   closePullRequest?(ctx: PromotionContext, comment: string): Promise<void>;
   /** Pull-request strategy: posts the gates' verdict as a status on the PR's head commit; false when the forge has none. */
-  setGateStatus?(ctx: PromotionContext, sha: string, summary: GateSummary): Promise<boolean>;
+  setGateStatus?(ctx: PromotionContext, sha: string, summary: GateSummary, targetUrl?: string): Promise<boolean>;
   /** What `execute` would do for `ctx.record`, without doing it (the Promote dialog's preview). */
   preview?(ctx: PromotionContext): Promise<PromotionPreview>;
 }

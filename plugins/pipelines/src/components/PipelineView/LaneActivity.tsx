@@ -6,8 +6,10 @@ import {
   EnvironmentState,
   freezeStatus,
   PipelineKey,
+  PipelineDetail,
   PromotionRecord,
   pipelinesPromotionCreatePermission,
+  PromotionGate,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -15,6 +17,7 @@ import Typography from '@material-ui/core/Typography';
 import { pipelinesApiRef } from '../../api/PipelinesApi';
 import { formatAge } from './formatAge';
 import { OverrideFreezeButton } from './OverrideFreezeButton';
+import { HeldBy } from './GateReasons';
 
 /**
  * One line about an active promotion of an environment: "6.1.0: PR #12 awaiting merge",
@@ -51,8 +54,11 @@ export function describeActive(
 
 /** What an environment's promotions are doing now, shown in its lane. */
 export interface LaneActivityProps {
-  /** The pipeline, with its `pipelines.weave.works/…` annotations (freeze windows). */
-  pipeline: PipelineKey & { annotations?: Record<string, string> };
+  /** The pipeline, with its `pipelines.weave.works/…` annotations (freeze windows) and environments (soak). */
+  pipeline: PipelineKey &
+    Partial<Pick<PipelineDetail, 'annotations' | 'environments'>>;
+  /** The gates of each active promotion, by id (from the backend). */
+  gates?: Record<string, PromotionGate[]>;
   env: EnvironmentState;
   /** The environment's active promotions, oldest first. */
   active: PromotionRecord[];
@@ -69,6 +75,7 @@ export function LaneActivity({
   env,
   active,
   hold,
+  gates = {},
   entityRef,
   onChange,
 }: LaneActivityProps) {
@@ -137,6 +144,9 @@ export function LaneActivity({
               {' '}
               <Link to={r.pullRequestUrl}>open</Link>
             </>
+          )}
+          {r.state !== 'queued' && (
+            <HeldBy environment={r.toEnvironment} gates={gates[r.id] ?? []} />
           )}
         </Typography>
       ))}

@@ -126,4 +126,30 @@ describe('<PipelineView />', () => {
       /^Frozen: \d+(\.\d)? (h|min|s) left \(until /,
     );
   });
+
+  it('says why a waiting version cannot go on yet, from the gates its pull request would carry', async () => {
+    const dev = {
+      ...lane('dev', '6.2.0'),
+      targets: lane('dev', '6.2.0').targets.map(t => ({
+        ...t,
+        lastTransitionTime: new Date(Date.now() - 10 * 60_000).toISOString(),
+      })),
+    };
+    await renderWithApis(
+      <PipelineView
+        pipeline={{
+          ...pipeline,
+          annotations: {
+            'pipelines.weave.works/soak': 'dev=30m',
+            'pipelines.weave.works/freeze': 'test=00:00-00:00',
+          },
+          environments: [dev, lane('test', '6.0.1'), lane('prod', '6.0.1')],
+        }}
+      />,
+      { api: mockPipelinesApi() },
+    );
+    expect(screen.getByTestId('gate-reasons')).toHaveTextContent(
+      /^Not yet into test: test is frozen until .+; soaking in dev: 20 min left$/,
+    );
+  });
 });

@@ -6,6 +6,7 @@ import {
   StatusWarning,
 } from '@backstage/core-components';
 import type {
+  PromotionGate,
   VersionBlock,
   EnvironmentHold,
   PromotionRecord,
@@ -27,6 +28,7 @@ import { formatAge } from './formatAge';
 import { LaneActivity } from './LaneActivity';
 import { SoakCountdown } from './SoakCountdown';
 import { FreezeChip } from './FreezeChip';
+import { GateReasons } from './GateReasons';
 import { BlockedVersions, BlockVersionDialog } from '../VersionBlocks';
 
 const useStyles = makeStyles(theme => ({
@@ -140,6 +142,7 @@ export function PipelineView({
     active: PromotionRecord[];
     holds: EnvironmentHold[];
     blocks?: VersionBlock[];
+    gates?: Record<string, PromotionGate[]>;
     entityRef: string;
     onChange: () => void;
   };
@@ -206,6 +209,7 @@ export function PipelineView({
                     env={env}
                     active={active}
                     hold={activity.holds.find(h => h.environment === env.name)}
+                    gates={activity.gates}
                     entityRef={activity.entityRef}
                     onChange={activity.onChange}
                   />
@@ -236,6 +240,20 @@ export function PipelineView({
                     size="small"
                     color="secondary"
                     label={`${waiting} waiting to be promoted`}
+                  />
+                )}
+                {waiting && (
+                  <GateReasons
+                    record={{
+                      state: 'queued',
+                      version: waiting,
+                      toEnvironment: env.name,
+                      fromEnvironment: pipeline.environments[i - 1]?.name,
+                      approvals: [],
+                      requiredApprovals: 1,
+                    }}
+                    pipeline={pipeline}
+                    blocks={activity?.blocks ?? []}
                   />
                 )}
                 <Typography

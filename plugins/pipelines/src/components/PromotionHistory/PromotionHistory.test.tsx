@@ -33,6 +33,7 @@ const render = (
       active: options.active ?? [],
       holds: options.holds ?? [],
       blocks: [],
+      gates: {},
       ...page,
     })),
     decidePromotion: jest.fn(async id => row({ id, state: 'queued' })),

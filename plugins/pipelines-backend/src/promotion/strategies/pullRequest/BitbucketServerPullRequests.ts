@@ -1,5 +1,5 @@
 import { PromotionError, PullRequestStatus } from '../PromotionStrategy';
-import { PullRequestProvider } from './PullRequestProvider';
+import { CommitStatusInput, PullRequestProvider } from './PullRequestProvider';
 import { DEFAULT_REQUEST_TIMEOUT_MS, fetchWithTimeout } from './requestTimeout';
 
 /** Project key and repository slug of a Bitbucket Server URL (`/scm/KEY/repo.git` or `/projects/KEY/repos/repo`). */
@@ -60,10 +60,11 @@ export class BitbucketServerPullRequests implements PullRequestProvider {
     this.base = `${origin}/rest/api/1.0/projects/${encodeURIComponent(project)}/repos/${encodeURIComponent(slug)}/pull-requests`;
   }
 
-  private async request<T>(what: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  /** One API call; `path` is under the repository's `/pull-requests` unless `underRepository` (e.g. `/commits/…`). */
+  private async request<T>(what: string, path: string, init: { method?: string; body?: unknown; underRepository?: boolean } = {}): Promise<T> {
     let response: Response;
     try {
-      response = await this.fetch(`${this.base}${path}`, {
+      response = await this.fetch(`${init.underRepository ? this.base.replace(/\/pull-requests$/, '') : this.base}${path}`, {
         method: init.method ?? 'GET',
         headers: {
           Authorization: `Bearer ${this.options.token}`,
@@ -81,7 +82,7 @@ export class BitbucketServerPullRequests implements PullRequestProvider {
       const message = errors.map((x: any) => x.message).join('; ') || response.statusText;
       throw new BitbucketError(response.status, errors, PromotionError.fromHttp(what, response.status, message, response.headers.get('retry-after')));
     }
-    return (await response.json()) as T;
+    return (response.status === 204 ? undefined : await response.json()) as T;
   }
 
   /** Runs `fn`, turning Bitbucket errors into PromotionErrors. */
@@ -91,6 +92,21 @@ export class BitbucketServerPullRequests implements PullRequestProvider {
     } catch (e) {
       throw e instanceof BitbucketError ? e.promotionError : e;
     }
+  }
+
+  /**
+   * Bitbucket Data Center's build status of the commit (`POST …/repos/{slug}/commits/{id}/builds`,
+   * 7.4+), keyed by the status's context; Bitbucket requires a `url`.
+   */
+  async setCommitStatus(sha: string, status: CommitStatusInput) {
+    const state = { pending: 'INPROGRESS', success: 'SUCCESSFUL', failure: 'FAILED' }[status.state];
+    await this.call(() =>
+      this.request<void>(`setting the ${status.context} build status of ${sha.slice(0, 7)}`, `/commits/${encodeURIComponent(sha)}/builds`, {
+        method: 'POST',
+        underRepository: true,
+        body: { key: status.context, name: status.context, state, description: status.description.slice(0, 255), url: status.targetUrl ?? this.options.repoUrl },
+      }),
+    );
   }
 
   private ref(branch: string) {

@@ -1,6 +1,6 @@
 import { Gitlab } from '@gitbeaker/rest';
 import { PromotionError, PullRequestStatus } from '../PromotionStrategy';
-import { PullRequestProvider } from './PullRequestProvider';
+import { CommitStatusInput, PullRequestProvider } from './PullRequestProvider';
 import { DEFAULT_REQUEST_TIMEOUT_MS, noAnswerWithin } from './requestTimeout';
 
 /** The project path of a GitLab repository URL, subgroups included (`group/sub/project`). */
@@ -83,6 +83,20 @@ export class GitlabMergeRequests implements PullRequestProvider {
       await this.api.MergeRequests.edit(this.projectId, number, { stateEvent: 'close' });
     } catch (e) {
       throw toPromotionError(e, `closing merge request !${number}`, this.timeoutMs);
+    }
+  }
+
+  /** GitLab's commit status, named by the context; posting the state it already has (400 "Cannot transition status") is a no-op. */
+  async setCommitStatus(sha: string, status: CommitStatusInput) {
+    try {
+      await this.api.Commits.editStatus(this.projectId, sha, status.state === 'failure' ? 'failed' : status.state, {
+        name: status.context,
+        description: status.description.slice(0, 255),
+        ...(status.targetUrl ? { targetUrl: status.targetUrl } : {}),
+      });
+    } catch (e: any) {
+      if (e?.cause?.response?.status === 400 && /Cannot transition status/.test(String(e?.cause?.description ?? e?.message))) return;
+      throw toPromotionError(e, `setting the ${status.context} status of ${sha.slice(0, 7)}`, this.timeoutMs);
     }
   }
 }

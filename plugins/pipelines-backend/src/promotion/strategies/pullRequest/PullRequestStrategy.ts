@@ -109,10 +109,11 @@ export class PullRequestStrategy implements PromotionStrategy {
   }
 
   /** The gates' verdict as the forge's status of the PR's head commit, named `pipelines/<namespace>/<name>/<environment>`. */
-  async setGateStatus(ctx: PromotionContext, sha: string, summary: GateSummary): Promise<boolean> {
+  async setGateStatus(ctx: PromotionContext, sha: string, summary: GateSummary, targetUrl?: string): Promise<boolean> {
     const { provider, namespace, name } = this.pullRequest(ctx);
     if (!provider.setCommitStatus) return false;
-    await provider.setCommitStatus(sha, { state: summary.state, context: `pipelines/${namespace}/${name}/${ctx.record.toEnvironment}`, description: summary.description });
+    const context = `pipelines/${namespace}/${name}/${ctx.record.toEnvironment}`;
+    await provider.setCommitStatus(sha, { state: summary.state, context, description: summary.description, targetUrl });
     return true;
   }
 
