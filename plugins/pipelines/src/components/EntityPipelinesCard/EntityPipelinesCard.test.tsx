@@ -7,11 +7,25 @@ import { mockPipelinesApi } from '../../__testUtils__/mockPipelinesApi';
 const entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
-  metadata: { name: 'podinfo', namespace: 'default', annotations: { 'pipelines.weave.works/pipeline': 'flux-system/podinfo-02' } },
+  metadata: {
+    name: 'podinfo',
+    namespace: 'default',
+    annotations: { 'pipelines.weave.works/pipeline': 'flux-system/podinfo-02' },
+  },
   spec: {},
 };
-const ref = { cluster: 'management', namespace: 'flux-system', name: 'podinfo-02' };
-const target = (health: any, version?: string) => ({ cluster: 'c', namespace: 'n', health, appFound: true, version });
+const ref = {
+  cluster: 'management',
+  namespace: 'flux-system',
+  name: 'podinfo-02',
+};
+const target = (health: any, version?: string) => ({
+  cluster: 'c',
+  namespace: 'n',
+  health,
+  appFound: true,
+  version,
+});
 const promotion = { kind: 'none' as const, manual: false, hmac: false };
 
 describe('<EntityPipelinesCard />', () => {
@@ -30,8 +44,24 @@ describe('<EntityPipelinesCard />', () => {
               conditions: [],
               validationErrors: [],
               environments: [
-                { name: 'dev', targets: [target('ready', '6.1.0')], versions: [{ version: '6.1.0', count: 1 }], promotion },
-                { name: 'prod', targets: [target('ready', '6.0.0'), target('not-ready', '5.9.0')], versions: [{ version: '6.0.0', count: 1 }, { version: '5.9.0', count: 1 }], promotion },
+                {
+                  name: 'dev',
+                  targets: [target('ready', '6.1.0')],
+                  versions: [{ version: '6.1.0', count: 1 }],
+                  promotion,
+                },
+                {
+                  name: 'prod',
+                  targets: [
+                    target('ready', '6.0.0'),
+                    target('not-ready', '5.9.0'),
+                  ],
+                  versions: [
+                    { version: '6.0.0', count: 1 },
+                    { version: '5.9.0', count: 1 },
+                  ],
+                  promotion,
+                },
               ],
             },
           },

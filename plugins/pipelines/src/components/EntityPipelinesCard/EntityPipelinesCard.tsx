@@ -1,6 +1,13 @@
-import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import type { EnvironmentState, EntityPipelineEntry } from '@gitops-pipelines/plugin-pipelines-common';
+import type {
+  EnvironmentState,
+  EntityPipelineEntry,
+} from '@gitops-pipelines/plugin-pipelines-common';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -11,7 +18,15 @@ import { useEntityPipelines } from '../../hooks/useEntityPipelines';
 import { TargetHealthStatus } from '../PipelineView';
 
 function worstHealth(env: EnvironmentState) {
-  const order = ['cluster-not-found', 'cluster-not-ready', 'not-ready', 'app-missing', 'progressing', 'unknown', 'ready'] as const;
+  const order = [
+    'cluster-not-found',
+    'cluster-not-ready',
+    'not-ready',
+    'app-missing',
+    'progressing',
+    'unknown',
+    'ready',
+  ] as const;
   return order.find(h => env.targets.some(t => t.health === h)) ?? 'unknown';
 }
 
@@ -23,7 +38,10 @@ function EntryRows({ entry }: { entry: EntityPipelineEntry }) {
         <TableCell>{name}</TableCell>
         <TableCell colSpan={3}>
           <Typography variant="body2" color="textSecondary">
-            {entry.state === 'no-cluster-data' ? 'No cluster data yet' : 'Not found'}: {entry.message}
+            {entry.state === 'no-cluster-data'
+              ? 'No cluster data yet'
+              : 'Not found'}
+            : {entry.message}
           </Typography>
         </TableCell>
       </TableRow>
@@ -37,9 +55,12 @@ function EntryRows({ entry }: { entry: EntityPipelineEntry }) {
           <TableRow key={env.name} data-testid="pipelines-card-row">
             <TableCell>{i === 0 ? name : ''}</TableCell>
             <TableCell>{env.name}</TableCell>
-            <TableCell>{env.versions.map(v => v.version).join(', ') || '—'}</TableCell>
             <TableCell>
-              <TargetHealthStatus health={worstHealth(env)} /> {ready}/{env.targets.length}
+              {env.versions.map(v => v.version).join(', ') || '—'}
+            </TableCell>
+            <TableCell>
+              <TargetHealthStatus health={worstHealth(env)} /> {ready}/
+              {env.targets.length}
             </TableCell>
           </TableRow>
         );
@@ -68,7 +89,10 @@ export function EntityPipelinesCard() {
           </TableHead>
           <TableBody>
             {value.items.map(entry => (
-              <EntryRows key={`${entry.ref.cluster}/${entry.ref.namespace}/${entry.ref.name}`} entry={entry} />
+              <EntryRows
+                key={`${entry.ref.cluster}/${entry.ref.namespace}/${entry.ref.name}`}
+                entry={entry}
+              />
             ))}
           </TableBody>
         </Table>

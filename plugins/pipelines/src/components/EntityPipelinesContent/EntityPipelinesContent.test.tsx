@@ -4,13 +4,20 @@ import type {
 } from '@gitops-pipelines/plugin-pipelines-common';
 import { screen, waitFor } from '@testing-library/react';
 import { PipelinesApi } from '../../api/PipelinesApi';
-import { podinfoEntity, renderWithApis } from '../../__testUtils__/renderWithApis';
+import {
+  podinfoEntity,
+  renderWithApis,
+} from '../../__testUtils__/renderWithApis';
 import { EntityPipelinesContent } from './EntityPipelinesContent';
 import { mockPipelinesApi } from '../../__testUtils__/mockPipelinesApi';
 
 const entity = podinfoEntity;
 
-const ref = { cluster: 'management', namespace: 'flux-system', name: 'podinfo-02' };
+const ref = {
+  cluster: 'management',
+  namespace: 'flux-system',
+  name: 'podinfo-02',
+};
 
 function apiReturning(result: Promise<EntityPipelinesResponse>): PipelinesApi {
   return mockPipelinesApi({ getEntityPipelines: jest.fn(() => result) });
@@ -23,7 +30,11 @@ async function renderWith(api: PipelinesApi) {
 const detail: PipelineDetail = {
   ...ref,
   dataState: 'live',
-  appRef: { apiVersion: 'helm.toolkit.fluxcd.io/v2beta1', kind: 'HelmRelease', name: 'podinfo' },
+  appRef: {
+    apiVersion: 'helm.toolkit.fluxcd.io/v2beta1',
+    kind: 'HelmRelease',
+    name: 'podinfo',
+  },
   conditions: [
     {
       type: 'Ready',
@@ -38,15 +49,36 @@ const detail: PipelineDetail = {
     {
       name: 'dev',
       targets: [
-        { cluster: 'flux-system/dev', namespace: 'podinfo-02-dev', health: 'ready', appFound: true, version: '6.0.1' },
+        {
+          cluster: 'flux-system/dev',
+          namespace: 'podinfo-02-dev',
+          health: 'ready',
+          appFound: true,
+          version: '6.0.1',
+        },
       ],
       versions: [{ version: '6.0.1', count: 1 }],
-      promotion: { kind: 'pull-request', manual: false, hmac: false, pullRequest: { type: 'github', url: 'https://github.com/my-org/my-repo', baseBranch: 'main' } },
+      promotion: {
+        kind: 'pull-request',
+        manual: false,
+        hmac: false,
+        pullRequest: {
+          type: 'github',
+          url: 'https://github.com/my-org/my-repo',
+          baseBranch: 'main',
+        },
+      },
     },
     {
       name: 'prod',
       targets: [
-        { cluster: 'flux-system/prod', namespace: 'podinfo-02-prod', health: 'cluster-not-ready', appFound: false, message: 'connection refused' },
+        {
+          cluster: 'flux-system/prod',
+          namespace: 'podinfo-02-prod',
+          health: 'cluster-not-ready',
+          appFound: false,
+          message: 'connection refused',
+        },
       ],
       versions: [],
       promotion: { kind: 'notification', manual: true, hmac: true },
@@ -61,14 +93,26 @@ describe('<EntityPipelinesContent />', () => {
         Promise.resolve({
           entityRef: 'component:default/podinfo',
           annotationErrors: [],
-          items: [{ ref, state: 'no-cluster-data', message: 'No data from management cluster "management" yet.' }],
+          items: [
+            {
+              ref,
+              state: 'no-cluster-data',
+              message: 'No data from management cluster "management" yet.',
+            },
+          ],
         }),
       ),
     );
-    expect(await screen.findByText('Pipeline flux-system/podinfo-02')).toBeInTheDocument();
-    expect(screen.getByText('on management cluster management')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Pipeline flux-system/podinfo-02'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('on management cluster management'),
+    ).toBeInTheDocument();
     expect(screen.getByText('No cluster data yet')).toBeInTheDocument();
-    expect(screen.getByText(/No data from management cluster "management" yet\./)).toBeInTheDocument();
+    expect(
+      screen.getByText(/No data from management cluster "management" yet\./),
+    ).toBeInTheDocument();
   });
 
   it('shows a clear not-found entry and annotation errors', async () => {
@@ -77,44 +121,89 @@ describe('<EntityPipelinesContent />', () => {
         Promise.resolve({
           entityRef: 'component:default/podinfo',
           annotationErrors: ['"bad": expected namespace/name'],
-          items: [{ ref, state: 'not-found', message: 'Pipeline flux-system/podinfo-02 does not exist on management cluster "management".' }],
+          items: [
+            {
+              ref,
+              state: 'not-found',
+              message:
+                'Pipeline flux-system/podinfo-02 does not exist on management cluster "management".',
+            },
+          ],
         }),
       ),
     );
-    expect(await screen.findByText(/Pipeline flux-system\/podinfo-02 was not found/)).toBeInTheDocument();
-    expect(screen.getByText(/does not exist on management cluster/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/Pipeline flux-system\/podinfo-02 was not found/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/does not exist on management cluster/),
+    ).toBeInTheDocument();
     expect(screen.getByText(/annotation are invalid/)).toBeInTheDocument();
   });
 
   it('shows environments, targets, versions and what waits for promotion', async () => {
     await renderWith(
       apiReturning(
-        Promise.resolve({ entityRef: 'component:default/podinfo', annotationErrors: [], items: [{ ref, state: 'found', pipeline: detail }] }),
+        Promise.resolve({
+          entityRef: 'component:default/podinfo',
+          annotationErrors: [],
+          items: [{ ref, state: 'found', pipeline: detail }],
+        }),
       ),
     );
-    expect(await screen.findAllByTestId('pipeline-environment')).toHaveLength(2);
+    expect(await screen.findAllByTestId('pipeline-environment')).toHaveLength(
+      2,
+    );
     expect(screen.getAllByTestId('pipeline-target')).toHaveLength(2);
     expect(screen.getByText('1 of 1 targets at 6.0.1')).toBeInTheDocument();
-    expect(screen.getByText('0 of 1 targets report a version')).toBeInTheDocument();
-    expect(screen.getByText('6.0.1 waiting to be promoted')).toBeInTheDocument();
+    expect(
+      screen.getByText('0 of 1 targets report a version'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('6.0.1 waiting to be promoted'),
+    ).toBeInTheDocument();
     expect(screen.getByText('Cluster not ready')).toBeInTheDocument();
     expect(screen.getByText('connection refused')).toBeInTheDocument();
-    expect(screen.getByText('Manual approval, notification event')).toBeInTheDocument();
-    expect(screen.getByText(/Ready: ReconciliationSucceeded/)).toBeInTheDocument();
+    expect(
+      screen.getByText('Manual approval, notification event'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/Ready: ReconciliationSucceeded/),
+    ).toBeInTheDocument();
   });
 
   it('refetches when the backend reports a change to a shown pipeline', async () => {
     let emit: (e: any) => void = () => {};
     const responses = [
-      { entityRef: 'component:default/podinfo', annotationErrors: [], items: [{ ref, state: 'found' as const, pipeline: detail }] },
       {
         entityRef: 'component:default/podinfo',
         annotationErrors: [],
-        items: [{ ref, state: 'found' as const, pipeline: { ...detail, environments: [{ ...detail.environments[0], versions: [{ version: '6.2.0', count: 1 }] }] } }],
+        items: [{ ref, state: 'found' as const, pipeline: detail }],
+      },
+      {
+        entityRef: 'component:default/podinfo',
+        annotationErrors: [],
+        items: [
+          {
+            ref,
+            state: 'found' as const,
+            pipeline: {
+              ...detail,
+              environments: [
+                {
+                  ...detail.environments[0],
+                  versions: [{ version: '6.2.0', count: 1 }],
+                },
+              ],
+            },
+          },
+        ],
       },
     ];
     const api = mockPipelinesApi({
-      getEntityPipelines: jest.fn(async () => responses.shift() ?? responses[0]),
+      getEntityPipelines: jest.fn(
+        async () => responses.shift() ?? responses[0],
+      ),
       watchEvents: jest.fn((onEvent, onStatus) => {
         emit = onEvent;
         onStatus?.('live');
@@ -122,11 +211,20 @@ describe('<EntityPipelinesContent />', () => {
       }),
     });
     await renderWith(api);
-    expect(await screen.findByText('1 of 1 targets at 6.0.1')).toBeInTheDocument();
-    expect(screen.getByText('Live: updates as the clusters change')).toBeInTheDocument();
-    emit({ type: 'pipeline-changed', pipeline: { cluster: 'other', namespace: 'x', name: 'y' } });
+    expect(
+      await screen.findByText('1 of 1 targets at 6.0.1'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Live: updates as the clusters change'),
+    ).toBeInTheDocument();
+    emit({
+      type: 'pipeline-changed',
+      pipeline: { cluster: 'other', namespace: 'x', name: 'y' },
+    });
     emit({ type: 'pipeline-changed', pipeline: ref });
-    expect(await screen.findByText('1 of 1 targets at 6.2.0')).toBeInTheDocument();
+    expect(
+      await screen.findByText('1 of 1 targets at 6.2.0'),
+    ).toBeInTheDocument();
     expect(api.getEntityPipelines).toHaveBeenCalledTimes(2);
   });
 
@@ -138,30 +236,69 @@ describe('<EntityPipelinesContent />', () => {
         return { unsubscribe: jest.fn() };
       }),
     };
-    const later = { ...detail, environments: [{ ...detail.environments[0], versions: [{ version: '6.2.0', count: 1 }] }] };
+    const later = {
+      ...detail,
+      environments: [
+        {
+          ...detail.environments[0],
+          versions: [{ version: '6.2.0', count: 1 }],
+        },
+      ],
+    };
     const responses = [
-      { entityRef: 'component:default/podinfo', annotationErrors: [], items: [{ ref, state: 'found' as const, pipeline: detail }] },
-      { entityRef: 'component:default/podinfo', annotationErrors: [], items: [{ ref, state: 'found' as const, pipeline: later }] },
+      {
+        entityRef: 'component:default/podinfo',
+        annotationErrors: [],
+        items: [{ ref, state: 'found' as const, pipeline: detail }],
+      },
+      {
+        entityRef: 'component:default/podinfo',
+        annotationErrors: [],
+        items: [{ ref, state: 'found' as const, pipeline: later }],
+      },
     ];
-    const api = mockPipelinesApi({ getEntityPipelines: jest.fn(async () => responses.shift() ?? responses[0]), watchEvents: jest.fn(() => () => {}) });
+    const api = mockPipelinesApi({
+      getEntityPipelines: jest.fn(
+        async () => responses.shift() ?? responses[0],
+      ),
+      watchEvents: jest.fn(() => () => {}),
+    });
     await renderWithApis(<EntityPipelinesContent />, { api, entity, signals });
-    expect(await screen.findByText('1 of 1 targets at 6.0.1')).toBeInTheDocument();
-    expect(signals.subscribe).toHaveBeenCalledWith('pipelines:events', expect.any(Function));
+    expect(
+      await screen.findByText('1 of 1 targets at 6.0.1'),
+    ).toBeInTheDocument();
+    expect(signals.subscribe).toHaveBeenCalledWith(
+      'pipelines:events',
+      expect.any(Function),
+    );
     expect(api.watchEvents).not.toHaveBeenCalled();
-    expect(screen.getByText('Live: updates as the clusters change')).toBeInTheDocument();
-    deliver({ type: 'pipelines-changed', pipelines: [{ cluster: 'other', namespace: 'x', name: 'y' }] });
+    expect(
+      screen.getByText('Live: updates as the clusters change'),
+    ).toBeInTheDocument();
+    deliver({
+      type: 'pipelines-changed',
+      pipelines: [{ cluster: 'other', namespace: 'x', name: 'y' }],
+    });
     await new Promise(r => setTimeout(r, 100));
     expect(api.getEntityPipelines).toHaveBeenCalledTimes(1);
     deliver({ type: 'pipelines-changed', pipelines: [ref] });
-    expect(await screen.findByText('1 of 1 targets at 6.2.0')).toBeInTheDocument();
+    expect(
+      await screen.findByText('1 of 1 targets at 6.2.0'),
+    ).toBeInTheDocument();
     // "Many changed" (no list) refetches what the tab shows.
     deliver({ type: 'pipelines-changed' });
-    await waitFor(() => expect(api.getEntityPipelines).toHaveBeenCalledTimes(3));
+    await waitFor(() =>
+      expect(api.getEntityPipelines).toHaveBeenCalledTimes(3),
+    );
   });
 
   it('shows the backend error', async () => {
-    await renderWith(apiReturning(Promise.reject(new Error('backend is down'))));
-    expect((await screen.findAllByText(/backend is down/)).length).toBeGreaterThan(0);
+    await renderWith(
+      apiReturning(Promise.reject(new Error('backend is down'))),
+    );
+    expect(
+      (await screen.findAllByText(/backend is down/)).length,
+    ).toBeGreaterThan(0);
     expect(screen.getByText('Try again')).toBeInTheDocument();
   });
 });

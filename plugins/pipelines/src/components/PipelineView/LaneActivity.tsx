@@ -1,5 +1,5 @@
 import { Link } from '@backstage/core-components';
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   EnvironmentHold,
@@ -15,6 +15,7 @@ import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import { pipelinesApiRef } from '../../api/PipelinesApi';
+import { useAction } from '../../hooks/useAction';
 import { formatAge } from './formatAge';
 import { OverrideFreezeButton } from './OverrideFreezeButton';
 import { HeldBy } from './GateReasons';
@@ -80,29 +81,19 @@ export function LaneActivity({
   onChange,
 }: LaneActivityProps) {
   const api = useApi(pipelinesApiRef);
-  const alertApi = useApi(alertApiRef);
+  const { run } = useAction(onChange);
   const { allowed } = usePermission({
     permission: pipelinesPromotionCreatePermission,
     resourceRef: entityRef,
   });
   const frozen = freezeStatus(pipeline.annotations, env.name, Date.now());
   if (!active.length && !hold) return null;
-  const release = async () => {
-    try {
-      await api.releaseHold(pipeline, env.name, { entityRef });
-      alertApi.post({
-        message: `${env.name} released`,
-        severity: 'success',
-        display: 'transient',
-      });
-      onChange();
-    } catch (e) {
-      alertApi.post({
-        message: `Could not release ${env.name}: ${(e as Error).message}`,
-        severity: 'error',
-      });
-    }
-  };
+  const release = () =>
+    run(
+      `release ${env.name}`,
+      () => api.releaseHold(pipeline, env.name, { entityRef }),
+      `${env.name} released`,
+    );
   return (
     <Box mb={1}>
       {hold && (

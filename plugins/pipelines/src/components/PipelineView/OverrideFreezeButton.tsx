@@ -1,4 +1,4 @@
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   PromotionRecord,
@@ -6,6 +6,7 @@ import {
 } from '@gitops-pipelines/plugin-pipelines-common';
 import Button from '@material-ui/core/Button';
 import { pipelinesApiRef } from '../../api/PipelinesApi';
+import { useAction } from '../../hooks/useAction';
 
 /**
  * "Override freeze" on a queued promotion into a frozen environment (permission
@@ -21,38 +22,29 @@ export function OverrideFreezeButton({
   onDone: () => void;
 }) {
   const api = useApi(pipelinesApiRef);
-  const alertApi = useApi(alertApiRef);
+  const { busy, run } = useAction(onDone);
   const { allowed } = usePermission({
     permission: pipelinesPromotionOverridePermission,
     resourceRef: entityRef,
   });
-  const override = async () => {
+  const override = () => {
     // A reason is required to break the glass; it goes to the promotion's log and the audit.
     // eslint-disable-next-line no-alert
     const reason = window.prompt(
       `Why must ${record.version} go into ${record.toEnvironment} during the freeze?`,
     );
     if (!reason?.trim()) return;
-    try {
-      await api.overrideFreeze(record.id, { reason, entityRef });
-      alertApi.post({
-        message: `Freeze overridden: ${record.version} goes into ${record.toEnvironment}`,
-        severity: 'success',
-        display: 'transient',
-      });
-      onDone();
-    } catch (e) {
-      alertApi.post({
-        message: `Could not override the freeze: ${(e as Error).message}`,
-        severity: 'error',
-      });
-    }
+    void run(
+      'override the freeze',
+      () => api.overrideFreeze(record.id, { reason, entityRef }),
+      `Freeze overridden: ${record.version} goes into ${record.toEnvironment}`,
+    );
   };
   return (
     <Button
       size="small"
       variant="outlined"
-      disabled={!allowed}
+      disabled={!allowed || busy}
       title={
         allowed
           ? undefined

@@ -13,23 +13,56 @@ const pipeline: PipelineDetail = {
   conditions: [],
   validationErrors: [],
   environments: [
-    { name: 'dev', targets: [], versions: [{ version: '6.1.0', count: 1 }], promotion: { kind: 'none', manual: false, hmac: false } },
+    {
+      name: 'dev',
+      targets: [],
+      versions: [{ version: '6.1.0', count: 1 }],
+      promotion: { kind: 'none', manual: false, hmac: false },
+    },
     {
       name: 'test',
       targets: [],
       versions: [{ version: '6.0.1', count: 2 }],
-      promotion: { kind: 'pull-request', manual: false, hmac: false, pullRequest: { type: 'github', url: 'https://forge/my-org/my-app-repo', baseBranch: 'main' } },
+      promotion: {
+        kind: 'pull-request',
+        manual: false,
+        hmac: false,
+        pullRequest: {
+          type: 'github',
+          url: 'https://forge/my-org/my-app-repo',
+          baseBranch: 'main',
+        },
+      },
     },
-    { name: 'prod', targets: [], versions: [], promotion: { kind: 'notification', manual: true, hmac: true } },
+    {
+      name: 'prod',
+      targets: [],
+      versions: [],
+      promotion: { kind: 'notification', manual: true, hmac: true },
+    },
   ],
 };
 
 describe('<PromoteDialog />', () => {
-  it('suggests the previous environment\'s version, says what will happen, and requests the promotion', async () => {
+  it("suggests the previous environment's version, says what will happen, and requests the promotion", async () => {
     const api = mockPipelinesApi({
-      createPromotion: jest.fn(async () => ({ id: 'x', version: '6.1.0', toEnvironment: 'test', state: 'running' }) as any),
+      createPromotion: jest.fn(
+        async () =>
+          ({
+            id: 'x',
+            version: '6.1.0',
+            toEnvironment: 'test',
+            state: 'running',
+          } as any),
+      ),
     });
-    await renderWithApis(<PromoteDialog pipeline={pipeline} entityRef="component:default/podinfo" />, { api });
+    await renderWithApis(
+      <PromoteDialog
+        pipeline={pipeline}
+        entityRef="component:default/podinfo"
+      />,
+      { api },
+    );
     const promote = screen.getByRole('button', { name: 'Promote' });
     await waitFor(() => expect(promote).toBeEnabled());
     fireEvent.click(promote);
@@ -39,24 +72,52 @@ describe('<PromoteDialog />', () => {
     );
     fireEvent.click(screen.getByRole('button', { name: 'Request promotion' }));
     await waitFor(() =>
-      expect(api.createPromotion).toHaveBeenCalledWith(pipeline, { environment: 'test', version: '6.1.0', entityRef: 'component:default/podinfo' }),
+      expect(api.createPromotion).toHaveBeenCalledWith(pipeline, {
+        environment: 'test',
+        version: '6.1.0',
+        entityRef: 'component:default/podinfo',
+      }),
     );
   });
 
-  it('shows the backend\'s refusal in the dialog', async () => {
-    const api = mockPipelinesApi({ createPromotion: jest.fn(async () => Promise.reject(new Error('Not allowed: pipelines.promotion.create'))) });
-    await renderWithApis(<PromoteDialog pipeline={pipeline} entityRef="component:default/podinfo" />, { api });
+  it("shows the backend's refusal in the dialog", async () => {
+    const api = mockPipelinesApi({
+      createPromotion: jest.fn(async () =>
+        Promise.reject(new Error('Not allowed: pipelines.promotion.create')),
+      ),
+    });
+    await renderWithApis(
+      <PromoteDialog
+        pipeline={pipeline}
+        entityRef="component:default/podinfo"
+      />,
+      { api },
+    );
     const promote = screen.getByRole('button', { name: 'Promote' });
     await waitFor(() => expect(promote).toBeEnabled());
     fireEvent.click(promote);
-    fireEvent.click(await screen.findByRole('button', { name: 'Request promotion' }));
-    expect(await screen.findByText('Not allowed: pipelines.promotion.create')).toBeInTheDocument();
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Request promotion' }),
+    );
+    expect(
+      await screen.findByText('Not allowed: pipelines.promotion.create'),
+    ).toBeInTheDocument();
   });
 
   it('is disabled, with the reason, without the permission', async () => {
     // usePermission caches decisions per permission and resource: this test uses its own entity.
-    await renderWithApis(<PromoteDialog pipeline={pipeline} entityRef="component:default/denied" />, { api: mockPipelinesApi(), permission: AuthorizeResult.DENY });
-    await waitFor(() => expect(screen.getByRole('button', { name: 'Promote' })).toBeDisabled());
-    expect(screen.getByTitle('You do not have permission to promote this entity')).toBeInTheDocument();
+    await renderWithApis(
+      <PromoteDialog
+        pipeline={pipeline}
+        entityRef="component:default/denied"
+      />,
+      { api: mockPipelinesApi(), permission: AuthorizeResult.DENY },
+    );
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Promote' })).toBeDisabled(),
+    );
+    expect(
+      screen.getByTitle('You do not have permission to promote this entity'),
+    ).toBeInTheDocument();
   });
 });

@@ -28,19 +28,33 @@ export function describePromotion(env: EnvironmentState): string {
   } else if (p.kind === 'notification') {
     how = `Emits a Promote event on the Pipeline for Flux's notification-controller.`;
   }
-  return `${how} ${p.manual ? 'Someone other than you must approve it first.' : 'It runs right away.'}`;
+  return `${how} ${
+    p.manual
+      ? 'Someone other than you must approve it first.'
+      : 'It runs right away.'
+  }`;
 }
 
 /** The Promote button and its dialog: pick the environment and the version. */
-export function PromoteDialog({ pipeline, entityRef }: { pipeline: PipelineDetail; entityRef: string }) {
+export function PromoteDialog({
+  pipeline,
+  entityRef,
+}: {
+  pipeline: PipelineDetail;
+  entityRef: string;
+}) {
   const api = useApi(pipelinesApiRef);
   const alertApi = useApi(alertApiRef);
-  const { allowed, loading } = usePermission({ permission: pipelinesPromotionCreatePermission, resourceRef: entityRef });
+  const { allowed, loading } = usePermission({
+    permission: pipelinesPromotionCreatePermission,
+    resourceRef: entityRef,
+  });
   const targets = pipeline.environments.slice(1);
   const [open, setOpen] = useState(false);
   const [environment, setEnvironment] = useState(targets[0]?.name ?? '');
   const index = pipeline.environments.findIndex(e => e.name === environment);
-  const suggested = pipeline.environments[index - 1]?.versions[0]?.version ?? '';
+  const suggested =
+    pipeline.environments[index - 1]?.versions[0]?.version ?? '';
   const [version, setVersion] = useState<string | undefined>(undefined);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -51,7 +65,11 @@ export function PromoteDialog({ pipeline, entityRef }: { pipeline: PipelineDetai
     setBusy(true);
     setError(undefined);
     try {
-      const record = await api.createPromotion(pipeline, { environment, version: value, entityRef });
+      const record = await api.createPromotion(pipeline, {
+        environment,
+        version: value,
+        entityRef,
+      });
       alertApi.post({
         message: `Promotion of ${record.version} to ${record.toEnvironment}: ${record.state}`,
         severity: 'success',
@@ -67,10 +85,17 @@ export function PromoteDialog({ pipeline, entityRef }: { pipeline: PipelineDetai
   };
 
   let why: string | undefined;
-  if (!loading && !allowed) why = 'You do not have permission to promote this entity';
-  else if (!targets.length) why = 'The pipeline has a single environment: nothing to promote into';
+  if (!loading && !allowed)
+    why = 'You do not have permission to promote this entity';
+  else if (!targets.length)
+    why = 'The pipeline has a single environment: nothing to promote into';
   const button = (
-    <Button variant="contained" color="primary" disabled={Boolean(why) || loading} onClick={() => setOpen(true)}>
+    <Button
+      variant="contained"
+      color="primary"
+      disabled={Boolean(why) || loading}
+      onClick={() => setOpen(true)}
+    >
       Promote
     </Button>
   );
@@ -83,7 +108,12 @@ export function PromoteDialog({ pipeline, entityRef }: { pipeline: PipelineDetai
       ) : (
         button
       )}
-      <Dialog open={open} onClose={() => setOpen(false)} fullWidth maxWidth="sm">
+      <Dialog
+        open={open}
+        onClose={() => setOpen(false)}
+        fullWidth
+        maxWidth="sm"
+      >
         <DialogTitle>
           Promote {pipeline.namespace}/{pipeline.name}
         </DialogTitle>
@@ -98,7 +128,9 @@ export function PromoteDialog({ pipeline, entityRef }: { pipeline: PipelineDetai
               setEnvironment(e.target.value as string);
               setVersion(undefined);
             }}
-            SelectProps={{ inputProps: { 'data-testid': 'promote-environment' } }}
+            SelectProps={{
+              inputProps: { 'data-testid': 'promote-environment' },
+            }}
           >
             {targets.map(t => (
               <MenuItem key={t.name} value={t.name}>
@@ -112,15 +144,29 @@ export function PromoteDialog({ pipeline, entityRef }: { pipeline: PipelineDetai
             label="Version"
             value={value}
             onChange={e => setVersion(e.target.value)}
-            helperText={suggested ? `${pipeline.environments[index - 1].name} runs ${suggested}` : undefined}
+            helperText={
+              suggested
+                ? `${pipeline.environments[index - 1].name} runs ${suggested}`
+                : undefined
+            }
             inputProps={{ 'data-testid': 'promote-version' }}
           />
           {env && (
-            <Typography variant="body2" color="textSecondary" data-testid="promote-description">
+            <Typography
+              variant="body2"
+              color="textSecondary"
+              data-testid="promote-description"
+            >
               {describePromotion(env)}
             </Typography>
           )}
-          {open && env && value.trim() && <PromotionPreviewView pipeline={pipeline} environment={environment} version={value} />}
+          {open && env && value.trim() && (
+            <PromotionPreviewView
+              pipeline={pipeline}
+              environment={environment}
+              version={value}
+            />
+          )}
           {error && (
             <Alert severity="error" style={{ marginTop: 16 }}>
               {error}
@@ -129,7 +175,12 @@ export function PromoteDialog({ pipeline, entityRef }: { pipeline: PipelineDetai
         </DialogContent>
         <DialogActions>
           <Button onClick={() => setOpen(false)}>Cancel</Button>
-          <Button color="primary" variant="contained" disabled={busy || !value.trim()} onClick={submit}>
+          <Button
+            color="primary"
+            variant="contained"
+            disabled={busy || !value.trim()}
+            onClick={submit}
+          >
             Request promotion
           </Button>
         </DialogActions>

@@ -1,4 +1,4 @@
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   PipelineKey,
@@ -8,38 +8,9 @@ import {
 } from '@gitops-pipelines/plugin-pipelines-common';
 import Button from '@material-ui/core/Button';
 import Tooltip from '@material-ui/core/Tooltip';
-import { ReactNode, useState } from 'react';
+import { ReactNode } from 'react';
 import { pipelinesApiRef } from '../../api/PipelinesApi';
-
-/** Runs one action with a busy flag and a success / error alert. */
-function useAction(onDone: () => void) {
-  const alertApi = useApi(alertApiRef);
-  const [busy, setBusy] = useState(false);
-  const run = async (
-    what: string,
-    fn: () => Promise<unknown>,
-    success: string,
-  ) => {
-    setBusy(true);
-    try {
-      await fn();
-      alertApi.post({
-        message: success,
-        severity: 'success',
-        display: 'transient',
-      });
-      onDone();
-    } catch (e) {
-      alertApi.post({
-        message: `Could not ${what}: ${(e as Error).message}`,
-        severity: 'error',
-      });
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, run };
-}
+import { useAction } from '../../hooks/useAction';
 
 /** Buttons disabled with the reason as a tooltip. */
 function Guarded({ why, children }: { why?: string; children: ReactNode }) {

@@ -1,4 +1,4 @@
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   PipelineKey,
@@ -15,6 +15,7 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import { pipelinesApiRef } from '../../api/PipelinesApi';
+import { useAction } from '../../hooks/useAction';
 
 /**
  * "Block" on a lane that runs `version`: blocks it with a reason (its open promotions are
@@ -38,7 +39,7 @@ export function BlockVersionDialog({
   onDone: () => void;
 }) {
   const api = useApi(pipelinesApiRef);
-  const alertApi = useApi(alertApiRef);
+  const { busy, run } = useAction(onDone);
   const { allowed } = usePermission({
     permission: pipelinesVersionBlockPermission,
     resourceRef: entityRef,
@@ -46,18 +47,18 @@ export function BlockVersionDialog({
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
   const [rollback, setRollback] = useState(canRollBack);
-  const [busy, setBusy] = useState(false);
   const submit = async () => {
-    setBusy(true);
-    try {
-      const result = await api.blockVersion(pipeline, {
-        version,
-        reason,
-        entityRef,
-        ...(rollback ? { rollbackEnvironment: environment } : {}),
-      });
-      alertApi.post({
-        message: `${version} blocked${
+    const done = await run(
+      `block ${version}`,
+      () =>
+        api.blockVersion(pipeline, {
+          version,
+          reason,
+          entityRef,
+          ...(rollback ? { rollbackEnvironment: environment } : {}),
+        }),
+      result =>
+        `${version} blocked${
           result.cancelled.length
             ? `; ${result.cancelled.length} promotion(s) cancelled`
             : ''
@@ -66,19 +67,8 @@ export function BlockVersionDialog({
             ? `; rolling ${environment} back to ${result.rollback.version}`
             : ''
         }`,
-        severity: 'success',
-        display: 'transient',
-      });
-      setOpen(false);
-      onDone();
-    } catch (e) {
-      alertApi.post({
-        message: `Could not block ${version}: ${(e as Error).message}`,
-        severity: 'error',
-      });
-    } finally {
-      setBusy(false);
-    }
+    );
+    if (done) setOpen(false);
   };
   return (
     <>

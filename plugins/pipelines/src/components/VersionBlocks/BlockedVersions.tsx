@@ -1,4 +1,4 @@
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   PipelineKey,
@@ -9,6 +9,7 @@ import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Alert from '@material-ui/lab/Alert';
 import { pipelinesApiRef } from '../../api/PipelinesApi';
+import { useAction } from '../../hooks/useAction';
 import { formatAge } from '../PipelineView/formatAge';
 
 /**
@@ -27,27 +28,17 @@ export function BlockedVersions({
   onChange: () => void;
 }) {
   const api = useApi(pipelinesApiRef);
-  const alertApi = useApi(alertApiRef);
+  const { busy, run } = useAction(onChange);
   const { allowed } = usePermission({
     permission: pipelinesVersionBlockPermission,
     resourceRef: entityRef,
   });
-  const unblock = async (version: string) => {
-    try {
-      await api.unblockVersion(pipeline, version, { entityRef });
-      alertApi.post({
-        message: `${version} unblocked`,
-        severity: 'success',
-        display: 'transient',
-      });
-      onChange();
-    } catch (e) {
-      alertApi.post({
-        message: `Could not unblock ${version}: ${(e as Error).message}`,
-        severity: 'error',
-      });
-    }
-  };
+  const unblock = (version: string) =>
+    run(
+      `unblock ${version}`,
+      () => api.unblockVersion(pipeline, version, { entityRef }),
+      `${version} unblocked`,
+    );
   return (
     <>
       {blocks.map(b => (
@@ -59,7 +50,7 @@ export function BlockedVersions({
               <Button
                 size="small"
                 color="inherit"
-                disabled={!allowed}
+                disabled={!allowed || busy}
                 title={
                   allowed
                     ? undefined
