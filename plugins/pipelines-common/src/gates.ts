@@ -27,6 +27,17 @@ const minutes = (ms: number) => {
   return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h ${m % 60} min`;
 };
 
+/** What the gates read of a promotion (or of a version no promotion carries yet). @public */
+export type GateRecord = Pick<
+  PromotionRecord,
+  | 'state'
+  | 'version'
+  | 'toEnvironment'
+  | 'fromEnvironment'
+  | 'approvals'
+  | 'requiredApprovals'
+>;
+
 /**
  * The gates of a promotion of `record.version` into `record.toEnvironment`, at `now` (ms since
  * the epoch): the approvals it still needs, the target environment's freeze (unless a user
@@ -35,15 +46,7 @@ const minutes = (ms: number) => {
  * @public
  */
 export function promotionGates(input: {
-  record: Pick<
-    PromotionRecord,
-    | 'state'
-    | 'version'
-    | 'toEnvironment'
-    | 'fromEnvironment'
-    | 'approvals'
-    | 'requiredApprovals'
-  >;
+  record: GateRecord;
   pipeline: Pick<PipelineDetail, 'annotations' | 'environments'>;
   blocks: VersionBlock[];
   freezeOverridden?: boolean;

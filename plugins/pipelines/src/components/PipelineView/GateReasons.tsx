@@ -1,7 +1,7 @@
 import type {
   PipelineDetail,
   PromotionGate,
-  PromotionRecord,
+  GateRecord,
   VersionBlock,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import { promotionGates } from '@gitops-pipelines/plugin-pipelines-common';
@@ -42,15 +42,7 @@ export function GateReasons({
   pipeline,
   blocks,
 }: {
-  record: Pick<
-    PromotionRecord,
-    | 'state'
-    | 'version'
-    | 'toEnvironment'
-    | 'fromEnvironment'
-    | 'approvals'
-    | 'requiredApprovals'
-  >;
+  record: GateRecord;
   pipeline: Partial<Pick<PipelineDetail, 'annotations' | 'environments'>>;
   blocks: VersionBlock[];
 }) {
