@@ -44,6 +44,13 @@ test('a frozen environment holds a promotion queued with its countdown until som
     await page.screenshot({ path: 'test-results/gate-list.png', fullPage: true });
     await page.getByRole('button', { name: 'Promote' }).click();
     await page.getByTestId('promote-version').fill('6.2.0');
+    // Before requesting it: the exact change its pull request will make, dry-run on the backend's clone.
+    const preview = page.getByTestId('promotion-preview');
+    await expect(preview.getByTestId('preview-file')).toHaveCount(2);
+    await expect(preview).toContainText('Pull request “Promote flux-system/podinfo-02 in test to 6.2.0”');
+    await expect(preview.getByTestId('preview-file').first()).toContainText('-      version: 6.0.1 # {"$promotion": "flux-system:podinfo-02:test"}');
+    await expect(preview.getByTestId('preview-file').first()).toContainText('+      version: 6.2.0 # {"$promotion": "flux-system:podinfo-02:test"}');
+    await page.getByRole('dialog').screenshot({ path: 'test-results/promote-preview.png' });
     await page.getByRole('button', { name: 'Request promotion' }).click();
     const queued = test.getByTestId('active-promotion').filter({ hasText: '6.2.0: queued, frozen until' });
     await expect(queued).toBeVisible();

@@ -6,15 +6,21 @@ import type {
   PromotionGate,
   VersionBlock,
 } from '@gitops-pipelines/plugin-pipelines-common';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { pipelinesApiRef } from '../api/PipelinesApi';
 
 /**
- * What a pipeline's promotions are doing now: its active promotions, holds and blocked versions, from the
- * ledger. Refetched whenever `revision` changes (a promotion changed), and by `retry`.
+ * What a pipeline's promotions are doing now: its active promotions with their gates, holds
+ * and blocked versions, from the ledger. Refetched whenever `revision` changes (a promotion
+ * changed) or `settings` does (the Pipeline's annotations — a freeze or a soak changes the
+ * gates), and by `retry`.
  */
-export function usePromotionActivity(pipeline: PipelineKey, revision: number) {
+export function usePromotionActivity(
+  pipeline: PipelineKey,
+  revision: number,
+  settings = '',
+) {
   const api = useApi(pipelinesApiRef);
   const state = useAsyncRetry(async (): Promise<{
     active: PromotionRecord[];
@@ -31,8 +37,10 @@ export function usePromotionActivity(pipeline: PipelineKey, revision: number) {
     );
     return { active, holds, blocks, gates };
   }, [api, pipeline.cluster, pipeline.namespace, pipeline.name]);
+  const first = useRef(true);
   useEffect(() => {
-    if (revision) state.retry();
-  }, [revision]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (first.current) first.current = false;
+    else state.retry();
+  }, [revision, settings]); // eslint-disable-line react-hooks/exhaustive-deps
   return state;
 }

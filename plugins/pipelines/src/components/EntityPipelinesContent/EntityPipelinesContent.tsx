@@ -44,7 +44,11 @@ function FoundPipeline({
   entityRef: string;
   promotionsRevision: number;
 }) {
-  const activity = usePromotionActivity(entry.ref, promotionsRevision);
+  const activity = usePromotionActivity(
+    entry.ref,
+    promotionsRevision,
+    JSON.stringify(entry.pipeline.annotations ?? {}),
+  );
   return (
     <>
       <PipelineView
