@@ -98,32 +98,50 @@ test('a promotion requested from the tab opens a pull request on the forge, link
 
   // Someone merges the pull request on the forge: the row follows it to deployed, without a reload.
   const forge = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '.sandbox', 'endpoints.json'), 'utf8')).forge;
-  const number = (await link.getAttribute('href'))!.split('/').pop();
-  const merged = await fetch(`${forge.githubApi}/repos/my-org/my-app-repo/pulls/${number}/merge`, {
-    method: 'PUT',
-    headers: { Authorization: `token ${forge.token}`, 'Content-Type': 'application/json' },
-    body: '{}',
-  });
-  expect(merged.status).toBe(200);
+  const mergeOnForge = async (pullRequestLink: string | null) => {
+    const merged = await fetch(`${forge.githubApi}/repos/my-org/my-app-repo/pulls/${pullRequestLink!.split('/').pop()}/merge`, {
+      method: 'PUT',
+      headers: { Authorization: `token ${forge.token}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect(merged.status).toBe(200);
+  };
+  await mergeOnForge(await link.getAttribute('href'));
   await expect(row).toContainText('deployed', { timeout: 90_000 });
   await row.click();
   await expect(page.getByTestId('promotion-timeline')).toContainText('pull-request-merged');
   await expect(page.getByTestId('promotion-timeline')).toContainText('deployed');
   await page.screenshot({ path: 'test-results/pipeline-tab-deployed.png', fullPage: true });
 
-  // Roll prod back from the history: the hold shows, and it can be released.
+  // A version the Helm repository has no chart for: merged, then Flux cannot roll it out — the promotion fails with Flux's message.
+  await page.getByRole('button', { name: 'Promote' }).click();
+  await page.getByRole('dialog').locator('[aria-haspopup="listbox"]').click();
+  await page.getByRole('option', { name: 'prod' }).click();
+  await page.getByTestId('promote-version').fill('6.9.9-missing');
+  await page.getByRole('button', { name: 'Request promotion' }).click();
+  const bad = page.getByTestId('promotion-row').filter({ hasText: '6.9.9-missing' }).first();
+  await expect(bad.getByRole('link', { name: 'Pull request' })).toBeVisible();
+  await mergeOnForge(await bad.getByRole('link', { name: 'Pull request' }).getAttribute('href'));
+  await expect(bad).toContainText('failed', { timeout: 90_000 });
+  await expect(bad).toContainText("no 'podinfo' chart with version matching '6.9.9-missing' found");
+
+  // Roll prod back from the history to the version deployed before: the hold shows; its pull request is merged; the hold is released.
   page.once('dialog', dialog => void dialog.accept());
   const earlier = page.getByTestId('promotion-row').filter({ hasText: 'test → prod' }).filter({ hasText: 'deployed' }).first();
   await earlier.getByRole('button', { name: 'Roll back to this' }).click();
   await expect(prodLane.getByTestId('hold')).toContainText('Held by user:development/guest');
   await page.screenshot({ path: 'test-results/pipeline-tab-hold.png', fullPage: true });
+  const rollback = page.getByTestId('promotion-row').filter({ hasText: 'rollback' }).first();
+  await expect(rollback.getByRole('link', { name: 'Pull request' })).toBeVisible();
+  await mergeOnForge(await rollback.getByRole('link', { name: 'Pull request' }).getAttribute('href'));
+  await expect(rollback).toContainText('deployed', { timeout: 90_000 });
   await page.getByRole('button', { name: 'Release' }).click();
   await expect(page.getByTestId('hold')).toHaveCount(0);
 
-  // The Delivery section counts it from the ledger: prod's deployment and its rollback, on a daily chart.
+  // The Delivery section counts the series from the ledger: two deployments into prod, one failure, one rollback.
   const prodMetrics = page.getByRole('table', { name: 'Delivery metrics' }).getByRole('row').filter({ hasText: /^prod/ });
-  await expect(prodMetrics).toContainText(/^prod2 \(0\.5 per week\).*50 % \(0 failed, 1 rolled back\)/);
-  const chart = page.getByRole('img', { name: /^Deployments per day over 30d: \d+ deployments, 0 failures$/ });
+  await expect(prodMetrics).toContainText(/^prod2 \(0\.5 per week\).*100 % \(1 failed, 1 rolled back\)/);
+  const chart = page.getByRole('img', { name: /^Deployments per day over 30d: \d+ deployments, 1 failures$/ });
   await chart.scrollIntoViewIfNeeded();
   await expect(chart.locator('.recharts-bar-rectangle path').first()).toBeVisible(); // a drawn bar (days without events have none)
   await page.screenshot({ path: 'test-results/pipeline-tab-delivery.png', fullPage: true });

@@ -47,6 +47,18 @@ export function reasonFor(kind: AppKind['kind'], failed: boolean, firstRelease: 
   return failed ? 'UpgradeFailed' : 'UpgradeSucceeded';
 }
 
+/**
+ * The sandbox's Helm repository has no chart version with the pre-release tag `missing`
+ * (`6.9.9-missing`): a HelmRelease asking for one fails as helm-controller reports a chart
+ * that source-controller cannot find. A way to make a rollout fail from outside the sandbox
+ * process (the e2e tests, the demo), where `setFailure` cannot be called.
+ */
+export function missingChartMessage(kind: AppKind['kind'], obj: AppObject, revision: string): string | undefined {
+  if (kind !== 'HelmRelease' || !/-missing$/.test(revision)) return undefined;
+  const ns = obj.metadata?.namespace;
+  return `HelmChart '${ns}/${ns}-${obj.metadata?.name}' is not ready: invalid chart reference: failed to get chart version for remote reference: no 'podinfo' chart with version matching '${revision}' found`;
+}
+
 function condition(status: 'True' | 'False' | 'Unknown', reason: string, message: string, generation?: number) {
   return { type: 'Ready', status, reason, message, observedGeneration: generation, lastTransitionTime: new Date().toISOString() };
 }
@@ -120,7 +132,7 @@ export class FluxStandIn {
     const generation = obj.metadata?.generation;
     const revision = desiredRevision(kind.kind, obj);
     const key = `${cluster}/${kind.kind}/${obj.metadata?.namespace}/${obj.metadata?.name}`;
-    const failure = this.failures.get(key);
+    const failure = this.failures.get(key) ?? missingChartMessage(kind.kind, obj, revision);
     const status = obj.status ?? {};
     const ready = status.conditions?.find(c => c.type === 'Ready');
     const done =
