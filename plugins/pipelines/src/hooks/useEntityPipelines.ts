@@ -2,9 +2,9 @@ import { getCompoundEntityRef, Entity } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { PipelineKey } from '@gitops-pipelines/plugin-pipelines-common';
 import { useEffect, useRef, useState } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { PipelineEvent, pipelinesApiRef } from '../api/PipelinesApi';
 import { usePipelineChanges } from './usePipelineChanges';
+import { useRefetchable } from './useRefetchable';
 
 export { POLL_INTERVAL_MS, SIGNALS_SAFETY_POLL_MS } from './usePipelineChanges';
 
@@ -19,7 +19,7 @@ const keyOf = (k: PipelineKey) => `${k.cluster}/${k.namespace}/${k.name}`;
 export function useEntityPipelines(entity: Entity) {
   const api = useApi(pipelinesApiRef);
   const ref = getCompoundEntityRef(entity);
-  const state = useAsyncRetry(
+  const state = useRefetchable(
     () => api.getEntityPipelines(ref),
     [api, ref.kind, ref.namespace, ref.name],
   );

@@ -5,10 +5,10 @@ import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { ANNOTATION_PIPELINE } from '@gitops-pipelines/plugin-pipelines-common';
 import { useEffect, useRef } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { pipelinesApiRef } from '../api/PipelinesApi';
 import { matrixRows } from '../components/ReleaseMatrix/matrixModel';
 import { usePipelineChanges } from './usePipelineChanges';
+import { useRefetchable } from './useRefetchable';
 
 /**
  * The release matrix's rows, live: every pipeline the user may read (the backend's list),
@@ -19,7 +19,7 @@ import { usePipelineChanges } from './usePipelineChanges';
 export function usePipelineMatrix(scope?: string[]) {
   const api = useApi(pipelinesApiRef);
   const catalogApi = useApi(catalogApiRef);
-  const list = useAsyncRetry(() => api.listPipelines(), [api]);
+  const list = useRefetchable(() => api.listPipelines(), [api]);
   const entities = useAsync(
     async (): Promise<Entity[]> =>
       (

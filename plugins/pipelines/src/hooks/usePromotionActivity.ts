@@ -6,8 +6,7 @@ import type {
   PromotionGate,
   VersionBlock,
 } from '@gitops-pipelines/plugin-pipelines-common';
-import { useEffect, useRef } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { useRefetchable } from './useRefetchable';
 import { pipelinesApiRef } from '../api/PipelinesApi';
 
 /**
@@ -22,7 +21,7 @@ export function usePromotionActivity(
   settings = '',
 ) {
   const api = useApi(pipelinesApiRef);
-  const state = useAsyncRetry(async (): Promise<{
+  return useRefetchable(async (): Promise<{
     active: PromotionRecord[];
     holds: EnvironmentHold[];
     blocks: VersionBlock[];
@@ -36,11 +35,12 @@ export function usePromotionActivity(
       },
     );
     return { active, holds, blocks, gates };
-  }, [api, pipeline.cluster, pipeline.namespace, pipeline.name]);
-  const first = useRef(true);
-  useEffect(() => {
-    if (first.current) first.current = false;
-    else state.retry();
-  }, [revision, settings]); // eslint-disable-line react-hooks/exhaustive-deps
-  return state;
+  }, [
+    api,
+    pipeline.cluster,
+    pipeline.namespace,
+    pipeline.name,
+    revision,
+    settings,
+  ]);
 }

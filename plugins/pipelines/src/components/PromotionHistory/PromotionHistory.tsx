@@ -14,10 +14,10 @@ import TableHead from '@material-ui/core/TableHead';
 import TablePagination from '@material-ui/core/TablePagination';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import { Fragment, useEffect, useState } from 'react';
+import { Fragment, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { pipelinesApiRef } from '../../api/PipelinesApi';
+import { useRefetchable } from '../../hooks/useRefetchable';
 import { formatAge } from '../PipelineView/formatAge';
 import { Decision, RowActions } from './PromotionActions';
 import { PromotionTimeline } from './PromotionTimeline';
@@ -72,17 +72,14 @@ export function PromotionHistory({
     async () => (await identityApi.getBackstageIdentity()).userEntityRef,
     [identityApi],
   ).value;
-  const { value, error, retry } = useAsyncRetry(
+  const { value, error, retry } = useRefetchable(
     () =>
       api.listPromotions(pipeline, {
         offset: page * PAGE_SIZE,
         limit: PAGE_SIZE,
       }),
-    [api, pipeline.cluster, pipeline.namespace, pipeline.name, page],
+    [api, pipeline.cluster, pipeline.namespace, pipeline.name, page, revision],
   );
-  useEffect(() => {
-    if (revision) retry();
-  }, [revision]); // eslint-disable-line react-hooks/exhaustive-deps
 
   if (error) return <ResponseErrorPanel error={error} />;
   if (!value) return null;
