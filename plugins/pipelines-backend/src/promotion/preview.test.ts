@@ -40,7 +40,11 @@ describe('promotion preview on the sandbox', () => {
 
   it('shows the files and lines a pull request would change, and opens nothing', async () => {
     const pulls = sandbox.forge!.listPulls('my-org', 'my-app-repo').length;
-    const res = await request(server).post('/api/pipelines/v1/pipelines/management/flux-system/podinfo-02/promotions/preview').send({ environment: 'test', version: '6.3.0' });
+    // 503 until the watch cache holds the strategy's Secret (the backend is warming up): then 200.
+    const res = await until(async () => {
+      const r = await request(server).post('/api/pipelines/v1/pipelines/management/flux-system/podinfo-02/promotions/preview').send({ environment: 'test', version: '6.3.0' });
+      return r.status === 503 ? undefined : r;
+    }, 'preview answered');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       strategy: 'pull-request',
