@@ -83,12 +83,28 @@ export interface LoadShape {
 /** One autocannon run in a second process, latencies in ms. */
 function autocannon(url: string, token: string, shape: LoadShape = {}) {
   const bin = path.join(root, 'node_modules', '.bin', 'autocannon');
-  const span = shape.amount ? ['-a', String(shape.amount)] : ['-d', String(shape.seconds ?? LOAD_SECONDS)];
+  const span = shape.amount
+    ? ['-a', String(shape.amount)]
+    : ['-d', String(shape.seconds ?? LOAD_SECONDS)];
   const timeout = shape.timeoutS ? ['-t', String(shape.timeoutS)] : [];
   const out = execFileSync(
     bin,
-    ['--json', '-c', String(shape.connections ?? CONNECTIONS), ...span, ...timeout, '-H', `Authorization=Bearer ${token}`, ...(shape.extra ?? []), url],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 },
+    [
+      '--json',
+      '-c',
+      String(shape.connections ?? CONNECTIONS),
+      ...span,
+      ...timeout,
+      '-H',
+      `Authorization=Bearer ${token}`,
+      ...(shape.extra ?? []),
+      url,
+    ],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      maxBuffer: 64 * 1024 * 1024,
+    },
   );
   const r = JSON.parse(out);
   return {
@@ -121,7 +137,11 @@ export async function loadMeasurer(
   const idleBefore = await apiRequests(sandbox);
   await sleep(LOAD_SECONDS * 1000);
   const idle = (await apiRequests(sandbox)) - idleBefore;
-  return async (name: string, url: string, shape: LoadShape = {}): Promise<Load> => {
+  return async (
+    name: string,
+    url: string,
+    shape: LoadShape = {},
+  ): Promise<Load> => {
     const before = await apiRequests(sandbox);
     const r = autocannon(url, token, shape);
     const after = await apiRequests(sandbox);

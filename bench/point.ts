@@ -15,13 +15,25 @@ import { base, log, pad, PORT, root, sleep, writeConfig } from './setup';
 /** The figures of one point as measured (loads and freshness samples in full); memory in MB, times in ms. */
 export type PointFigures = Omit<
   CurveResult['points'][number],
-  'bytesPerWatchedObject' | 'ratioEntityViewToFloor' | 'ratioKubernetesPluginToPipelines' | 'entityView' | 'floor' | 'list' | 'kubernetesPlugin' | 'freshnessMs'
+  | 'bytesPerWatchedObject'
+  | 'ratioEntityViewToFloor'
+  | 'ratioKubernetesPluginToPipelines'
+  | 'entityView'
+  | 'floor'
+  | 'list'
+  | 'kubernetesPlugin'
+  | 'freshnessMs'
 > & {
   entityView: Load;
   floor: Load;
   list: Load;
   kubernetesPlugin: Load;
-  freshnessMs: { samples: number[]; p50: number | null; p99: number | null; missed: number };
+  freshnessMs: {
+    samples: number[];
+    p50: number | null;
+    p99: number | null;
+    missed: number;
+  };
 };
 
 /** The backend's process: the one listening on the port. */
@@ -181,15 +193,32 @@ export async function measurePoint(
     // autocannon stops (listing every HelmRelease of 10 clusters) and would be measured too.
     const samples = n > 0 ? await freshness(sandbox, token, n, 20, round) : [];
     // The Kubernetes plugin answers in seconds at scale: 6 requests, 2 at a time, up to 120 s each.
-    const kubernetesPlugin = await measure('kubernetes plugin custom query (same entity)', `${base}/api/kubernetes/resources/custom/query`, {
-      connections: 2,
-      amount: 6,
-      timeoutS: 120,
-      extra: [
-        '-m', 'POST', '-H', 'Content-Type=application/json',
-        '-b', JSON.stringify({ entityRef: 'component:default/bench-app', customResources: [{ group: 'helm.toolkit.fluxcd.io', apiVersion: 'v2beta1', plural: 'helmreleases' }] }),
-      ],
-    });
+    const kubernetesPlugin = await measure(
+      'kubernetes plugin custom query (same entity)',
+      `${base}/api/kubernetes/resources/custom/query`,
+      {
+        connections: 2,
+        amount: 6,
+        timeoutS: 120,
+        extra: [
+          '-m',
+          'POST',
+          '-H',
+          'Content-Type=application/json',
+          '-b',
+          JSON.stringify({
+            entityRef: 'component:default/bench-app',
+            customResources: [
+              {
+                group: 'helm.toolkit.fluxcd.io',
+                apiVersion: 'v2beta1',
+                plural: 'helmreleases',
+              },
+            ],
+          }),
+        ],
+      },
+    );
     return {
       pipelines: n,
       watchedObjects: n * 7,

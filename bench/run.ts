@@ -49,9 +49,12 @@ async function main() {
     const points: Array<PointFigures & { populateMs: number }> = [];
     let have = 0;
     for (const [round, n] of CURVE.entries()) {
-      if (n > have) log(
-        `creating pipelines ${have}…${n - 1} (${(n - have) * 6} HelmReleases)`,
-      );
+      if (n > have)
+        log(
+          `creating pipelines ${have}…${n - 1} (${
+            (n - have) * 6
+          } HelmReleases)`,
+        );
       const populateMs =
         n > have || have === 0 ? await populate(sandbox, have, n) : 0;
       log(`populated in ${populateMs} ms`);

@@ -3,7 +3,12 @@
  * the Pipelines and HelmReleases it creates on the sandbox, and the backend config it writes.
  */
 import { CustomObjectsApi, KubernetesObject } from '@kubernetes/client-node';
-import { HELM_RELEASES, Sandbox, apply, helmRelease } from '@gitops-pipelines/sandbox';
+import {
+  HELM_RELEASES,
+  Sandbox,
+  apply,
+  helmRelease,
+} from '@gitops-pipelines/sandbox';
 import fs from 'fs';
 import path from 'path';
 import { stringify } from 'yaml';
@@ -87,7 +92,13 @@ function pipeline(i: number): KubernetesObject {
 /** A HelmRelease labelled for the Kubernetes plugin's entity lookup (`backstage.io/kubernetes-id`). */
 function labelled(hr: KubernetesObject): KubernetesObject {
   const name = hr.metadata!.name!;
-  return { ...hr, metadata: { ...hr.metadata, labels: { 'backstage.io/kubernetes-id': name } } };
+  return {
+    ...hr,
+    metadata: {
+      ...hr.metadata,
+      labels: { 'backstage.io/kubernetes-id': name },
+    },
+  };
 }
 
 export async function populate(sandbox: Sandbox, from: number, to: number) {

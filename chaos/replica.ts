@@ -8,12 +8,18 @@ const root = path.resolve(__dirname, '..');
 export const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 /** Polls `fn` every `everyMs` until it returns a truthy value; throws `timed out: <what>` after `timeoutMs`. */
-export async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number, everyMs = 100): Promise<T> {
+export async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn().catch(() => undefined);
     if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
     await sleep(everyMs);
   }
 }
@@ -23,7 +29,13 @@ export async function until<T>(what: string, fn: () => Promise<T | undefined | f
  * (`database` is a connection string; `prefix` keeps each chaos run on fresh databases), the
  * sandbox's management cluster, quick PR polling and no level triggers (scenarios decide).
  */
-export function writeReplicaConfig(dir: string, name: string, port: number, sandbox: Sandbox, database: { url: string; prefix: string }) {
+export function writeReplicaConfig(
+  dir: string,
+  name: string,
+  port: number,
+  sandbox: Sandbox,
+  database: { url: string; prefix: string },
+) {
   const management = {
     name: 'management',
     url: sandbox.clusters.management.url,
@@ -36,15 +48,27 @@ export function writeReplicaConfig(dir: string, name: string, port: number, sand
     backend: {
       baseUrl: `http://127.0.0.1:${port}`,
       listen: { port, host: '127.0.0.1' },
-      database: { client: 'pg', connection: database.url, prefix: database.prefix },
+      database: {
+        client: 'pg',
+        connection: database.url,
+        prefix: database.prefix,
+      },
     },
-    kubernetes: { serviceLocatorMethod: { type: 'multiTenant' }, clusterLocatorMethods: [{ type: 'config', clusters: [management] }] },
+    kubernetes: {
+      serviceLocatorMethod: { type: 'multiTenant' },
+      clusterLocatorMethods: [{ type: 'config', clusters: [management] }],
+    },
     pipelines: {
       levelTriggers: false,
       // The duplicate scenario sends 100 webhooks at once: above the default limit of 30 per 10 s.
       webhooks: { rateLimit: { requests: 1000 } },
-      notificationController: { url: sandbox.notificationControllers.management.url },
-      pullRequestPolling: { minInterval: { milliseconds: 500 }, maxInterval: { seconds: 2 } },
+      notificationController: {
+        url: sandbox.notificationControllers.management.url,
+      },
+      pullRequestPolling: {
+        minInterval: { milliseconds: 500 },
+        maxInterval: { seconds: 2 },
+      },
     },
   };
   const file = path.join(dir, `app-config.${name}.yaml`);
@@ -77,37 +101,70 @@ export class Replica {
   }
 
   get running() {
-    return Boolean(this.child && this.child.exitCode === null && this.child.signalCode === null);
+    return Boolean(
+      this.child &&
+        this.child.exitCode === null &&
+        this.child.signalCode === null,
+    );
   }
 
   /** Starts the process and waits until it answers its readiness check. */
   async start(env: Record<string, string> = {}, timeoutMs = 180_000) {
     const out = fs.openSync(this.logFile, 'a');
-    fs.writeSync(out, `\n--- ${new Date().toISOString()} start ${JSON.stringify(env)}\n`);
+    fs.writeSync(
+      out,
+      `\n--- ${new Date().toISOString()} start ${JSON.stringify(env)}\n`,
+    );
     this.child = spawn(
       process.execPath,
-      ['--require', '@backstage/cli-node/config/nodeTransform.cjs', 'src/index.ts', '--config', path.join(root, 'app-config.yaml'), '--config', this.configFile],
-      { cwd: path.join(root, 'packages', 'backend'), env: { ...process.env, NODE_ENV: 'development', ...env }, stdio: ['ignore', out, out] },
+      [
+        '--require',
+        '@backstage/cli-node/config/nodeTransform.cjs',
+        'src/index.ts',
+        '--config',
+        path.join(root, 'app-config.yaml'),
+        '--config',
+        this.configFile,
+      ],
+      {
+        cwd: path.join(root, 'packages', 'backend'),
+        env: { ...process.env, NODE_ENV: 'development', ...env },
+        stdio: ['ignore', out, out],
+      },
     );
     const child = this.child;
-    this.exit = new Promise(resolve => child.once('exit', code => resolve(code)));
+    this.exit = new Promise(resolve =>
+      child.once('exit', code => resolve(code)),
+    );
     await until(
       `${this.name} ready (log ${this.logFile})`,
       async () => {
-        if (!this.running) throw new Error(`${this.name} exited during start-up (log ${this.logFile})`);
+        if (!this.running)
+          throw new Error(
+            `${this.name} exited during start-up (log ${this.logFile})`,
+          );
         return (await fetch(`${this.url}/.backstage/health/v1/readiness`)).ok;
       },
       timeoutMs,
       250,
     ).catch(e => {
-      if (!this.running) throw new Error(`${this.name} exited during start-up (log ${this.logFile})`);
+      if (!this.running)
+        throw new Error(
+          `${this.name} exited during start-up (log ${this.logFile})`,
+        );
       throw e;
     });
     // Ready is not warm: wait until its watch cache has listed the demo pipeline.
     const token = await this.guestToken();
     await until(
       `${this.name} lists podinfo-02`,
-      async () => (await fetch(`${this.url}/api/pipelines/v1/pipelines/management/flux-system/podinfo-02`, { headers: { Authorization: `Bearer ${token}` } })).ok,
+      async () =>
+        (
+          await fetch(
+            `${this.url}/api/pipelines/v1/pipelines/management/flux-system/podinfo-02`,
+            { headers: { Authorization: `Bearer ${token}` } },
+          )
+        ).ok,
       60_000,
       100,
     );
@@ -116,7 +173,14 @@ export class Replica {
   /** Resolves when the process has exited (a crash point, a kill). */
   async exited(timeoutMs: number) {
     if (!this.exit) return;
-    await Promise.race([this.exit, sleep(timeoutMs).then(() => Promise.reject(new Error(`${this.name} did not exit within ${timeoutMs} ms`)))]);
+    await Promise.race([
+      this.exit,
+      sleep(timeoutMs).then(() =>
+        Promise.reject(
+          new Error(`${this.name} did not exit within ${timeoutMs} ms`),
+        ),
+      ),
+    ]);
   }
 
   async kill9() {
@@ -132,8 +196,12 @@ export class Replica {
 
   /** A Backstage token of the demo's guest user, from this replica's auth backend. */
   async guestToken(): Promise<string> {
-    const res = await fetch(`${this.url}/api/auth/guest/refresh?env=development`, { headers: { 'X-Requested-With': 'XMLHttpRequest' } });
-    if (!res.ok) throw new Error(`${this.name}: guest token: HTTP ${res.status}`);
+    const res = await fetch(
+      `${this.url}/api/auth/guest/refresh?env=development`,
+      { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
+    );
+    if (!res.ok)
+      throw new Error(`${this.name}: guest token: HTTP ${res.status}`);
     return (await res.json()).backstageIdentity.token;
   }
 }

@@ -12,10 +12,7 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: 0,
   workers: 1,
-  reporter: [
-    ['list'],
-    ['json', { outputFile: '../test-results/e2e.json' }],
-  ],
+  reporter: [['list'], ['json', { outputFile: '../test-results/e2e.json' }]],
   outputDir: '../test-results/e2e-artifacts',
   use: {
     baseURL: process.env.PLAYWRIGHT_URL ?? 'http://localhost:3000',

@@ -7,6 +7,8 @@ export async function signInAsGuest(page: Page) {
   await expect(enter).toBeVisible({ timeout: 90_000 });
   await enter.click();
   await expect(
-    page.getByRole('navigation', { name: 'sidebar nav' }).getByRole('link', { name: 'Catalog', exact: true }),
+    page
+      .getByRole('navigation', { name: 'sidebar nav' })
+      .getByRole('link', { name: 'Catalog', exact: true }),
   ).toBeVisible();
 }

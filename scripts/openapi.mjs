@@ -16,9 +16,18 @@ import openapiTS, { astToString } from 'openapi-typescript';
 import YAML from 'yaml';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const specPath = path.join(root, 'plugins/pipelines-backend/src/schema/openapi.yaml');
-const routerSpecPath = path.join(root, 'plugins/pipelines-backend/src/schema/openapi.generated.ts');
-const typesPath = path.join(root, 'plugins/pipelines-common/src/schema/openapi.generated.ts');
+const specPath = path.join(
+  root,
+  'plugins/pipelines-backend/src/schema/openapi.yaml',
+);
+const routerSpecPath = path.join(
+  root,
+  'plugins/pipelines-backend/src/schema/openapi.generated.ts',
+);
+const typesPath = path.join(
+  root,
+  'plugins/pipelines-common/src/schema/openapi.generated.ts',
+);
 const banner = `// Generated from plugins/pipelines-backend/src/schema/openapi.yaml by scripts/openapi.mjs.
 // Do not edit: change the YAML and run \`yarn openapi:generate\`.
 /* eslint-disable */
@@ -55,12 +64,19 @@ for (const [file, content] of outputs) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, content);
     console.log(`wrote ${rel}`);
-  } else if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== content) {
-    console.error(`${rel} does not match openapi.yaml: run yarn openapi:generate`);
+  } else if (
+    !fs.existsSync(file) ||
+    fs.readFileSync(file, 'utf8') !== content
+  ) {
+    console.error(
+      `${rel} does not match openapi.yaml: run yarn openapi:generate`,
+    );
     stale++;
   }
 }
 if (mode === 'verify') {
   if (stale) process.exit(1);
-  console.log('openapi: the generated router spec and client types match openapi.yaml');
+  console.log(
+    'openapi: the generated router spec and client types match openapi.yaml',
+  );
 }

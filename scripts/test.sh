@@ -32,6 +32,8 @@ ensure_sandbox_binaries || exit 1
 # The OpenAPI document and what is generated from it agree (router spec, client types).
 step openapi node scripts/openapi.mjs verify
 step type-check yarn tsc
+# Formatting is prettier's (the repo's config, .prettierignore for generated files).
+step prettier yarn prettier --check .
 # After tsc: the declarations it writes to dist-types/ are checked for undeclared packages too.
 step dependencies bash scripts/check-deps.sh
 step readme-config node scripts/check-readme-config.js

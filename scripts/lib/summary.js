@@ -21,9 +21,15 @@ if (jest) {
   passed += jest.numPassedTests;
   failed += jest.numFailedTests;
   // A suite that fails to run (syntax error, crash) has no failed tests: count it.
-  const broken = jest.testResults.filter(r => r.status === 'failed' && r.assertionResults.length === 0);
+  const broken = jest.testResults.filter(
+    r => r.status === 'failed' && r.assertionResults.length === 0,
+  );
   failed += broken.length;
-  lines.push(`unit + integration (jest): ${jest.numPassedTests} passed, ${jest.numFailedTests + broken.length} failed, ${jest.numPendingTests} skipped`);
+  lines.push(
+    `unit + integration (jest): ${jest.numPassedTests} passed, ${
+      jest.numFailedTests + broken.length
+    } failed, ${jest.numPendingTests} skipped`,
+  );
 } else {
   failed += 1;
   lines.push('unit + integration (jest): no results');
@@ -34,13 +40,19 @@ if (e2e) {
   const s = e2e.stats || {};
   passed += s.expected || 0;
   failed += (s.unexpected || 0) + (s.flaky || 0);
-  lines.push(`end-to-end (playwright): ${s.expected || 0} passed, ${(s.unexpected || 0) + (s.flaky || 0)} failed, ${s.skipped || 0} skipped`);
+  lines.push(
+    `end-to-end (playwright): ${s.expected || 0} passed, ${
+      (s.unexpected || 0) + (s.flaky || 0)
+    } failed, ${s.skipped || 0} skipped`,
+  );
 } else {
   failed += 1;
   lines.push('end-to-end (playwright): no results');
 }
 
-const steps = fs.existsSync(stepsFile) ? fs.readFileSync(stepsFile, 'utf8').split('\n').filter(Boolean) : [];
+const steps = fs.existsSync(stepsFile)
+  ? fs.readFileSync(stepsFile, 'utf8').split('\n').filter(Boolean)
+  : [];
 for (const step of steps) {
   const [status, name] = step.split(' ');
   if (status === 'ok') passed += 1;
@@ -54,7 +66,11 @@ if (chaosFile) {
     const ok = chaos.results.filter(r => r.passed).length;
     passed += ok;
     failed += chaos.results.length - ok;
-    lines.push(`chaos (two replicas, faults, soak): ${ok} passed, ${chaos.results.length - ok} failed`);
+    lines.push(
+      `chaos (two replicas, faults, soak): ${ok} passed, ${
+        chaos.results.length - ok
+      } failed`,
+    );
   } else {
     failed += 1;
     lines.push('chaos: no results');

@@ -19,12 +19,20 @@ const path = require('path');
 const YAML = require('yaml');
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const PACKAGES = ['pipelines', 'pipelines-backend', 'pipelines-common', 'scaffolder-backend-module-pipelines'];
+const PACKAGES = [
+  'pipelines',
+  'pipelines-backend',
+  'pipelines-common',
+  'scaffolder-backend-module-pipelines',
+];
 const readmeOf = pkg => path.join(ROOT, 'plugins', pkg, 'README.md');
 
 function snippet(pkg, id) {
   const text = fs.readFileSync(readmeOf(pkg), 'utf8');
-  const re = new RegExp(`<!-- verify-install: ${id} -->\\n\`\`\`\\w*\\n([\\s\\S]*?)\\n\`\`\`\\n`, 'g');
+  const re = new RegExp(
+    `<!-- verify-install: ${id} -->\\n\`\`\`\\w*\\n([\\s\\S]*?)\\n\`\`\`\\n`,
+    'g',
+  );
   const found = [...text.matchAll(re)];
   if (found.length !== 1) {
     throw new Error(
@@ -40,24 +48,55 @@ const BACKEND = 'pipelines-backend';
 const SCAFFOLDER = 'scaffolder-backend-module-pipelines';
 // Where each README snippet goes in a stock app, as a new user would put it.
 const EDITS = [
-  { pkg: BACKEND, id: 'backend-index', file: 'packages/backend/src/index.ts', before: 'backend.start();' },
-  { pkg: SCAFFOLDER, id: 'scaffolder-index', file: 'packages/backend/src/index.ts', before: 'backend.start();' },
-  { pkg: BACKEND, id: 'backend-config', file: 'app-config.yaml', sandbox: true },
-  { pkg: SCAFFOLDER, id: 'scaffolder-template-location', file: 'app-config.yaml' },
+  {
+    pkg: BACKEND,
+    id: 'backend-index',
+    file: 'packages/backend/src/index.ts',
+    before: 'backend.start();',
+  },
+  {
+    pkg: SCAFFOLDER,
+    id: 'scaffolder-index',
+    file: 'packages/backend/src/index.ts',
+    before: 'backend.start();',
+  },
+  {
+    pkg: BACKEND,
+    id: 'backend-config',
+    file: 'app-config.yaml',
+    sandbox: true,
+  },
+  {
+    pkg: SCAFFOLDER,
+    id: 'scaffolder-template-location',
+    file: 'app-config.yaml',
+  },
   // The stock app's example component gets the annotations (it is in a catalog location already).
-  { pkg: BACKEND, id: 'entity-annotations', file: 'examples/entities.yaml', entity: ['Component', 'example-website'] },
+  {
+    pkg: BACKEND,
+    id: 'entity-annotations',
+    file: 'examples/entities.yaml',
+    entity: ['Component', 'example-website'],
+  },
 ];
 
 const lineAt = (text, offset) => text.slice(0, offset).split('\n').length - 1; // 0-based
-const column = (text, offset) => offset - (text.lastIndexOf('\n', offset - 1) + 1);
-const isEmpty = node => !node || (YAML.isScalar(node) && node.value === null && !node.source);
+const column = (text, offset) =>
+  offset - (text.lastIndexOf('\n', offset - 1) + 1);
+const isEmpty = node =>
+  !node || (YAML.isScalar(node) && node.value === null && !node.source);
 // The last line holding content of a node (not the comments or blank lines after it).
 function endLine(text, node) {
-  if (YAML.isPair(node)) return isEmpty(node.value) ? endLine(text, node.key) : endLine(text, node.value);
-  if (YAML.isCollection(node) && node.items.length) return endLine(text, node.items[node.items.length - 1]);
+  if (YAML.isPair(node))
+    return isEmpty(node.value)
+      ? endLine(text, node.key)
+      : endLine(text, node.value);
+  if (YAML.isCollection(node) && node.items.length)
+    return endLine(text, node.items[node.items.length - 1]);
   return lineAt(text, node.range[1] - 1);
 }
-const shift = (lines, by) => lines.map(l => (by >= 0 ? ' '.repeat(by) + l : l.slice(-by)));
+const shift = (lines, by) =>
+  lines.map(l => (by >= 0 ? ' '.repeat(by) + l : l.slice(-by)));
 
 /**
  * Merges the YAML snippet `src` (a map) into the map `target` of the text `text`, as text: a key
@@ -75,22 +114,44 @@ function mergeYaml(text, target, src, srcMap, srcEnd, out, where) {
     const own = target.items.find(p => p.key.value === key);
     const at = `${where}${key}`;
     if (!own) {
-      const by = column(text, target.items[0].key.range[0]) - column(src, pair.key.range[0]);
-      out.push({ after: endLine(text, target), lines: shift(srcLines.slice(start, end + 1), by) });
+      const by =
+        column(text, target.items[0].key.range[0]) -
+        column(src, pair.key.range[0]);
+      out.push({
+        after: endLine(text, target),
+        lines: shift(srcLines.slice(start, end + 1), by),
+      });
     } else if (isEmpty(own.value)) {
       // e.g. the stock app's `kubernetes:`, with only a comment under it
-      if (start === end) throw new Error(`${at}: the stock app has the key empty; the snippet sets it on one line`);
-      const by = column(text, own.key.range[0]) - column(src, pair.key.range[0]);
-      out.push({ after: lineAt(text, own.key.range[0]), lines: shift(srcLines.slice(start + 1, end + 1), by) });
+      if (start === end)
+        throw new Error(
+          `${at}: the stock app has the key empty; the snippet sets it on one line`,
+        );
+      const by =
+        column(text, own.key.range[0]) - column(src, pair.key.range[0]);
+      out.push({
+        after: lineAt(text, own.key.range[0]),
+        lines: shift(srcLines.slice(start + 1, end + 1), by),
+      });
     } else if (YAML.isMap(own.value) && YAML.isMap(pair.value)) {
       mergeYaml(text, own.value, src, pair.value, end, out, `${at}.`);
-    } else if (YAML.isSeq(own.value) && YAML.isSeq(pair.value) && !own.value.flow) {
-      const by = column(text, own.value.range[0]) - column(src, pair.value.range[0]);
+    } else if (
+      YAML.isSeq(own.value) &&
+      YAML.isSeq(pair.value) &&
+      !own.value.flow
+    ) {
+      const by =
+        column(text, own.value.range[0]) - column(src, pair.value.range[0]);
       out.push({
         after: endLine(text, own.value),
-        lines: shift(srcLines.slice(lineAt(src, pair.value.range[0]), end + 1), by),
+        lines: shift(
+          srcLines.slice(lineAt(src, pair.value.range[0]), end + 1),
+          by,
+        ),
       });
-    } else if (JSON.stringify(own.value.toJSON()) !== JSON.stringify(pair.value.toJSON())) {
+    } else if (
+      JSON.stringify(own.value.toJSON()) !== JSON.stringify(pair.value.toJSON())
+    ) {
       throw new Error(`${at}: the stock app already has another value`);
     }
   });
@@ -98,9 +159,16 @@ function mergeYaml(text, target, src, srcMap, srcEnd, out, where) {
 
 // Is every value of `part` in `whole` (lists: every item of `part` is one of `whole`'s)?
 function contains(whole, part) {
-  if (Array.isArray(part)) return Array.isArray(whole) && part.every(p => whole.some(w => contains(w, p)));
+  if (Array.isArray(part))
+    return (
+      Array.isArray(whole) && part.every(p => whole.some(w => contains(w, p)))
+    );
   if (part && typeof part === 'object')
-    return whole && typeof whole === 'object' && Object.entries(part).every(([k, v]) => contains(whole[k], v));
+    return (
+      whole &&
+      typeof whole === 'object' &&
+      Object.entries(part).every(([k, v]) => contains(whole[k], v))
+    );
   return whole === part;
 }
 
@@ -108,18 +176,27 @@ function contains(whole, part) {
 // token and CA (kept as written; the backend gets them in its environment).
 function pointAtSandbox(text, endpoints, env) {
   const { managementUrl, serviceAccountToken, caData } = endpoints.backstage;
-  const withUrl = text.replace(/^(\s*(?:- )?url:\s*)\S+/m, (_, key) => key + managementUrl);
-  if (withUrl === text) throw new Error('backend-config: no `url:` line to point at the sandbox');
+  const withUrl = text.replace(
+    /^(\s*(?:- )?url:\s*)\S+/m,
+    (_, key) => key + managementUrl,
+  );
+  if (withUrl === text)
+    throw new Error('backend-config: no `url:` line to point at the sandbox');
   for (const [key, value] of Object.entries({ serviceAccountToken, caData })) {
     const m = new RegExp(`^\\s*${key}:\\s*\\$\\{(\\w+)\\}`, 'm').exec(text);
-    if (!m) throw new Error(`backend-config: no \`${key}: \${…}\` line (the secret must not be written in the config)`);
+    if (!m)
+      throw new Error(
+        `backend-config: no \`${key}: \${…}\` line (the secret must not be written in the config)`,
+      );
     env[m[1]] = value;
   }
   return withUrl;
 }
 
 function apply(app, endpointsFile, envFile) {
-  const config = YAML.parse(fs.readFileSync(path.join(app, 'app-config.yaml'), 'utf8'));
+  const config = YAML.parse(
+    fs.readFileSync(path.join(app, 'app-config.yaml'), 'utf8'),
+  );
   if (config.app?.packages !== 'all') {
     throw new Error(
       'the stock app does not use feature discovery (app.packages: all): the README\'s "without discovery" App.tsx is not automated here',
@@ -142,38 +219,67 @@ function apply(app, endpointsFile, envFile) {
     } else {
       const docs = YAML.parseAllDocuments(text);
       const doc = edit.entity
-        ? docs.find(d => d.get('kind') === edit.entity[0] && d.getIn(['metadata', 'name']) === edit.entity[1])
+        ? docs.find(
+            d =>
+              d.get('kind') === edit.entity[0] &&
+              d.getIn(['metadata', 'name']) === edit.entity[1],
+          )
         : docs[0];
       if (!doc) throw new Error(`${edit.file}: no ${edit.entity?.join(' ')}`);
       const srcDoc = YAML.parseDocument(src);
       if (srcDoc.errors.length || !YAML.isMap(srcDoc.contents))
-        throw new Error(`${edit.id}: not a YAML map: ${srcDoc.errors[0]?.message}`);
-      mergeYaml(text, doc.contents, src, srcDoc.contents, src.trimEnd().split('\n').length - 1, inserts, '');
+        throw new Error(
+          `${edit.id}: not a YAML map: ${srcDoc.errors[0]?.message}`,
+        );
+      mergeYaml(
+        text,
+        doc.contents,
+        src,
+        srcDoc.contents,
+        src.trimEnd().split('\n').length - 1,
+        inserts,
+        '',
+      );
     }
     // Bottom-up, so that line numbers hold; at the same line, the later insertion first.
-    const order = inserts.map((insert, i) => ({ ...insert, i })).sort((a, b) => b.after - a.after || b.i - a.i);
-    for (const { after, lines: add } of order) lines.splice(after + 1, 0, ...add);
+    const order = inserts
+      .map((insert, i) => ({ ...insert, i }))
+      .sort((a, b) => b.after - a.after || b.i - a.i);
+    for (const { after, lines: add } of order)
+      lines.splice(after + 1, 0, ...add);
     const result = lines.join('\n');
     if (!edit.before) {
       // the file must still parse, and hold everything the snippet says
       const docs = YAML.parseAllDocuments(result);
       const bad = docs.find(d => d.errors.length);
-      if (bad) throw new Error(`${edit.file} after ${edit.id}: ${bad.errors[0].message}`);
+      if (bad)
+        throw new Error(
+          `${edit.file} after ${edit.id}: ${bad.errors[0].message}`,
+        );
       const json = docs.map(d => d.toJSON());
       const want = YAML.parse(src);
-      if (!json.some(d => contains(d, want))) throw new Error(`${edit.file}: ${edit.id} did not merge`);
+      if (!json.some(d => contains(d, want)))
+        throw new Error(`${edit.file}: ${edit.id} did not merge`);
     }
     fs.writeFileSync(file, result);
     const added = inserts.reduce((n, i) => n + i.lines.length, 0);
-    console.log(`applied ${edit.id} (plugins/${edit.pkg}/README.md) to ${edit.file}: ${added} lines`);
+    console.log(
+      `applied ${edit.id} (plugins/${edit.pkg}/README.md) to ${edit.file}: ${added} lines`,
+    );
   }
   const envLines = Object.entries(env).map(([k, v]) => `${k}=${v}\n`);
   fs.writeFileSync(envFile, envLines.join(''), { mode: 0o600 });
 }
 
 function snippetMarker(pkg, id) {
-  if (!fs.readFileSync(readmeOf(pkg), 'utf8').includes(`<!-- verify-install: ${id}`)) {
-    throw new Error(`plugins/${pkg}/README.md: no <!-- verify-install: ${id} --> marker`);
+  if (
+    !fs
+      .readFileSync(readmeOf(pkg), 'utf8')
+      .includes(`<!-- verify-install: ${id}`)
+  ) {
+    throw new Error(
+      `plugins/${pkg}/README.md: no <!-- verify-install: ${id} --> marker`,
+    );
   }
 }
 
@@ -183,11 +289,15 @@ function paths(app) {
   let n = 0;
   for (const pkg of PACKAGES) {
     const text = fs.readFileSync(readmeOf(pkg), 'utf8');
-    for (const [ref] of text.matchAll(/(?:\.\.\/\.\.\/|\.\/)?node_modules\/@gitops-pipelines\/[\w./-]+/g)) {
+    for (const [ref] of text.matchAll(
+      /(?:\.\.\/\.\.\/|\.\/)?node_modules\/@gitops-pipelines\/[\w./-]+/g,
+    )) {
       // `../../` from packages/backend, `./` from the container's /app: both the app's root.
       const rel = ref.replace(/^(\.\.\/\.\.\/|\.\/)/, '').replace(/\.$/, '');
       if (!fs.existsSync(path.join(app, rel)))
-        throw new Error(`plugins/${pkg}/README.md names ${ref}, which the installed app lacks`);
+        throw new Error(
+          `plugins/${pkg}/README.md names ${ref}, which the installed app lacks`,
+        );
       n++;
     }
   }

@@ -16,15 +16,27 @@ function registry(dir, portFile) {
   const packages = new Map(); // name -> { manifest, file, basename }
   for (const name of fs.readdirSync(dir).filter(f => f.endsWith('.tgz'))) {
     const file = path.join(dir, name);
-    const manifest = JSON.parse(execFileSync('tar', ['-xzOf', file, 'package/package.json'], { encoding: 'utf8' }));
-    const basename = `${manifest.name.split('/').pop()}-${manifest.version}.tgz`;
+    const manifest = JSON.parse(
+      execFileSync('tar', ['-xzOf', file, 'package/package.json'], {
+        encoding: 'utf8',
+      }),
+    );
+    const basename = `${manifest.name.split('/').pop()}-${
+      manifest.version
+    }.tgz`;
     packages.set(manifest.name, { manifest, file, basename });
   }
   const server = http.createServer((req, res) => {
-    const url = decodeURIComponent(new URL(req.url, 'http://x').pathname).slice(1);
-    const tarball = [...packages.values()].find(p => url === `${p.manifest.name}/-/${p.basename}`);
+    const url = decodeURIComponent(new URL(req.url, 'http://x').pathname).slice(
+      1,
+    );
+    const tarball = [...packages.values()].find(
+      p => url === `${p.manifest.name}/-/${p.basename}`,
+    );
     if (tarball) {
-      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(fs.readFileSync(tarball.file));
+      res
+        .writeHead(200, { 'content-type': 'application/octet-stream' })
+        .end(fs.readFileSync(tarball.file));
     } else if (packages.has(url)) {
       const { manifest, file, basename } = packages.get(url);
       const data = fs.readFileSync(file);
@@ -48,13 +60,19 @@ function registry(dir, portFile) {
         }),
       );
     } else {
-      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end('{"error":"not found"}');
     }
     console.log(`${req.method} /${url} ${res.statusCode}`);
   });
   server.listen(0, '127.0.0.1', () => {
     fs.writeFileSync(portFile, String(server.address().port));
-    console.log(`registry: ${[...packages.keys()].join(', ')} on ${server.address().port}`);
+    console.log(
+      `registry: ${[...packages.keys()].join(', ')} on ${
+        server.address().port
+      }`,
+    );
   });
 }
 

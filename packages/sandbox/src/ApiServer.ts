@@ -12,11 +12,18 @@ export interface StaticToken {
 }
 
 /** GET a path of an API server with a bearer token, ignoring its self-signed certificate. */
-export function apiGet(url: string, token: string): Promise<{ status: number; body: string }> {
+export function apiGet(
+  url: string,
+  token: string,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = https.get(
       url,
-      { headers: { Authorization: `Bearer ${token}` }, rejectUnauthorized: false, timeout: 2000 },
+      {
+        headers: { Authorization: `Bearer ${token}` },
+        rejectUnauthorized: false,
+        timeout: 2000,
+      },
       res => {
         let body = '';
         res.on('data', c => (body += c));
@@ -54,7 +61,9 @@ export class ApiServer {
     const tokenFile = path.join(home, 'tokens.csv');
     fs.writeFileSync(
       tokenFile,
-      `${tokens.map(t => `${t.token},${t.user},${t.user},"${t.groups.join(',')}"`).join('\n')}\n`,
+      `${tokens
+        .map(t => `${t.token},${t.user},${t.user},"${t.groups.join(',')}"`)
+        .join('\n')}\n`,
       { mode: 0o600 },
     );
     const saKey = path.join(dir, 'sa.key');
@@ -95,7 +104,10 @@ export class ApiServer {
       {
         timeoutMs: 90_000,
         intervalMs: 250,
-        describe: () => `kube-apiserver ${this.name} did not become ready on ${this.url}:\n${this.process.tail()}`,
+        describe: () =>
+          `kube-apiserver ${this.name} did not become ready on ${
+            this.url
+          }:\n${this.process.tail()}`,
       },
     );
   }
@@ -111,6 +123,8 @@ export class ApiServer {
 
   /** The self-signed serving certificate and its CA, base64, for kubeconfigs. */
   caData(): string {
-    return fs.readFileSync(path.join(this.certDir, 'apiserver.crt')).toString('base64');
+    return fs
+      .readFileSync(path.join(this.certDir, 'apiserver.crt'))
+      .toString('base64');
   }
 }

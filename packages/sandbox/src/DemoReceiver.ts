@@ -5,8 +5,10 @@ import { REVISION_ANNOTATION } from './FluxStandIn';
 import type { FluxEvent } from './NotificationControllerStandIn';
 
 /** Where a demo pipeline's environment runs: the cluster and namespace of each target. */
-export type DemoTargets = Record<string, Array<{ cluster: string; namespace: string }>>;
-
+export type DemoTargets = Record<
+  string,
+  Array<{ cluster: string; namespace: string }>
+>;
 
 /**
  * The demo's watchable receiver of a `generic` Flux Provider: what an external deployer (a CI
@@ -30,7 +32,9 @@ export class DemoReceiver {
   async start(port = 0) {
     this.server = http.createServer(async (req, res) => {
       if (req.method === 'GET') {
-        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(this.received, null, 2));
+        res
+          .writeHead(200, { 'Content-Type': 'application/json' })
+          .end(JSON.stringify(this.received, null, 2));
         return;
       }
       const event = await readJsonBody<FluxEvent>(req, res);
@@ -39,10 +43,20 @@ export class DemoReceiver {
       this.received.push({ ...event, receivedAt: new Date().toISOString() });
       this.received.splice(0, Math.max(0, this.received.length - 100));
       const o = event.involvedObject;
-      this.log(`[receiver] ${event.reason} ${o.kind} ${o.namespace}/${o.name}: ${event.message} ${JSON.stringify(event.metadata ?? {})}`);
-      this.deploy(event).catch(e => this.log(`[receiver] deploy failed: ${e?.body?.message ?? e?.message ?? e}`));
+      this.log(
+        `[receiver] ${event.reason} ${o.kind} ${o.namespace}/${o.name}: ${
+          event.message
+        } ${JSON.stringify(event.metadata ?? {})}`,
+      );
+      this.deploy(event).catch(e =>
+        this.log(
+          `[receiver] deploy failed: ${e?.body?.message ?? e?.message ?? e}`,
+        ),
+      );
     });
-    await new Promise<void>(resolve => this.server!.listen(port, '127.0.0.1', resolve));
+    await new Promise<void>(resolve =>
+      this.server!.listen(port, '127.0.0.1', resolve),
+    );
     this.url = `http://127.0.0.1:${(this.server.address() as any).port}/`;
   }
 
@@ -53,21 +67,41 @@ export class DemoReceiver {
   /** Moves the Kustomizations of the event's environment to its version (notification-controller strips the metadata keys' API group). */
   private async deploy(event: FluxEvent) {
     const o = event.involvedObject;
-    const targets = this.deploys[`${o.namespace}/${o.name}`]?.[event.metadata?.environment ?? ''];
+    const targets =
+      this.deploys[`${o.namespace}/${o.name}`]?.[
+        event.metadata?.environment ?? ''
+      ];
     const version = event.metadata?.version;
     if (event.reason !== 'Promote' || !targets || !version) return;
     for (const t of targets) {
-      await setKustomizationRevision(this.clusters[t.cluster], t.namespace, version);
+      await setKustomizationRevision(
+        this.clusters[t.cluster],
+        t.namespace,
+        version,
+      );
       this.log(`[receiver] deployed ${version} to ${t.cluster}/${t.namespace}`);
     }
   }
 }
 
 /** Points the Kustomization `podinfo` of a namespace at a source revision (what source-controller would report). */
-export async function setKustomizationRevision(kc: KubeConfig, namespace: string, revision: string) {
+export async function setKustomizationRevision(
+  kc: KubeConfig,
+  namespace: string,
+  revision: string,
+) {
   const api = kc.makeApiClient(CustomObjectsApi);
-  const ref = { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', plural: 'kustomizations', namespace, name: 'podinfo' };
+  const ref = {
+    group: 'kustomize.toolkit.fluxcd.io',
+    version: 'v1',
+    plural: 'kustomizations',
+    namespace,
+    name: 'podinfo',
+  };
   const obj: any = await api.getNamespacedCustomObject(ref);
-  obj.metadata.annotations = { ...obj.metadata.annotations, [REVISION_ANNOTATION]: revision };
+  obj.metadata.annotations = {
+    ...obj.metadata.annotations,
+    [REVISION_ANNOTATION]: revision,
+  };
   await api.replaceNamespacedCustomObject({ ...ref, body: obj });
 }

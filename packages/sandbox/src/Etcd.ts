@@ -18,22 +18,30 @@ export class Etcd {
     fs.mkdirSync(dataDir, { recursive: true });
     const url = `http://127.0.0.1:${clientPort}`;
     const peer = `http://127.0.0.1:${peerPort}`;
-    const proc = new ManagedProcess('etcd', etcdBinary(), [
-      `--data-dir=${dataDir}`,
-      `--listen-client-urls=${url}`,
-      `--advertise-client-urls=${url}`,
-      `--listen-peer-urls=${peer}`,
-      `--initial-advertise-peer-urls=${peer}`,
-      `--initial-cluster=default=${peer}`,
-      '--log-level=warn',
-    ], path.join(dir, 'etcd.log'));
+    const proc = new ManagedProcess(
+      'etcd',
+      etcdBinary(),
+      [
+        `--data-dir=${dataDir}`,
+        `--listen-client-urls=${url}`,
+        `--advertise-client-urls=${url}`,
+        `--listen-peer-urls=${peer}`,
+        `--initial-advertise-peer-urls=${peer}`,
+        `--initial-cluster=default=${peer}`,
+        '--log-level=warn',
+      ],
+      path.join(dir, 'etcd.log'),
+    );
     proc.start();
     await waitFor(
       async () => {
         const res = await fetch(`${url}/health`);
         return res.ok && (await res.json()).health === 'true';
       },
-      { timeoutMs: 20_000, describe: () => `etcd did not become healthy:\n${proc.tail()}` },
+      {
+        timeoutMs: 20_000,
+        describe: () => `etcd did not become healthy:\n${proc.tail()}`,
+      },
     );
     return new Etcd(url, proc);
   }

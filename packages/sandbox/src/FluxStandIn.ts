@@ -24,8 +24,18 @@ interface AppKind {
 }
 
 const APP_KINDS: AppKind[] = [
-  { group: 'helm.toolkit.fluxcd.io', version: 'v2beta1', plural: 'helmreleases', kind: 'HelmRelease' },
-  { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', plural: 'kustomizations', kind: 'Kustomization' },
+  {
+    group: 'helm.toolkit.fluxcd.io',
+    version: 'v2beta1',
+    plural: 'helmreleases',
+    kind: 'HelmRelease',
+  },
+  {
+    group: 'kustomize.toolkit.fluxcd.io',
+    version: 'v1',
+    plural: 'kustomizations',
+    kind: 'Kustomization',
+  },
 ];
 
 /**
@@ -37,12 +47,20 @@ export const REVISION_ANNOTATION = 'sandbox.gitops-pipelines/revision';
 /** The revision Flux would apply: the chart version, or for Kustomizations a revision annotation. */
 export function desiredRevision(kind: AppKind['kind'], obj: AppObject): string {
   if (kind === 'HelmRelease') return obj.spec?.chart?.spec?.version ?? '*';
-  return obj.metadata?.annotations?.[REVISION_ANNOTATION] ?? `main@sha1:${obj.metadata?.generation ?? 0}`;
+  return (
+    obj.metadata?.annotations?.[REVISION_ANNOTATION] ??
+    `main@sha1:${obj.metadata?.generation ?? 0}`
+  );
 }
 
 /** The reason helm-controller or kustomize-controller gives an event of a finished reconciliation. */
-export function reasonFor(kind: AppKind['kind'], failed: boolean, firstRelease: boolean): string {
-  if (kind === 'Kustomization') return failed ? 'ReconciliationFailed' : 'ReconciliationSucceeded';
+export function reasonFor(
+  kind: AppKind['kind'],
+  failed: boolean,
+  firstRelease: boolean,
+): string {
+  if (kind === 'Kustomization')
+    return failed ? 'ReconciliationFailed' : 'ReconciliationSucceeded';
   if (firstRelease) return failed ? 'InstallFailed' : 'InstallSucceeded';
   return failed ? 'UpgradeFailed' : 'UpgradeSucceeded';
 }
@@ -53,14 +71,30 @@ export function reasonFor(kind: AppKind['kind'], failed: boolean, firstRelease: 
  * that source-controller cannot find. A way to make a rollout fail from outside the sandbox
  * process (the e2e tests, the demo), where `setFailure` cannot be called.
  */
-export function missingChartMessage(kind: AppKind['kind'], obj: AppObject, revision: string): string | undefined {
+export function missingChartMessage(
+  kind: AppKind['kind'],
+  obj: AppObject,
+  revision: string,
+): string | undefined {
   if (kind !== 'HelmRelease' || !/-missing$/.test(revision)) return undefined;
   const ns = obj.metadata?.namespace;
   return `HelmChart '${ns}/${ns}-${obj.metadata?.name}' is not ready: invalid chart reference: failed to get chart version for remote reference: no 'podinfo' chart with version matching '${revision}' found`;
 }
 
-function condition(status: 'True' | 'False' | 'Unknown', reason: string, message: string, generation?: number) {
-  return { type: 'Ready', status, reason, message, observedGeneration: generation, lastTransitionTime: new Date().toISOString() };
+function condition(
+  status: 'True' | 'False' | 'Unknown',
+  reason: string,
+  message: string,
+  generation?: number,
+) {
+  return {
+    type: 'Ready',
+    status,
+    reason,
+    message,
+    observedGeneration: generation,
+    lastTransitionTime: new Date().toISOString(),
+  };
 }
 
 /**
@@ -85,7 +119,13 @@ export class FluxStandIn {
   ) {}
 
   /** Makes the next reconciliations of an app fail with `message` (undefined: succeed again). */
-  setFailure(cluster: string, kind: AppKind['kind'], namespace: string, name: string, message?: string) {
+  setFailure(
+    cluster: string,
+    kind: AppKind['kind'],
+    namespace: string,
+    name: string,
+    message?: string,
+  ) {
     const key = `${cluster}/${kind}/${namespace}/${name}`;
     if (message) this.failures.set(key, message);
     else this.failures.delete(key);
@@ -98,14 +138,21 @@ export class FluxStandIn {
         const informer = makeInformer<AppObject>(
           kc,
           `/apis/${kind.group}/${kind.version}/${kind.plural}`,
-          () => api.listClusterCustomObject({ group: kind.group, version: kind.version, plural: kind.plural }) as any,
+          () =>
+            api.listClusterCustomObject({
+              group: kind.group,
+              version: kind.version,
+              plural: kind.plural,
+            }) as any,
         );
-        const onChange = (obj: AppObject) => this.observe(cluster, api, kind, obj);
+        const onChange = (obj: AppObject) =>
+          this.observe(cluster, api, kind, obj);
         informer.on('add', onChange);
         informer.on('update', onChange);
         informer.on('error', () => {
           // The cluster went away (stopped for a fault test): watch again when it is back.
-          if (!this.stopped) this.later(() => informer.start().catch(() => undefined), 1000);
+          if (!this.stopped)
+            this.later(() => informer.start().catch(() => undefined), 1000);
         });
         await informer.start();
         this.informers.push(informer);
@@ -128,24 +175,42 @@ export class FluxStandIn {
     this.timers.add(t);
   }
 
-  private observe(cluster: string, api: CustomObjectsApi, kind: AppKind, obj: AppObject) {
+  private observe(
+    cluster: string,
+    api: CustomObjectsApi,
+    kind: AppKind,
+    obj: AppObject,
+  ) {
     const generation = obj.metadata?.generation;
     const revision = desiredRevision(kind.kind, obj);
     const key = `${cluster}/${kind.kind}/${obj.metadata?.namespace}/${obj.metadata?.name}`;
-    const failure = this.failures.get(key) ?? missingChartMessage(kind.kind, obj, revision);
+    const failure =
+      this.failures.get(key) ?? missingChartMessage(kind.kind, obj, revision);
     const status = obj.status ?? {};
     const ready = status.conditions?.find(c => c.type === 'Ready');
     const done =
       status.observedGeneration === generation &&
       status.lastAttemptedRevision === revision &&
-      (failure ? ready?.status === 'False' && ready?.message === failure : ready?.status === 'True');
+      (failure
+        ? ready?.status === 'False' && ready?.message === failure
+        : ready?.status === 'True');
     if (done) return;
-    if (ready?.status !== 'Unknown' || status.lastAttemptedRevision !== revision) {
+    if (
+      ready?.status !== 'Unknown' ||
+      status.lastAttemptedRevision !== revision
+    ) {
       // Reconciliation starts: Progressing, like Flux reports it.
       void this.writeStatus(api, kind, obj, {
         ...status,
         lastAttemptedRevision: revision,
-        conditions: [condition('Unknown', 'Progressing', `Reconciliation in progress for revision ${revision}`, generation)],
+        conditions: [
+          condition(
+            'Unknown',
+            'Progressing',
+            `Reconciliation in progress for revision ${revision}`,
+            generation,
+          ),
+        ],
       });
     }
     const run = `${key}@${generation}@${revision}@${failure ?? ''}`;
@@ -172,7 +237,14 @@ export class FluxStandIn {
         lastAppliedRevision: failure ? status.lastAppliedRevision : revision,
         conditions: [
           failure
-            ? condition('False', kind.kind === 'HelmRelease' ? 'UpgradeFailed' : 'ReconciliationFailed', failure, generation)
+            ? condition(
+                'False',
+                kind.kind === 'HelmRelease'
+                  ? 'UpgradeFailed'
+                  : 'ReconciliationFailed',
+                failure,
+                generation,
+              )
             : condition('True', 'ReconciliationSucceeded', message, generation),
         ],
       });
@@ -184,25 +256,49 @@ export class FluxStandIn {
    * notification-controller: severity info or error, the controller's reason, and the
    * revision in metadata under the app's API group (as fluxcd/pkg's event recorder does).
    */
-  private async postEvent(cluster: string, kind: AppKind, obj: AppObject, e: { failed: boolean; message: string; revision: string; reason: string }) {
+  private async postEvent(
+    cluster: string,
+    kind: AppKind,
+    obj: AppObject,
+    e: { failed: boolean; message: string; revision: string; reason: string },
+  ) {
     const address = this.eventsAddr[cluster];
     if (!address) return;
     const event = {
-      involvedObject: { apiVersion: `${kind.group}/${kind.version}`, kind: kind.kind, name: obj.metadata?.name, namespace: obj.metadata?.namespace, uid: obj.metadata?.uid },
+      involvedObject: {
+        apiVersion: `${kind.group}/${kind.version}`,
+        kind: kind.kind,
+        name: obj.metadata?.name,
+        namespace: obj.metadata?.namespace,
+        uid: obj.metadata?.uid,
+      },
       severity: e.failed ? 'error' : 'info',
       timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
       message: e.message,
       reason: e.reason,
       metadata: { [`${kind.group}/revision`]: e.revision },
-      reportingController: kind.kind === 'HelmRelease' ? 'helm-controller' : 'kustomize-controller',
+      reportingController:
+        kind.kind === 'HelmRelease'
+          ? 'helm-controller'
+          : 'kustomize-controller',
       reportingInstance: `${cluster}-flux-stand-in`,
     };
-    await fetch(address, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(event) }).catch(err => {
-      if (process.env.SANDBOX_DEBUG) console.error('[flux] event post failed', err);
+    await fetch(address, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(event),
+    }).catch(err => {
+      if (process.env.SANDBOX_DEBUG)
+        console.error('[flux] event post failed', err);
     });
   }
 
-  private async writeStatus(api: CustomObjectsApi, kind: AppKind, obj: AppObject, status: AppObject['status']) {
+  private async writeStatus(
+    api: CustomObjectsApi,
+    kind: AppKind,
+    obj: AppObject,
+    status: AppObject['status'],
+  ) {
     try {
       const current = (await api.getNamespacedCustomObject({
         group: kind.group,
@@ -222,7 +318,12 @@ export class FluxStandIn {
       });
     } catch (e: any) {
       // Deleted, conflicting or unreachable: the informer delivers the next state.
-      if (process.env.SANDBOX_DEBUG) console.error('[flux] status write failed', e?.code, e?.body ?? e?.message);
+      if (process.env.SANDBOX_DEBUG)
+        console.error(
+          '[flux] status write failed',
+          e?.code,
+          e?.body ?? e?.message,
+        );
     }
   }
 }

@@ -1,4 +1,8 @@
-import { KubeConfig, KubernetesObject, loadAllYaml } from '@kubernetes/client-node';
+import {
+  KubeConfig,
+  KubernetesObject,
+  loadAllYaml,
+} from '@kubernetes/client-node';
 import { git } from './forge/git';
 import { apply } from './kube';
 
@@ -15,7 +19,11 @@ export class GitOpsReconciler {
   constructor(
     private readonly bareRepo: string,
     private readonly clusters: Record<string, KubeConfig>,
-    private readonly options: { branch?: string; intervalMs?: number; onError?: (e: unknown) => void } = {},
+    private readonly options: {
+      branch?: string;
+      intervalMs?: number;
+      onError?: (e: unknown) => void;
+    } = {},
   ) {}
 
   /** The commit last applied. */
@@ -29,8 +37,15 @@ export class GitOpsReconciler {
    * until the branch moves.
    */
   async start() {
-    this.applied = await git(this.bareRepo, 'rev-parse', `refs/heads/${this.options.branch ?? 'main'}`);
-    this.timer = setInterval(() => void this.reconcile(), this.options.intervalMs ?? 1000);
+    this.applied = await git(
+      this.bareRepo,
+      'rev-parse',
+      `refs/heads/${this.options.branch ?? 'main'}`,
+    );
+    this.timer = setInterval(
+      () => void this.reconcile(),
+      this.options.intervalMs ?? 1000,
+    );
   }
 
   stop() {
@@ -43,16 +58,33 @@ export class GitOpsReconciler {
     this.busy = true;
     try {
       const branch = this.options.branch ?? 'main';
-      const head = await git(this.bareRepo, 'rev-parse', `refs/heads/${branch}`);
+      const head = await git(
+        this.bareRepo,
+        'rev-parse',
+        `refs/heads/${branch}`,
+      );
       if (head === this.applied) return head;
-      const files = (await git(this.bareRepo, 'ls-tree', '-r', '--name-only', head, 'clusters/'))
+      const files = (
+        await git(
+          this.bareRepo,
+          'ls-tree',
+          '-r',
+          '--name-only',
+          head,
+          'clusters/',
+        )
+      )
         .split('\n')
         .filter(f => /\.ya?ml$/.test(f));
       for (const [cluster, kc] of Object.entries(this.clusters)) {
         const objects: KubernetesObject[] = [];
-        for (const file of files.filter(f => f.startsWith(`clusters/${cluster}/`))) {
+        for (const file of files.filter(f =>
+          f.startsWith(`clusters/${cluster}/`),
+        )) {
           const text = await git(this.bareRepo, 'show', `${head}:${file}`);
-          objects.push(...(loadAllYaml(text).filter(Boolean) as KubernetesObject[]));
+          objects.push(
+            ...(loadAllYaml(text).filter(Boolean) as KubernetesObject[]),
+          );
         }
         if (objects.length) await apply(kc, objects);
       }

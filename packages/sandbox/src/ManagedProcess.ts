@@ -26,21 +26,30 @@ export class ManagedProcess {
   ) {}
 
   get running(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+    return (
+      this.child !== undefined &&
+      this.child.exitCode === null &&
+      this.child.signalCode === null
+    );
   }
 
   start() {
     if (this.running) return;
     installExitHook();
     const log = fs.openSync(this.logFile, 'a');
-    const child = spawn(this.command, this.args, { stdio: ['ignore', log, log] });
+    const child = spawn(this.command, this.args, {
+      stdio: ['ignore', log, log],
+    });
     fs.closeSync(log);
     this.child = child;
     this.exited = new Promise(resolve => child.once('exit', () => resolve()));
     running.add(this);
     child.once('exit', () => running.delete(this));
     child.once('error', err => {
-      fs.appendFileSync(this.logFile, `\n[sandbox] failed to start ${this.command}: ${err.message}\n`);
+      fs.appendFileSync(
+        this.logFile,
+        `\n[sandbox] failed to start ${this.command}: ${err.message}\n`,
+      );
     });
   }
 
@@ -61,7 +70,11 @@ export class ManagedProcess {
   /** The last lines of the log, for error messages. */
   tail(lines = 20): string {
     try {
-      return fs.readFileSync(this.logFile, 'utf8').split('\n').slice(-lines).join('\n');
+      return fs
+        .readFileSync(this.logFile, 'utf8')
+        .split('\n')
+        .slice(-lines)
+        .join('\n');
     } catch {
       return '';
     }

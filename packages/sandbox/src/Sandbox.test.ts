@@ -24,7 +24,11 @@ import { waitUntil } from './waitUntil';
 jest.setTimeout(120_000);
 
 const run = promisify(execFile);
-const HR = { group: 'helm.toolkit.fluxcd.io', version: 'v2beta1', plural: 'helmreleases' };
+const HR = {
+  group: 'helm.toolkit.fluxcd.io',
+  version: 'v2beta1',
+  plural: 'helmreleases',
+};
 
 describe('Sandbox', () => {
   let sandbox: Sandbox;
@@ -37,68 +41,223 @@ describe('Sandbox', () => {
   });
   afterAll(() => sandbox?.stop());
 
-  const hrApi = (cluster: 'dev' | 'prod') => sandbox.clusters[cluster].admin.makeApiClient(CustomObjectsApi);
+  const hrApi = (cluster: 'dev' | 'prod') =>
+    sandbox.clusters[cluster].admin.makeApiClient(CustomObjectsApi);
   const getHr = (cluster: 'dev' | 'prod', namespace: string) =>
-    hrApi(cluster).getNamespacedCustomObject({ ...HR, namespace, name: 'podinfo' }) as Promise<any>;
+    hrApi(cluster).getNamespacedCustomObject({
+      ...HR,
+      namespace,
+      name: 'podinfo',
+    }) as Promise<any>;
 
   it('serves the seed pipeline to kubectl through the generated kubeconfig', async () => {
-    const { stdout } = await run('kubectl', ['--kubeconfig', kubeconfig, '--context', 'management', 'get', 'pipelines', '-A', '-o', 'json']);
+    const { stdout } = await run('kubectl', [
+      '--kubeconfig',
+      kubeconfig,
+      '--context',
+      'management',
+      'get',
+      'pipelines',
+      '-A',
+      '-o',
+      'json',
+    ]);
     const items = JSON.parse(stdout).items;
-    expect(items.map((p: any) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual(['flux-system/podinfo-02', 'flux-system/podinfo-gated']);
-    expect(items[0].spec.environments.map((e: any) => e.name)).toEqual(['dev', 'test', 'prod']);
+    expect(
+      items.map((p: any) => `${p.metadata.namespace}/${p.metadata.name}`),
+    ).toEqual(['flux-system/podinfo-02', 'flux-system/podinfo-gated']);
+    expect(items[0].spec.environments.map((e: any) => e.name)).toEqual([
+      'dev',
+      'test',
+      'prod',
+    ]);
     expect(items[1].spec.environments[2].promotion.manual).toBe(true);
-    const gc = await run('kubectl', ['--kubeconfig', kubeconfig, '--context', 'management', 'get', 'gitopsclusters', '-n', 'flux-system', '-o', 'name']);
-    expect(gc.stdout.trim().split('\n')).toEqual(['gitopscluster.gitops.weave.works/dev', 'gitopscluster.gitops.weave.works/prod']);
+    const gc = await run('kubectl', [
+      '--kubeconfig',
+      kubeconfig,
+      '--context',
+      'management',
+      'get',
+      'gitopsclusters',
+      '-n',
+      'flux-system',
+      '-o',
+      'name',
+    ]);
+    expect(gc.stdout.trim().split('\n')).toEqual([
+      'gitopscluster.gitops.weave.works/dev',
+      'gitopscluster.gitops.weave.works/prod',
+    ]);
   });
 
   it('gives Backstage a service-account token limited by RBAC', async () => {
     const m = sandbox.clusters.management;
-    const kc = kubeConfigFor({ name: 'management', server: m.url, caData: m.caData, token: sandbox.backstageToken });
+    const kc = kubeConfigFor({
+      name: 'management',
+      server: m.url,
+      caData: m.caData,
+      token: sandbox.backstageToken,
+    });
     const api = kc.makeApiClient(CustomObjectsApi);
-    const list: any = await api.listNamespacedCustomObject({ group: 'pipelines.weave.works', version: 'v1alpha1', namespace: 'flux-system', plural: 'pipelines' });
+    const list: any = await api.listNamespacedCustomObject({
+      group: 'pipelines.weave.works',
+      version: 'v1alpha1',
+      namespace: 'flux-system',
+      plural: 'pipelines',
+    });
     expect(list.items).toHaveLength(2);
     await expect(
-      api.deleteNamespacedCustomObject({ group: 'pipelines.weave.works', version: 'v1alpha1', namespace: 'flux-system', plural: 'pipelines', name: 'podinfo-02' }),
+      api.deleteNamespacedCustomObject({
+        group: 'pipelines.weave.works',
+        version: 'v1alpha1',
+        namespace: 'flux-system',
+        plural: 'pipelines',
+        name: 'podinfo-02',
+      }),
     ).rejects.toMatchObject({ code: 403 });
-    const secret = await kc.makeApiClient(CoreV1Api).readNamespacedSecret({ name: 'dev-kubeconfig', namespace: 'flux-system' });
-    expect(Buffer.from(secret.data!.value, 'base64').toString()).toContain(sandbox.clusters.dev.url);
+    const secret = await kc.makeApiClient(CoreV1Api).readNamespacedSecret({
+      name: 'dev-kubeconfig',
+      namespace: 'flux-system',
+    });
+    expect(Buffer.from(secret.data!.value, 'base64').toString()).toContain(
+      sandbox.clusters.dev.url,
+    );
   });
 
   it('grants Backstage exactly the RBAC manifests the pipelines backend ships', async () => {
     const rules = (role: V1ClusterRole) =>
-      (role.rules ?? []).map(r => ({ apiGroups: r.apiGroups, resources: r.resources, resourceNames: r.resourceNames, verbs: r.verbs }));
+      (role.rules ?? []).map(r => ({
+        apiGroups: r.apiGroups,
+        resources: r.resources,
+        resourceNames: r.resourceNames,
+        verbs: r.verbs,
+      }));
     const shipped = (file: string, name: string) =>
-      rules(readManifests(file).find(o => o.kind === 'ClusterRole' && o.metadata?.name === name) as V1ClusterRole);
+      rules(
+        readManifests(file).find(
+          o => o.kind === 'ClusterRole' && o.metadata?.name === name,
+        ) as V1ClusterRole,
+      );
     const m = sandbox.clusters.management;
-    const onCluster = await m.admin.makeApiClient(RbacAuthorizationV1Api).readClusterRole({ name: 'gitops-pipelines-backstage' });
-    expect(rules(onCluster)).toEqual(shipped(MANAGEMENT_RBAC_FILE, 'gitops-pipelines-backstage'));
-    const reader = await sandbox.clusters.dev.admin.makeApiClient(RbacAuthorizationV1Api).readClusterRole({ name: 'gitops-pipelines-target-reader' });
-    expect(rules(reader)).toEqual(shipped(TARGET_RBAC_FILE, 'gitops-pipelines-target-reader'));
+    const onCluster = await m.admin
+      .makeApiClient(RbacAuthorizationV1Api)
+      .readClusterRole({ name: 'gitops-pipelines-backstage' });
+    expect(rules(onCluster)).toEqual(
+      shipped(MANAGEMENT_RBAC_FILE, 'gitops-pipelines-backstage'),
+    );
+    const reader = await sandbox.clusters.dev.admin
+      .makeApiClient(RbacAuthorizationV1Api)
+      .readClusterRole({ name: 'gitops-pipelines-target-reader' });
+    expect(rules(reader)).toEqual(
+      shipped(TARGET_RBAC_FILE, 'gitops-pipelines-target-reader'),
+    );
 
     const canI = async (kc: KubeConfig, attributes: V1ResourceAttributes) =>
-      (await kc.makeApiClient(AuthorizationV1Api).createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: attributes } } })).status?.allowed;
-    const backstage = kubeConfigFor({ name: 'management', server: m.url, caData: m.caData, token: sandbox.backstageToken });
-    const pipelines = { group: 'pipelines.weave.works', resource: 'pipelines', namespace: 'flux-system' };
+      (
+        await kc
+          .makeApiClient(AuthorizationV1Api)
+          .createSelfSubjectAccessReview({
+            body: { spec: { resourceAttributes: attributes } },
+          })
+      ).status?.allowed;
+    const backstage = kubeConfigFor({
+      name: 'management',
+      server: m.url,
+      caData: m.caData,
+      token: sandbox.backstageToken,
+    });
+    const pipelines = {
+      group: 'pipelines.weave.works',
+      resource: 'pipelines',
+      namespace: 'flux-system',
+    };
     // The notification strategy records a Kubernetes Event on the Pipeline.
-    expect(await canI(backstage, { verb: 'create', resource: 'events', namespace: 'flux-system' })).toBe(true);
-    expect(await canI(backstage, { verb: 'patch', resource: 'events', namespace: 'flux-system' })).toBe(true);
-    expect(await canI(backstage, { ...pipelines, verb: 'patch', subresource: 'status' })).toBe(true);
+    expect(
+      await canI(backstage, {
+        verb: 'create',
+        resource: 'events',
+        namespace: 'flux-system',
+      }),
+    ).toBe(true);
+    expect(
+      await canI(backstage, {
+        verb: 'patch',
+        resource: 'events',
+        namespace: 'flux-system',
+      }),
+    ).toBe(true);
+    expect(
+      await canI(backstage, {
+        ...pipelines,
+        verb: 'patch',
+        subresource: 'status',
+      }),
+    ).toBe(true);
     expect(await canI(backstage, { ...pipelines, verb: 'watch' })).toBe(true);
     expect(await canI(backstage, { ...pipelines, verb: 'update' })).toBe(false);
-    expect(await canI(backstage, { verb: 'create', resource: 'services', subresource: 'proxy', name: 'http:notification-controller:80', namespace: 'flux-system' })).toBe(true);
-    expect(await canI(backstage, { verb: 'create', resource: 'services', subresource: 'proxy', name: 'kube-dns', namespace: 'kube-system' })).toBe(false);
-    expect(await canI(backstage, { verb: 'create', resource: 'secrets', namespace: 'flux-system' })).toBe(false);
+    expect(
+      await canI(backstage, {
+        verb: 'create',
+        resource: 'services',
+        subresource: 'proxy',
+        name: 'http:notification-controller:80',
+        namespace: 'flux-system',
+      }),
+    ).toBe(true);
+    expect(
+      await canI(backstage, {
+        verb: 'create',
+        resource: 'services',
+        subresource: 'proxy',
+        name: 'kube-dns',
+        namespace: 'kube-system',
+      }),
+    ).toBe(false);
+    expect(
+      await canI(backstage, {
+        verb: 'create',
+        resource: 'secrets',
+        namespace: 'flux-system',
+      }),
+    ).toBe(false);
   });
 
   it('reaches target clusters with the GitopsCluster kubeconfig, read-only', async () => {
     const m = sandbox.clusters.management;
-    const kcMgmt = kubeConfigFor({ name: 'management', server: m.url, caData: m.caData, token: sandbox.backstageToken });
-    const secret = await kcMgmt.makeApiClient(CoreV1Api).readNamespacedSecret({ name: 'prod-kubeconfig', namespace: 'flux-system' });
+    const kcMgmt = kubeConfigFor({
+      name: 'management',
+      server: m.url,
+      caData: m.caData,
+      token: sandbox.backstageToken,
+    });
+    const secret = await kcMgmt.makeApiClient(CoreV1Api).readNamespacedSecret({
+      name: 'prod-kubeconfig',
+      namespace: 'flux-system',
+    });
     const file = path.join(sandbox.dir, 'prod-from-secret');
     fs.writeFileSync(file, Buffer.from(secret.data!.value, 'base64'));
-    const { stdout } = await run('kubectl', ['--kubeconfig', file, 'get', 'helmreleases', '-A', '-o', 'name']);
+    const { stdout } = await run('kubectl', [
+      '--kubeconfig',
+      file,
+      'get',
+      'helmreleases',
+      '-A',
+      '-o',
+      'name',
+    ]);
     expect(stdout.trim()).toBe('helmrelease.helm.toolkit.fluxcd.io/podinfo');
-    await expect(run('kubectl', ['--kubeconfig', file, 'delete', 'helmrelease', '-n', 'podinfo-02-prod', 'podinfo', '--dry-run=server'])).rejects.toThrow(/forbidden/);
+    await expect(
+      run('kubectl', [
+        '--kubeconfig',
+        file,
+        'delete',
+        'helmrelease',
+        '-n',
+        'podinfo-02-prod',
+        'podinfo',
+        '--dry-run=server',
+      ]),
+    ).rejects.toThrow(/forbidden/);
   });
 
   it('reports the seed apps Ready at their versions, as Flux does', async () => {
@@ -109,7 +268,9 @@ describe('Sandbox', () => {
         getHr('dev', 'podinfo-02-perf'),
         getHr('prod', 'podinfo-02-prod'),
       ]);
-      const ready = hrs.every(h => h.status?.conditions?.[0]?.status === 'True');
+      const ready = hrs.every(
+        h => h.status?.conditions?.[0]?.status === 'True',
+      );
       return ready ? hrs.map(h => h.status.lastAppliedRevision) : undefined;
     }, 'the seed apps Ready');
     expect(versions).toEqual(['6.1.0', '6.0.1', '6.0.1', '6.0.0']);
@@ -119,32 +280,62 @@ describe('Sandbox', () => {
     const api = hrApi('dev');
     const hr = await getHr('dev', 'podinfo-02-qa');
     hr.spec.chart.spec.version = '6.1.0';
-    await api.replaceNamespacedCustomObject({ ...HR, namespace: 'podinfo-02-qa', name: 'podinfo', body: hr });
+    await api.replaceNamespacedCustomObject({
+      ...HR,
+      namespace: 'podinfo-02-qa',
+      name: 'podinfo',
+      body: hr,
+    });
     const applied = await waitUntil(async () => {
       const h = await getHr('dev', 'podinfo-02-qa');
-      return h.status?.lastAppliedRevision === '6.1.0' && h.status.conditions[0].status === 'True' ? h : undefined;
+      return h.status?.lastAppliedRevision === '6.1.0' &&
+        h.status.conditions[0].status === 'True'
+        ? h
+        : undefined;
     }, 'the new version applied');
     expect(applied.status.observedGeneration).toBe(applied.metadata.generation);
 
-    sandbox.flux.setFailure('dev', 'HelmRelease', 'podinfo-02-perf', 'podinfo', 'install retries exhausted');
+    sandbox.flux.setFailure(
+      'dev',
+      'HelmRelease',
+      'podinfo-02-perf',
+      'podinfo',
+      'install retries exhausted',
+    );
     const perf = await getHr('dev', 'podinfo-02-perf');
     perf.spec.chart.spec.version = '6.2.0';
-    await api.replaceNamespacedCustomObject({ ...HR, namespace: 'podinfo-02-perf', name: 'podinfo', body: perf });
+    await api.replaceNamespacedCustomObject({
+      ...HR,
+      namespace: 'podinfo-02-perf',
+      name: 'podinfo',
+      body: perf,
+    });
     const failed = await waitUntil(async () => {
       const h = await getHr('dev', 'podinfo-02-perf');
       return h.status?.conditions?.[0]?.status === 'False' ? h : undefined;
     }, 'the failure');
-    expect(failed.status.conditions[0]).toMatchObject({ reason: 'UpgradeFailed', message: 'install retries exhausted' });
+    expect(failed.status.conditions[0]).toMatchObject({
+      reason: 'UpgradeFailed',
+      message: 'install retries exhausted',
+    });
     expect(failed.status.lastAttemptedRevision).toBe('6.2.0');
     expect(failed.status.lastAppliedRevision).toBe('6.0.1');
-    sandbox.flux.setFailure('dev', 'HelmRelease', 'podinfo-02-perf', 'podinfo', undefined);
+    sandbox.flux.setFailure(
+      'dev',
+      'HelmRelease',
+      'podinfo-02-perf',
+      'podinfo',
+      undefined,
+    );
   });
 
   it('keeps a client-node informer working across an API server restart', async () => {
     const kc = sandbox.clusters.prod.admin;
     const api = kc.makeApiClient(CustomObjectsApi);
-    const informer = makeInformer<any>(kc, '/apis/helm.toolkit.fluxcd.io/v2beta1/helmreleases', () =>
-      api.listClusterCustomObject(HR) as any,
+    const informer = makeInformer<any>(
+      kc,
+      '/apis/helm.toolkit.fluxcd.io/v2beta1/helmreleases',
+      () => api.listClusterCustomObject(HR) as any,
     );
     let errors = 0;
     informer.on('error', () => {
@@ -152,7 +343,9 @@ describe('Sandbox', () => {
       setTimeout(() => informer.start().catch(() => undefined), 500);
     });
     await informer.start();
-    expect(informer.list().map(o => o.metadata.namespace)).toEqual(['podinfo-02-prod']);
+    expect(informer.list().map(o => o.metadata.namespace)).toEqual([
+      'podinfo-02-prod',
+    ]);
 
     await sandbox.clusters.prod.stop();
     await waitUntil(() => errors > 0, 'the informer error');
@@ -160,17 +353,30 @@ describe('Sandbox', () => {
 
     const hr = await getHr('prod', 'podinfo-02-prod');
     hr.spec.chart.spec.version = '6.0.1';
-    await api.replaceNamespacedCustomObject({ ...HR, namespace: 'podinfo-02-prod', name: 'podinfo', body: hr });
-    const seen = await waitUntil(async () => {
-      const cached = informer.get('podinfo', 'podinfo-02-prod');
-      return cached?.status?.lastAppliedRevision === '6.0.1' ? cached : undefined;
-    }, 'the update after the restart', 30_000);
+    await api.replaceNamespacedCustomObject({
+      ...HR,
+      namespace: 'podinfo-02-prod',
+      name: 'podinfo',
+      body: hr,
+    });
+    const seen = await waitUntil(
+      async () => {
+        const cached = informer.get('podinfo', 'podinfo-02-prod');
+        return cached?.status?.lastAppliedRevision === '6.0.1'
+          ? cached
+          : undefined;
+      },
+      'the update after the restart',
+      30_000,
+    );
     expect(seen.spec.chart.spec.version).toBe('6.0.1');
     await informer.stop();
   });
 
   it('validates Pipelines exactly as the common validator does (real API server, dry run)', async () => {
-    const client = KubernetesObjectApi.makeApiClient(sandbox.clusters.management.admin);
+    const client = KubernetesObjectApi.makeApiClient(
+      sandbox.clusters.management.admin,
+    );
     const disagreements: string[] = [];
     for (const c of corpus) {
       if (typeof c.doc !== 'object' || c.doc === null) continue;
@@ -178,14 +384,22 @@ describe('Sandbox', () => {
       if (doc.metadata && typeof doc.metadata === 'object') {
         doc.metadata.namespace ??= 'flux-system';
         // podinfo-02 exists already; a dry-run create of it would fail as AlreadyExists.
-        if (doc.metadata.name === 'podinfo-02') doc.metadata.name = 'corpus-check';
+        if (doc.metadata.name === 'podinfo-02')
+          doc.metadata.name = 'corpus-check';
       }
       const result = await client.create(doc, undefined, 'All').then(
         () => ({ accepted: true, why: '' }),
-        (e: any) => ({ accepted: false, why: String(e?.body?.message ?? e?.message ?? e) }),
+        (e: any) => ({
+          accepted: false,
+          why: String(e?.body?.message ?? e?.message ?? e),
+        }),
       );
       if (result.accepted !== (c.issues.length === 0)) {
-        disagreements.push(`${c.name}: API server ${result.accepted ? 'accepted' : `rejected (${result.why})`}`);
+        disagreements.push(
+          `${c.name}: API server ${
+            result.accepted ? 'accepted' : `rejected (${result.why})`
+          }`,
+        );
       }
     }
     expect(disagreements).toEqual([]);

@@ -1,4 +1,8 @@
-import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+} from '@kubernetes/client-node';
 import { generateKeyPairSync, randomBytes } from 'crypto';
 import fs from 'fs';
 import os from 'os';
@@ -63,12 +67,35 @@ export interface SandboxCluster {
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const CRD_FILES = [
-  path.join(repoRoot, 'plugins/pipelines-common/crd/pipelines.weave.works_pipelines.yaml'),
+  path.join(
+    repoRoot,
+    'plugins/pipelines-common/crd/pipelines.weave.works_pipelines.yaml',
+  ),
   path.join(__dirname, '..', 'crds', 'gitopsclusters.gitops.weave.works.yaml'),
-  path.join(__dirname, '..', 'crds', 'helmreleases.helm.toolkit.fluxcd.io.yaml'),
-  path.join(__dirname, '..', 'crds', 'kustomizations.kustomize.toolkit.fluxcd.io.yaml'),
-  path.join(__dirname, '..', 'crds', 'alerts.notification.toolkit.fluxcd.io.yaml'),
-  path.join(__dirname, '..', 'crds', 'providers.notification.toolkit.fluxcd.io.yaml'),
+  path.join(
+    __dirname,
+    '..',
+    'crds',
+    'helmreleases.helm.toolkit.fluxcd.io.yaml',
+  ),
+  path.join(
+    __dirname,
+    '..',
+    'crds',
+    'kustomizations.kustomize.toolkit.fluxcd.io.yaml',
+  ),
+  path.join(
+    __dirname,
+    '..',
+    'crds',
+    'alerts.notification.toolkit.fluxcd.io.yaml',
+  ),
+  path.join(
+    __dirname,
+    '..',
+    'crds',
+    'providers.notification.toolkit.fluxcd.io.yaml',
+  ),
 ];
 
 const token = () => randomBytes(24).toString('hex');
@@ -101,7 +128,8 @@ export class Sandbox {
   gitops?: GitOpsReconciler;
 
   /** Each cluster's notification-controller stand-in (event receiver URL in `.url`). */
-  notificationControllers: Record<ClusterName, NotificationControllerStandIn> = {};
+  notificationControllers: Record<ClusterName, NotificationControllerStandIn> =
+    {};
 
   /** The demo repository's URL on the forge. */
   get repositoryUrl(): string | undefined {
@@ -110,7 +138,8 @@ export class Sandbox {
 
   static async start(options: SandboxOptions = {}): Promise<Sandbox> {
     const ownsDir = !options.dir;
-    const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-sandbox-'));
+    const dir =
+      options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-sandbox-'));
     fs.mkdirSync(dir, { recursive: true });
     const { privateKey, publicKey } = generateKeyPairSync('rsa', {
       modulusLength: 2048,
@@ -130,9 +159,20 @@ export class Sandbox {
         const admin = token();
         const tokens: StaticToken[] = [
           { token: admin, user: 'sandbox-admin', groups: ['system:masters'] },
-          { token: readerToken, user: 'gitops-pipelines-reader', groups: ['system:authenticated'] },
+          {
+            token: readerToken,
+            user: 'gitops-pipelines-reader',
+            groups: ['system:authenticated'],
+          },
         ];
-        servers[name] = new ApiServer(name, options.ports?.[name] ?? (await freePort()), etcd.url, dir, admin, tokens);
+        servers[name] = new ApiServer(
+          name,
+          options.ports?.[name] ?? (await freePort()),
+          etcd.url,
+          dir,
+          admin,
+          tokens,
+        );
       }
       // Start in parallel: each takes a few seconds.
       await Promise.all(names.map(n => servers[n].start()));
@@ -151,7 +191,12 @@ export class Sandbox {
         url: server.url,
         caData,
         adminToken: server.adminToken,
-        admin: kubeConfigFor({ name, server: server.url, caData, token: server.adminToken }),
+        admin: kubeConfigFor({
+          name,
+          server: server.url,
+          caData,
+          token: server.adminToken,
+        }),
         stop: () => server.stop(),
         start: () => server.start(),
       };
@@ -161,24 +206,42 @@ export class Sandbox {
     await Promise.all(
       names.map(async name => {
         await apply(clusters[name].admin, crds);
-        await waitForCrds(clusters[name].admin, crds.map(c => c.metadata!.name!));
-        await apply(clusters[name].admin, [namespace('flux-system'), ...targetReaderRbac('gitops-pipelines-reader')]);
+        await waitForCrds(
+          clusters[name].admin,
+          crds.map(c => c.metadata!.name!),
+        );
+        await apply(clusters[name].admin, [
+          namespace('flux-system'),
+          ...targetReaderRbac('gitops-pipelines-reader'),
+        ]);
       }),
     );
 
     const mgmt = clusters.management.admin;
     await apply(mgmt, backstageRbac());
-    const tokenRequest = await mgmt.makeApiClient(CoreV1Api).createNamespacedServiceAccountToken({
-      name: 'backstage',
-      namespace: 'backstage',
-      body: { spec: { audiences: ['https://kubernetes.default.svc'], expirationSeconds: 7 * 24 * 3600 } },
-    });
+    const tokenRequest = await mgmt
+      .makeApiClient(CoreV1Api)
+      .createNamespacedServiceAccountToken({
+        name: 'backstage',
+        namespace: 'backstage',
+        body: {
+          spec: {
+            audiences: ['https://kubernetes.default.svc'],
+            expirationSeconds: 7 * 24 * 3600,
+          },
+        },
+      });
     const backstageToken = tokenRequest.status!.token;
 
     // One notification-controller per cluster, as Flux installs it; the Flux stand-in posts its events there.
-    const notificationControllers: Record<string, NotificationControllerStandIn> = {};
+    const notificationControllers: Record<
+      string,
+      NotificationControllerStandIn
+    > = {};
     for (const n of names) {
-      notificationControllers[n] = new NotificationControllerStandIn(clusters[n].admin);
+      notificationControllers[n] = new NotificationControllerStandIn(
+        clusters[n].admin,
+      );
       await notificationControllers[n].start();
     }
     const flux = new FluxStandIn(
@@ -189,15 +252,41 @@ export class Sandbox {
     let forge: GitForge | undefined;
     let forgeUser: ForgeUser | undefined;
     if (options.forge ?? options.seed !== false) {
-      forgeUser = { username: 'pipelines-bot', password: token(), token: token() };
-      forge = await GitForge.start({ dir: path.join(dir, 'forge'), port: options.forgePort, users: [forgeUser] });
+      forgeUser = {
+        username: 'pipelines-bot',
+        password: token(),
+        token: token(),
+      };
+      forge = await GitForge.start({
+        dir: path.join(dir, 'forge'),
+        port: options.forgePort,
+        users: [forgeUser],
+      });
     }
-    const sandbox = new Sandbox(dir, names, etcd, servers, clusters, flux, backstageToken, readerToken, ownsDir, forge, forgeUser);
+    const sandbox = new Sandbox(
+      dir,
+      names,
+      etcd,
+      servers,
+      clusters,
+      flux,
+      backstageToken,
+      readerToken,
+      ownsDir,
+      forge,
+      forgeUser,
+    );
     sandbox.notificationControllers = notificationControllers;
     if (options.flux !== false) await flux.start();
     for (const name of targetNames) {
       const c = clusters[name];
-      const kubeconfig = kubeConfigFor({ name, server: c.url, caData: c.caData, token: readerToken, user: 'gitops-pipelines-reader' }).exportConfig();
+      const kubeconfig = kubeConfigFor({
+        name,
+        server: c.url,
+        caData: c.caData,
+        token: readerToken,
+        user: 'gitops-pipelines-reader',
+      }).exportConfig();
       await apply(mgmt, gitopsCluster(name, kubeconfig));
     }
     await sandbox.markGitopsClustersReady();
@@ -208,14 +297,22 @@ export class Sandbox {
   /** The demo: podinfo-02, its apps on dev and prod, and its repository on the forge. */
   private async seed() {
     if (this.forge && this.forgeUser) {
-      await this.forge.createRepo('my-org', 'my-app-repo', seedRepositoryFiles());
+      await this.forge.createRepo(
+        'my-org',
+        'my-app-repo',
+        seedRepositoryFiles(),
+      );
       await apply(this.clusters.management.admin, [
         {
           apiVersion: 'v1',
           kind: 'Secret',
           metadata: { name: 'github-credentials', namespace: 'flux-system' },
           type: 'Opaque',
-          stringData: { username: this.forgeUser.username, password: this.forgeUser.password, token: this.forgeUser.token },
+          stringData: {
+            username: this.forgeUser.username,
+            password: this.forgeUser.password,
+            token: this.forgeUser.token,
+          },
         } as any,
       ]);
     }
@@ -224,12 +321,17 @@ export class Sandbox {
       ...(this.repositoryUrl ? [gatedPipeline(this.repositoryUrl)] : []),
     ]);
     for (const t of SEED_TARGETS) {
-      await apply(this.clusters[t.cluster].admin, [namespace(t.namespace), helmRelease(t.namespace, SEED_VERSIONS[t.environment])]);
+      await apply(this.clusters[t.cluster].admin, [
+        namespace(t.namespace),
+        helmRelease(t.namespace, SEED_VERSIONS[t.environment]),
+      ]);
     }
     if (this.forge) {
       this.gitops = new GitOpsReconciler(
         this.forge.repoPath('my-org', 'my-app-repo'),
-        Object.fromEntries(this.names.slice(1).map(n => [n, this.clusters[n].admin])),
+        Object.fromEntries(
+          this.names.slice(1).map(n => [n, this.clusters[n].admin]),
+        ),
         { intervalMs: 500 },
       );
       await this.gitops.start();
@@ -241,7 +343,11 @@ export class Sandbox {
     const api = this.clusters.management.admin.makeApiClient(CustomObjectsApi);
     for (const name of this.names.slice(1)) {
       const obj: any = await api.getNamespacedCustomObject({
-        group: 'gitops.weave.works', version: 'v1alpha1', namespace: 'flux-system', plural: 'gitopsclusters', name,
+        group: 'gitops.weave.works',
+        version: 'v1alpha1',
+        namespace: 'flux-system',
+        plural: 'gitopsclusters',
+        name,
       });
       const ready = this.servers[name].running;
       obj.status = {
@@ -250,13 +356,20 @@ export class Sandbox {
             type: 'Ready',
             status: ready ? 'True' : 'False',
             reason: ready ? 'Available' : 'ClusterNotReady',
-            message: ready ? 'cluster is reachable' : 'cluster is not reachable',
+            message: ready
+              ? 'cluster is reachable'
+              : 'cluster is not reachable',
             lastTransitionTime: new Date().toISOString(),
           },
         ],
       };
       await api.replaceNamespacedCustomObjectStatus({
-        group: 'gitops.weave.works', version: 'v1alpha1', namespace: 'flux-system', plural: 'gitopsclusters', name, body: obj,
+        group: 'gitops.weave.works',
+        version: 'v1alpha1',
+        namespace: 'flux-system',
+        plural: 'gitopsclusters',
+        name,
+        body: obj,
       });
     }
   }
@@ -265,9 +378,20 @@ export class Sandbox {
   kubeconfig(): string {
     const kc = new KubeConfig();
     kc.loadFromOptions({
-      clusters: this.names.map(n => ({ name: n, server: this.clusters[n].url, caData: this.clusters[n].caData })),
-      users: this.names.map(n => ({ name: `${n}-admin`, token: this.clusters[n].adminToken })),
-      contexts: this.names.map(n => ({ name: n, cluster: n, user: `${n}-admin` })),
+      clusters: this.names.map(n => ({
+        name: n,
+        server: this.clusters[n].url,
+        caData: this.clusters[n].caData,
+      })),
+      users: this.names.map(n => ({
+        name: `${n}-admin`,
+        token: this.clusters[n].adminToken,
+      })),
+      contexts: this.names.map(n => ({
+        name: n,
+        cluster: n,
+        user: `${n}-admin`,
+      })),
       currentContext: 'management',
     });
     return kc.exportConfig();
@@ -276,9 +400,22 @@ export class Sandbox {
   /** URLs and what Backstage needs to connect, for `.sandbox/endpoints.json`. */
   endpoints() {
     return {
-      clusters: Object.fromEntries(this.names.map(n => [n, { url: this.clusters[n].url, notificationController: this.notificationControllers[n]?.url }])),
+      clusters: Object.fromEntries(
+        this.names.map(n => [
+          n,
+          {
+            url: this.clusters[n].url,
+            notificationController: this.notificationControllers[n]?.url,
+          },
+        ]),
+      ),
       forge: this.forge
-        ? { url: this.forge.url, githubApi: `${this.forge.url}/api/v3`, repository: this.repositoryUrl, ...this.forgeUser }
+        ? {
+            url: this.forge.url,
+            githubApi: `${this.forge.url}/api/v3`,
+            repository: this.repositoryUrl,
+            ...this.forgeUser,
+          }
         : undefined,
       backstage: {
         managementUrl: this.clusters.management.url,
@@ -292,7 +429,9 @@ export class Sandbox {
     this.gitops?.stop();
     await this.forge?.stop();
     await this.flux.stop();
-    await Promise.all(Object.values(this.notificationControllers).map(nc => nc.stop()));
+    await Promise.all(
+      Object.values(this.notificationControllers).map(nc => nc.stop()),
+    );
     await Promise.all(this.names.map(n => this.servers[n].stop()));
     await this.etcd.stop();
     if (this.ownsDir) fs.rmSync(this.dir, { recursive: true, force: true });

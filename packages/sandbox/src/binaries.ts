@@ -4,7 +4,8 @@ import os from 'os';
 import path from 'path';
 
 export const cacheDir = () =>
-  process.env.GITOPS_PIPELINES_CACHE ?? path.join(os.homedir(), '.cache', 'gitops-pipelines');
+  process.env.GITOPS_PIPELINES_CACHE ??
+  path.join(os.homedir(), '.cache', 'gitops-pipelines');
 
 /**
  * The kube-apiserver binary: `KUBE_APISERVER_BIN`, the cached build, or a fresh build
@@ -13,13 +14,21 @@ export const cacheDir = () =>
 export function kubeApiServerBinary(): string {
   const fromEnv = process.env.KUBE_APISERVER_BIN;
   if (fromEnv) {
-    if (!fs.existsSync(fromEnv)) throw new Error(`KUBE_APISERVER_BIN=${fromEnv} does not exist`);
+    if (!fs.existsSync(fromEnv))
+      throw new Error(`KUBE_APISERVER_BIN=${fromEnv} does not exist`);
     return fromEnv;
   }
   const cached = path.join(cacheDir(), 'bin', 'kube-apiserver');
   if (fs.existsSync(cached)) return cached;
-  const script = path.resolve(__dirname, '..', 'scripts', 'build-kube-apiserver.sh');
-  process.stderr.write('[sandbox] kube-apiserver is not built yet: building it once from Debian sources\n');
+  const script = path.resolve(
+    __dirname,
+    '..',
+    'scripts',
+    'build-kube-apiserver.sh',
+  );
+  process.stderr.write(
+    '[sandbox] kube-apiserver is not built yet: building it once from Debian sources\n',
+  );
   execFileSync('bash', [script], { stdio: ['ignore', 'ignore', 'inherit'] });
   return cached;
 }
@@ -28,7 +37,9 @@ export function kubeApiServerBinary(): string {
 export function etcdBinary(): string {
   const bin = process.env.ETCD_BIN ?? '/usr/bin/etcd';
   if (!fs.existsSync(bin)) {
-    throw new Error(`etcd not found at ${bin}: apt-get install etcd-server, or set ETCD_BIN`);
+    throw new Error(
+      `etcd not found at ${bin}: apt-get install etcd-server, or set ETCD_BIN`,
+    );
   }
   return bin;
 }

@@ -15,7 +15,8 @@ import { Sandbox } from './Sandbox';
 const root = path.resolve(__dirname, '..', '..', '..');
 const out = path.join(root, '.sandbox');
 const appConfig = path.join(root, 'app-config.local.yaml');
-const MARKER = '# Written by the sandbox (packages/sandbox). Delete this line to keep your own edits.';
+const MARKER =
+  '# Written by the sandbox (packages/sandbox). Delete this line to keep your own edits.';
 
 async function main() {
   const started = Date.now();
@@ -33,14 +34,26 @@ async function main() {
     log: line => console.log(line),
   });
   const endpoints = { ...sandbox.endpoints(), demoReceiver: demo.receiver.url };
-  fs.writeFileSync(path.join(out, 'kubeconfig'), sandbox.kubeconfig(), { mode: 0o600 });
-  fs.writeFileSync(path.join(out, 'endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`, { mode: 0o600 });
-  const ours = !fs.existsSync(appConfig) || fs.readFileSync(appConfig, 'utf8').startsWith(MARKER);
+  fs.writeFileSync(path.join(out, 'kubeconfig'), sandbox.kubeconfig(), {
+    mode: 0o600,
+  });
+  fs.writeFileSync(
+    path.join(out, 'endpoints.json'),
+    `${JSON.stringify(endpoints, null, 2)}\n`,
+    { mode: 0o600 },
+  );
+  const ours =
+    !fs.existsSync(appConfig) ||
+    fs.readFileSync(appConfig, 'utf8').startsWith(MARKER);
   if (ours) {
     const { backstage } = sandbox.endpoints();
     const config = {
       // The notification strategy's Promote events go to the management cluster's notification-controller.
-      pipelines: { notificationController: { url: sandbox.notificationControllers.management.url } },
+      pipelines: {
+        notificationController: {
+          url: sandbox.notificationControllers.management.url,
+        },
+      },
       kubernetes: {
         serviceLocatorMethod: { type: 'multiTenant' },
         clusterLocatorMethods: [
@@ -59,19 +72,35 @@ async function main() {
         ],
       },
     };
-    fs.writeFileSync(appConfig, `${MARKER}\n${stringify(config)}`, { mode: 0o600 });
+    fs.writeFileSync(appConfig, `${MARKER}\n${stringify(config)}`, {
+      mode: 0o600,
+    });
   } else {
     console.warn(`[sandbox] ${appConfig} is not the sandbox's: left alone`);
   }
-  console.log(`[sandbox] clusters: ${Object.entries(sandbox.clusters).map(([n, c]) => `${n} ${c.url}`).join(', ')}`);
-  console.log(`[sandbox] kubectl --kubeconfig .sandbox/kubeconfig --context management get pipelines -A`);
-  console.log(`[sandbox] git forge ${sandbox.forge?.url} (repository ${sandbox.repositoryUrl}, credentials in .sandbox/endpoints.json)`);
-  console.log(`[sandbox] demo receiver ${demo.receiver.url} (podinfo-kustomize's Promote events; GET lists them)`);
-  console.log(`[sandbox] started in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `[sandbox] clusters: ${Object.entries(sandbox.clusters)
+      .map(([n, c]) => `${n} ${c.url}`)
+      .join(', ')}`,
+  );
+  console.log(
+    `[sandbox] kubectl --kubeconfig .sandbox/kubeconfig --context management get pipelines -A`,
+  );
+  console.log(
+    `[sandbox] git forge ${sandbox.forge?.url} (repository ${sandbox.repositoryUrl}, credentials in .sandbox/endpoints.json)`,
+  );
+  console.log(
+    `[sandbox] demo receiver ${demo.receiver.url} (podinfo-kustomize's Promote events; GET lists them)`,
+  );
+  console.log(
+    `[sandbox] started in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   console.log('sandbox ready');
   demo
     .releaseWhenBackendIsUp()
-    .catch(e => console.error(`[demo] no release into dev: ${e?.message ?? e}`));
+    .catch(e =>
+      console.error(`[demo] no release into dev: ${e?.message ?? e}`),
+    );
 
   let stopping = false;
   const stop = async () => {

@@ -3,12 +3,21 @@ import { randomBytes } from 'crypto';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { DemoReceiver, DemoTargets, setKustomizationRevision } from './DemoReceiver';
+import {
+  DemoReceiver,
+  DemoTargets,
+  setKustomizationRevision,
+} from './DemoReceiver';
 import { REVISION_ANNOTATION } from './FluxStandIn';
 import { git } from './forge/git';
 import { apply } from './kube';
 import type { Sandbox } from './Sandbox';
-import { namespace, notificationPipeline, SEED_TARGETS, seedPipeline } from './seed';
+import {
+  namespace,
+  notificationPipeline,
+  SEED_TARGETS,
+  seedPipeline,
+} from './seed';
 import { waitUntil } from './waitUntil';
 
 /** The version the demo's "CI" releases into dev once the backend answers. */
@@ -20,10 +29,30 @@ const KUSTOMIZE_TARGETS: DemoTargets = {
   prod: [{ cluster: 'prod', namespace: 'podinfo-ks-prod' }],
 };
 
-const notification = (kind: string, ns: string, name: string, spec: object): KubernetesObject =>
-  ({ apiVersion: 'notification.toolkit.fluxcd.io/v1beta3', kind, metadata: { name, namespace: ns }, spec }) as KubernetesObject;
-const secret = (ns: string, name: string, stringData: Record<string, string>): KubernetesObject =>
-  ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: ns }, type: 'Opaque', stringData }) as KubernetesObject;
+const notification = (
+  kind: string,
+  ns: string,
+  name: string,
+  spec: object,
+): KubernetesObject =>
+  ({
+    apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
+    kind,
+    metadata: { name, namespace: ns },
+    spec,
+  } as KubernetesObject);
+const secret = (
+  ns: string,
+  name: string,
+  stringData: Record<string, string>,
+): KubernetesObject =>
+  ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace: ns },
+    type: 'Opaque',
+    stringData,
+  } as KubernetesObject);
 
 /**
  * podinfo-02 on the production path, as Weave documents it: its strategy's `secretRef` names a
@@ -31,11 +60,20 @@ const secret = (ns: string, name: string, stringData: Record<string, string>): K
  * sends helm-controller's events through a `generic-hmac` Provider to that environment's
  * promotion webhook. Its level trigger is off: promotions out of dev and test come from Flux.
  */
-export function productionPathObjects(repositoryUrl: string, backendUrl: string, hmacKey: string) {
+export function productionPathObjects(
+  repositoryUrl: string,
+  backendUrl: string,
+  hmacKey: string,
+) {
   const pipeline = seedPipeline(repositoryUrl) as any;
-  pipeline.metadata.annotations = { 'pipelines.weave.works/level-trigger': 'false' };
+  pipeline.metadata.annotations = {
+    'pipelines.weave.works/level-trigger': 'false',
+  };
   pipeline.spec.promotion.strategy.secretRef = { name: 'promotion-hmac' };
-  const management = [secret('flux-system', 'promotion-hmac', { 'hmac-key': hmacKey }), pipeline as KubernetesObject];
+  const management = [
+    secret('flux-system', 'promotion-hmac', { 'hmac-key': hmacKey }),
+    pipeline as KubernetesObject,
+  ];
   const targets = SEED_TARGETS.filter(t => t.environment !== 'prod').map(t => ({
     cluster: t.cluster,
     objects: [
@@ -43,12 +81,19 @@ export function productionPathObjects(repositoryUrl: string, backendUrl: string,
         token: hmacKey,
         address: `${backendUrl}/api/pipelines/promotion/flux-system/podinfo-02/${t.environment}`,
       }),
-      notification('Provider', t.namespace, 'pipelines', { type: 'generic-hmac', secretRef: { name: 'pipelines-webhook' } }),
+      notification('Provider', t.namespace, 'pipelines', {
+        type: 'generic-hmac',
+        secretRef: { name: 'pipelines-webhook' },
+      }),
       notification('Alert', t.namespace, `promote-from-${t.environment}`, {
         providerRef: { name: 'pipelines' },
         eventSeverity: 'info',
         eventSources: [{ kind: 'HelmRelease', name: 'podinfo' }],
-        exclusionList: ['.*upgrade.*has.*started', '.*is.*not.*ready', '^Dependencies.*'],
+        exclusionList: [
+          '.*upgrade.*has.*started',
+          '.*is.*not.*ready',
+          '^Dependencies.*',
+        ],
       }),
     ],
   }));
@@ -60,17 +105,29 @@ export function productionPathObjects(repositoryUrl: string, backendUrl: string,
  * promoted by the notification strategy after a 20 s soak in dev. An Alert on the Pipeline forwards its Promote events to
  * a `generic` Provider whose address is the demo receiver, which deploys them.
  */
-export function kustomizePipelineObjects(receiverUrl: string): KubernetesObject[] {
+export function kustomizePipelineObjects(
+  receiverUrl: string,
+): KubernetesObject[] {
   const pipeline = notificationPipeline({
     name: 'podinfo-kustomize',
-    appRef: { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name: 'podinfo' },
+    appRef: {
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      name: 'podinfo',
+    },
     environments: KUSTOMIZE_TARGETS,
     // A new revision must run in dev, Ready, for 20 s before the level trigger promotes it.
-    annotations: { 'pipelines.weave.works/level-trigger': 'true', 'pipelines.weave.works/soak': 'dev=20s' },
+    annotations: {
+      'pipelines.weave.works/level-trigger': 'true',
+      'pipelines.weave.works/soak': 'dev=20s',
+    },
   });
   return [
     pipeline,
-    notification('Provider', 'flux-system', 'demo-receiver', { type: 'generic', address: receiverUrl }),
+    notification('Provider', 'flux-system', 'demo-receiver', {
+      type: 'generic',
+      address: receiverUrl,
+    }),
     notification('Alert', 'flux-system', 'podinfo-kustomize-promotions', {
       providerRef: { name: 'demo-receiver' },
       eventSeverity: 'info',
@@ -84,8 +141,21 @@ function kustomization(ns: string, revision: string): KubernetesObject {
   return {
     apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
     kind: 'Kustomization',
-    metadata: { name: 'podinfo', namespace: ns, annotations: { [REVISION_ANNOTATION]: revision } },
-    spec: { interval: '10m', path: './apps/podinfo', prune: true, sourceRef: { kind: 'GitRepository', name: 'my-app-repo', namespace: 'flux-system' } },
+    metadata: {
+      name: 'podinfo',
+      namespace: ns,
+      annotations: { [REVISION_ANNOTATION]: revision },
+    },
+    spec: {
+      interval: '10m',
+      path: './apps/podinfo',
+      prune: true,
+      sourceRef: {
+        kind: 'GitRepository',
+        name: 'my-app-repo',
+        namespace: 'flux-system',
+      },
+    },
   } as KubernetesObject;
 }
 
@@ -104,23 +174,49 @@ export class Demo {
     private readonly log: (line: string) => void,
   ) {}
 
-  static async install(sandbox: Sandbox, options: { backendUrl: string; receiverPort?: number; log?: (line: string) => void }) {
+  static async install(
+    sandbox: Sandbox,
+    options: {
+      backendUrl: string;
+      receiverPort?: number;
+      log?: (line: string) => void;
+    },
+  ) {
     const log = options.log ?? (() => undefined);
-    if (!sandbox.repositoryUrl) throw new Error('The demo needs the sandbox forge');
+    if (!sandbox.repositoryUrl)
+      throw new Error('The demo needs the sandbox forge');
     const receiver = new DemoReceiver(
-      Object.fromEntries(sandbox.names.map(n => [n, sandbox.clusters[n].admin])),
+      Object.fromEntries(
+        sandbox.names.map(n => [n, sandbox.clusters[n].admin]),
+      ),
       { 'flux-system/podinfo-kustomize': KUSTOMIZE_TARGETS },
       log,
     );
     await receiver.start(options.receiverPort);
-    const paths = productionPathObjects(sandbox.repositoryUrl, options.backendUrl, randomBytes(32).toString('hex'));
+    const paths = productionPathObjects(
+      sandbox.repositoryUrl,
+      options.backendUrl,
+      randomBytes(32).toString('hex'),
+    );
     await apply(sandbox.clusters.management.admin, paths.management);
-    for (const t of paths.targets) await apply(sandbox.clusters[t.cluster].admin, t.objects);
-    const head = await git(sandbox.forge!.repoPath('my-org', 'my-app-repo'), 'rev-parse', 'refs/heads/main');
+    for (const t of paths.targets)
+      await apply(sandbox.clusters[t.cluster].admin, t.objects);
+    const head = await git(
+      sandbox.forge!.repoPath('my-org', 'my-app-repo'),
+      'rev-parse',
+      'refs/heads/main',
+    );
     for (const [, targets] of Object.entries(KUSTOMIZE_TARGETS)) {
-      for (const t of targets) await apply(sandbox.clusters[t.cluster].admin, [namespace(t.namespace), kustomization(t.namespace, `main@sha1:${head}`)]);
+      for (const t of targets)
+        await apply(sandbox.clusters[t.cluster].admin, [
+          namespace(t.namespace),
+          kustomization(t.namespace, `main@sha1:${head}`),
+        ]);
     }
-    await apply(sandbox.clusters.management.admin, kustomizePipelineObjects(receiver.url));
+    await apply(
+      sandbox.clusters.management.admin,
+      kustomizePipelineObjects(receiver.url),
+    );
     return new Demo(sandbox, receiver, log);
   }
 
@@ -129,19 +225,41 @@ export class Demo {
    * spec — its watch cache then knows the Pipeline and its Secret — and releases into dev.
    */
   async releaseWhenBackendIsUp(timeoutMs = 20 * 60_000) {
-    const api = this.sandbox.clusters.management.admin.makeApiClient(CustomObjectsApi);
+    const api =
+      this.sandbox.clusters.management.admin.makeApiClient(CustomObjectsApi);
     const caughtUp = async () => {
       if (this.stopped) return true;
       const p: any = await api
-        .getNamespacedCustomObject({ group: 'pipelines.weave.works', version: 'v1alpha1', namespace: 'flux-system', plural: 'pipelines', name: 'podinfo-02' })
+        .getNamespacedCustomObject({
+          group: 'pipelines.weave.works',
+          version: 'v1alpha1',
+          namespace: 'flux-system',
+          plural: 'pipelines',
+          name: 'podinfo-02',
+        })
         .catch(() => undefined);
       return p?.status?.observedGeneration === p?.metadata?.generation;
     };
-    await waitUntil(caughtUp, 'the backend to write the status of podinfo-02', timeoutMs, 500);
+    await waitUntil(
+      caughtUp,
+      'the backend to write the status of podinfo-02',
+      timeoutMs,
+      500,
+    );
     if (this.stopped) return;
     const head = await this.release(DEMO_RELEASE);
-    this.log(`[demo] released podinfo ${DEMO_RELEASE} into dev (commit ${head.slice(0, 12)}); dev's Kustomization follows main`);
-    for (const t of KUSTOMIZE_TARGETS.dev) await setKustomizationRevision(this.sandbox.clusters[t.cluster].admin, t.namespace, `main@sha1:${head}`);
+    this.log(
+      `[demo] released podinfo ${DEMO_RELEASE} into dev (commit ${head.slice(
+        0,
+        12,
+      )}); dev's Kustomization follows main`,
+    );
+    for (const t of KUSTOMIZE_TARGETS.dev)
+      await setKustomizationRevision(
+        this.sandbox.clusters[t.cluster].admin,
+        t.namespace,
+        `main@sha1:${head}`,
+      );
   }
 
   /** Commits `version` into dev's marked field on main, as a release job would; returns the commit. */
@@ -149,11 +267,28 @@ export class Demo {
     const forge = this.sandbox.forge!;
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-release-'));
     try {
-      await git(work, 'clone', '-q', forge.repoPath('my-org', 'my-app-repo'), '.');
+      await git(
+        work,
+        'clone',
+        '-q',
+        forge.repoPath('my-org', 'my-app-repo'),
+        '.',
+      );
       const file = path.join(work, 'clusters/dev/podinfo-02-dev/podinfo.yaml');
-      const text = fs.readFileSync(file, 'utf8').replace(/version: \S+( # \{"\$promotion": "flux-system:podinfo-02:dev"\})/, `version: ${version}$1`);
+      const text = fs
+        .readFileSync(file, 'utf8')
+        .replace(
+          /version: \S+( # \{"\$promotion": "flux-system:podinfo-02:dev"\})/,
+          `version: ${version}$1`,
+        );
       fs.writeFileSync(file, text);
-      await git(work, 'commit', '-q', '-am', `Release podinfo ${version} to dev`);
+      await git(
+        work,
+        'commit',
+        '-q',
+        '-am',
+        `Release podinfo ${version} to dev`,
+      );
       await git(work, 'push', '-q', 'origin', 'main');
       return await git(work, 'rev-parse', 'HEAD');
     } finally {

@@ -1,10 +1,21 @@
 export { Sandbox, CLUSTER_NAMES } from './Sandbox';
 export type { ClusterName, SandboxCluster, SandboxOptions } from './Sandbox';
 export { FluxStandIn } from './FluxStandIn';
-export { HELM_RELEASES, SEED_TARGETS, SEED_VERSIONS, gitopsClusterRef, helmRelease, notificationPipeline, seedPipeline } from './seed';
+export {
+  HELM_RELEASES,
+  SEED_TARGETS,
+  SEED_VERSIONS,
+  gitopsClusterRef,
+  helmRelease,
+  notificationPipeline,
+  seedPipeline,
+} from './seed';
 export { kubeConfigFor, apply } from './kube';
 export { GitForge } from './forge/GitForge';
 export type { ForgeUser, Fault } from './forge/GitForge';
 export { waitUntil } from './waitUntil';
-export { NotificationControllerStandIn, cleanupMetadata } from './NotificationControllerStandIn';
+export {
+  NotificationControllerStandIn,
+  cleanupMetadata,
+} from './NotificationControllerStandIn';
 export type { FluxEvent } from './NotificationControllerStandIn';

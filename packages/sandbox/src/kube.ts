@@ -19,7 +19,14 @@ export function kubeConfigFor(options: {
   const kc = new KubeConfig();
   const user = options.user ?? `${options.name}-admin`;
   kc.loadFromOptions({
-    clusters: [{ name: options.name, server: options.server, caData: options.caData, skipTLSVerify: false }],
+    clusters: [
+      {
+        name: options.name,
+        server: options.server,
+        caData: options.caData,
+        skipTLSVerify: false,
+      },
+    ],
     users: [{ name: user, token: options.token }],
     contexts: [{ name: options.name, cluster: options.name, user }],
     currentContext: options.name,
@@ -33,22 +40,33 @@ export function kubeConfigFor(options: {
  * from the model's (e.g. `x-kubernetes-preserve-unknown-fields`).
  */
 export function readManifests(file: string): KubernetesObject[] {
-  return loadAllYaml(fs.readFileSync(file, 'utf8')).filter(Boolean) as KubernetesObject[];
+  return loadAllYaml(fs.readFileSync(file, 'utf8')).filter(
+    Boolean,
+  ) as KubernetesObject[];
 }
 
 /** Creates the objects, or replaces those that exist (like `kubectl apply` for a fresh cluster). */
-export async function apply(kc: KubeConfig, objects: KubernetesObject[]): Promise<void> {
+export async function apply(
+  kc: KubeConfig,
+  objects: KubernetesObject[],
+): Promise<void> {
   const client = KubernetesObjectApi.makeApiClient(kc);
   for (const obj of objects) {
     try {
       const existing = await client.read({
         apiVersion: obj.apiVersion!,
         kind: obj.kind!,
-        metadata: { name: obj.metadata!.name!, namespace: obj.metadata!.namespace! },
+        metadata: {
+          name: obj.metadata!.name!,
+          namespace: obj.metadata!.namespace!,
+        },
       });
       await client.replace({
         ...obj,
-        metadata: { ...obj.metadata, resourceVersion: existing.metadata?.resourceVersion },
+        metadata: {
+          ...obj.metadata,
+          resourceVersion: existing.metadata?.resourceVersion,
+        },
       });
     } catch (e: any) {
       if (e?.code !== 404) throw e;
@@ -58,17 +76,25 @@ export async function apply(kc: KubeConfig, objects: KubernetesObject[]): Promis
 }
 
 /** Waits until the CRDs are Established, so their resources can be used. */
-export async function waitForCrds(kc: KubeConfig, names: string[]): Promise<void> {
+export async function waitForCrds(
+  kc: KubeConfig,
+  names: string[],
+): Promise<void> {
   const api = kc.makeApiClient(ApiextensionsV1Api);
   await waitFor(
     async () => {
       for (const name of names) {
         const crd = await api.readCustomResourceDefinition({ name });
-        const established = crd.status?.conditions?.find(c => c.type === 'Established');
+        const established = crd.status?.conditions?.find(
+          c => c.type === 'Established',
+        );
         if (established?.status !== 'True') return false;
       }
       return true;
     },
-    { timeoutMs: 30_000, describe: () => `CRDs not established: ${names.join(', ')}` },
+    {
+      timeoutMs: 30_000,
+      describe: () => `CRDs not established: ${names.join(', ')}`,
+    },
   );
 }

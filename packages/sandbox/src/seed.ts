@@ -3,10 +3,18 @@ import path from 'path';
 import { readManifests } from './kube';
 
 /** The version each environment of the seed pipeline runs at start. */
-export const SEED_VERSIONS = { dev: '6.1.0', test: '6.0.1', prod: '6.0.0' } as const;
+export const SEED_VERSIONS = {
+  dev: '6.1.0',
+  test: '6.0.1',
+  prod: '6.0.0',
+} as const;
 
 /** Where the seed pipeline's targets live: cluster → namespaces and their environment. */
-export const SEED_TARGETS: Array<{ cluster: 'dev' | 'prod'; namespace: string; environment: keyof typeof SEED_VERSIONS }> = [
+export const SEED_TARGETS: Array<{
+  cluster: 'dev' | 'prod';
+  namespace: string;
+  environment: keyof typeof SEED_VERSIONS;
+}> = [
   { cluster: 'dev', namespace: 'podinfo-02-dev', environment: 'dev' },
   { cluster: 'dev', namespace: 'podinfo-02-qa', environment: 'test' },
   { cluster: 'dev', namespace: 'podinfo-02-perf', environment: 'test' },
@@ -22,10 +30,13 @@ const namespace = (name: string): KubernetesObject => ({
 /** The demo repository's manifests: podinfo's HelmRelease per target, versions marked per environment. */
 export function seedRepositoryFiles(): Record<string, string> {
   const files: Record<string, string> = {
-    'README.md': '# my-app-repo\n\nFlux manifests of podinfo, promoted by the pipeline flux-system/podinfo-02.\n',
+    'README.md':
+      '# my-app-repo\n\nFlux manifests of podinfo, promoted by the pipeline flux-system/podinfo-02.\n',
   };
   for (const t of SEED_TARGETS) {
-    files[`clusters/${t.cluster}/${t.namespace}/podinfo.yaml`] = `# podinfo in ${t.environment} (${t.namespace} on ${t.cluster})
+    files[
+      `clusters/${t.cluster}/${t.namespace}/podinfo.yaml`
+    ] = `# podinfo in ${t.environment} (${t.namespace} on ${t.cluster})
 apiVersion: helm.toolkit.fluxcd.io/v2beta1
 kind: HelmRelease
 metadata:
@@ -36,7 +47,9 @@ spec:
   chart:
     spec:
       chart: podinfo
-      version: ${SEED_VERSIONS[t.environment]} # {"$promotion": "flux-system:podinfo-02:${t.environment}"}
+      version: ${
+        SEED_VERSIONS[t.environment]
+      } # {"$promotion": "flux-system:podinfo-02:${t.environment}"}
       sourceRef:
         kind: HelmRepository
         name: podinfo
@@ -46,7 +59,9 @@ spec:
   // podinfo-gated promotes the same app with prod behind an approval; its markers live outside
   // clusters/, so merging its PRs changes no cluster (the GitOps stand-in applies clusters/ only).
   for (const env of ['dev', 'test', 'prod'] as const) {
-    files[`gated/${env}.yaml`] = `# the version podinfo-gated promotes into ${env}\nrelease:\n  version: ${SEED_VERSIONS[env]} # {"$promotion": "flux-system:podinfo-gated:${env}"}\n`;
+    files[
+      `gated/${env}.yaml`
+    ] = `# the version podinfo-gated promotes into ${env}\nrelease:\n  version: ${SEED_VERSIONS[env]} # {"$promotion": "flux-system:podinfo-gated:${env}"}\n`;
   }
   return files;
 }
@@ -58,16 +73,30 @@ spec:
 export function gatedPipeline(repositoryUrl: string): KubernetesObject {
   const p = seedPipeline(repositoryUrl) as any;
   p.metadata.name = 'podinfo-gated';
-  p.metadata.annotations = { ...p.metadata.annotations, 'pipelines.weave.works/required-approvals': 'prod=2' };
-  p.spec.environments[2].promotion = { manual: true, strategy: p.spec.promotion.strategy };
+  p.metadata.annotations = {
+    ...p.metadata.annotations,
+    'pipelines.weave.works/required-approvals': 'prod=2',
+  };
+  p.spec.environments[2].promotion = {
+    manual: true,
+    strategy: p.spec.promotion.strategy,
+  };
   return p;
 }
 
 /** The HelmRelease resource the sandbox serves, for CustomObjectsApi calls. */
-export const HELM_RELEASES = { group: 'helm.toolkit.fluxcd.io', version: 'v2beta1', plural: 'helmreleases' };
+export const HELM_RELEASES = {
+  group: 'helm.toolkit.fluxcd.io',
+  version: 'v2beta1',
+  plural: 'helmreleases',
+};
 
 /** A Pipeline target's `clusterRef` to the GitopsCluster `flux-system/<name>`. */
-export const gitopsClusterRef = (name: string) => ({ kind: 'GitopsCluster', name, namespace: 'flux-system' });
+export const gitopsClusterRef = (name: string) => ({
+  kind: 'GitopsCluster',
+  name,
+  namespace: 'flux-system',
+});
 
 /**
  * A Pipeline in `flux-system` promoted by the notification strategy (Promote events), its
@@ -82,29 +111,47 @@ export function notificationPipeline(options: {
   return {
     apiVersion: 'pipelines.weave.works/v1alpha1',
     kind: 'Pipeline',
-    metadata: { name: options.name, namespace: 'flux-system', ...(options.annotations ? { annotations: options.annotations } : {}) },
+    metadata: {
+      name: options.name,
+      namespace: 'flux-system',
+      ...(options.annotations ? { annotations: options.annotations } : {}),
+    },
     spec: {
       appRef: options.appRef,
-      environments: Object.entries(options.environments).map(([name, targets]) => ({
-        name,
-        targets: targets.map(t => ({ namespace: t.namespace, clusterRef: gitopsClusterRef(t.cluster) })),
-      })),
+      environments: Object.entries(options.environments).map(
+        ([name, targets]) => ({
+          name,
+          targets: targets.map(t => ({
+            namespace: t.namespace,
+            clusterRef: gitopsClusterRef(t.cluster),
+          })),
+        }),
+      ),
       promotion: { strategy: { notification: {} } },
     },
   } as KubernetesObject;
 }
 
 /** The seed's example pipeline, as Weave's documentation gives it; its repository is the sandbox forge's. */
-export function seedPipeline(repositoryUrl = 'https://github.com/my-org/my-repo'): KubernetesObject {
+export function seedPipeline(
+  repositoryUrl = 'https://github.com/my-org/my-repo',
+): KubernetesObject {
   const ref = gitopsClusterRef;
   return {
     apiVersion: 'pipelines.weave.works/v1alpha1',
     kind: 'Pipeline',
     metadata: { name: 'podinfo-02', namespace: 'flux-system' },
     spec: {
-      appRef: { apiVersion: 'helm.toolkit.fluxcd.io/v2beta1', kind: 'HelmRelease', name: 'podinfo' },
+      appRef: {
+        apiVersion: 'helm.toolkit.fluxcd.io/v2beta1',
+        kind: 'HelmRelease',
+        name: 'podinfo',
+      },
       environments: [
-        { name: 'dev', targets: [{ namespace: 'podinfo-02-dev', clusterRef: ref('dev') }] },
+        {
+          name: 'dev',
+          targets: [{ namespace: 'podinfo-02-dev', clusterRef: ref('dev') }],
+        },
         {
           name: 'test',
           targets: [
@@ -112,7 +159,10 @@ export function seedPipeline(repositoryUrl = 'https://github.com/my-org/my-repo'
             { namespace: 'podinfo-02-perf', clusterRef: ref('dev') },
           ],
         },
-        { name: 'prod', targets: [{ namespace: 'podinfo-02-prod', clusterRef: ref('prod') }] },
+        {
+          name: 'prod',
+          targets: [{ namespace: 'podinfo-02-prod', clusterRef: ref('prod') }],
+        },
       ],
       promotion: {
         strategy: {
@@ -129,7 +179,11 @@ export function seedPipeline(repositoryUrl = 'https://github.com/my-org/my-repo'
 }
 
 /** A Flux HelmRelease of podinfo at a chart version. */
-export function helmRelease(ns: string, version: string, name = 'podinfo'): KubernetesObject {
+export function helmRelease(
+  ns: string,
+  version: string,
+  name = 'podinfo',
+): KubernetesObject {
   return {
     apiVersion: 'helm.toolkit.fluxcd.io/v2beta1',
     kind: 'HelmRelease',
@@ -140,7 +194,11 @@ export function helmRelease(ns: string, version: string, name = 'podinfo'): Kube
         spec: {
           chart: 'podinfo',
           version,
-          sourceRef: { kind: 'HelmRepository', name: 'podinfo', namespace: 'flux-system' },
+          sourceRef: {
+            kind: 'HelmRepository',
+            name: 'podinfo',
+            namespace: 'flux-system',
+          },
         },
       },
     },
@@ -152,9 +210,23 @@ export function helmRelease(ns: string, version: string, name = 'podinfo'): Kube
  * the sandbox applies them as they are, so the tests run the backend with exactly the
  * permissions users are told to grant.
  */
-const SHIPPED_MANIFESTS = path.resolve(__dirname, '..', '..', '..', 'plugins', 'pipelines-backend', 'manifests');
-export const MANAGEMENT_RBAC_FILE = path.join(SHIPPED_MANIFESTS, 'rbac-management-cluster.yaml');
-export const TARGET_RBAC_FILE = path.join(SHIPPED_MANIFESTS, 'rbac-target-cluster.yaml');
+const SHIPPED_MANIFESTS = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  'plugins',
+  'pipelines-backend',
+  'manifests',
+);
+export const MANAGEMENT_RBAC_FILE = path.join(
+  SHIPPED_MANIFESTS,
+  'rbac-management-cluster.yaml',
+);
+export const TARGET_RBAC_FILE = path.join(
+  SHIPPED_MANIFESTS,
+  'rbac-target-cluster.yaml',
+);
 
 /**
  * The read-only role the pipelines backend's kubeconfigs use on target clusters: the shipped
@@ -169,8 +241,14 @@ export function targetReaderRbac(user: string): KubernetesObject[] {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
       metadata: { name: 'gitops-pipelines-target-reader-sandbox' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'gitops-pipelines-target-reader' },
-      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }],
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: 'gitops-pipelines-target-reader',
+      },
+      subjects: [
+        { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user },
+      ],
     } as KubernetesObject,
   ];
 }
@@ -186,7 +264,11 @@ export function backstageRbac(): KubernetesObject[] {
   const read = ['get', 'list', 'watch'];
   return [
     namespace('backstage'),
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'backstage', namespace: 'backstage' } },
+    {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'backstage', namespace: 'backstage' },
+    },
     ...readManifests(MANAGEMENT_RBAC_FILE),
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -195,12 +277,37 @@ export function backstageRbac(): KubernetesObject[] {
       rules: [
         {
           apiGroups: [''],
-          resources: ['pods', 'pods/log', 'services', 'configmaps', 'limitranges', 'resourcequotas', 'namespaces'],
+          resources: [
+            'pods',
+            'pods/log',
+            'services',
+            'configmaps',
+            'limitranges',
+            'resourcequotas',
+            'namespaces',
+          ],
           verbs: read,
         },
-        { apiGroups: ['apps'], resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'], verbs: read },
-        { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: read },
-        { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: read },
+        {
+          apiGroups: ['apps'],
+          resources: [
+            'deployments',
+            'replicasets',
+            'statefulsets',
+            'daemonsets',
+          ],
+          verbs: read,
+        },
+        {
+          apiGroups: ['autoscaling'],
+          resources: ['horizontalpodautoscalers'],
+          verbs: read,
+        },
+        {
+          apiGroups: ['networking.k8s.io'],
+          resources: ['ingresses'],
+          verbs: read,
+        },
         { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: read },
         { apiGroups: ['metrics.k8s.io'], resources: ['pods'], verbs: read },
       ],
@@ -209,14 +316,23 @@ export function backstageRbac(): KubernetesObject[] {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
       metadata: { name: 'backstage-kubernetes-plugin-reader' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'backstage-kubernetes-plugin-reader' },
-      subjects: [{ kind: 'ServiceAccount', name: 'backstage', namespace: 'backstage' }],
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: 'backstage-kubernetes-plugin-reader',
+      },
+      subjects: [
+        { kind: 'ServiceAccount', name: 'backstage', namespace: 'backstage' },
+      ],
     },
   ] as KubernetesObject[];
 }
 
 /** A GitopsCluster and the Secret holding its kubeconfig (key `value`, Weave's convention). */
-export function gitopsCluster(name: string, kubeconfig: string): KubernetesObject[] {
+export function gitopsCluster(
+  name: string,
+  kubeconfig: string,
+): KubernetesObject[] {
   return [
     {
       apiVersion: 'v1',

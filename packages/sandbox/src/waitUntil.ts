@@ -4,7 +4,12 @@
  * sandbox, where state arrives through watches.
  */
 export async function waitUntil<T>(
-  fn: () => T | undefined | false | null | Promise<T | undefined | false | null>,
+  fn: () =>
+    | T
+    | undefined
+    | false
+    | null
+    | Promise<T | undefined | false | null>,
   what: string,
   timeoutMs = 20_000,
   intervalMs = 100,

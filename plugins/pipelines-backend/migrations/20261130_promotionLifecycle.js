@@ -13,8 +13,15 @@
  */
 const { createHash } = require('crypto');
 
-const ACTIVE = ['waiting-approval', 'queued', 'running', 'awaiting-merge', 'rolling-out'];
-const key = (...parts) => createHash('sha256').update(parts.join('\u0000')).digest('hex');
+const ACTIVE = [
+  'waiting-approval',
+  'queued',
+  'running',
+  'awaiting-merge',
+  'rolling-out',
+];
+const key = (...parts) =>
+  createHash('sha256').update(parts.join('\u0000')).digest('hex');
 const prNumber = url => {
   const m = /(\d+)\/?$/.exec(url || '');
   return m ? Number(m[1]) : null;
@@ -28,24 +35,57 @@ exports.up = async function up(knex) {
     table.dropUnique([], 'promotions_pipeline_env_version_uniq');
   });
   await knex.schema.alterTable('promotions', table => {
-    table.integer('pull_request_number').nullable().comment('Forge number of the PR (GitLab: iid)');
-    table.string('pull_request_etag', 255).nullable().comment('ETag of the last PR read, for conditional polling');
-    table.timestamp('next_check_at', { useTz: true }).nullable().comment('When to poll the PR next');
+    table
+      .integer('pull_request_number')
+      .nullable()
+      .comment('Forge number of the PR (GitLab: iid)');
+    table
+      .string('pull_request_etag', 255)
+      .nullable()
+      .comment('ETag of the last PR read, for conditional polling');
+    table
+      .timestamp('next_check_at', { useTz: true })
+      .nullable()
+      .comment('When to poll the PR next');
     table.string('merged_by', 255).nullable();
     table.timestamp('merged_at', { useTz: true }).nullable();
     table.timestamp('deployed_at', { useTz: true, precision: 3 }).nullable();
     table.timestamp('ended_at', { useTz: true, precision: 3 }).nullable();
-    table.string('retry_of', 36).nullable().comment('The failed promotion this one retries');
-    table.string('head_sha', 64).nullable().comment('Commit last pushed to the promotion branch');
-    table.integer('required_approvals').notNullable().defaultTo(1).comment('Distinct approvers a manual promotion needs');
-    table.string('active_key', 64).nullable().unique({ indexName: 'promotions_active_key_uniq' });
-    table.string('slot_key', 64).nullable().unique({ indexName: 'promotions_slot_key_uniq' });
-    table.index(['cluster', 'namespace', 'name', 'to_environment', 'version'], 'promotions_pipeline_env_version_idx');
+    table
+      .string('retry_of', 36)
+      .nullable()
+      .comment('The failed promotion this one retries');
+    table
+      .string('head_sha', 64)
+      .nullable()
+      .comment('Commit last pushed to the promotion branch');
+    table
+      .integer('required_approvals')
+      .notNullable()
+      .defaultTo(1)
+      .comment('Distinct approvers a manual promotion needs');
+    table
+      .string('active_key', 64)
+      .nullable()
+      .unique({ indexName: 'promotions_active_key_uniq' });
+    table
+      .string('slot_key', 64)
+      .nullable()
+      .unique({ indexName: 'promotions_slot_key_uniq' });
+    table.index(
+      ['cluster', 'namespace', 'name', 'to_environment', 'version'],
+      'promotions_pipeline_env_version_idx',
+    );
   });
   await knex.schema.createTable('promotion_events', table => {
     table.comment('Append-only event log of each promotion');
     table.bigIncrements('id').primary();
-    table.string('promotion_id', 36).notNullable().references('id').inTable('promotions').onDelete('CASCADE');
+    table
+      .string('promotion_id', 36)
+      .notNullable()
+      .references('id')
+      .inTable('promotions')
+      .onDelete('CASCADE');
     table.string('type', 40).notNullable();
     table.timestamp('at', { useTz: true, precision: 3 }).notNullable();
     table.string('actor', 255).nullable();
@@ -53,7 +93,9 @@ exports.up = async function up(knex) {
     table.index(['promotion_id', 'id'], 'promotion_events_promotion_idx');
   });
   await knex.schema.createTable('promotion_holds', table => {
-    table.comment('Holds on environments: no automatic promotion into them until released');
+    table.comment(
+      'Holds on environments: no automatic promotion into them until released',
+    );
     table.string('id', 36).primary();
     table.string('cluster', 255).notNullable();
     table.string('namespace', 63).notNullable();
@@ -65,11 +107,20 @@ exports.up = async function up(knex) {
     table.timestamp('created_at', { useTz: true, precision: 3 }).notNullable();
     table.string('released_by', 255).nullable();
     table.timestamp('released_at', { useTz: true, precision: 3 }).nullable();
-    table.string('active_key', 64).nullable().unique({ indexName: 'promotion_holds_active_key_uniq' });
-    table.index(['cluster', 'namespace', 'name'], 'promotion_holds_pipeline_idx');
+    table
+      .string('active_key', 64)
+      .nullable()
+      .unique({ indexName: 'promotion_holds_active_key_uniq' });
+    table.index(
+      ['cluster', 'namespace', 'name'],
+      'promotion_holds_pipeline_idx',
+    );
   });
 
-  const rows = await knex('promotions').orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]);
+  const rows = await knex('promotions').orderBy([
+    { column: 'created_at', order: 'desc' },
+    { column: 'id', order: 'desc' },
+  ]);
   const seen = new Set();
   const now = new Date();
   for (const row of rows) {
@@ -78,29 +129,50 @@ exports.up = async function up(knex) {
     let note;
     if (state === 'succeeded' && !seen.has(env)) {
       state = row.pull_request_url ? 'awaiting-merge' : 'rolling-out';
-      note = `Migrated from "succeeded": ${row.pull_request_url ? 'following the pull request until it is merged or closed' : 'waiting for every target to run the version'}`;
+      note = `Migrated from "succeeded": ${
+        row.pull_request_url
+          ? 'following the pull request until it is merged or closed'
+          : 'waiting for every target to run the version'
+      }`;
     } else if (state === 'succeeded') {
       state = 'superseded';
-      note = 'Migrated from "succeeded": a newer promotion took the environment';
+      note =
+        'Migrated from "succeeded": a newer promotion took the environment';
     } else if (state === 'running') {
       state = 'queued';
       note = 'Migrated from "running": queued again';
     }
-    const inFlight = ['running', 'awaiting-merge', 'rolling-out'].includes(state);
+    const inFlight = ['running', 'awaiting-merge', 'rolling-out'].includes(
+      state,
+    );
     if (inFlight) seen.add(env);
     await knex('promotions')
       .where({ id: row.id })
       .update({
         state,
         pull_request_number: prNumber(row.pull_request_url),
-        active_key: ACTIVE.includes(state) ? key(row.cluster, row.namespace, row.name, row.to_environment, row.version) : null,
+        active_key: ACTIVE.includes(state)
+          ? key(
+              row.cluster,
+              row.namespace,
+              row.name,
+              row.to_environment,
+              row.version,
+            )
+          : null,
         slot_key: inFlight ? env : null,
         ended_at: ACTIVE.includes(state) ? null : row.updated_at,
         claimed_by: null,
         claim_expires_at: null,
       });
     if (note) {
-      await knex('promotion_events').insert({ promotion_id: row.id, type: 'migrated', at: now, actor: 'pipelines:migration', message: note });
+      await knex('promotion_events').insert({
+        promotion_id: row.id,
+        type: 'migrated',
+        at: now,
+        actor: 'pipelines:migration',
+        message: note,
+      });
     }
   }
 };
@@ -114,7 +186,10 @@ exports.up = async function up(knex) {
 exports.down = async function down(knex) {
   await knex.schema.dropTable('promotion_holds');
   await knex.schema.dropTable('promotion_events');
-  const rows = await knex('promotions').orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]);
+  const rows = await knex('promotions').orderBy([
+    { column: 'created_at', order: 'desc' },
+    { column: 'id', order: 'desc' },
+  ]);
   const seen = new Set();
   const older = {
     queued: 'running',
@@ -124,13 +199,22 @@ exports.down = async function down(knex) {
     cancelled: 'rejected',
   };
   for (const row of rows) {
-    const k = key(row.cluster, row.namespace, row.name, row.to_environment, row.version);
+    const k = key(
+      row.cluster,
+      row.namespace,
+      row.name,
+      row.to_environment,
+      row.version,
+    );
     if (seen.has(k)) {
       await knex('promotions').where({ id: row.id }).delete();
       continue;
     }
     seen.add(k);
-    if (older[row.state]) await knex('promotions').where({ id: row.id }).update({ state: older[row.state] });
+    if (older[row.state])
+      await knex('promotions')
+        .where({ id: row.id })
+        .update({ state: older[row.state] });
   }
   await knex.schema.alterTable('promotions', table => {
     table.dropUnique([], 'promotions_active_key_uniq');
@@ -152,8 +236,11 @@ exports.down = async function down(knex) {
       'active_key',
       'slot_key',
     );
-    table.unique(['cluster', 'namespace', 'name', 'to_environment', 'version'], {
-      indexName: 'promotions_pipeline_env_version_uniq',
-    });
+    table.unique(
+      ['cluster', 'namespace', 'name', 'to_environment', 'version'],
+      {
+        indexName: 'promotions_pipeline_env_version_uniq',
+      },
+    );
   });
 };

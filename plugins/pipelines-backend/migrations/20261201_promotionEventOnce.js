@@ -11,8 +11,13 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.alterTable('promotion_events', table => {
-    table.string('once_key', 64).nullable().comment('sha256 of type and message for events written at most once');
-    table.unique(['promotion_id', 'once_key'], { indexName: 'promotion_events_once_idx' });
+    table
+      .string('once_key', 64)
+      .nullable()
+      .comment('sha256 of type and message for events written at most once');
+    table.unique(['promotion_id', 'once_key'], {
+      indexName: 'promotion_events_once_idx',
+    });
   });
 };
 

@@ -20,8 +20,14 @@ exports.up = async function up(knex) {
     table.timestamp('created_at', { useTz: true, precision: 3 }).notNullable();
     table.string('unblocked_by').nullable();
     table.timestamp('unblocked_at', { useTz: true, precision: 3 }).nullable();
-    table.string('active_key', 64).nullable().unique({ indexName: 'version_blocks_active_idx' });
-    table.index(['cluster', 'namespace', 'name'], 'version_blocks_pipeline_idx');
+    table
+      .string('active_key', 64)
+      .nullable()
+      .unique({ indexName: 'version_blocks_active_idx' });
+    table.index(
+      ['cluster', 'namespace', 'name'],
+      'version_blocks_pipeline_idx',
+    );
   });
 };
 

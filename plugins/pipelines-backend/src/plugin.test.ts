@@ -1,4 +1,8 @@
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { createBackendPlugin } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -15,7 +19,9 @@ const podinfo = {
   metadata: {
     name: 'podinfo',
     namespace: 'default',
-    annotations: { 'pipelines.weave.works/pipeline': 'flux-system/podinfo-02, bad ref' },
+    annotations: {
+      'pipelines.weave.works/pipeline': 'flux-system/podinfo-02, bad ref',
+    },
   },
   spec: { type: 'service', lifecycle: 'production', owner: 'guests' },
 };
@@ -23,26 +29,43 @@ const podinfo = {
 const config = {
   kubernetes: {
     clusterLocatorMethods: [
-      { type: 'config', clusters: [{ name: 'management', url: 'https://127.0.0.1:1', authProvider: 'serviceAccount' }] },
+      {
+        type: 'config',
+        clusters: [
+          {
+            name: 'management',
+            url: 'https://127.0.0.1:1',
+            authProvider: 'serviceAccount',
+          },
+        ],
+      },
     ],
   },
 };
 
 /** Audit events as the plugin records them: event id, meta, and how they ended. */
-const audited: Array<{ eventId: string; meta?: unknown; outcome?: 'success' | 'fail'; error?: string }> = [];
+const audited: Array<{
+  eventId: string;
+  meta?: unknown;
+  outcome?: 'success' | 'fail';
+  error?: string;
+}> = [];
 const auditor = mockServices.auditor.mock({
   createEvent: async ({ eventId, meta }) => {
     const entry: (typeof audited)[number] = { eventId, meta };
     audited.push(entry);
     return {
       success: async () => void (entry.outcome = 'success'),
-      fail: async ({ error }: { error: Error }) => void Object.assign(entry, { outcome: 'fail', error: error.message }),
+      fail: async ({ error }: { error: Error }) =>
+        void Object.assign(entry, { outcome: 'fail', error: error.message }),
     };
   },
 });
 
 async function start(
-  permission: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+  permission:
+    | AuthorizeResult.ALLOW
+    | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
 ) {
   const { server } = await startTestBackend({
     features: [
@@ -62,12 +85,16 @@ describe('pipelinesPlugin', () => {
     audited.length = 0;
     await request(server).get('/api/pipelines/v1/pipelines');
     const refused = await request(server)
-      .post('/api/pipelines/v1/pipelines/management/flux-system/podinfo-02/promotions')
+      .post(
+        '/api/pipelines/v1/pipelines/management/flux-system/podinfo-02/promotions',
+      )
       .set('Authorization', mockCredentials.user.header('user:default/mallory'))
       .send({ environment: 'prod', version: '6.1.0' });
     expect(refused.status).toBe(403);
     const anonymous = await request(server)
-      .post('/api/pipelines/v1/promotions/00000000-0000-4000-8000-000000000000/approve')
+      .post(
+        '/api/pipelines/v1/promotions/00000000-0000-4000-8000-000000000000/approve',
+      )
       .set('Authorization', mockCredentials.none.header())
       .send({});
     // Backstage's HTTP router refuses anonymous calls before the plugin sees them.
@@ -76,9 +103,13 @@ describe('pipelinesPlugin', () => {
     expect(audited).toEqual([
       {
         eventId: 'pipelines-request',
-        meta: { method: 'POST', path: '/v1/pipelines/management/flux-system/podinfo-02/promotions' },
+        meta: {
+          method: 'POST',
+          path: '/v1/pipelines/management/flux-system/podinfo-02/promotions',
+        },
         outcome: 'fail',
-        error: 'POST /v1/pipelines/management/flux-system/podinfo-02/promotions answered HTTP 403',
+        error:
+          'POST /v1/pipelines/management/flux-system/podinfo-02/promotions answered HTTP 403',
       },
     ]);
   });
@@ -99,18 +130,51 @@ describe('pipelinesPlugin', () => {
       BlockVersion: { version: '1.0.0', reason: 'bad' },
       UnblockVersion: undefined,
     };
-    const values: Record<string, string> = { cluster: 'management', namespace: 'flux-system', name: 'podinfo-02', id: '00000000-0000-4000-8000-000000000000', environment: 'test', version: '1.0.0' };
+    const values: Record<string, string> = {
+      cluster: 'management',
+      namespace: 'flux-system',
+      name: 'podinfo-02',
+      id: '00000000-0000-4000-8000-000000000000',
+      environment: 'test',
+      version: '1.0.0',
+    };
     const operations = Object.entries(spec.paths).flatMap(([path, item]) =>
       Object.entries(item as Record<string, { operationId: string }>)
-        .filter(([method]) => method !== 'get' && !path.startsWith('/promotion/') && !path.startsWith('/approval/'))
-        .map(([method, op]) => ({ method, url: `/api/pipelines${path.replace(/\{(\w+)\}/g, (_, k) => values[k])}`, id: op.operationId })),
+        .filter(
+          ([method]) =>
+            method !== 'get' &&
+            !path.startsWith('/promotion/') &&
+            !path.startsWith('/approval/'),
+        )
+        .map(([method, op]) => ({
+          method,
+          url: `/api/pipelines${path.replace(
+            /\{(\w+)\}/g,
+            (_, k) => values[k],
+          )}`,
+          id: op.operationId,
+        })),
     );
-    expect(operations.map(o => o.id).sort()).toEqual(Object.keys(bodies).sort());
+    expect(operations.map(o => o.id).sort()).toEqual(
+      Object.keys(bodies).sort(),
+    );
     for (const { method, url, id } of operations) {
-      const call = (header: string) => (request(server) as any)[method](url).set('Authorization', header).send(bodies[id]);
-      const denied = await call(mockCredentials.user.header('user:default/mallory'));
-      expect([id, denied.status]).toEqual([id, url.includes('/v1/promotions/') ? 404 : 403]);
-      expect([id, (await call(mockCredentials.none.header())).status]).toEqual([id, 401]);
+      const call = (header: string) =>
+        (request(server) as any)
+          [method](url)
+          .set('Authorization', header)
+          .send(bodies[id]);
+      const denied = await call(
+        mockCredentials.user.header('user:default/mallory'),
+      );
+      expect([id, denied.status]).toEqual([
+        id,
+        url.includes('/v1/promotions/') ? 404 : 403,
+      ]);
+      expect([id, (await call(mockCredentials.none.header())).status]).toEqual([
+        id,
+        401,
+      ]);
     }
   });
 
@@ -121,7 +185,15 @@ describe('pipelinesPlugin', () => {
     // Nothing listens there: the cache reports the cluster as not connected, and why.
     expect(res.body).toEqual({
       items: [],
-      clusters: [{ name: 'management', connected: false, error: expect.stringMatching(/ECONNREFUSED 127\.0\.0\.1:1|connecting/) }],
+      clusters: [
+        {
+          name: 'management',
+          connected: false,
+          error: expect.stringMatching(
+            /ECONNREFUSED 127\.0\.0\.1:1|connecting/,
+          ),
+        },
+      ],
       defaultCluster: 'management',
     });
   });
@@ -139,22 +211,32 @@ describe('pipelinesPlugin', () => {
     const list = await request(server).get('/api/pipelines/v1/pipelines');
     expect(list.status).toBe(403);
     expect(list.body.error.name).toBe('NotAllowedError');
-    const entity = await request(server).get('/api/pipelines/v1/entity/component/default/podinfo/pipelines');
+    const entity = await request(server).get(
+      '/api/pipelines/v1/entity/component/default/podinfo/pipelines',
+    );
     expect(entity.status).toBe(403);
   });
 
   it('resolves the pipelines linked to an entity', async () => {
     const server = await start();
-    const res = await request(server).get('/api/pipelines/v1/entity/component/default/podinfo/pipelines');
+    const res = await request(server).get(
+      '/api/pipelines/v1/entity/component/default/podinfo/pipelines',
+    );
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       entityRef: 'component:default/podinfo',
       annotationErrors: ['"bad ref": expected namespace/name'],
       items: [
         {
-          ref: { cluster: 'management', namespace: 'flux-system', name: 'podinfo-02' },
+          ref: {
+            cluster: 'management',
+            namespace: 'flux-system',
+            name: 'podinfo-02',
+          },
           state: 'no-cluster-data',
-          message: expect.stringMatching(/^No data from management cluster "management" yet: /),
+          message: expect.stringMatching(
+            /^No data from management cluster "management" yet: /,
+          ),
         },
       ],
     });
@@ -162,20 +244,42 @@ describe('pipelinesPlugin', () => {
 
   it('answers 404 in Backstage error shape for unknown entities and pipelines', async () => {
     const server = await start();
-    const entity = await request(server).get('/api/pipelines/v1/entity/component/default/nope/pipelines');
+    const entity = await request(server).get(
+      '/api/pipelines/v1/entity/component/default/nope/pipelines',
+    );
     expect(entity.status).toBe(404);
-    expect(entity.body.error).toMatchObject({ name: 'NotFoundError', message: 'Entity component:default/nope not found' });
-    const pipeline = await request(server).get('/api/pipelines/v1/pipelines/management/flux-system/podinfo-02');
+    expect(entity.body.error).toMatchObject({
+      name: 'NotFoundError',
+      message: 'Entity component:default/nope not found',
+    });
+    const pipeline = await request(server).get(
+      '/api/pipelines/v1/pipelines/management/flux-system/podinfo-02',
+    );
     expect(pipeline.status).toBe(404);
-    expect(pipeline.body.error.message).toBe('Pipeline flux-system/podinfo-02 not found on management cluster "management"');
+    expect(pipeline.body.error.message).toBe(
+      'Pipeline flux-system/podinfo-02 not found on management cluster "management"',
+    );
   });
 
   it('serves the promotion history from the ledger and validates paging', async () => {
     const server = await start();
-    const res = await request(server).get('/api/pipelines/v1/pipelines/management/flux-system/podinfo-02/promotions?limit=5');
+    const res = await request(server).get(
+      '/api/pipelines/v1/pipelines/management/flux-system/podinfo-02/promotions?limit=5',
+    );
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ items: [], totalCount: 0, offset: 0, limit: 5, active: [], holds: [], blocks: [], gates: {} });
-    const bad = await request(server).get('/api/pipelines/v1/pipelines/management/flux-system/podinfo-02/promotions?limit=1000');
+    expect(res.body).toEqual({
+      items: [],
+      totalCount: 0,
+      offset: 0,
+      limit: 5,
+      active: [],
+      holds: [],
+      blocks: [],
+      gates: {},
+    });
+    const bad = await request(server).get(
+      '/api/pipelines/v1/pipelines/management/flux-system/podinfo-02/promotions?limit=1000',
+    );
     expect(bad.status).toBe(400);
     expect(bad.body.error.name).toBe('InputError');
   });
@@ -200,11 +304,15 @@ describe('pipelinesPlugin start-up', () => {
     for (const spy of spies.splice(0)) spy.mockRestore();
   });
 
-  async function startWith(extra: Parameters<typeof startTestBackend>[0]['features'] = []) {
+  async function startWith(
+    extra: Parameters<typeof startTestBackend>[0]['features'] = [],
+  ) {
     const scheduler = mockServices.scheduler.mock();
     const events = mockServices.events.mock();
     // The watch of the management clusters: not started for real here.
-    const watchStart = jest.spyOn(PipelineCache.prototype, 'start').mockImplementation(async () => {});
+    const watchStart = jest
+      .spyOn(PipelineCache.prototype, 'start')
+      .mockImplementation(async () => {});
     const storeCreate = jest.spyOn(DatabasePromotionStore, 'create');
     spies.push(watchStart, storeCreate);
     const started = startTestBackend({
@@ -221,9 +329,12 @@ describe('pipelinesPlugin start-up', () => {
   }
 
   it('schedules no task and subscribes to no change when another plugin fails to start (only the read-only watch started)', async () => {
-    const { started, scheduler, events, watchStart, storeCreate } = await startWith([brokenPlugin]);
+    const { started, scheduler, events, watchStart, storeCreate } =
+      await startWith([brokenPlugin]);
 
-    await expect(started).rejects.toThrow(/Plugin 'broken' startup failed; caused by Error: migrations of broken failed/);
+    await expect(started).rejects.toThrow(
+      /Plugin 'broken' startup failed; caused by Error: migrations of broken failed/,
+    );
     // The pipelines plugin itself initialised fine: only the other plugin failed.
     await expect(started).rejects.not.toThrow(/Plugin 'pipelines'/);
     expect(storeCreate).toHaveBeenCalledTimes(1);
@@ -240,9 +351,21 @@ describe('pipelinesPlugin start-up', () => {
 
     await expect(started).resolves.toBeDefined();
     expect(scheduler.scheduleTask).toHaveBeenCalledTimes(2);
-    expect(scheduler.scheduleTask).toHaveBeenCalledWith(expect.objectContaining({ id: 'pipelines:status-writer', scope: 'global' }));
-    expect(scheduler.scheduleTask).toHaveBeenCalledWith(expect.objectContaining({ id: 'pipelines:promotion-runner', scope: 'local' }));
+    expect(scheduler.scheduleTask).toHaveBeenCalledWith(
+      expect.objectContaining({
+        id: 'pipelines:status-writer',
+        scope: 'global',
+      }),
+    );
+    expect(scheduler.scheduleTask).toHaveBeenCalledWith(
+      expect.objectContaining({
+        id: 'pipelines:promotion-runner',
+        scope: 'local',
+      }),
+    );
     expect(watchStart).toHaveBeenCalledTimes(1);
-    expect(events.subscribe).toHaveBeenCalledWith(expect.objectContaining({ topics: [PROMOTION_CHANGED_TOPIC] }));
+    expect(events.subscribe).toHaveBeenCalledWith(
+      expect.objectContaining({ topics: [PROMOTION_CHANGED_TOPIC] }),
+    );
   });
 });

@@ -2,7 +2,10 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { actionsRegistryServiceRef, metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
+import {
+  actionsRegistryServiceRef,
+  metricsServiceRef,
+} from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
@@ -15,7 +18,10 @@ import { DatabaseVersionBlockStore } from './database/DatabaseVersionBlockStore'
 import { VersionBlocking } from './promotion/VersionBlocking';
 import { createPromotionPreviewer } from './promotion/previewPromotion';
 import { createGateReporter } from './promotion/gateStatus';
-import { IN_MEMORY_LEDGER_WARNING, isInMemoryDatabase } from './database/inMemory';
+import {
+  IN_MEMORY_LEDGER_WARNING,
+  isInMemoryDatabase,
+} from './database/inMemory';
 import { createRouter } from './service/createRouter';
 import { PipelineCache } from './cache/PipelineCache';
 import { StatusWriter } from './cache/StatusWriter';
@@ -40,7 +46,10 @@ import { instrumentPromotionStore } from './metrics/instrumentPromotionStore';
  * @public
  */
 /** A page of the Backstage app, from `app.baseUrl` (undefined without it). */
-const appPage = (config: { getOptionalString(key: string): string | undefined }, path: string) => {
+const appPage = (
+  config: { getOptionalString(key: string): string | undefined },
+  path: string,
+) => {
   const base = config.getOptionalString('app.baseUrl');
   return base ? `${base.replace(/\/$/, '')}${path}` : undefined;
 };
@@ -71,7 +80,17 @@ export const pipelinesPlugin = createBackendPlugin({
         auth: coreServices.auth,
       },
       async init(deps) {
-        const { logger, config, database, httpRouter, permissionsRegistry, lifecycle, rootLifecycle, scheduler, auditor } = deps;
+        const {
+          logger,
+          config,
+          database,
+          httpRouter,
+          permissionsRegistry,
+          lifecycle,
+          rootLifecycle,
+          scheduler,
+          auditor,
+        } = deps;
         // Work starts once the whole backend has started (the root lifecycle's startup): a
         // replica whose start-up failed (another plugin's migrations, say) runs and writes
         // nothing. Each step below adds to `start`; shutdown hooks stop them.
@@ -82,15 +101,23 @@ export const pipelinesPlugin = createBackendPlugin({
         const settings = readPipelinesConfig(config);
         const { clusters } = settings;
         logger.info(
-          `Management clusters from ${clusters.source}: ${clusters.clusters.map(c => c.name).join(', ') || 'none'}`,
+          `Management clusters from ${clusters.source}: ${
+            clusters.clusters.map(c => c.name).join(', ') || 'none'
+          }`,
         );
         for (const c of clusters.clusters.filter(x => x.skipTLSVerify)) {
-          logger.warn(`Management cluster "${c.name}" is configured with skipTLSVerify: its API server's certificate is not checked (tests only; give caData or caFile instead)`);
+          logger.warn(
+            `Management cluster "${c.name}" is configured with skipTLSVerify: its API server's certificate is not checked (tests only; give caData or caFile instead)`,
+          );
         }
         permissionsRegistry.addPermissions(pipelinesPermissions);
         const metrics = new PipelinesMetrics(deps.metrics);
-        const promotions = instrumentPromotionStore(await DatabasePromotionStore.create({ database }), metrics);
-        if (isInMemoryDatabase(promotions.client)) logger.warn(IN_MEMORY_LEDGER_WARNING);
+        const promotions = instrumentPromotionStore(
+          await DatabasePromotionStore.create({ database }),
+          metrics,
+        );
+        if (isInMemoryDatabase(promotions.client))
+          logger.warn(IN_MEMORY_LEDGER_WARNING);
         const state = new PipelineCache({
           metrics,
           clusters: clusters.clusters,
@@ -105,16 +132,18 @@ export const pipelinesPlugin = createBackendPlugin({
         if (settings.writeStatus) {
           const writer = new StatusWriter(state, logger);
           // Global scope: one replica at a time writes Pipeline status.
-          starts.push(() => scheduler.scheduleTask({
-            id: 'pipelines:status-writer',
-            scope: 'global',
-            frequency: { seconds: 10 },
-            timeout: { minutes: 1 },
-            initialDelay: { seconds: 5 },
-            fn: async () => {
-              await writer.run();
-            },
-          }));
+          starts.push(() =>
+            scheduler.scheduleTask({
+              id: 'pipelines:status-writer',
+              scope: 'global',
+              frequency: { seconds: 10 },
+              timeout: { minutes: 1 },
+              initialDelay: { seconds: 5 },
+              fn: async () => {
+                await writer.run();
+              },
+            }),
+          );
         }
         const integrations = ScmIntegrations.fromConfig(config);
         const holds = new DatabaseHoldStore(promotions.client);
@@ -124,10 +153,12 @@ export const pipelinesPlugin = createBackendPlugin({
             receiverUrl: cluster => settings.notificationControllerUrl(cluster),
           }),
           new PullRequestStrategy({
-            secrets: (cluster, namespace, name, key) => state.getSecretValue(cluster, namespace, name, key),
+            secrets: (cluster, namespace, name, key) =>
+              state.getSecretValue(cluster, namespace, name, key),
             cacheDir: settings.repositoryCacheDir,
             logger,
-            githubApiBaseUrl: host => integrations.github.byHost(host)?.config.apiBaseUrl,
+            githubApiBaseUrl: host =>
+              integrations.github.byHost(host)?.config.apiBaseUrl,
             metrics,
           }),
         ];
@@ -139,7 +170,13 @@ export const pipelinesPlugin = createBackendPlugin({
           rolloutTimeoutMs: settings.promotion.rolloutTimeoutMs,
           requiredApprovals: settings.promotion.requiredApprovals,
           approvalTimeoutMs: settings.promotion.approvalTimeoutMs,
-          reportGates: createGateReporter({ cache: state, store: promotions, blocks, logger, targetUrl: appPage(config, '/pipelines') }),
+          reportGates: createGateReporter({
+            cache: state,
+            store: promotions,
+            blocks,
+            logger,
+            targetUrl: appPage(config, '/pipelines'),
+          }),
           pullRequestPoll: settings.promotion.pullRequestPoll,
           strategies,
           logger,
@@ -147,17 +184,19 @@ export const pipelinesPlugin = createBackendPlugin({
         });
         // Queued rows, retries, pull requests to poll, rollouts to settle and rows left by a
         // replica that stopped: claims keep each row to one runner.
-        starts.push(() => scheduler.scheduleTask({
-          id: 'pipelines:promotion-runner',
-          scope: 'local',
-          frequency: { seconds: settings.promotion.runnerIntervalSeconds },
-          timeout: { minutes: 10 },
-          initialDelay: { seconds: 5 },
-          fn: async () => {
-            engine.kick();
-            await engine.idle();
-          },
-        }));
+        starts.push(() =>
+          scheduler.scheduleTask({
+            id: 'pipelines:promotion-runner',
+            scope: 'local',
+            frequency: { seconds: settings.promotion.runnerIntervalSeconds },
+            timeout: { minutes: 10 },
+            initialDelay: { seconds: 5 },
+            fn: async () => {
+              engine.kick();
+              await engine.idle();
+            },
+          }),
+        );
         lifecycle.addShutdownHook(async () => {
           engine.runner.stop();
           await engine.idle();
@@ -165,40 +204,91 @@ export const pipelinesPlugin = createBackendPlugin({
         // Actions for AI agents (MCP) and other plugins, with the caller's permissions.
         registerPipelinesActions({
           actionsRegistry: deps.actionsRegistry,
-          checks: createPermissionChecks({ ...deps, defaultCluster: clusters.defaultCluster }),
+          checks: createPermissionChecks({
+            ...deps,
+            defaultCluster: clusters.defaultCluster,
+          }),
           state,
           promotions,
           engine,
           defaultCluster: clusters.defaultCluster,
         });
-        const trigger = new LevelTrigger({ engine, store: promotions, cache: state, logger, enabledByDefault: settings.promotion.levelTriggers });
+        const trigger = new LevelTrigger({
+          engine,
+          store: promotions,
+          cache: state,
+          logger,
+          enabledByDefault: settings.promotion.levelTriggers,
+        });
         starts.push(async () => {
           // Rollouts settle from the watch cache: every change of state is a reason to look.
-          lifecycle.addShutdownHook(state.subscribe(() => engine.runner.kickSoon()));
-          lifecycle.addShutdownHook(state.subscribe(changed => void trigger.onChange(changed)));
+          lifecycle.addShutdownHook(
+            state.subscribe(() => engine.runner.kickSoon()),
+          );
+          lifecycle.addShutdownHook(
+            state.subscribe(changed => void trigger.onChange(changed)),
+          );
           lifecycle.addShutdownHook(() => trigger.stop());
           // The cache started before this subscription: look at what it already holds.
-          void trigger.onChange(state.listPipelines({}).flatMap(p => state.getPipeline(p) ?? []));
+          void trigger.onChange(
+            state.listPipelines({}).flatMap(p => state.getPipeline(p) ?? []),
+          );
           engine.runner.kickSoon();
           // A promotion that ended (here or on another replica) frees its environment for the next level promotion.
-          lifecycle.addShutdownHook(engine.onChange(record => void (record.endedAt ? trigger.evaluate(record.pipeline) : undefined)));
+          lifecycle.addShutdownHook(
+            engine.onChange(
+              record =>
+                void (record.endedAt
+                  ? trigger.evaluate(record.pipeline)
+                  : undefined),
+            ),
+          );
           // Changes reach the live streams of every replica through the events service.
           const instanceId = deps.instanceMetadata.getId();
-          lifecycle.addShutdownHook(await connectPromotionChanges({ events: deps.events, engine, instanceId, logger }));
+          lifecycle.addShutdownHook(
+            await connectPromotionChanges({
+              events: deps.events,
+              engine,
+              instanceId,
+              logger,
+            }),
+          );
           // Live updates for browsers on any replica, as Backstage signals.
-          lifecycle.addShutdownHook(connectSignals({ signals: deps.signals, state, engine, logger }));
+          lifecycle.addShutdownHook(
+            connectSignals({ signals: deps.signals, state, engine, logger }),
+          );
           // Approvals needed, failures and deployments reach people through Backstage notifications.
           lifecycle.addShutdownHook(
-            connectPromotionNotifications({ engine, notifications: deps.notifications, catalog: deps.catalog, auth: deps.auth, logger, defaultCluster: clusters.defaultCluster }),
+            connectPromotionNotifications({
+              engine,
+              notifications: deps.notifications,
+              catalog: deps.catalog,
+              auth: deps.auth,
+              logger,
+              defaultCluster: clusters.defaultCluster,
+            }),
           );
         });
         // Every state-changing request is audited, allowed or refused, webhooks included.
         httpRouter.use(auditRequests(auditor));
         httpRouter.use(
-          createWebhookRouter({ cache: state, engine, store: promotions, logger, defaultCluster: clusters.defaultCluster, config }),
+          createWebhookRouter({
+            cache: state,
+            engine,
+            store: promotions,
+            logger,
+            defaultCluster: clusters.defaultCluster,
+            config,
+          }),
         );
-        httpRouter.addAuthPolicy({ path: '/promotion', allow: 'unauthenticated' });
-        httpRouter.addAuthPolicy({ path: '/approval', allow: 'unauthenticated' });
+        httpRouter.addAuthPolicy({
+          path: '/promotion',
+          allow: 'unauthenticated',
+        });
+        httpRouter.addAuthPolicy({
+          path: '/approval',
+          allow: 'unauthenticated',
+        });
         httpRouter.use(
           await createRouter({
             ...deps,
@@ -206,7 +296,13 @@ export const pipelinesPlugin = createBackendPlugin({
             promotions,
             holds,
             blocks,
-            blocking: new VersionBlocking({ engine, store: promotions, blocks, state, auditor }),
+            blocking: new VersionBlocking({
+              engine,
+              store: promotions,
+              blocks,
+              state,
+              auditor,
+            }),
             preview: createPromotionPreviewer({ cache: state, strategies }),
             engine,
             defaultCluster: clusters.defaultCluster,

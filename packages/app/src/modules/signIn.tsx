@@ -20,12 +20,22 @@ const IDENTITIES = [
 
 function DemoSignInPage(props: SignInPageProps) {
   // Remembered, so that a reload signs the same identity in again (as the guest's session is restored).
-  const [chosen, setChosen] = useState(() => window.localStorage.getItem(CHOICE));
-  if (chosen && IDENTITIES.some(i => i.id === chosen)) return <ProxiedSignInPage {...props} provider={chosen} />;
+  const [chosen, setChosen] = useState(() =>
+    window.localStorage.getItem(CHOICE),
+  );
+  if (chosen && IDENTITIES.some(i => i.id === chosen))
+    return <ProxiedSignInPage {...props} provider={chosen} />;
   return (
     <>
       <SignInPage {...props} providers={['guest']} />
-      <Box position="fixed" bottom={24} right={24} display="flex" flexDirection="column" style={{ gap: 8 }}>
+      <Box
+        position="fixed"
+        bottom={24}
+        right={24}
+        display="flex"
+        flexDirection="column"
+        style={{ gap: 8 }}
+      >
         {IDENTITIES.map(identity => (
           <Button
             key={identity.id}

@@ -1,4 +1,7 @@
-import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import Router from 'express-promise-router';
 import fs from 'fs';
@@ -22,7 +25,10 @@ export const benchFloorPlugin = createBackendPlugin({
   pluginId: 'benchfloor',
   register(env) {
     env.registerInit({
-      deps: { httpRouter: coreServices.httpRouter, httpAuth: coreServices.httpAuth },
+      deps: {
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+      },
       async init({ httpRouter, httpAuth }) {
         const file = process.env.PIPELINES_BENCH_FLOOR_FILE!;
         let body: Buffer | undefined;
@@ -30,7 +36,10 @@ export const benchFloorPlugin = createBackendPlugin({
         router.get('/entity', async (req, res) => {
           await httpAuth.credentials(req, { allow: ['user'] });
           body ??= fs.existsSync(file) ? fs.readFileSync(file) : undefined;
-          if (!body) throw new NotFoundError('The bench has not saved the entity view yet');
+          if (!body)
+            throw new NotFoundError(
+              'The bench has not saved the entity view yet',
+            );
           res.type('application/json').send(body);
         });
         router.get('/memory', async (req, res) => {

@@ -24,11 +24,16 @@ import { pipelinesPromotionApprovePermission } from '@gitops-pipelines/plugin-pi
  * a production policy would write "owners approve prod".
  */
 export class DemoPermissionPolicy implements PermissionPolicy {
-  async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
     if (isPermission(request.permission, pipelinesPromotionApprovePermission)) {
       return createCatalogConditionalDecision(
         request.permission,
-        catalogConditions.isEntityOwner({ claims: user?.info.ownershipEntityRefs ?? [] }),
+        catalogConditions.isEntityOwner({
+          claims: user?.info.ownershipEntityRefs ?? [],
+        }),
       );
     }
     return { result: AuthorizeResult.ALLOW };

@@ -24,10 +24,14 @@ export const DEMO_IDENTITIES = ['reviewer', 'approver', 'outsider'];
 const demoAuthenticator = createProxyAuthenticator({
   defaultProfileTransform: async () => ({ profile: {} }),
   initialize({ config }) {
-    return process.env.NODE_ENV !== 'development' && config.getOptionalBoolean('dangerouslyAllowOutsideDevelopment') !== true;
+    return (
+      process.env.NODE_ENV !== 'development' &&
+      config.getOptionalBoolean('dangerouslyAllowOutsideDevelopment') !== true
+    );
   },
   async authenticate(_, disabled) {
-    if (disabled) throw new NotAllowedError('The demo sign-ins are for development only');
+    if (disabled)
+      throw new NotAllowedError('The demo sign-ins are for development only');
     return { result: {} };
   },
 });
@@ -37,12 +41,16 @@ export const demoSignInModule = createBackendModule({
   moduleId: 'demo-identities',
   register(reg) {
     reg.registerInit({
-      deps: { providers: authProvidersExtensionPoint, config: coreServices.rootConfig },
+      deps: {
+        providers: authProvidersExtensionPoint,
+        config: coreServices.rootConfig,
+      },
       async init({ providers, config }) {
         for (const id of DEMO_IDENTITIES) {
           const settings = config.getOptionalConfig(`auth.providers.${id}`);
           if (!settings) continue;
-          const userRef = settings.getOptionalString('userEntityRef') ?? `user:default/${id}`;
+          const userRef =
+            settings.getOptionalString('userEntityRef') ?? `user:default/${id}`;
           providers.registerProvider({
             providerId: id,
             factory: createProxyAuthProviderFactory({
@@ -50,9 +58,13 @@ export const demoSignInModule = createBackendModule({
               async signInResolver(_, ctx) {
                 try {
                   // From the catalog: the user's groups become ownership claims.
-                  return await ctx.signInWithCatalogUser({ entityRef: userRef });
+                  return await ctx.signInWithCatalogUser({
+                    entityRef: userRef,
+                  });
                 } catch {
-                  return ctx.issueToken({ claims: { sub: userRef, ent: [userRef] } });
+                  return ctx.issueToken({
+                    claims: { sub: userRef, ent: [userRef] },
+                  });
                 }
               },
             }),

@@ -7,7 +7,13 @@ import { BitbucketServerApi } from './bitbucketServerApi';
 import { git } from './git';
 import { GithubApi } from './githubApi';
 import { GitlabApi } from './gitlabApi';
-import { CommitStatus, Fault, ForgeHost, ForgeUser, PullRequest } from './model';
+import {
+  CommitStatus,
+  Fault,
+  ForgeHost,
+  ForgeUser,
+  PullRequest,
+} from './model';
 import { PullRequestStore } from './pullRequests';
 
 export type { Fault, ForgeUser, PullRequest } from './model';
@@ -29,7 +35,18 @@ export class GitForge {
   private readonly otherUserIds = new Map<string, number>();
   /** What the API modules get from the forge. */
   private readonly host: ForgeHost = this.createHost();
-  private readonly apis: Array<[prefix: string, api: { handle(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> }]> = [
+  private readonly apis: Array<
+    [
+      prefix: string,
+      api: {
+        handle(
+          req: http.IncomingMessage,
+          res: http.ServerResponse,
+          url: URL,
+        ): Promise<void>;
+      },
+    ]
+  > = [
     ['/api/v3/', new GithubApi(this.host)],
     ['/api/v4/', new GitlabApi(this.host)],
     ['/rest/api/1.0/', new BitbucketServerApi(this.host)],
@@ -38,22 +55,27 @@ export class GitForge {
   readonly requests: string[] = [];
   url = '';
 
-  constructor(
-    readonly dir: string,
-    private readonly users: ForgeUser[],
-  ) {}
+  constructor(readonly dir: string, private readonly users: ForgeUser[]) {}
 
-  static async start(options: { dir?: string; port?: number; users: ForgeUser[] }): Promise<GitForge> {
-    const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-forge-'));
+  static async start(options: {
+    dir?: string;
+    port?: number;
+    users: ForgeUser[];
+  }): Promise<GitForge> {
+    const dir =
+      options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-forge-'));
     fs.mkdirSync(path.join(dir, 'repos'), { recursive: true });
     const forge = new GitForge(dir, options.users);
     const server = http.createServer((req, res) => {
       forge.handle(req, res).catch(e => {
-        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
+        if (!res.headersSent)
+          res.writeHead(500, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify({ message: String(e?.message ?? e) }));
       });
     });
-    await new Promise<void>(resolve => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+    await new Promise<void>(resolve =>
+      server.listen(options.port ?? 0, '127.0.0.1', resolve),
+    );
     forge.server = server;
     forge.url = `http://127.0.0.1:${(server.address() as any).port}`;
     return forge;
@@ -103,7 +125,12 @@ export class GitForge {
   }
 
   /** The content of a file on a branch. */
-  async readFile(owner: string, repo: string, ref: string, file: string): Promise<string> {
+  async readFile(
+    owner: string,
+    repo: string,
+    ref: string,
+    file: string,
+  ): Promise<string> {
     return git(this.repoPath(owner, repo), 'show', `${ref}:${file}`);
   }
 
@@ -113,18 +140,31 @@ export class GitForge {
   }
 
   /** Test helper: closes (GitHub, GitLab) or declines (Bitbucket) an open pull request without merging it. */
-  closePull(owner: string, repo: string, number: number, byUsername = this.users[0]?.username ?? 'forge-admin'): PullRequest {
+  closePull(
+    owner: string,
+    repo: string,
+    number: number,
+    byUsername = this.users[0]?.username ?? 'forge-admin',
+  ): PullRequest {
     const p = this.pulls.get(owner, repo, number);
-    if (p.state !== 'open') throw new Error(`${owner}/${repo}#${number} is not open`);
+    if (p.state !== 'open')
+      throw new Error(`${owner}/${repo}#${number} is not open`);
     this.pulls.close(p, byUsername);
     return p;
   }
 
   /** Test helper: merges an open pull request as `byUsername` (its merged_by), with a real merge commit on the base branch. */
-  async mergePull(owner: string, repo: string, number: number, byUsername: string): Promise<PullRequest> {
+  async mergePull(
+    owner: string,
+    repo: string,
+    number: number,
+    byUsername: string,
+  ): Promise<PullRequest> {
     const p = this.pulls.get(owner, repo, number);
-    if (p.state !== 'open') throw new Error(`${owner}/${repo}#${number} is not open`);
-    if (!(await this.merge(owner, repo, p, byUsername))) throw new Error(`${owner}/${repo}#${number} has conflicts`);
+    if (p.state !== 'open')
+      throw new Error(`${owner}/${repo}#${number} is not open`);
+    if (!(await this.merge(owner, repo, p, byUsername)))
+      throw new Error(`${owner}/${repo}#${number} has conflicts`);
     return p;
   }
 
@@ -139,12 +179,32 @@ export class GitForge {
       authenticate: req => this.authenticate(req),
       nextFault: () => this.nextFault(),
       pullsOf: (owner, repo) => this.pulls.of(owner, repo),
-      branchSha: (owner, repo, branch) => git(this.repoPath(owner, repo), 'rev-parse', '--verify', '-q', `refs/heads/${branch}`).catch(() => ''),
+      branchSha: (owner, repo, branch) =>
+        git(
+          this.repoPath(owner, repo),
+          'rev-parse',
+          '--verify',
+          '-q',
+          `refs/heads/${branch}`,
+        ).catch(() => ''),
       commitSha: (owner, repo, sha) =>
-        /^[0-9a-f]{4,40}$/.test(sha) ? git(this.repoPath(owner, repo), 'rev-parse', '--verify', '-q', `${sha}^{commit}`).catch(() => '') : Promise.resolve(''),
+        /^[0-9a-f]{4,40}$/.test(sha)
+          ? git(
+              this.repoPath(owner, repo),
+              'rev-parse',
+              '--verify',
+              '-q',
+              `${sha}^{commit}`,
+            ).catch(() => '')
+          : Promise.resolve(''),
       addStatus: (owner, repo, status) => {
         const at = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-        const saved = { ...status, id: ++this.statusIds, created_at: at, updated_at: at };
+        const saved = {
+          ...status,
+          id: ++this.statusIds,
+          created_at: at,
+          updated_at: at,
+        };
         this.statuses.push({ repo: `${owner}/${repo}`, ...saved });
         return saved;
       },
@@ -154,7 +214,9 @@ export class GitForge {
           .map(({ repo: _repo, ...s }) => s)
           .reverse(),
       userId: username => this.userId(username),
-      userById: id => this.users[id - 1]?.username ?? [...this.otherUserIds].find(([, v]) => v === id)?.[0],
+      userById: id =>
+        this.users[id - 1]?.username ??
+        [...this.otherUserIds].find(([, v]) => v === id)?.[0],
       isUser: username => this.users.some(u => u.username === username),
       openPull: (owner, repo, fields) => this.pulls.open(owner, repo, fields),
       merge: (owner, repo, p, by) => this.merge(owner, repo, p, by),
@@ -169,17 +231,39 @@ export class GitForge {
   private userId(username: string): number {
     const i = this.users.findIndex(u => u.username === username);
     if (i >= 0) return i + 1;
-    if (!this.otherUserIds.has(username)) this.otherUserIds.set(username, 1000 + this.otherUserIds.size + 1);
+    if (!this.otherUserIds.has(username))
+      this.otherUserIds.set(username, 1000 + this.otherUserIds.size + 1);
     return this.otherUserIds.get(username)!;
   }
 
   /** Merges the head branch into the base branch with a merge commit; false (nothing changed) when they conflict. */
-  private async merge(owner: string, repo: string, p: PullRequest, by: string): Promise<boolean> {
+  private async merge(
+    owner: string,
+    repo: string,
+    p: PullRequest,
+    by: string,
+  ): Promise<boolean> {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-merge-'));
     try {
-      await git(work, 'clone', '-q', '-b', p.base, this.repoPath(owner, repo), '.');
+      await git(
+        work,
+        'clone',
+        '-q',
+        '-b',
+        p.base,
+        this.repoPath(owner, repo),
+        '.',
+      );
       const message = `Merge pull request #${p.number} from ${p.head}`;
-      const clean = await git(work, 'merge', '-q', '--no-ff', '-m', message, `origin/${p.head}`).then(
+      const clean = await git(
+        work,
+        'merge',
+        '-q',
+        '--no-ff',
+        '-m',
+        message,
+        `origin/${p.head}`,
+      ).then(
         () => true,
         () => false,
       );
@@ -194,14 +278,21 @@ export class GitForge {
 
   private authenticate(req: http.IncomingMessage): ForgeUser | undefined {
     const privateToken = req.headers['private-token'];
-    if (typeof privateToken === 'string') return this.users.find(u => u.token === privateToken);
+    if (typeof privateToken === 'string')
+      return this.users.find(u => u.token === privateToken);
     const header = req.headers.authorization ?? '';
     const [scheme, value = ''] = header.split(' ');
-    if (/^(token|bearer)$/i.test(scheme)) return this.users.find(u => u.token === value);
+    if (/^(token|bearer)$/i.test(scheme))
+      return this.users.find(u => u.token === value);
     if (/^basic$/i.test(scheme)) {
-      const [user, ...rest] = Buffer.from(value, 'base64').toString('utf8').split(':');
+      const [user, ...rest] = Buffer.from(value, 'base64')
+        .toString('utf8')
+        .split(':');
       const secret = rest.join(':');
-      return this.users.find(u => (u.username === user && u.password === secret) || u.token === secret);
+      return this.users.find(
+        u =>
+          (u.username === user && u.password === secret) || u.token === secret,
+      );
     }
     return undefined;
   }
@@ -223,7 +314,12 @@ export class GitForge {
   }
 
   /** git smart-HTTP through git's own CGI program. */
-  private gitHttpBackend(req: http.IncomingMessage, res: http.ServerResponse, url: URL, user: ForgeUser) {
+  private gitHttpBackend(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+    user: ForgeUser,
+  ) {
     const cgi = spawn('git', ['http-backend'], {
       env: {
         ...process.env,

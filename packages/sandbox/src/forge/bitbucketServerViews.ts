@@ -12,7 +12,14 @@ export function page<T>(values: T[], query: URLSearchParams) {
   const limit = Number(query.get('limit') ?? 25);
   const slice = values.slice(start, start + limit);
   const isLastPage = start + limit >= values.length;
-  return { size: slice.length, limit, isLastPage, start, ...(isLastPage ? {} : { nextPageStart: start + limit }), values: slice };
+  return {
+    size: slice.length,
+    limit,
+    isLastPage,
+    start,
+    ...(isLastPage ? {} : { nextPageStart: start + limit }),
+    values: slice,
+  };
 }
 
 /** Bitbucket Server's JSON for users, pull requests, comments and activities of one repository. */
@@ -26,11 +33,28 @@ export class BitbucketServerViews {
   user(name: string) {
     const id = this.forge.userId(name);
     const href = `${this.forge.url}/users/${name}`;
-    return { name, emailAddress: `${name}@sandbox.local`, id, displayName: name, active: true, slug: name, type: 'NORMAL', links: { self: [{ href }] } };
+    return {
+      name,
+      emailAddress: `${name}@sandbox.local`,
+      id,
+      displayName: name,
+      active: true,
+      slug: name,
+      type: 'NORMAL',
+      links: { self: [{ href }] },
+    };
   }
 
-  private participant(name: string, role: 'AUTHOR' | 'REVIEWER' | 'PARTICIPANT') {
-    return { user: this.user(name), role, approved: false, status: 'UNAPPROVED' };
+  private participant(
+    name: string,
+    role: 'AUTHOR' | 'REVIEWER' | 'PARTICIPANT',
+  ) {
+    return {
+      user: this.user(name),
+      role,
+      approved: false,
+      status: 'UNAPPROVED',
+    };
   }
 
   private repository() {
@@ -43,15 +67,32 @@ export class BitbucketServerViews {
       state: 'AVAILABLE',
       project: { key: this.project, id: 1, name: this.project, type: 'NORMAL' },
       links: {
-        clone: [{ href: `${url}/scm/${this.project.toLowerCase()}/${this.slug}.git`, name: 'http' }],
-        self: [{ href: `${url}/projects/${this.project}/repos/${this.slug}/browse` }],
+        clone: [
+          {
+            href: `${url}/scm/${this.project.toLowerCase()}/${this.slug}.git`,
+            name: 'http',
+          },
+        ],
+        self: [
+          { href: `${url}/projects/${this.project}/repos/${this.slug}/browse` },
+        ],
       },
     };
   }
 
   private async ref(branch: string) {
-    const latestCommit = await this.forge.branchSha(this.project, this.slug, branch);
-    return { id: `refs/heads/${branch}`, displayId: branch, latestCommit, type: 'BRANCH', repository: this.repository() };
+    const latestCommit = await this.forge.branchSha(
+      this.project,
+      this.slug,
+      branch,
+    );
+    return {
+      id: `refs/heads/${branch}`,
+      displayId: branch,
+      latestCommit,
+      type: 'BRANCH',
+      repository: this.repository(),
+    };
   }
 
   /**
@@ -60,10 +101,19 @@ export class BitbucketServerViews {
    */
   async pull(p: PullRequest) {
     const involved = new Set([p.user, ...p.reviewers]);
-    const participants = [...new Set(p.comments.map(c => c.user))].filter(u => !involved.has(u));
+    const participants = [...new Set(p.comments.map(c => c.user))].filter(
+      u => !involved.has(u),
+    );
     const properties = {
       ...(p.comments.length ? { commentCount: p.comments.length } : {}),
-      ...(p.merge_commit_sha ? { mergeCommit: { id: p.merge_commit_sha, displayId: p.merge_commit_sha.slice(0, 11) } } : {}),
+      ...(p.merge_commit_sha
+        ? {
+            mergeCommit: {
+              id: p.merge_commit_sha,
+              displayId: p.merge_commit_sha.slice(0, 11),
+            },
+          }
+        : {}),
     };
     return {
       id: p.number,
@@ -83,7 +133,13 @@ export class BitbucketServerViews {
       reviewers: p.reviewers.map(r => this.participant(r, 'REVIEWER')),
       participants: participants.map(u => this.participant(u, 'PARTICIPANT')),
       properties,
-      links: { self: [{ href: `${this.forge.url}/projects/${this.project}/repos/${this.slug}/pull-requests/${p.number}` }] },
+      links: {
+        self: [
+          {
+            href: `${this.forge.url}/projects/${this.project}/repos/${this.slug}/pull-requests/${p.number}`,
+          },
+        ],
+      },
     };
   }
 
@@ -101,15 +157,36 @@ export class BitbucketServerViews {
       tasks: [],
       severity: 'NORMAL',
       state: 'OPEN',
-      permittedOperations: { editable: true, transitionable: true, deletable: true },
+      permittedOperations: {
+        editable: true,
+        transitionable: true,
+        deletable: true,
+      },
     };
   }
 
   /** An entry of `GET …/activities`: OPENED, COMMENTED (commentAction ADDED), MERGED, DECLINED, REOPENED. */
   activity(p: PullRequest, e: PullEvent) {
-    const base = { id: e.id, createdDate: Date.parse(e.at), user: this.user(e.user), action: e.action };
-    if (e.action === 'COMMENTED' && e.comment) return { ...base, commentAction: 'ADDED', comment: this.comment(e.comment) };
-    if (e.action === 'MERGED' && p.merge_commit_sha) return { ...base, commit: { id: p.merge_commit_sha, displayId: p.merge_commit_sha.slice(0, 11) } };
+    const base = {
+      id: e.id,
+      createdDate: Date.parse(e.at),
+      user: this.user(e.user),
+      action: e.action,
+    };
+    if (e.action === 'COMMENTED' && e.comment)
+      return {
+        ...base,
+        commentAction: 'ADDED',
+        comment: this.comment(e.comment),
+      };
+    if (e.action === 'MERGED' && p.merge_commit_sha)
+      return {
+        ...base,
+        commit: {
+          id: p.merge_commit_sha,
+          displayId: p.merge_commit_sha.slice(0, 11),
+        },
+      };
     return base;
   }
 }

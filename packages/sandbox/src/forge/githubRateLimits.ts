@@ -7,7 +7,10 @@ const WINDOW_SECONDS = 3600;
  * Modified`, and renewed when the window's reset time has passed.
  */
 export class GithubRateLimits {
-  private readonly windows = new Map<string, { limit: number; remaining: number; reset: number }>();
+  private readonly windows = new Map<
+    string,
+    { limit: number; remaining: number; reset: number }
+  >();
 
   private window(key: string, limit: number) {
     const now = Math.floor(Date.now() / 1000);

@@ -29,21 +29,58 @@ export class GithubStatuses {
       context: s.context,
       created_at: githubTime(s.created_at),
       updated_at: githubTime(s.updated_at),
-      creator: { login: s.creator, id: this.forge.userId(s.creator), type: 'User', site_admin: false },
+      creator: {
+        login: s.creator,
+        id: this.forge.userId(s.creator),
+        type: 'User',
+        site_admin: false,
+      },
     };
   }
 
   /** A branch name or a (short) sha → the full sha, '' when neither. */
   private async resolve(owner: string, repo: string, ref: string) {
-    return (await this.forge.branchSha(owner, repo, ref)) || this.forge.commitSha(owner, repo, ref);
+    return (
+      (await this.forge.branchSha(owner, repo, ref)) ||
+      this.forge.commitSha(owner, repo, ref)
+    );
   }
 
-  async create(owner: string, repo: string, sha: string, body: any, user: string): Promise<Answer> {
+  async create(
+    owner: string,
+    repo: string,
+    sha: string,
+    body: any,
+    user: string,
+  ): Promise<Answer> {
     if (!STATES.includes(body?.state)) {
-      return [422, { message: 'Validation Failed', errors: [{ resource: 'Status', code: 'custom', field: 'state', message: 'state is not included in the list' }], documentation_url: `${DOCS}#create-a-commit-status`, status: '422' }];
+      return [
+        422,
+        {
+          message: 'Validation Failed',
+          errors: [
+            {
+              resource: 'Status',
+              code: 'custom',
+              field: 'state',
+              message: 'state is not included in the list',
+            },
+          ],
+          documentation_url: `${DOCS}#create-a-commit-status`,
+          status: '422',
+        },
+      ];
     }
     const full = await this.forge.commitSha(owner, repo, sha);
-    if (!full) return [422, { message: `No commit found for SHA: ${sha}`, documentation_url: `${DOCS}#create-a-commit-status`, status: '422' }];
+    if (!full)
+      return [
+        422,
+        {
+          message: `No commit found for SHA: ${sha}`,
+          documentation_url: `${DOCS}#create-a-commit-status`,
+          status: '422',
+        },
+      ];
     const saved = this.forge.addStatus(owner, repo, {
       sha: full,
       state: body.state,
@@ -57,18 +94,45 @@ export class GithubStatuses {
 
   async list(owner: string, repo: string, ref: string): Promise<Answer> {
     const sha = await this.resolve(owner, repo, ref);
-    return [200, sha ? this.forge.statusesOf(owner, repo, sha).map(s => this.view(owner, repo, s)) : []];
+    return [
+      200,
+      sha
+        ? this.forge
+            .statusesOf(owner, repo, sha)
+            .map(s => this.view(owner, repo, s))
+        : [],
+    ];
   }
 
   async combined(owner: string, repo: string, ref: string): Promise<Answer> {
     const sha = await this.resolve(owner, repo, ref);
-    if (!sha) return [422, { message: `No commit found for SHA: ${ref}`, documentation_url: `${DOCS}#get-the-combined-status-for-a-specific-reference`, status: '422' }];
+    if (!sha)
+      return [
+        422,
+        {
+          message: `No commit found for SHA: ${ref}`,
+          documentation_url: `${DOCS}#get-the-combined-status-for-a-specific-reference`,
+          status: '422',
+        },
+      ];
     const latest = new Map<string, CommitStatus>();
-    for (const s of this.forge.statusesOf(owner, repo, sha)) if (!latest.has(s.context.toLowerCase())) latest.set(s.context.toLowerCase(), s);
+    for (const s of this.forge.statusesOf(owner, repo, sha))
+      if (!latest.has(s.context.toLowerCase()))
+        latest.set(s.context.toLowerCase(), s);
     const statuses = [...latest.values()];
     let state = 'success';
-    if (statuses.some(s => s.state === 'failure' || s.state === 'error')) state = 'failure';
-    else if (!statuses.length || statuses.some(s => s.state === 'pending')) state = 'pending';
-    return [200, { state, statuses: statuses.map(s => this.view(owner, repo, s)), sha, total_count: statuses.length }];
+    if (statuses.some(s => s.state === 'failure' || s.state === 'error'))
+      state = 'failure';
+    else if (!statuses.length || statuses.some(s => s.state === 'pending'))
+      state = 'pending';
+    return [
+      200,
+      {
+        state,
+        statuses: statuses.map(s => this.view(owner, repo, s)),
+        sha,
+        total_count: statuses.length,
+      },
+    ];
   }
 }

@@ -1,7 +1,8 @@
 import { ForgeHost, PullComment, PullRequest } from './model';
 
 /** GitHub's timestamps: ISO 8601 without milliseconds. */
-export const githubTime = (iso: string | null) => iso && iso.replace(/\.\d{3}Z$/, 'Z');
+export const githubTime = (iso: string | null) =>
+  iso && iso.replace(/\.\d{3}Z$/, 'Z');
 
 /**
  * GitHub's JSON for users, labels, comments and pull requests of one repository — the
@@ -21,12 +22,27 @@ export class GithubViews {
   }
 
   user(login: string) {
-    return { login, id: this.forge.userId(login), type: 'User', site_admin: false, html_url: `${this.forge.url}/${login}`, url: `${this.forge.url}/api/v3/users/${login}` };
+    return {
+      login,
+      id: this.forge.userId(login),
+      type: 'User',
+      site_admin: false,
+      html_url: `${this.forge.url}/${login}`,
+      url: `${this.forge.url}/api/v3/users/${login}`,
+    };
   }
 
   label(name: string) {
-    if (!this.labelIds.has(name)) this.labelIds.set(name, this.labelIds.size + 1);
-    return { id: this.labelIds.get(name), name, color: 'ededed', default: false, description: null, url: `${this.repoUrl}/labels/${encodeURIComponent(name)}` };
+    if (!this.labelIds.has(name))
+      this.labelIds.set(name, this.labelIds.size + 1);
+    return {
+      id: this.labelIds.get(name),
+      name,
+      color: 'ededed',
+      default: false,
+      description: null,
+      url: `${this.repoUrl}/labels/${encodeURIComponent(name)}`,
+    };
   }
 
   comment(p: PullRequest, c: PullComment) {

@@ -101,7 +101,11 @@ export interface ForgeHost {
   /** The full sha of a commit of the repository, '' when it has none with that sha. */
   commitSha(owner: string, repo: string, sha: string): Promise<string>;
   /** Records a status on a commit (a full sha). */
-  addStatus(owner: string, repo: string, status: Omit<CommitStatus, 'id' | 'created_at' | 'updated_at'>): CommitStatus;
+  addStatus(
+    owner: string,
+    repo: string,
+    status: Omit<CommitStatus, 'id' | 'created_at' | 'updated_at'>,
+  ): CommitStatus;
   /** The statuses of a commit, newest first. */
   statusesOf(owner: string, repo: string, sha: string): CommitStatus[];
   /** A stable numeric id for a username (forge users first, in order, from 1). */
@@ -113,10 +117,16 @@ export interface ForgeHost {
   openPull(
     owner: string,
     repo: string,
-    fields: Pick<PullRequest, 'title' | 'body' | 'head' | 'base' | 'user'> & Partial<Pick<PullRequest, 'labels' | 'reviewers'>>,
+    fields: Pick<PullRequest, 'title' | 'body' | 'head' | 'base' | 'user'> &
+      Partial<Pick<PullRequest, 'labels' | 'reviewers'>>,
   ): PullRequest;
   /** Merges with a real merge commit on the base branch; false (and nothing changed) when it conflicts. */
-  merge(owner: string, repo: string, p: PullRequest, by: string): Promise<boolean>;
+  merge(
+    owner: string,
+    repo: string,
+    p: PullRequest,
+    by: string,
+  ): Promise<boolean>;
   close(p: PullRequest, by: string): void;
   reopen(p: PullRequest, by: string): void;
   comment(p: PullRequest, body: string, by: string): PullComment;

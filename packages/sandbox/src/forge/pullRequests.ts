@@ -25,7 +25,12 @@ export class PullRequestStore {
     return p;
   }
 
-  open(owner: string, repo: string, fields: Pick<PullRequest, 'title' | 'body' | 'head' | 'base' | 'user'> & Partial<Pick<PullRequest, 'labels' | 'reviewers'>>): PullRequest {
+  open(
+    owner: string,
+    repo: string,
+    fields: Pick<PullRequest, 'title' | 'body' | 'head' | 'base' | 'user'> &
+      Partial<Pick<PullRequest, 'labels' | 'reviewers'>>,
+  ): PullRequest {
     const pulls = this.byRepo.get(`${owner}/${repo}`)!;
     const at = now();
     // prettier-ignore
@@ -43,7 +48,14 @@ export class PullRequestStore {
   /** Records a merge (made in git by the forge) of `sha` into the base branch by `by`. */
   merged(p: PullRequest, by: string, sha: string) {
     const at = now();
-    Object.assign(p, { state: 'closed', merged: true, merged_at: at, merged_by: by, merge_commit_sha: sha, closed_at: at });
+    Object.assign(p, {
+      state: 'closed',
+      merged: true,
+      merged_at: at,
+      merged_by: by,
+      merge_commit_sha: sha,
+      closed_at: at,
+    });
     this.touch(p);
     p.events.push({ id: ++this.lastId, action: 'MERGED', user: by, at });
   }
@@ -58,14 +70,25 @@ export class PullRequestStore {
   reopen(p: PullRequest, by: string) {
     Object.assign(p, { state: 'open', closed_at: null, closed_by: null });
     this.touch(p);
-    p.events.push({ id: ++this.lastId, action: 'REOPENED', user: by, at: p.updated_at });
+    p.events.push({
+      id: ++this.lastId,
+      action: 'REOPENED',
+      user: by,
+      at: p.updated_at,
+    });
   }
 
   comment(p: PullRequest, body: string, by: string): PullComment {
     const c = { id: ++this.lastId, body, user: by, created_at: now() };
     p.comments.push(c);
     p.updated_at = c.created_at;
-    p.events.push({ id: ++this.lastId, action: 'COMMENTED', user: by, at: c.created_at, comment: c });
+    p.events.push({
+      id: ++this.lastId,
+      action: 'COMMENTED',
+      user: by,
+      at: c.created_at,
+      comment: c,
+    });
     return c;
   }
 

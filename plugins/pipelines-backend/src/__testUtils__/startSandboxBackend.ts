@@ -28,28 +28,45 @@ export interface SandboxBackendOptions {
  * (status writes off), for tests through the real plugin and HTTP stack. Returns the HTTP
  * server, for supertest.
  */
-export async function startSandboxBackend(sandbox: Sandbox, options: SandboxBackendOptions = {}): Promise<Server> {
+export async function startSandboxBackend(
+  sandbox: Sandbox,
+  options: SandboxBackendOptions = {},
+): Promise<Server> {
   return (await startStoppableSandboxBackend(sandbox, options)).server;
 }
 
 /** As {@link startSandboxBackend}, with `stop()` (shutdown hooks run, the port is freed). */
-export async function startStoppableSandboxBackend(sandbox: Sandbox, options: SandboxBackendOptions = {}): Promise<{ server: Server; stop: () => Promise<void> }> {
+export async function startStoppableSandboxBackend(
+  sandbox: Sandbox,
+  options: SandboxBackendOptions = {},
+): Promise<{ server: Server; stop: () => Promise<void> }> {
   const m = sandbox.clusters.management;
   const backend = await startTestBackend({
     features: [
       pipelinesPlugin,
-      ...(options.knex ? [mockServices.database.factory({ knex: options.knex })] : []),
+      ...(options.knex
+        ? [mockServices.database.factory({ knex: options.knex })]
+        : []),
       mockServices.rootConfig.factory({
         data: {
           ...options.config,
           pipelines: {
-            managementClusters: [{ name: 'management', url: m.url, serviceAccountToken: sandbox.backstageToken, caData: m.caData }],
+            managementClusters: [
+              {
+                name: 'management',
+                url: m.url,
+                serviceAccountToken: sandbox.backstageToken,
+                caData: m.caData,
+              },
+            ],
             writeStatus: false,
             ...options.pipelines,
           },
         },
       }),
-      ...(options.permission ? [mockServices.permissions.factory({ result: options.permission })] : []),
+      ...(options.permission
+        ? [mockServices.permissions.factory({ result: options.permission })]
+        : []),
       catalogServiceMock.factory({ entities: options.entities ?? [] }),
       ...(options.features ?? []),
     ],

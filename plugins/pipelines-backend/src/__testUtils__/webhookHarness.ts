@@ -1,10 +1,17 @@
-import { coreServices, createBackendPlugin, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendPlugin,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { startTestBackend } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { createHmac } from 'crypto';
 import type { Server } from 'http';
 import request from 'supertest';
-import { createWebhookRouter, WebhookRouterOptions } from '../service/createWebhookRouter';
+import {
+  createWebhookRouter,
+  WebhookRouterOptions,
+} from '../service/createWebhookRouter';
 
 /*
  * The webhook router on Backstage's real HTTP stack (router, auth policies, error handler),
@@ -12,10 +19,18 @@ import { createWebhookRouter, WebhookRouterOptions } from '../service/createWebh
  */
 
 export const KEY = 'the-hmac-key';
-export const sign = (body: string, key = KEY) => `sha256=${createHmac('sha256', key).update(body).digest('hex')}`;
+export const sign = (body: string, key = KEY) =>
+  `sha256=${createHmac('sha256', key).update(body).digest('hex')}`;
 
-const helmRef = { apiVersion: 'helm.toolkit.fluxcd.io/v2beta1', kind: 'HelmRelease', name: 'podinfo' };
-export function pipeline(name: string, options: { secretRef?: string; envSecretRef?: string; appRef?: object } = {}) {
+const helmRef = {
+  apiVersion: 'helm.toolkit.fluxcd.io/v2beta1',
+  kind: 'HelmRelease',
+  name: 'podinfo',
+};
+export function pipeline(
+  name: string,
+  options: { secretRef?: string; envSecretRef?: string; appRef?: object } = {},
+) {
   return {
     apiVersion: 'pipelines.weave.works/v1alpha1',
     kind: 'Pipeline',
@@ -24,14 +39,32 @@ export function pipeline(name: string, options: { secretRef?: string; envSecretR
       appRef: options.appRef ?? helmRef,
       environments: [
         { name: 'dev', targets: [{ namespace: 'app-dev' }] },
-        { name: 'test', targets: [{ namespace: 'app-test' }, { namespace: 'app-test-2' }] },
+        {
+          name: 'test',
+          targets: [{ namespace: 'app-test' }, { namespace: 'app-test-2' }],
+        },
         {
           name: 'prod',
           targets: [{ namespace: 'app-prod' }],
-          promotion: { manual: true, strategy: { notification: {}, ...(options.envSecretRef ? { secretRef: { name: options.envSecretRef } } : {}) } },
+          promotion: {
+            manual: true,
+            strategy: {
+              notification: {},
+              ...(options.envSecretRef
+                ? { secretRef: { name: options.envSecretRef } }
+                : {}),
+            },
+          },
         },
       ],
-      promotion: { strategy: { notification: {}, ...(options.secretRef ? { secretRef: { name: options.secretRef } } : {}) } },
+      promotion: {
+        strategy: {
+          notification: {},
+          ...(options.secretRef
+            ? { secretRef: { name: options.secretRef } }
+            : {}),
+        },
+      },
     },
   };
 }
@@ -42,11 +75,28 @@ export const PIPELINES: Record<string, object> = {
   // prod's own strategy names no Secret, the pipeline's does: promotions into prod are signed too
   'env-override': pipeline('env-override', { secretRef: 'hmac' }),
   'no-key': pipeline('no-key', { secretRef: 'empty' }),
-  kustomize: pipeline('kustomize', { appRef: { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name: 'apps' } }),
+  kustomize: pipeline('kustomize', {
+    appRef: {
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      name: 'apps',
+    },
+  }),
   other: pipeline('other'),
 };
 
-export const event = (fields: { revision?: string; kind?: string; name?: string; namespace?: string; reason?: string; severity?: string; apiVersion?: string; metadata?: object } = {}) =>
+export const event = (
+  fields: {
+    revision?: string;
+    kind?: string;
+    name?: string;
+    namespace?: string;
+    reason?: string;
+    severity?: string;
+    apiVersion?: string;
+    metadata?: object;
+  } = {},
+) =>
   JSON.stringify({
     involvedObject: {
       apiVersion: fields.apiVersion ?? 'helm.toolkit.fluxcd.io/v2',
@@ -61,7 +111,11 @@ export const event = (fields: { revision?: string; kind?: string; name?: string;
     reportingController: 'helm-controller',
   });
 
-export const approvalBody = (fields: Partial<Record<'namespace' | 'name' | 'environment' | 'revision', string>> & { timestamp?: number; reason?: string } = {}) =>
+export const approvalBody = (
+  fields: Partial<
+    Record<'namespace' | 'name' | 'environment' | 'revision', string>
+  > & { timestamp?: number; reason?: string } = {},
+) =>
   JSON.stringify({
     namespace: 'flux-system',
     name: 'signed',
@@ -83,22 +137,54 @@ export function fakes() {
   };
   const records = new Map<string, any>();
   const engine = {
-    requestNext: jest.fn(async (key: any, environment: string, version: string, requestedBy: string) => ({
-      record: { id: `${key.name}-${version}`, pipeline: key, fromEnvironment: environment, version, requestedBy, approvals: [] },
-      created: true,
-    })),
-    decide: jest.fn(async (id: string, decision: string, by: string, reason?: string) => {
-      const r = records.get(id);
-      r.approvals.push({ by, decision, reason, at: new Date().toISOString() });
-      return r;
-    }),
+    requestNext: jest.fn(
+      async (
+        key: any,
+        environment: string,
+        version: string,
+        requestedBy: string,
+      ) => ({
+        record: {
+          id: `${key.name}-${version}`,
+          pipeline: key,
+          fromEnvironment: environment,
+          version,
+          requestedBy,
+          approvals: [],
+        },
+        created: true,
+      }),
+    ),
+    decide: jest.fn(
+      async (id: string, decision: string, by: string, reason?: string) => {
+        const r = records.get(id);
+        r.approvals.push({
+          by,
+          decision,
+          reason,
+          at: new Date().toISOString(),
+        });
+        return r;
+      },
+    ),
   };
   const store = {
-    findActive: jest.fn(async (key: any, toEnvironment: string, version: string) => records.get(`${key.name}:${toEnvironment}:${version}`)),
+    findActive: jest.fn(
+      async (key: any, toEnvironment: string, version: string) =>
+        records.get(`${key.name}:${toEnvironment}:${version}`),
+    ),
   };
   const cache = {
-    getPipelineObject: (key: any) => (key.cluster === 'management' && key.namespace === 'flux-system' && PIPELINES[key.name] ? { object: PIPELINES[key.name] } : undefined),
-    getSecretValue: (_c: string, ns: string, name: string, key: string) => (ns === 'flux-system' && name === 'hmac' && key === 'hmac-key' ? KEY : undefined),
+    getPipelineObject: (key: any) =>
+      key.cluster === 'management' &&
+      key.namespace === 'flux-system' &&
+      PIPELINES[key.name]
+        ? { object: PIPELINES[key.name] }
+        : undefined,
+    getSecretValue: (_c: string, ns: string, name: string, key: string) =>
+      ns === 'flux-system' && name === 'hmac' && key === 'hmac-key'
+        ? KEY
+        : undefined,
     /** Set by a test: the cache has not listed Pipelines and Secrets yet (a backend starting). */
     starting: false,
     warmingUp(): boolean {
@@ -125,17 +211,25 @@ export async function start(config: object = {}, f = fakes()) {
               config: new ConfigReader({ pipelines: config }),
             }),
           );
-          httpRouter.addAuthPolicy({ path: '/promotion', allow: 'unauthenticated' });
-          httpRouter.addAuthPolicy({ path: '/approval', allow: 'unauthenticated' });
+          httpRouter.addAuthPolicy({
+            path: '/promotion',
+            allow: 'unauthenticated',
+          });
+          httpRouter.addAuthPolicy({
+            path: '/approval',
+            allow: 'unauthenticated',
+          });
         },
       });
     },
   });
-  const server: Server = (await startTestBackend({ features: [plugin] })).server;
+  const server: Server = (await startTestBackend({ features: [plugin] }))
+    .server;
   const post = (path: string, body: string, signature?: string) => {
-    const r = request(server).post(`/api/pipelines${path}`).set('Content-Type', 'application/json');
+    const r = request(server)
+      .post(`/api/pipelines${path}`)
+      .set('Content-Type', 'application/json');
     return (signature ? r.set('X-Signature', signature) : r).send(body);
   };
   return { server, post, ...f };
 }
-

@@ -1,4 +1,7 @@
-import { actionsRegistryServiceFactory, actionsServiceFactory } from '@backstage/backend-defaults/alpha';
+import {
+  actionsRegistryServiceFactory,
+  actionsServiceFactory,
+} from '@backstage/backend-defaults/alpha';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import mcpActionsPlugin from '@backstage/plugin-mcp-actions-backend';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -25,46 +28,117 @@ describe('pipelines actions over MCP', () => {
   });
   afterAll(() => sandbox?.stop());
 
-  async function connect(permission: AuthorizeResult.ALLOW | AuthorizeResult.DENY) {
+  async function connect(
+    permission: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+  ) {
     const server = await startSandboxBackend(sandbox, {
       permission,
       config: { backend: { actions: { pluginSources: ['pipelines'] } } },
-      features: [actionsRegistryServiceFactory, actionsServiceFactory, mcpActionsPlugin],
+      features: [
+        actionsRegistryServiceFactory,
+        actionsServiceFactory,
+        mcpActionsPlugin,
+      ],
     });
     if (permission === AuthorizeResult.ALLOW) {
-      await until(async () => ((await request(server).get('/api/pipelines/v1/pipelines/management/flux-system/podinfo-gated')).body.environments ? true : undefined), 'pipeline in cache');
+      await until(
+        async () =>
+          (
+            await request(server).get(
+              '/api/pipelines/v1/pipelines/management/flux-system/podinfo-gated',
+            )
+          ).body.environments
+            ? true
+            : undefined,
+        'pipeline in cache',
+      );
     }
     const { port } = server.address() as AddressInfo;
-    const client = new Client({ name: 'pipelines-test-agent', version: '1.0.0' });
-    const transport = new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/api/mcp-actions/v1`), {
-      requestInit: { headers: { Authorization: mockCredentials.user.header('user:default/alice') } },
+    const client = new Client({
+      name: 'pipelines-test-agent',
+      version: '1.0.0',
     });
+    const transport = new StreamableHTTPClientTransport(
+      new URL(`http://127.0.0.1:${port}/api/mcp-actions/v1`),
+      {
+        requestInit: {
+          headers: {
+            Authorization: mockCredentials.user.header('user:default/alice'),
+          },
+        },
+      },
+    );
     await client.connect(transport);
     return client;
   }
-  const structured = (result: any) => result.structuredContent ?? JSON.parse(result.content[0].text);
+  const structured = (result: any) =>
+    result.structuredContent ?? JSON.parse(result.content[0].text);
 
   it('lists the three tools and calls them on behalf of the user', async () => {
     const client = await connect(AuthorizeResult.ALLOW);
     try {
       const { tools } = await client.listTools();
-      const byName = (suffix: string) => tools.find(t => t.name.endsWith(suffix))!;
-      for (const suffix of ['get-pipeline', 'list-promotions', 'request-promotion']) expect(byName(suffix)).toBeDefined();
-      expect(byName('get-pipeline').annotations).toMatchObject({ readOnlyHint: true });
-      expect(byName('request-promotion').annotations).toMatchObject({ destructiveHint: true, readOnlyHint: false });
+      const byName = (suffix: string) =>
+        tools.find(t => t.name.endsWith(suffix))!;
+      for (const suffix of [
+        'get-pipeline',
+        'list-promotions',
+        'request-promotion',
+      ])
+        expect(byName(suffix)).toBeDefined();
+      expect(byName('get-pipeline').annotations).toMatchObject({
+        readOnlyHint: true,
+      });
+      expect(byName('request-promotion').annotations).toMatchObject({
+        destructiveHint: true,
+        readOnlyHint: false,
+      });
 
-      const pipeline = structured(await client.callTool({ name: byName('get-pipeline').name, arguments: { namespace: 'flux-system', name: 'podinfo-gated' } }));
-      expect(pipeline.pipeline.environments.map((e: any) => e.name)).toEqual(['dev', 'test', 'prod']);
+      const pipeline = structured(
+        await client.callTool({
+          name: byName('get-pipeline').name,
+          arguments: { namespace: 'flux-system', name: 'podinfo-gated' },
+        }),
+      );
+      expect(pipeline.pipeline.environments.map((e: any) => e.name)).toEqual([
+        'dev',
+        'test',
+        'prod',
+      ]);
 
-      const requested = structured(await client.callTool({ name: byName('request-promotion').name, arguments: { namespace: 'flux-system', name: 'podinfo-gated', environment: 'prod', version: '6.0.1' } }));
-      expect(requested).toMatchObject({ state: 'waiting-approval', created: true, promotion: { requestedBy: 'user:default/alice', trigger: 'user' } });
+      const requested = structured(
+        await client.callTool({
+          name: byName('request-promotion').name,
+          arguments: {
+            namespace: 'flux-system',
+            name: 'podinfo-gated',
+            environment: 'prod',
+            version: '6.0.1',
+          },
+        }),
+      );
+      expect(requested).toMatchObject({
+        state: 'waiting-approval',
+        created: true,
+        promotion: { requestedBy: 'user:default/alice', trigger: 'user' },
+      });
 
-      const listed = structured(await client.callTool({ name: byName('list-promotions').name, arguments: { namespace: 'flux-system', name: 'podinfo-gated' } }));
+      const listed = structured(
+        await client.callTool({
+          name: byName('list-promotions').name,
+          arguments: { namespace: 'flux-system', name: 'podinfo-gated' },
+        }),
+      );
       expect(listed.active.map((p: any) => p.id)).toContain(requested.id);
 
-      const missing = await client.callTool({ name: byName('get-pipeline').name, arguments: { namespace: 'flux-system', name: 'nope' } });
+      const missing = await client.callTool({
+        name: byName('get-pipeline').name,
+        arguments: { namespace: 'flux-system', name: 'nope' },
+      });
       expect(missing.isError).toBe(true);
-      expect(JSON.stringify(missing.content)).toContain('Pipeline flux-system/nope not found');
+      expect(JSON.stringify(missing.content)).toContain(
+        'Pipeline flux-system/nope not found',
+      );
     } finally {
       await client.close();
     }
@@ -74,8 +148,18 @@ describe('pipelines actions over MCP', () => {
     const client = await connect(AuthorizeResult.DENY);
     try {
       const { tools } = await client.listTools();
-      const requestTool = tools.find(t => t.name.endsWith('request-promotion'))!;
-      const refused = await client.callTool({ name: requestTool.name, arguments: { namespace: 'flux-system', name: 'podinfo-gated', environment: 'prod', version: '6.0.2' } });
+      const requestTool = tools.find(t =>
+        t.name.endsWith('request-promotion'),
+      )!;
+      const refused = await client.callTool({
+        name: requestTool.name,
+        arguments: {
+          namespace: 'flux-system',
+          name: 'podinfo-gated',
+          environment: 'prod',
+          version: '6.0.2',
+        },
+      });
       expect(refused.isError).toBe(true);
       expect(JSON.stringify(refused.content)).toMatch(/Not allowed/);
     } finally {

@@ -2,7 +2,10 @@ import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import type { z as zodV3 } from 'zod/v3';
-import { pipelinesPromotionCreatePermission, PipelineKey } from '@gitops-pipelines/plugin-pipelines-common';
+import {
+  pipelinesPromotionCreatePermission,
+  PipelineKey,
+} from '@gitops-pipelines/plugin-pipelines-common';
 import type { PromotionStore } from '../database/PromotionStore';
 import type { PromotionEngine } from '../promotion/PromotionEngine';
 import { actor, createPermissionChecks } from '../service/requirePermission';
@@ -21,7 +24,10 @@ export interface PipelinesActionsOptions {
 /** Users and services only: an unauthenticated caller can neither read nor change anything. */
 function requireCaller(credentials: BackstageCredentials) {
   const type = (credentials.principal as { type: string }).type;
-  if (type !== 'user' && type !== 'service') throw new NotAllowedError('The pipelines actions need an authenticated user or service');
+  if (type !== 'user' && type !== 'service')
+    throw new NotAllowedError(
+      'The pipelines actions need an authenticated user or service',
+    );
 }
 
 /**
@@ -39,16 +45,33 @@ function requireCaller(credentials: BackstageCredentials) {
  *   when given); environments that need approvals wait for them like any request.
  */
 export function registerPipelinesActions(options: PipelinesActionsOptions) {
-  const { actionsRegistry, checks, state, promotions, engine, defaultCluster } = options;
-  const keyOf = (input: { cluster?: string; namespace: string; name: string }): PipelineKey => {
+  const { actionsRegistry, checks, state, promotions, engine, defaultCluster } =
+    options;
+  const keyOf = (input: {
+    cluster?: string;
+    namespace: string;
+    name: string;
+  }): PipelineKey => {
     const cluster = input.cluster ?? defaultCluster;
-    if (!cluster) throw new NotFoundError('No management cluster is configured; name one in "cluster"');
+    if (!cluster)
+      throw new NotFoundError(
+        'No management cluster is configured; name one in "cluster"',
+      );
     return { cluster, namespace: input.namespace, name: input.name };
   };
   const pipelineInput = (z: typeof zodV3) => ({
-    cluster: z.string().min(1).max(253).optional().describe('The management cluster (default: the configured default)'),
-    namespace: z.string().min(1).max(253).describe('The Pipeline\'s namespace, e.g. flux-system'),
-    name: z.string().min(1).max(253).describe('The Pipeline\'s name'),
+    cluster: z
+      .string()
+      .min(1)
+      .max(253)
+      .optional()
+      .describe('The management cluster (default: the configured default)'),
+    namespace: z
+      .string()
+      .min(1)
+      .max(253)
+      .describe("The Pipeline's namespace, e.g. flux-system"),
+    name: z.string().min(1).max(253).describe("The Pipeline's name"),
   });
 
   actionsRegistry.register({
@@ -66,7 +89,10 @@ export function registerPipelinesActions(options: PipelinesActionsOptions) {
       await checks.requireReadFor(credentials);
       const key = keyOf(input);
       const pipeline = state.getPipeline(key);
-      if (!pipeline) throw new NotFoundError(`Pipeline ${key.namespace}/${key.name} not found on management cluster "${key.cluster}"`);
+      if (!pipeline)
+        throw new NotFoundError(
+          `Pipeline ${key.namespace}/${key.name} not found on management cluster "${key.cluster}"`,
+        );
       return { output: { pipeline: JSON.parse(JSON.stringify(pipeline)) } };
     },
   });
@@ -75,18 +101,40 @@ export function registerPipelinesActions(options: PipelinesActionsOptions) {
     name: 'list-promotions',
     title: 'List the promotions of a GitOps pipeline',
     description:
-      'The promotion ledger of a pipeline, newest first: each promotion\'s version, target environment, state (waiting-approval, queued, running, awaiting-merge, rolling-out, deployed, failed, rejected, cancelled, superseded), trigger, requester, approvals and pull request.',
+      "The promotion ledger of a pipeline, newest first: each promotion's version, target environment, state (waiting-approval, queued, running, awaiting-merge, rolling-out, deployed, failed, rejected, cancelled, superseded), trigger, requester, approvals and pull request.",
     attributes: { readOnly: true, idempotent: true, destructive: false },
     schema: {
-      input: z => z.object({ ...pipelineInput(z), limit: z.number().int().min(1).max(100).default(20).describe('How many, newest first') }),
-      output: z => z.object({ totalCount: z.number(), promotions: z.array(z.record(z.string(), z.unknown())), active: z.array(z.record(z.string(), z.unknown())) }),
+      input: z =>
+        z.object({
+          ...pipelineInput(z),
+          limit: z
+            .number()
+            .int()
+            .min(1)
+            .max(100)
+            .default(20)
+            .describe('How many, newest first'),
+        }),
+      output: z =>
+        z.object({
+          totalCount: z.number(),
+          promotions: z.array(z.record(z.string(), z.unknown())),
+          active: z.array(z.record(z.string(), z.unknown())),
+        }),
     },
     action: async ({ input, credentials }) => {
       requireCaller(credentials);
       await checks.requireReadFor(credentials);
       const key = keyOf(input);
-      const [{ items, totalCount }, active] = await Promise.all([promotions.list(key, { offset: 0, limit: input.limit }), promotions.listActive(key)]);
-      return { output: JSON.parse(JSON.stringify({ totalCount, promotions: items, active })) };
+      const [{ items, totalCount }, active] = await Promise.all([
+        promotions.list(key, { offset: 0, limit: input.limit }),
+        promotions.listActive(key),
+      ]);
+      return {
+        output: JSON.parse(
+          JSON.stringify({ totalCount, promotions: items, active }),
+        ),
+      };
     },
   });
 
@@ -100,18 +148,57 @@ export function registerPipelinesActions(options: PipelinesActionsOptions) {
       input: z =>
         z.object({
           ...pipelineInput(z),
-          environment: z.string().min(1).max(63).describe('The environment to promote into, e.g. prod'),
-          version: z.string().min(1).max(255).describe('The version, e.g. 6.2.0'),
-          entityRef: z.string().min(1).max(512).optional().describe('The catalog entity the request is made from (its permission rules apply)'),
+          environment: z
+            .string()
+            .min(1)
+            .max(63)
+            .describe('The environment to promote into, e.g. prod'),
+          version: z
+            .string()
+            .min(1)
+            .max(255)
+            .describe('The version, e.g. 6.2.0'),
+          entityRef: z
+            .string()
+            .min(1)
+            .max(512)
+            .optional()
+            .describe(
+              'The catalog entity the request is made from (its permission rules apply)',
+            ),
         }),
-      output: z => z.object({ id: z.string(), state: z.string(), created: z.boolean(), promotion: z.record(z.string(), z.unknown()) }),
+      output: z =>
+        z.object({
+          id: z.string(),
+          state: z.string(),
+          created: z.boolean(),
+          promotion: z.record(z.string(), z.unknown()),
+        }),
     },
     action: async ({ input, credentials }) => {
       requireCaller(credentials);
       const key = keyOf(input);
-      await checks.authorizeOnPipeline(credentials, pipelinesPromotionCreatePermission, key, input.entityRef);
-      const { record, created } = await engine.request({ pipeline: key, environment: input.environment, version: input.version, trigger: 'user', requestedBy: actor(credentials) });
-      return { output: { id: record.id, state: record.state, created, promotion: JSON.parse(JSON.stringify(record)) } };
+      await checks.authorizeOnPipeline(
+        credentials,
+        pipelinesPromotionCreatePermission,
+        key,
+        input.entityRef,
+      );
+      const { record, created } = await engine.request({
+        pipeline: key,
+        environment: input.environment,
+        version: input.version,
+        trigger: 'user',
+        requestedBy: actor(credentials),
+      });
+      return {
+        output: {
+          id: record.id,
+          state: record.state,
+          created,
+          promotion: JSON.parse(JSON.stringify(record)),
+        },
+      };
     },
   });
 }

@@ -12,7 +12,13 @@ export class AppIndex {
   private readonly connections = new Map<string, Set<string>>();
 
   /** Records that pipeline `id` has a target whose app is `name` in `namespace`, watched as `appKey` on `connectionKey`. */
-  add(id: string, connectionKey: string, appKey: string, namespace: string, name: string) {
+  add(
+    id: string,
+    connectionKey: string,
+    appKey: string,
+    namespace: string,
+    name: string,
+  ) {
     add(this.apps, `${connectionKey}|${appKey}|${namespace}|${name}`, id);
     add(this.connections, `${connectionKey}|${appKey}`, id);
   }
@@ -21,9 +27,17 @@ export class AppIndex {
    * The pipelines an app watch event affects: those referencing the object, or — for a change
    * of the watcher's own state (no object: connected, failed) — all with a target on it.
    */
-  affected(connectionKey: string, appKey: string, object?: WatchedObjectRef): ReadonlySet<string> {
+  affected(
+    connectionKey: string,
+    appKey: string,
+    object?: WatchedObjectRef,
+  ): ReadonlySet<string> {
     const found = object
-      ? this.apps.get(`${connectionKey}|${appKey}|${object.namespace ?? ''}|${object.name ?? ''}`)
+      ? this.apps.get(
+          `${connectionKey}|${appKey}|${object.namespace ?? ''}|${
+            object.name ?? ''
+          }`,
+        )
       : this.connections.get(`${connectionKey}|${appKey}`);
     return found ?? new Set();
   }

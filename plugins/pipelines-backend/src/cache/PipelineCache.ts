@@ -11,9 +11,15 @@ import {
 } from '@gitops-pipelines/plugin-pipelines-common';
 import { ClusterResolver, TargetClusters } from '../clusters/TargetClusters';
 import { ManagementClusterConfig } from '../config/readManagementClusters';
-import { PipelineChangeListener, PipelineStateReader } from '../state/PipelineStateReader';
+import {
+  PipelineChangeListener,
+  PipelineStateReader,
+} from '../state/PipelineStateReader';
 import type { PipelinesMetrics } from '../metrics/PipelinesMetrics';
-import { ManagementWatchers, PipelineObject } from '../watch/ManagementWatchers';
+import {
+  ManagementWatchers,
+  PipelineObject,
+} from '../watch/ManagementWatchers';
 import { AppIndex } from './AppIndex';
 import { buildPipelineDetail, summarize } from './buildPipelineDetail';
 import { targetState } from './targetState';
@@ -71,7 +77,9 @@ export class PipelineCache implements PipelineStateReader {
       logger: options.logger,
       gitopsClusterMappings: options.gitopsClusterMappings,
       onAppChange: (connection, appKey, object) => {
-        if (this.dirty !== 'all') for (const id of this.appIndex.affected(connection, appKey, object)) this.dirty.add(id);
+        if (this.dirty !== 'all')
+          for (const id of this.appIndex.affected(connection, appKey, object))
+            this.dirty.add(id);
         this.scheduleRefresh();
       },
       metrics: options.metrics,
@@ -102,7 +110,10 @@ export class PipelineCache implements PipelineStateReader {
   async stop() {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await Promise.all([...[...this.management.values()].map(m => m.stop()), this.targets.stop()]);
+    await Promise.all([
+      ...[...this.management.values()].map(m => m.stop()),
+      this.targets.stop(),
+    ]);
   }
 
   /** Called with the pipelines whose state changed. Returns an unsubscribe function. */
@@ -115,7 +126,11 @@ export class PipelineCache implements PipelineStateReader {
     return this.options.clusters.map(c => {
       const m = this.management.get(c.name);
       const connected = Boolean(m?.pipelines.connected);
-      return { name: c.name, connected, error: connected ? undefined : m?.pipelines.error ?? 'connecting' };
+      return {
+        name: c.name,
+        connected,
+        error: connected ? undefined : m?.pipelines.error ?? 'connecting',
+      };
     });
   }
 
@@ -124,12 +139,22 @@ export class PipelineCache implements PipelineStateReader {
    * returned until a pipeline changes (callers must not modify it), so a route can reuse
    * what it made of it.
    */
-  listPipelines(filter: { cluster?: string; namespace?: string }): PipelineSummary[] {
+  listPipelines(filter: {
+    cluster?: string;
+    namespace?: string;
+  }): PipelineSummary[] {
     this.sorted ??= [...this.details.values()]
-      .map(d => this.summaries.get(d) ?? this.summaries.set(d, summarize(d)).get(d)!)
+      .map(
+        d =>
+          this.summaries.get(d) ?? this.summaries.set(d, summarize(d)).get(d)!,
+      )
       .sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1));
     if (!filter.cluster && !filter.namespace) return this.sorted;
-    return this.sorted.filter(d => (!filter.cluster || d.cluster === filter.cluster) && (!filter.namespace || d.namespace === filter.namespace));
+    return this.sorted.filter(
+      d =>
+        (!filter.cluster || d.cluster === filter.cluster) &&
+        (!filter.namespace || d.namespace === filter.namespace),
+    );
   }
 
   getPipeline(key: PipelineKey): PipelineDetail | undefined {
@@ -141,15 +166,27 @@ export class PipelineCache implements PipelineStateReader {
    * (ignoring lastTransitionTime) or observedGeneration. Invalid pipelines get
    * Ready=False with reason InvalidSpec and every issue in the message.
    */
-  statusUpdates(): Array<{ kubeConfig: KubeConfig; key: PipelineKey; status: { observedGeneration?: number; conditions: Condition[] } }> {
+  statusUpdates(): Array<{
+    kubeConfig: KubeConfig;
+    key: PipelineKey;
+    status: { observedGeneration?: number; conditions: Condition[] };
+  }> {
     const out = [];
     for (const m of this.management.values()) {
       for (const p of m.pipelines.list()) {
-        const key = { cluster: m.config.name, namespace: p.metadata?.namespace ?? '', name: p.metadata?.name ?? '' };
+        const key = {
+          cluster: m.config.name,
+          namespace: p.metadata?.namespace ?? '',
+          name: p.metadata?.name ?? '',
+        };
         const detail = this.details.get(keyOf(key));
         if (!detail) continue;
-        const computed = detail.conditions.find(c => c.type === CONDITION_READY);
-        const stored = p.status?.conditions?.find(c => c.type === CONDITION_READY);
+        const computed = detail.conditions.find(
+          c => c.type === CONDITION_READY,
+        );
+        const stored = p.status?.conditions?.find(
+          c => c.type === CONDITION_READY,
+        );
         const same =
           computed &&
           stored &&
@@ -159,11 +196,16 @@ export class PipelineCache implements PipelineStateReader {
           stored.observedGeneration === computed.observedGeneration &&
           p.status?.observedGeneration === p.metadata?.generation;
         if (!computed || same) continue;
-        const others = (p.status?.conditions ?? []).filter(c => c.type !== CONDITION_READY);
+        const others = (p.status?.conditions ?? []).filter(
+          c => c.type !== CONDITION_READY,
+        );
         out.push({
           kubeConfig: m.kubeConfig,
           key,
-          status: { observedGeneration: p.metadata?.generation, conditions: [...others, computed] },
+          status: {
+            observedGeneration: p.metadata?.generation,
+            conditions: [...others, computed],
+          },
         });
       }
     }
@@ -171,7 +213,9 @@ export class PipelineCache implements PipelineStateReader {
   }
 
   /** The stored Pipeline object and its management cluster's KubeConfig (for writes). */
-  getPipelineObject(key: PipelineKey): { object: PipelineObject; kubeConfig: KubeConfig } | undefined {
+  getPipelineObject(
+    key: PipelineKey,
+  ): { object: PipelineObject; kubeConfig: KubeConfig } | undefined {
     const m = this.management.get(key.cluster);
     const object = m?.pipelines.get(key.name, key.namespace);
     return m && object ? { object, kubeConfig: m.kubeConfig } : undefined;
@@ -181,7 +225,12 @@ export class PipelineCache implements PipelineStateReader {
    * A key of a Secret in a namespace the cache watches (where GitopsClusters live, and
    * Pipelines with HMAC keys or pull-request credentials), decoded; undefined when absent.
    */
-  getSecretValue(cluster: string, namespace: string, name: string, key: string): string | undefined {
+  getSecretValue(
+    cluster: string,
+    namespace: string,
+    name: string,
+    key: string,
+  ): string | undefined {
     return this.management.get(cluster)?.secretValue(namespace, name, key);
   }
 
@@ -223,14 +272,19 @@ export class PipelineCache implements PipelineStateReader {
     for (const m of this.management.values()) {
       const secretNamespaces = new Set<string>();
       for (const p of m.pipelines.list()) {
-        for (const ns of this.options.secretNamespaces?.(p) ?? []) secretNamespaces.add(ns);
+        for (const ns of this.options.secretNamespaces?.(p) ?? [])
+          secretNamespaces.add(ns);
         for (const env of p.spec?.environments ?? []) {
           for (const t of env.targets ?? []) {
-            if (t.clusterRef) secretNamespaces.add(t.clusterRef.namespace ?? p.metadata?.namespace ?? 'default');
+            if (t.clusterRef)
+              secretNamespaces.add(
+                t.clusterRef.namespace ?? p.metadata?.namespace ?? 'default',
+              );
             const resolved = resolve(m, p.metadata?.namespace, t);
             if (!resolved.ok || !p.spec?.appRef) continue;
             const appKey = `${p.spec.appRef.apiVersion}|${p.spec.appRef.kind}`;
-            if (!wantedTargets.has(resolved.connection.key)) wantedTargets.set(resolved.connection.key, new Set());
+            if (!wantedTargets.has(resolved.connection.key))
+              wantedTargets.set(resolved.connection.key, new Set());
             wantedTargets.get(resolved.connection.key)!.add(appKey);
             this.targets.watchApps(resolved.connection, appKey);
           }
@@ -262,14 +316,36 @@ export class PipelineCache implements PipelineStateReader {
           const p = d && m?.pipelines.get(d.name, d.namespace);
           return m && p ? [{ m, p }] : [];
         })
-      : [...this.management.values()].flatMap(m => m.pipelines.list().map(p => ({ m, p })));
+      : [...this.management.values()].flatMap(m =>
+          m.pipelines.list().map(p => ({ m, p })),
+        );
     this.stats.pipelines += pipelines.length;
     for (const { m, p } of pipelines) {
-      const key = { cluster: m.config.name, namespace: p.metadata?.namespace ?? '', name: p.metadata?.name ?? '' };
+      const key = {
+        cluster: m.config.name,
+        namespace: p.metadata?.namespace ?? '',
+        name: p.metadata?.name ?? '',
+      };
       const id = keyOf(key);
       const previous = this.details.get(id);
-      const previousReady = previous?.conditions.find(c => c.type === CONDITION_READY) ?? p.status?.conditions?.find(c => c.type === CONDITION_READY);
-      const detail = buildPipelineDetail(key, p, (pl, t) => targetState(m, pl, t, resolve, (connection, appKey, namespace, name) => this.appIndex.add(id, connection, appKey, namespace, name)), previousReady, this.validate);
+      const previousReady =
+        previous?.conditions.find(c => c.type === CONDITION_READY) ??
+        p.status?.conditions?.find(c => c.type === CONDITION_READY);
+      const detail = buildPipelineDetail(
+        key,
+        p,
+        (pl, t) =>
+          targetState(
+            m,
+            pl,
+            t,
+            resolve,
+            (connection, appKey, namespace, name) =>
+              this.appIndex.add(id, connection, appKey, namespace, name),
+          ),
+        previousReady,
+        this.validate,
+      );
       if (previous && isDeepStrictEqual(previous, detail)) {
         next.set(id, previous);
       } else {
@@ -277,9 +353,21 @@ export class PipelineCache implements PipelineStateReader {
         changed.push(detail);
       }
     }
-    const removed = only ? [] : [...this.details.entries()].filter(([id]) => !next.has(id)).map(([, d]) => ({ cluster: d.cluster, namespace: d.namespace, name: d.name }));
+    const removed = only
+      ? []
+      : [...this.details.entries()]
+          .filter(([id]) => !next.has(id))
+          .map(([, d]) => ({
+            cluster: d.cluster,
+            namespace: d.namespace,
+            name: d.name,
+          }));
     this.details = next;
-    this.options.metrics?.recompute(only ? 'partial' : 'full', performance.now() - started, pipelines.length);
+    this.options.metrics?.recompute(
+      only ? 'partial' : 'full',
+      performance.now() - started,
+      pipelines.length,
+    );
     if (changed.length || removed.length) {
       this.sorted = undefined;
       for (const l of this.listeners) l(changed, removed);

@@ -42,11 +42,14 @@ export class StatusWriter {
         written++;
       } catch (e: any) {
         this.logger.warn(
-          `Could not write the status of Pipeline ${update.key.namespace}/${update.key.name} on ${update.key.cluster}: HTTP ${e?.code ?? '?'}`,
+          `Could not write the status of Pipeline ${update.key.namespace}/${
+            update.key.name
+          } on ${update.key.cluster}: HTTP ${e?.code ?? '?'}`,
         );
       }
     }
-    if (written) this.logger.debug(`Wrote the status of ${written} Pipeline(s)`);
+    if (written)
+      this.logger.debug(`Wrote the status of ${written} Pipeline(s)`);
     return written;
   }
 }

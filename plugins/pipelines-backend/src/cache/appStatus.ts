@@ -55,10 +55,21 @@ export interface FluxApp {
 export function slimFluxApp(obj: FluxApp | undefined) {
   if (!obj) return;
   const { metadata: m, spec, status } = obj as any;
-  if (m) obj.metadata = { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, generation: m.generation } as any;
+  if (m)
+    obj.metadata = {
+      name: m.name,
+      namespace: m.namespace,
+      uid: m.uid,
+      resourceVersion: m.resourceVersion,
+      generation: m.generation,
+    } as any;
   if (spec) {
     const version = spec.chart?.spec?.version;
-    obj.spec = { suspend: spec.suspend, chartRef: spec.chartRef, chart: version === undefined ? undefined : { spec: { version } } };
+    obj.spec = {
+      suspend: spec.suspend,
+      chartRef: spec.chartRef,
+      chart: version === undefined ? undefined : { spec: { version } },
+    };
   }
   if (status) {
     obj.status = {
@@ -66,7 +77,12 @@ export function slimFluxApp(obj: FluxApp | undefined) {
       lastAppliedRevision: status.lastAppliedRevision,
       lastAttemptedRevision: status.lastAttemptedRevision,
       conditions: status.conditions,
-      history: status.history?.map((h: HelmReleaseSnapshot) => ({ version: h.version, status: h.status, chartVersion: h.chartVersion, ociDigest: h.ociDigest })),
+      history: status.history?.map((h: HelmReleaseSnapshot) => ({
+        version: h.version,
+        status: h.status,
+        chartVersion: h.chartVersion,
+        ociDigest: h.ociDigest,
+      })),
     };
   }
 }
@@ -90,7 +106,12 @@ export function snapshotVersion(s: HelmReleaseSnapshot): string | undefined {
   const digest = s.ociDigest?.replace(/^sha256:/, '');
   if (version && digest) {
     const plus = version.lastIndexOf('+');
-    if (plus > 0 && digest.startsWith(version.slice(plus + 1)) && version.length - plus - 1 >= 12) return version.slice(0, plus);
+    if (
+      plus > 0 &&
+      digest.startsWith(version.slice(plus + 1)) &&
+      version.length - plus - 1 >= 12
+    )
+      return version.slice(0, plus);
   }
   return version;
 }
@@ -100,10 +121,16 @@ export function appliedVersion(app: FluxApp): string | undefined {
   const history = app.status?.history;
   if (history?.length) {
     // The latest deployed release (helm-controller keeps history sorted by version, but sort anyway).
-    const deployed = [...history].sort((a, b) => (b.version ?? 0) - (a.version ?? 0)).find(s => s.status === 'deployed');
+    const deployed = [...history]
+      .sort((a, b) => (b.version ?? 0) - (a.version ?? 0))
+      .find(s => s.status === 'deployed');
     if (deployed) return snapshotVersion(deployed);
   }
-  return app.status?.lastAppliedRevision || app.spec?.chart?.spec?.version || undefined;
+  return (
+    app.status?.lastAppliedRevision ||
+    app.spec?.chart?.spec?.version ||
+    undefined
+  );
 }
 
 /** `lastAttemptedRevision`, with an OCI digest suffix dropped as for the history. */
@@ -131,15 +158,20 @@ export function appState(app: FluxApp): AppState {
   let health: TargetHealth;
   if (app.spec?.suspend) health = 'suspended';
   else if (!ready) health = 'unknown';
-  else if (ready.status === 'Unknown' || (stale && ready.status === 'True')) health = 'progressing';
+  else if (ready.status === 'Unknown' || (stale && ready.status === 'True'))
+    health = 'progressing';
   else if (ready.status === 'True') health = 'ready';
   else health = 'not-ready';
   const attempted = attemptedVersion(app);
   return {
     health,
     version,
-    message: (app.spec?.suspend ? 'Reconciliation is suspended' : ready?.message) || undefined,
+    message:
+      (app.spec?.suspend ? 'Reconciliation is suspended' : ready?.message) ||
+      undefined,
     lastTransitionTime: ready?.lastTransitionTime || undefined,
-    ...(attempted && attempted !== version ? { attemptedVersion: attempted } : {}),
+    ...(attempted && attempted !== version
+      ? { attemptedVersion: attempted }
+      : {}),
   };
 }

@@ -18,9 +18,14 @@ import {
 } from '@gitops-pipelines/plugin-pipelines-common';
 
 /** Resolves one target of a pipeline to its live state (from the watch cache). */
-export type TargetResolver = (pipeline: Pipeline, target: Target) => TargetState;
+export type TargetResolver = (
+  pipeline: Pipeline,
+  target: Target,
+) => TargetState;
 
-function strategySummary(promotion: Promotion | undefined): PromotionStrategySummary {
+function strategySummary(
+  promotion: Promotion | undefined,
+): PromotionStrategySummary {
   const pr = promotion?.strategy?.['pull-request'];
   const hmac = Boolean(promotion?.strategy?.secretRef);
   if (pr) {
@@ -58,22 +63,48 @@ export function readyCondition(
   generation: number | undefined,
   previous: Condition | undefined,
 ): Condition {
-  const targets = environments.flatMap(e => e.targets.map(t => ({ env: e.name, t })));
+  const targets = environments.flatMap(e =>
+    e.targets.map(t => ({ env: e.name, t })),
+  );
   const describe = (list: typeof targets) =>
-    list.map(({ env, t }) => `${env}: ${t.cluster}/${t.namespace}${t.message ? ` (${t.message})` : ''}`).join('; ');
+    list
+      .map(
+        ({ env, t }) =>
+          `${env}: ${t.cluster}/${t.namespace}${
+            t.message ? ` (${t.message})` : ''
+          }`,
+      )
+      .join('; ');
   const notFound = targets.filter(x => x.t.health === 'cluster-not-found');
   const notReady = targets.filter(x => x.t.health === 'cluster-not-ready');
   let next: Omit<Condition, 'lastTransitionTime'>;
   if (notFound.length) {
-    next = { type: CONDITION_READY, status: 'False', reason: ConditionReasons.TargetClusterNotFound, message: `Target cluster not found: ${describe(notFound)}` };
+    next = {
+      type: CONDITION_READY,
+      status: 'False',
+      reason: ConditionReasons.TargetClusterNotFound,
+      message: `Target cluster not found: ${describe(notFound)}`,
+    };
   } else if (notReady.length) {
-    next = { type: CONDITION_READY, status: 'False', reason: ConditionReasons.TargetClusterNotReady, message: `Target cluster not ready: ${describe(notReady)}` };
+    next = {
+      type: CONDITION_READY,
+      status: 'False',
+      reason: ConditionReasons.TargetClusterNotReady,
+      message: `Target cluster not ready: ${describe(notReady)}`,
+    };
   } else {
-    next = { type: CONDITION_READY, status: 'True', reason: ConditionReasons.ReconciliationSucceeded, message: 'All target clusters are reachable' };
+    next = {
+      type: CONDITION_READY,
+      status: 'True',
+      reason: ConditionReasons.ReconciliationSucceeded,
+      message: 'All target clusters are reachable',
+    };
   }
   next.observedGeneration = generation;
   const lastTransitionTime =
-    previous && previous.status === next.status ? previous.lastTransitionTime : new Date().toISOString();
+    previous && previous.status === next.status
+      ? previous.lastTransitionTime
+      : new Date().toISOString();
   return { ...next, lastTransitionTime };
 }
 
@@ -87,9 +118,13 @@ export function buildPipelineDetail(
   validate: typeof validatePipeline = validatePipeline,
 ): PipelineDetail {
   const result = validate(raw);
-  const obj = (raw !== null && typeof raw === 'object' ? raw : {}) as Partial<Pipeline>;
+  const obj = (
+    raw !== null && typeof raw === 'object' ? raw : {}
+  ) as Partial<Pipeline>;
   const generation = obj.metadata?.generation;
-  const settings = Object.entries(obj.metadata?.annotations ?? {}).filter(([k]) => k.startsWith('pipelines.weave.works/'));
+  const settings = Object.entries(obj.metadata?.annotations ?? {}).filter(
+    ([k]) => k.startsWith('pipelines.weave.works/'),
+  );
   const base = {
     ...key,
     dataState: 'live' as const,
@@ -98,7 +133,9 @@ export function buildPipelineDetail(
     observedGeneration: obj.status?.observedGeneration,
   };
   if (!result.valid) {
-    const message = `Invalid spec: ${result.issues.map(formatValidationIssue).join('; ')}`;
+    const message = `Invalid spec: ${result.issues
+      .map(formatValidationIssue)
+      .join('; ')}`;
     return {
       ...base,
       spec: obj.spec,
@@ -111,7 +148,9 @@ export function buildPipelineDetail(
           message,
           observedGeneration: generation,
           lastTransitionTime:
-            previousReady?.reason === ConditionReasons.InvalidSpec ? previousReady.lastTransitionTime : new Date().toISOString(),
+            previousReady?.reason === ConditionReasons.InvalidSpec
+              ? previousReady.lastTransitionTime
+              : new Date().toISOString(),
         },
       ],
       validationErrors: result.issues,
@@ -119,15 +158,17 @@ export function buildPipelineDetail(
     };
   }
   const pipeline = result.pipeline;
-  const environments: EnvironmentState[] = pipeline.spec.environments.map(env => {
-    const targets = env.targets.map(t => resolve(pipeline, t));
-    return {
-      name: env.name,
-      targets,
-      versions: countVersions(targets),
-      promotion: strategySummary(env.promotion ?? pipeline.spec.promotion),
-    };
-  });
+  const environments: EnvironmentState[] = pipeline.spec.environments.map(
+    env => {
+      const targets = env.targets.map(t => resolve(pipeline, t));
+      return {
+        name: env.name,
+        targets,
+        versions: countVersions(targets),
+        promotion: strategySummary(env.promotion ?? pipeline.spec.promotion),
+      };
+    },
+  );
   return {
     ...base,
     spec: pipeline.spec,
@@ -146,7 +187,11 @@ export function summarize(detail: PipelineDetail): PipelineSummary {
     name: detail.name,
     appRef: detail.appRef,
     environments: detail.environments.map(e => e.name),
-    lanes: detail.environments.map(e => ({ name: e.name, versions: e.versions, health: laneHealth(e) })),
+    lanes: detail.environments.map(e => ({
+      name: e.name,
+      versions: e.versions,
+      health: laneHealth(e),
+    })),
     ready: detail.conditions.find(c => c.type === CONDITION_READY),
     validationErrors: detail.validationErrors.length,
   };

@@ -1,4 +1,8 @@
-import { Pipeline, Target, TargetState } from '@gitops-pipelines/plugin-pipelines-common';
+import {
+  Pipeline,
+  Target,
+  TargetState,
+} from '@gitops-pipelines/plugin-pipelines-common';
 import { ClusterResolver } from '../clusters/TargetClusters';
 import { ManagementWatchers } from '../watch/ManagementWatchers';
 import { appState } from './appStatus';
@@ -16,7 +20,12 @@ export function targetState(
   pipeline: Pipeline,
   target: Target,
   resolve: ClusterResolver,
-  referenced: (connectionKey: string, appKey: string, namespace: string, name: string) => void,
+  referenced: (
+    connectionKey: string,
+    appKey: string,
+    namespace: string,
+    name: string,
+  ) => void,
 ): TargetState {
   const base = { namespace: target.namespace, clusterRef: target.clusterRef };
   const resolved = resolve(m, pipeline.metadata.namespace, target);
@@ -27,17 +36,41 @@ export function targetState(
   const watcher = resolved.connection.apps.get(appKey);
   const cluster = resolved.display;
   if (!watcher) {
-    return { ...base, cluster, health: 'unknown', appFound: false, message: `${appRef.kind} is not a supported app kind` };
+    return {
+      ...base,
+      cluster,
+      health: 'unknown',
+      appFound: false,
+      message: `${appRef.kind} is not a supported app kind`,
+    };
   }
   if (!watcher.connected) {
     if (!watcher.synced && !watcher.error) {
-      return { ...base, cluster, health: 'unknown', appFound: false, message: 'connecting to the cluster' };
+      return {
+        ...base,
+        cluster,
+        health: 'unknown',
+        appFound: false,
+        message: 'connecting to the cluster',
+      };
     }
-    return { ...base, cluster, health: 'cluster-not-ready', appFound: false, message: `cluster unreachable: ${watcher.error}` };
+    return {
+      ...base,
+      cluster,
+      health: 'cluster-not-ready',
+      appFound: false,
+      message: `cluster unreachable: ${watcher.error}`,
+    };
   }
   const app = watcher.get(appRef.name, target.namespace);
   if (!app) {
-    return { ...base, cluster, health: 'app-missing', appFound: false, message: `${appRef.kind} ${appRef.name} not found in namespace ${target.namespace}` };
+    return {
+      ...base,
+      cluster,
+      health: 'app-missing',
+      appFound: false,
+      message: `${appRef.kind} ${appRef.name} not found in namespace ${target.namespace}`,
+    };
   }
   return { ...base, cluster, appFound: true, ...appState(app) };
 }

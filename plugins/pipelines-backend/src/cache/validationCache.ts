@@ -9,9 +9,20 @@ import { validatePipeline } from '@gitops-pipelines/plugin-pipelines-common';
 export function validationCache(): typeof validatePipeline {
   const cache = new Map<string, ReturnType<typeof validatePipeline>>();
   return raw => {
-    const meta = (raw as { metadata?: { namespace?: string; name?: string; uid?: string; generation?: number } } | null)?.metadata;
+    const meta = (
+      raw as {
+        metadata?: {
+          namespace?: string;
+          name?: string;
+          uid?: string;
+          generation?: number;
+        };
+      } | null
+    )?.metadata;
     if (meta?.generation === undefined) return validatePipeline(raw);
-    const key = `${meta.namespace}/${meta.name}@${meta.uid ?? ''}@${meta.generation}`;
+    const key = `${meta.namespace}/${meta.name}@${meta.uid ?? ''}@${
+      meta.generation
+    }`;
     let result = cache.get(key);
     if (!result) {
       if (cache.size > 10_000) cache.clear();

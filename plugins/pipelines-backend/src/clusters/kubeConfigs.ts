@@ -3,11 +3,17 @@ import fs from 'fs';
 import { ManagementClusterConfig } from '../config/readManagementClusters';
 
 /** A KubeConfig for a management cluster from Backstage config. */
-export function kubeConfigForManagementCluster(c: ManagementClusterConfig): KubeConfig {
+export function kubeConfigForManagementCluster(
+  c: ManagementClusterConfig,
+): KubeConfig {
   const kc = new KubeConfig();
-  const caData = c.caData ?? (c.caFile ? fs.readFileSync(c.caFile).toString('base64') : undefined);
+  const caData =
+    c.caData ??
+    (c.caFile ? fs.readFileSync(c.caFile).toString('base64') : undefined);
   kc.loadFromOptions({
-    clusters: [{ name: c.name, server: c.url, caData, skipTLSVerify: c.skipTLSVerify }],
+    clusters: [
+      { name: c.name, server: c.url, caData, skipTLSVerify: c.skipTLSVerify },
+    ],
     users: [{ name: `${c.name}-backstage`, token: c.serviceAccountToken }],
     contexts: [{ name: c.name, cluster: c.name, user: `${c.name}-backstage` }],
     currentContext: c.name,
@@ -27,7 +33,8 @@ export function kubeConfigFromSecretValue(text: string): KubeConfig {
     throw new Error('the kubeconfig cannot be parsed');
   }
   const cluster = kc.getCurrentCluster();
-  if (!cluster?.server) throw new Error('the kubeconfig has no current cluster with a server');
+  if (!cluster?.server)
+    throw new Error('the kubeconfig has no current cluster with a server');
   return kc;
 }
 
@@ -43,12 +50,21 @@ export const KUBECONFIG_SECRET_KEYS = ['value', 'value.yaml', 'kubeconfig'];
  * it has; a Cluster API Secret (`capi`) holds it under `value` only.
  * @throws an Error naming the keys looked for and the keys the Secret has (never values).
  */
-export function kubeconfigSecretData(data: Record<string, string> | undefined, options: { secret: string; capi: boolean }): string {
+export function kubeconfigSecretData(
+  data: Record<string, string> | undefined,
+  options: { secret: string; capi: boolean },
+): string {
   const keys = options.capi ? ['value'] : KUBECONFIG_SECRET_KEYS;
   const key = keys.find(k => data?.[k]);
   if (key) return data![key];
   const has = Object.keys(data ?? {});
   throw new Error(
-    `kubeconfig Secret ${options.secret} has no key ${keys.map(k => `"${k}"`).join(', ')}${has.length ? ` (it has ${has.map(k => `"${k}"`).join(', ')})` : ' (it is empty)'}`,
+    `kubeconfig Secret ${options.secret} has no key ${keys
+      .map(k => `"${k}"`)
+      .join(', ')}${
+      has.length
+        ? ` (it has ${has.map(k => `"${k}"`).join(', ')})`
+        : ' (it is empty)'
+    }`,
   );
 }

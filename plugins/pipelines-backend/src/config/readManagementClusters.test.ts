@@ -6,8 +6,19 @@ const kubernetes = {
     {
       type: 'config',
       clusters: [
-        { name: 'management', url: 'https://127.0.0.1:6443', authProvider: 'serviceAccount', serviceAccountToken: 't', caData: 'Y2E=' },
-        { name: 'other', url: 'https://127.0.0.1:6444', authProvider: 'serviceAccount', skipTLSVerify: true },
+        {
+          name: 'management',
+          url: 'https://127.0.0.1:6443',
+          authProvider: 'serviceAccount',
+          serviceAccountToken: 't',
+          caData: 'Y2E=',
+        },
+        {
+          name: 'other',
+          url: 'https://127.0.0.1:6444',
+          authProvider: 'serviceAccount',
+          skipTLSVerify: true,
+        },
       ],
     },
     { type: 'catalog' },
@@ -19,7 +30,11 @@ describe('readManagementClusters', () => {
     const result = readManagementClusters(new ConfigReader({ kubernetes }));
     expect(result.source).toBe('kubernetes.clusterLocatorMethods');
     expect(result.clusters.map(c => c.name)).toEqual(['management', 'other']);
-    expect(result.clusters[0]).toMatchObject({ serviceAccountToken: 't', caData: 'Y2E=', skipTLSVerify: false });
+    expect(result.clusters[0]).toMatchObject({
+      serviceAccountToken: 't',
+      caData: 'Y2E=',
+      skipTLSVerify: false,
+    });
     expect(result.clusters[1].skipTLSVerify).toBe(true);
     expect(result.defaultCluster).toBe('management');
   });
@@ -53,24 +68,59 @@ describe('readManagementClusters', () => {
 
   it('maps GitopsClusters to clusters configured in Backstage', () => {
     const result = readManagementClusters(
-      new ConfigReader({ kubernetes, pipelines: { gitopsClusterMappings: [{ gitopsCluster: 'flux-system/prod', cluster: 'other' }] } }),
+      new ConfigReader({
+        kubernetes,
+        pipelines: {
+          gitopsClusterMappings: [
+            { gitopsCluster: 'flux-system/prod', cluster: 'other' },
+          ],
+        },
+      }),
     );
-    expect(result.gitopsClusterMappings.get('flux-system/prod')).toMatchObject({ name: 'other', url: 'https://127.0.0.1:6444' });
+    expect(result.gitopsClusterMappings.get('flux-system/prod')).toMatchObject({
+      name: 'other',
+      url: 'https://127.0.0.1:6444',
+    });
     expect(() =>
-      readManagementClusters(new ConfigReader({ kubernetes, pipelines: { gitopsClusterMappings: [{ gitopsCluster: 'flux-system/prod', cluster: 'nope' }] } })),
-    ).toThrow('"flux-system/prod" maps to "nope", which is not a cluster of kubernetes.clusterLocatorMethods (type config)');
+      readManagementClusters(
+        new ConfigReader({
+          kubernetes,
+          pipelines: {
+            gitopsClusterMappings: [
+              { gitopsCluster: 'flux-system/prod', cluster: 'nope' },
+            ],
+          },
+        }),
+      ),
+    ).toThrow(
+      '"flux-system/prod" maps to "nope", which is not a cluster of kubernetes.clusterLocatorMethods (type config)',
+    );
   });
 
   it('rejects duplicate names and an unknown default', () => {
     expect(() =>
       readManagementClusters(
-        new ConfigReader({ pipelines: { managementClusters: [{ name: 'a', url: 'https://a' }, { name: 'a', url: 'https://b' }] } }),
+        new ConfigReader({
+          pipelines: {
+            managementClusters: [
+              { name: 'a', url: 'https://a' },
+              { name: 'a', url: 'https://b' },
+            ],
+          },
+        }),
       ),
     ).toThrow('Duplicate management cluster name "a"');
     expect(() =>
       readManagementClusters(
-        new ConfigReader({ pipelines: { managementClusters: [{ name: 'a', url: 'https://a' }], defaultManagementCluster: 'x' } }),
+        new ConfigReader({
+          pipelines: {
+            managementClusters: [{ name: 'a', url: 'https://a' }],
+            defaultManagementCluster: 'x',
+          },
+        }),
       ),
-    ).toThrow('pipelines.defaultManagementCluster "x" is not one of the management clusters (a)');
+    ).toThrow(
+      'pipelines.defaultManagementCluster "x" is not one of the management clusters (a)',
+    );
   });
 });

@@ -20,7 +20,10 @@ export interface ManagementClustersConfig {
   /** Used for entities without the cluster annotation. */
   defaultCluster?: string;
   /** Where the list came from, for the start-up log line. */
-  source: 'pipelines.managementClusters' | 'kubernetes.clusterLocatorMethods' | 'none';
+  source:
+    | 'pipelines.managementClusters'
+    | 'kubernetes.clusterLocatorMethods'
+    | 'none';
 }
 
 function readCluster(c: Config): ManagementClusterConfig {
@@ -39,11 +42,15 @@ function readCluster(c: Config): ManagementClusterConfig {
  * `config`-type entries of `kubernetes.clusterLocatorMethods` that the Kubernetes
  * plugin already uses. Throws on duplicate names or an unknown default.
  */
-export function readManagementClusters(config: Config): ManagementClustersConfig {
+export function readManagementClusters(
+  config: Config,
+): ManagementClustersConfig {
   const own = config.getOptionalConfigArray('pipelines.managementClusters');
   let clusters: ManagementClusterConfig[];
   let source: ManagementClustersConfig['source'];
-  const kubernetesClusters = (config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [])
+  const kubernetesClusters = (
+    config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? []
+  )
     .filter(l => l.getString('type') === 'config')
     .flatMap(l => l.getOptionalConfigArray('clusters') ?? [])
     .map(readCluster);
@@ -55,12 +62,16 @@ export function readManagementClusters(config: Config): ManagementClustersConfig
     source = clusters.length ? 'kubernetes.clusterLocatorMethods' : 'none';
   }
   const gitopsClusterMappings = new Map<string, ManagementClusterConfig>();
-  for (const mapping of config.getOptionalConfigArray('pipelines.gitopsClusterMappings') ?? []) {
+  for (const mapping of config.getOptionalConfigArray(
+    'pipelines.gitopsClusterMappings',
+  ) ?? []) {
     const gitopsCluster = mapping.getString('gitopsCluster');
     const target = mapping.getString('cluster');
     const cluster = kubernetesClusters.find(c => c.name === target);
     if (!/^[^/\s]+\/[^/\s]+$/.test(gitopsCluster)) {
-      throw new Error(`pipelines.gitopsClusterMappings: "${gitopsCluster}" is not namespace/name of a GitopsCluster`);
+      throw new Error(
+        `pipelines.gitopsClusterMappings: "${gitopsCluster}" is not namespace/name of a GitopsCluster`,
+      );
     }
     if (!cluster) {
       throw new Error(
@@ -72,15 +83,20 @@ export function readManagementClusters(config: Config): ManagementClustersConfig
   const seen = new Set<string>();
   for (const c of clusters) {
     if (seen.has(c.name)) {
-      throw new Error(`Duplicate management cluster name "${c.name}" in ${source}`);
+      throw new Error(
+        `Duplicate management cluster name "${c.name}" in ${source}`,
+      );
     }
     seen.add(c.name);
   }
   const defaultCluster =
-    config.getOptionalString('pipelines.defaultManagementCluster') ?? clusters[0]?.name;
+    config.getOptionalString('pipelines.defaultManagementCluster') ??
+    clusters[0]?.name;
   if (defaultCluster && !seen.has(defaultCluster)) {
     throw new Error(
-      `pipelines.defaultManagementCluster "${defaultCluster}" is not one of the management clusters (${[...seen].join(', ') || 'none configured'})`,
+      `pipelines.defaultManagementCluster "${defaultCluster}" is not one of the management clusters (${
+        [...seen].join(', ') || 'none configured'
+      })`,
     );
   }
   return { clusters, defaultCluster, source, gitopsClusterMappings };

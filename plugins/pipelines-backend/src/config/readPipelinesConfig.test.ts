@@ -7,9 +7,15 @@ describe('readPipelinesConfig', () => {
   it('gives the defaults for an empty pipelines block', () => {
     const c = readPipelinesConfig(new ConfigReader({}));
     expect(c.writeStatus).toBe(true);
-    expect(c.repositoryCacheDir).toBe(path.join(os.tmpdir(), 'gitops-pipelines-repos'));
+    expect(c.repositoryCacheDir).toBe(
+      path.join(os.tmpdir(), 'gitops-pipelines-repos'),
+    );
     expect(c.notificationControllerUrl('management')).toBeUndefined();
-    expect(c.promotion).toMatchObject({ levelTriggers: false, requiredApprovals: 1, rolloutTimeoutMs: 3_600_000 });
+    expect(c.promotion).toMatchObject({
+      levelTriggers: false,
+      requiredApprovals: 1,
+      rolloutTimeoutMs: 3_600_000,
+    });
     expect(c.clusters.clusters).toEqual([]);
   });
 
@@ -20,7 +26,10 @@ describe('readPipelinesConfig', () => {
           writeStatus: false,
           repositoryCacheDir: '/var/cache/pipelines',
           levelTriggers: true,
-          notificationController: { url: 'http://nc.shared/', clusters: { east: { url: 'http://nc.east/' } } },
+          notificationController: {
+            url: 'http://nc.shared/',
+            clusters: { east: { url: 'http://nc.east/' } },
+          },
         },
       }),
     );
@@ -32,6 +41,10 @@ describe('readPipelinesConfig', () => {
   });
 
   it('names the key of a wrong value', () => {
-    expect(() => readPipelinesConfig(new ConfigReader({ pipelines: { repositoryCacheDir: 42 } }))).toThrow(/pipelines\.repositoryCacheDir/);
+    expect(() =>
+      readPipelinesConfig(
+        new ConfigReader({ pipelines: { repositoryCacheDir: 42 } }),
+      ),
+    ).toThrow(/pipelines\.repositoryCacheDir/);
   });
 });

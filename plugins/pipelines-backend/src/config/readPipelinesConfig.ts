@@ -1,8 +1,14 @@
 import { Config } from '@backstage/config';
 import os from 'os';
 import path from 'path';
-import { ManagementClustersConfig, readManagementClusters } from './readManagementClusters';
-import { PromotionSettings, readPromotionSettings } from './readPromotionSettings';
+import {
+  ManagementClustersConfig,
+  readManagementClusters,
+} from './readManagementClusters';
+import {
+  PromotionSettings,
+  readPromotionSettings,
+} from './readPromotionSettings';
 
 /** Everything the plugin reads from its config (`pipelines.*`, and the Kubernetes plugin's clusters), typed, with defaults. */
 export interface PipelinesConfig {
@@ -26,8 +32,12 @@ export function readPipelinesConfig(config: Config): PipelinesConfig {
     clusters: readManagementClusters(config),
     promotion: readPromotionSettings(config),
     writeStatus: config.getOptionalBoolean('pipelines.writeStatus') ?? true,
-    repositoryCacheDir: config.getOptionalString('pipelines.repositoryCacheDir') ?? path.join(os.tmpdir(), 'gitops-pipelines-repos'),
+    repositoryCacheDir:
+      config.getOptionalString('pipelines.repositoryCacheDir') ??
+      path.join(os.tmpdir(), 'gitops-pipelines-repos'),
     notificationControllerUrl: cluster =>
-      config.getOptionalString(`pipelines.notificationController.clusters.${cluster}.url`) ?? config.getOptionalString('pipelines.notificationController.url'),
+      config.getOptionalString(
+        `pipelines.notificationController.clusters.${cluster}.url`,
+      ) ?? config.getOptionalString('pipelines.notificationController.url'),
   };
 }

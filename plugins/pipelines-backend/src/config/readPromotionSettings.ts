@@ -20,12 +20,16 @@ export interface PromotionSettings {
 }
 
 const duration = (config: Config, key: string, fallbackMs: number) =>
-  config.has(key) ? durationToMilliseconds(readDurationFromConfig(config, { key })) : fallbackMs;
+  config.has(key)
+    ? durationToMilliseconds(readDurationFromConfig(config, { key }))
+    : fallbackMs;
 
 function readRequiredApprovals(config: Config): number {
   const n = config.getOptionalNumber('pipelines.approvals.required') ?? 1;
   if (!Number.isInteger(n) || n < 1 || n > MAX_REQUIRED_APPROVALS) {
-    throw new Error(`pipelines.approvals.required must be a whole number from 1 to ${MAX_REQUIRED_APPROVALS}, got ${n}`);
+    throw new Error(
+      `pipelines.approvals.required must be a whole number from 1 to ${MAX_REQUIRED_APPROVALS}, got ${n}`,
+    );
   }
   return n;
 }
@@ -36,13 +40,32 @@ function readRequiredApprovals(config: Config): number {
  * @throws when a value has the wrong type, naming the key.
  */
 export function readPromotionSettings(config: Config): PromotionSettings {
-  const minMs = duration(config, 'pipelines.pullRequestPolling.minInterval', DEFAULT_POLL.minMs);
+  const minMs = duration(
+    config,
+    'pipelines.pullRequestPolling.minInterval',
+    DEFAULT_POLL.minMs,
+  );
   return {
-    levelTriggers: config.getOptionalBoolean('pipelines.levelTriggers') ?? false,
+    levelTriggers:
+      config.getOptionalBoolean('pipelines.levelTriggers') ?? false,
     rolloutTimeoutMs: duration(config, 'pipelines.rolloutTimeout', 60 * 60_000),
-    pullRequestPoll: { minMs, maxMs: Math.max(minMs, duration(config, 'pipelines.pullRequestPolling.maxInterval', DEFAULT_POLL.maxMs)) },
+    pullRequestPoll: {
+      minMs,
+      maxMs: Math.max(
+        minMs,
+        duration(
+          config,
+          'pipelines.pullRequestPolling.maxInterval',
+          DEFAULT_POLL.maxMs,
+        ),
+      ),
+    },
     requiredApprovals: readRequiredApprovals(config),
-    ...(config.has('pipelines.approvals.timeout') ? { approvalTimeoutMs: duration(config, 'pipelines.approvals.timeout', 0) } : {}),
+    ...(config.has('pipelines.approvals.timeout')
+      ? {
+          approvalTimeoutMs: duration(config, 'pipelines.approvals.timeout', 0),
+        }
+      : {}),
     runnerIntervalSeconds: 5,
   };
 }

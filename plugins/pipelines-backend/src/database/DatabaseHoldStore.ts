@@ -1,4 +1,7 @@
-import type { EnvironmentHold, PipelineKey } from '@gitops-pipelines/plugin-pipelines-common';
+import type {
+  EnvironmentHold,
+  PipelineKey,
+} from '@gitops-pipelines/plugin-pipelines-common';
 import { createHash, randomUUID } from 'crypto';
 import { Knex } from 'knex';
 import { HoldStore } from './PromotionStore';
@@ -22,7 +25,9 @@ type HoldRow = {
 };
 
 const holdKey = (p: PipelineKey, environment: string) =>
-  createHash('sha256').update([p.cluster, p.namespace, p.name, environment].join('\u0000')).digest('hex');
+  createHash('sha256')
+    .update([p.cluster, p.namespace, p.name, environment].join('\u0000'))
+    .digest('hex');
 
 function mapToHold(row: HoldRow): EnvironmentHold {
   return {
@@ -69,12 +74,17 @@ export class DatabaseHoldStore implements HoldStore {
   }
 
   async list(pipeline: PipelineKey) {
-    const rows = await this.db<HoldRow>(TABLE).where(pipelineWhere(pipeline)).whereNotNull('active_key').orderBy('created_at', 'asc');
+    const rows = await this.db<HoldRow>(TABLE)
+      .where(pipelineWhere(pipeline))
+      .whereNotNull('active_key')
+      .orderBy('created_at', 'asc');
     return rows.map(mapToHold);
   }
 
   async get(pipeline: PipelineKey, environment: string) {
-    const row = await this.db<HoldRow>(TABLE).where({ active_key: holdKey(pipeline, environment) }).first();
+    const row = await this.db<HoldRow>(TABLE)
+      .where({ active_key: holdKey(pipeline, environment) })
+      .first();
     return row ? mapToHold(row) : undefined;
   }
 }

@@ -1,4 +1,7 @@
-import type { PipelineKey, VersionBlock } from '@gitops-pipelines/plugin-pipelines-common';
+import type {
+  PipelineKey,
+  VersionBlock,
+} from '@gitops-pipelines/plugin-pipelines-common';
 import { createHash, randomUUID } from 'crypto';
 import { Knex } from 'knex';
 import { DbTime, isUniqueViolation, pipelineWhere, toIso } from './rows';
@@ -20,7 +23,9 @@ type BlockRow = {
 };
 
 const blockKey = (p: PipelineKey, version: string) =>
-  createHash('sha256').update([p.cluster, p.namespace, p.name, version].join('\u0000')).digest('hex');
+  createHash('sha256')
+    .update([p.cluster, p.namespace, p.name, version].join('\u0000'))
+    .digest('hex');
 
 const mapToBlock = (row: BlockRow): VersionBlock => ({
   version: row.version,
@@ -32,12 +37,22 @@ const mapToBlock = (row: BlockRow): VersionBlock => ({
 /** The blocked versions of pipelines (the `version_blocks` table). */
 export interface VersionBlockStore {
   /** Blocks a version; a block already on it stays (`created: false`) and is returned. */
-  place(pipeline: PipelineKey, block: Omit<VersionBlock, 'createdAt'>): Promise<{ block: VersionBlock; created: boolean }>;
+  place(
+    pipeline: PipelineKey,
+    block: Omit<VersionBlock, 'createdAt'>,
+  ): Promise<{ block: VersionBlock; created: boolean }>;
   /** Lifts a version's block; undefined when it was not blocked. */
-  release(pipeline: PipelineKey, version: string, by: string): Promise<VersionBlock | undefined>;
+  release(
+    pipeline: PipelineKey,
+    version: string,
+    by: string,
+  ): Promise<VersionBlock | undefined>;
   /** The pipeline's blocks, oldest first. */
   list(pipeline: PipelineKey): Promise<VersionBlock[]>;
-  get(pipeline: PipelineKey, version: string): Promise<VersionBlock | undefined>;
+  get(
+    pipeline: PipelineKey,
+    version: string,
+  ): Promise<VersionBlock | undefined>;
 }
 
 /**
@@ -76,12 +91,17 @@ export class DatabaseVersionBlockStore implements VersionBlockStore {
   }
 
   async list(pipeline: PipelineKey) {
-    const rows = await this.db<BlockRow>(TABLE).where(pipelineWhere(pipeline)).whereNotNull('active_key').orderBy('created_at', 'asc');
+    const rows = await this.db<BlockRow>(TABLE)
+      .where(pipelineWhere(pipeline))
+      .whereNotNull('active_key')
+      .orderBy('created_at', 'asc');
     return rows.map(mapToBlock);
   }
 
   async get(pipeline: PipelineKey, version: string) {
-    const row = await this.db<BlockRow>(TABLE).where({ active_key: blockKey(pipeline, version) }).first();
+    const row = await this.db<BlockRow>(TABLE)
+      .where({ active_key: blockKey(pipeline, version) })
+      .first();
     return row ? mapToBlock(row) : undefined;
   }
 }

@@ -16,7 +16,11 @@ describe('isInMemoryDatabase', () => {
 
   it('is false for a SQLite file', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-'));
-    const knex = knexFactory({ client: 'better-sqlite3', connection: { filename: path.join(dir, 'pipelines.sqlite') }, useNullAsDefault: true });
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: path.join(dir, 'pipelines.sqlite') },
+      useNullAsDefault: true,
+    });
     try {
       await knex.raw('select 1');
       expect(isInMemoryDatabase(knex)).toBe(false);
@@ -28,7 +32,9 @@ describe('isInMemoryDatabase', () => {
 
   if (databases.eachSupportedId().some(([id]) => id === 'POSTGRES_15')) {
     it('is false for PostgreSQL', async () => {
-      expect(isInMemoryDatabase(await databases.init('POSTGRES_15'))).toBe(false);
+      expect(isInMemoryDatabase(await databases.init('POSTGRES_15'))).toBe(
+        false,
+      );
     });
   }
 });

@@ -8,11 +8,21 @@ import type { Knex } from 'knex';
  * `{ filename: ':memory:' }`); PostgreSQL and SQLite files are not in memory.
  */
 export function isInMemoryDatabase(client: Knex): boolean {
-  const config = client.client.config as { client?: unknown; connection?: unknown };
-  if (!['better-sqlite3', 'sqlite3'].includes(String(config.client))) return false;
-  const connection = config.connection as string | { filename?: string } | undefined;
-  const filename = typeof connection === 'string' ? connection : connection?.filename;
-  return !filename || filename === ':memory:' || filename.startsWith('file::memory:');
+  const config = client.client.config as {
+    client?: unknown;
+    connection?: unknown;
+  };
+  if (!['better-sqlite3', 'sqlite3'].includes(String(config.client)))
+    return false;
+  const connection = config.connection as
+    | string
+    | { filename?: string }
+    | undefined;
+  const filename =
+    typeof connection === 'string' ? connection : connection?.filename;
+  return (
+    !filename || filename === ':memory:' || filename.startsWith('file::memory:')
+  );
 }
 
 /** The warning logged at start-up when the ledger is in memory. */

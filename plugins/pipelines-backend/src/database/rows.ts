@@ -63,12 +63,17 @@ export function toIso(value: DbTime): string {
   return (value instanceof Date ? value : new Date(value)).toISOString();
 }
 
-const optionalIso = (value: DbTime | null | undefined) => (value === null || value === undefined ? undefined : toIso(value));
+const optionalIso = (value: DbTime | null | undefined) =>
+  value === null || value === undefined ? undefined : toIso(value);
 
 export function mapToRecord(row: PromotionRow): PromotionRecord {
   const record: PromotionRecord = {
     id: row.id,
-    pipeline: { cluster: row.cluster, namespace: row.namespace, name: row.name },
+    pipeline: {
+      cluster: row.cluster,
+      namespace: row.namespace,
+      name: row.name,
+    },
     fromEnvironment: row.from_environment ?? undefined,
     toEnvironment: row.to_environment,
     version: row.version,
@@ -78,7 +83,10 @@ export function mapToRecord(row: PromotionRow): PromotionRecord {
     state: row.state as PromotionState,
     strategy: row.strategy as PromotionRecord['strategy'],
     pullRequestUrl: row.pull_request_url ?? undefined,
-    pullRequestNumber: row.pull_request_number === null ? undefined : Number(row.pull_request_number),
+    pullRequestNumber:
+      row.pull_request_number === null
+        ? undefined
+        : Number(row.pull_request_number),
     mergedBy: row.merged_by ?? undefined,
     mergedAt: optionalIso(row.merged_at),
     deployedAt: optionalIso(row.deployed_at),
@@ -107,12 +115,21 @@ export function mapToEvent(row: PromotionEventRow): PromotionEvent {
   };
 }
 
-export const pipelineWhere = (p: PipelineKey) => ({ cluster: p.cluster, namespace: p.namespace, name: p.name });
+export const pipelineWhere = (p: PipelineKey) => ({
+  cluster: p.cluster,
+  namespace: p.namespace,
+  name: p.name,
+});
 
-const hash = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('hex');
+const hash = (...parts: string[]) =>
+  createHash('sha256').update(parts.join('\u0000')).digest('hex');
 
 /** Unique among active rows: one row per (pipeline, environment, version) while it goes on. */
-export function activeKey(p: PipelineKey, environment: string, version: string) {
+export function activeKey(
+  p: PipelineKey,
+  environment: string,
+  version: string,
+) {
   return hash(p.cluster, p.namespace, p.name, environment, version);
 }
 
@@ -122,17 +139,29 @@ export function slotKey(p: PipelineKey, environment: string) {
 }
 
 /** The key columns a row in `state` carries: set while active / in flight, NULL otherwise. */
-export function keysFor(row: Pick<PromotionRow, 'cluster' | 'namespace' | 'name' | 'to_environment' | 'version'>, state: PromotionState) {
+export function keysFor(
+  row: Pick<
+    PromotionRow,
+    'cluster' | 'namespace' | 'name' | 'to_environment' | 'version'
+  >,
+  state: PromotionState,
+) {
   const p = { cluster: row.cluster, namespace: row.namespace, name: row.name };
   const ended = !ACTIVE_PROMOTION_STATES.includes(state);
   return {
     active_key: ended ? null : activeKey(p, row.to_environment, row.version),
-    slot_key: IN_FLIGHT_PROMOTION_STATES.includes(state) ? slotKey(p, row.to_environment) : null,
+    slot_key: IN_FLIGHT_PROMOTION_STATES.includes(state)
+      ? slotKey(p, row.to_environment)
+      : null,
   };
 }
 
 /** Whether an error is a unique-constraint violation (SQLite or PostgreSQL). */
 export function isUniqueViolation(e: unknown): boolean {
   const err = e as { code?: string; message?: string };
-  return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(err?.message ?? '');
+  return (
+    err?.code === '23505' ||
+    err?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    /UNIQUE constraint failed/.test(err?.message ?? '')
+  );
 }

@@ -2,7 +2,11 @@ import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import type { PromotionRecord } from '@gitops-pipelines/plugin-pipelines-common';
 
 /** The numbers of objects the watch cache holds, per cluster and kind. */
-export type CachedObjectCounts = () => Array<{ cluster: string; kind: string; count: number }>;
+export type CachedObjectCounts = () => Array<{
+  cluster: string;
+  kind: string;
+  count: number;
+}>;
 
 /**
  * The plugin's OpenTelemetry metrics, emitted through Backstage's MetricsService (meter
@@ -35,24 +39,60 @@ export class PipelinesMetrics {
   private readonly objects;
 
   constructor(metrics: MetricsService) {
-    this.watchEvents = metrics.createCounter('pipelines.watch.events', { description: 'Watch events received, per cluster and kind' });
-    this.watchReconnects = metrics.createCounter('pipelines.watch.reconnects', { description: 'Watches re-established after a failure' });
-    this.recomputeDuration = metrics.createHistogram('pipelines.cache.recompute.duration', {
-      description: 'Time to recompute pipeline state after watch events',
-      unit: 's',
-      advice: { explicitBucketBoundaries: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] },
+    this.watchEvents = metrics.createCounter('pipelines.watch.events', {
+      description: 'Watch events received, per cluster and kind',
     });
-    this.recomputePipelines = metrics.createCounter('pipelines.cache.recompute.pipelines', { description: 'Pipelines recomputed' });
-    this.promotions = metrics.createCounter('pipelines.promotions', { description: 'Promotions entering a state (requested, queued, deployed, failed, …)' });
-    this.promotionDuration = metrics.createHistogram('pipelines.promotion.duration', {
-      description: 'Time from the request of a promotion to its deployment',
-      unit: 's',
-      // Seconds to days: a promotion waits for approvals and merges.
-      advice: { explicitBucketBoundaries: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 86400, 259200] },
+    this.watchReconnects = metrics.createCounter('pipelines.watch.reconnects', {
+      description: 'Watches re-established after a failure',
     });
-    this.forgeRequests = metrics.createCounter('pipelines.forge.requests', { description: 'Requests to Git forges (pull requests)' });
-    this.rateLimitRemaining = metrics.createGauge('pipelines.forge.rate_limit.remaining', { description: "Requests left in the forge's rate-limit window, as last reported" });
-    this.objects = metrics.createObservableGauge('pipelines.cache.objects', { description: 'Objects held by the watch cache' });
+    this.recomputeDuration = metrics.createHistogram(
+      'pipelines.cache.recompute.duration',
+      {
+        description: 'Time to recompute pipeline state after watch events',
+        unit: 's',
+        advice: {
+          explicitBucketBoundaries: [
+            0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+            2.5,
+          ],
+        },
+      },
+    );
+    this.recomputePipelines = metrics.createCounter(
+      'pipelines.cache.recompute.pipelines',
+      { description: 'Pipelines recomputed' },
+    );
+    this.promotions = metrics.createCounter('pipelines.promotions', {
+      description:
+        'Promotions entering a state (requested, queued, deployed, failed, …)',
+    });
+    this.promotionDuration = metrics.createHistogram(
+      'pipelines.promotion.duration',
+      {
+        description: 'Time from the request of a promotion to its deployment',
+        unit: 's',
+        // Seconds to days: a promotion waits for approvals and merges.
+        advice: {
+          explicitBucketBoundaries: [
+            1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 86400,
+            259200,
+          ],
+        },
+      },
+    );
+    this.forgeRequests = metrics.createCounter('pipelines.forge.requests', {
+      description: 'Requests to Git forges (pull requests)',
+    });
+    this.rateLimitRemaining = metrics.createGauge(
+      'pipelines.forge.rate_limit.remaining',
+      {
+        description:
+          "Requests left in the forge's rate-limit window, as last reported",
+      },
+    );
+    this.objects = metrics.createObservableGauge('pipelines.cache.objects', {
+      description: 'Objects held by the watch cache',
+    });
   }
 
   watchEvent(cluster: string, kind: string, type: 'add' | 'update' | 'delete') {
@@ -73,8 +113,12 @@ export class PipelinesMetrics {
   promotion(record: PromotionRecord) {
     this.promotions.add(1, { state: record.state, trigger: record.trigger });
     if (record.state === 'deployed') {
-      const seconds = (Date.parse(record.endedAt ?? record.updatedAt) - Date.parse(record.createdAt)) / 1000;
-      if (seconds >= 0) this.promotionDuration.record(seconds, { trigger: record.trigger });
+      const seconds =
+        (Date.parse(record.endedAt ?? record.updatedAt) -
+          Date.parse(record.createdAt)) /
+        1000;
+      if (seconds >= 0)
+        this.promotionDuration.record(seconds, { trigger: record.trigger });
     }
   }
 
@@ -89,7 +133,8 @@ export class PipelinesMetrics {
   /** Reports the cache's object counts at each collection. */
   observeCachedObjects(counts: CachedObjectCounts) {
     this.objects.addCallback(result => {
-      for (const c of counts()) result.observe(c.count, { cluster: c.cluster, kind: c.kind });
+      for (const c of counts())
+        result.observe(c.count, { cluster: c.cluster, kind: c.kind });
     });
   }
 }

@@ -10,8 +10,12 @@ import type { PipelinesMetrics } from './PipelinesMetrics';
  * with the proxy as `this`, so the store's own calls (`supersedePending` moves rows with
  * `transition`) are counted too. Properties (the knex `client`) are returned as they are.
  */
-export function instrumentPromotionStore<S extends PromotionStore>(store: S, metrics: PipelinesMetrics): S {
-  const count = (record?: PromotionRecord) => record && metrics.promotion(record);
+export function instrumentPromotionStore<S extends PromotionStore>(
+  store: S,
+  metrics: PipelinesMetrics,
+): S {
+  const count = (record?: PromotionRecord) =>
+    record && metrics.promotion(record);
   const wrapped: Partial<PromotionStore> = {
     async create(promotion, event) {
       const result = await store.create(promotion, event);

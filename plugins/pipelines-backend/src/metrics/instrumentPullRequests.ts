@@ -1,7 +1,14 @@
 import type { PullRequestProvider } from '../promotion/strategies/pullRequest/PullRequestProvider';
 import type { PipelinesMetrics } from './PipelinesMetrics';
 
-const OPERATIONS = ['findOpen', 'create', 'update', 'get', 'close', 'setCommitStatus'] as const;
+const OPERATIONS = [
+  'findOpen',
+  'create',
+  'update',
+  'get',
+  'close',
+  'setCommitStatus',
+] as const;
 
 /**
  * A forge's pull-request client with each call counted as `pipelines.forge.requests`
@@ -9,11 +16,17 @@ const OPERATIONS = ['findOpen', 'create', 'update', 'get', 'close', 'setCommitSt
  * or `error` (no answer: refused, timed out). A call is one API request, except `close`
  * (comment, then close) and Bitbucket Server's version re-read on a stale update.
  */
-export function instrumentPullRequests(provider: PullRequestProvider, forge: string, metrics: PipelinesMetrics): PullRequestProvider {
+export function instrumentPullRequests(
+  provider: PullRequestProvider,
+  forge: string,
+  metrics: PipelinesMetrics,
+): PullRequestProvider {
   const out = Object.create(provider) as PullRequestProvider;
   for (const operation of OPERATIONS) {
     if (typeof provider[operation] !== 'function') continue;
-    const call = (provider[operation] as (...args: unknown[]) => Promise<unknown>).bind(provider);
+    const call = (
+      provider[operation] as (...args: unknown[]) => Promise<unknown>
+    ).bind(provider);
     (out as any)[operation] = async (...args: unknown[]) => {
       try {
         const result = await call(...args);
@@ -21,7 +34,11 @@ export function instrumentPullRequests(provider: PullRequestProvider, forge: str
         return result;
       } catch (e) {
         const status = (e as { status?: number }).status;
-        metrics.forgeRequest(forge, operation, status ? String(status) : 'error');
+        metrics.forgeRequest(
+          forge,
+          operation,
+          status ? String(status) : 'error',
+        );
         throw e;
       }
     };

@@ -11,8 +11,18 @@ const entities: Entity[] = [
   {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
-    metadata: { name: 'podinfo', namespace: 'default', annotations: { 'pipelines.weave.works/pipeline': 'flux-system/podinfo-gated' } },
-    spec: { type: 'service', lifecycle: 'production', owner: 'group:default/team-a' },
+    metadata: {
+      name: 'podinfo',
+      namespace: 'default',
+      annotations: {
+        'pipelines.weave.works/pipeline': 'flux-system/podinfo-gated',
+      },
+    },
+    spec: {
+      type: 'service',
+      lifecycle: 'production',
+      owner: 'group:default/team-a',
+    },
     relations: [{ type: 'ownedBy', targetRef: 'group:default/team-a' }],
   },
   {
@@ -34,19 +44,38 @@ const entities: Entity[] = [
 describe('promotion notifications', () => {
   let sandbox: Sandbox;
   let server: any;
-  const base = '/api/pipelines/v1/pipelines/management/flux-system/podinfo-gated';
-  const as = (user: string) => ({ Authorization: mockCredentials.user.header(`user:default/${user}`) });
-  const inbox = async (user: string) => (await request(server).get('/api/notifications/notifications').set(as(user))).body.notifications as any[];
+  const base =
+    '/api/pipelines/v1/pipelines/management/flux-system/podinfo-gated';
+  const as = (user: string) => ({
+    Authorization: mockCredentials.user.header(`user:default/${user}`),
+  });
+  const inbox = async (user: string) =>
+    (
+      await request(server)
+        .get('/api/notifications/notifications')
+        .set(as(user))
+    ).body.notifications as any[];
 
   beforeAll(async () => {
     sandbox = await Sandbox.start({ flux: false });
-    server = await startSandboxBackend(sandbox, { entities, features: [notificationsPlugin], config: { app: { baseUrl: 'http://localhost:3000' } } });
-    await until(async () => ((await request(server).get(base)).body.environments ? true : undefined), 'pipeline in cache');
+    server = await startSandboxBackend(sandbox, {
+      entities,
+      features: [notificationsPlugin],
+      config: { app: { baseUrl: 'http://localhost:3000' } },
+    });
+    await until(
+      async () =>
+        (await request(server).get(base)).body.environments ? true : undefined,
+      'pipeline in cache',
+    );
   });
   afterAll(() => sandbox?.stop());
 
   it("tells the entity's owners, not the requester, that a promotion waits for their approval, with a link to the tab", async () => {
-    const created = await request(server).post(`${base}/promotions`).set(as('alice')).send({ environment: 'prod', version: '6.0.1' });
+    const created = await request(server)
+      .post(`${base}/promotions`)
+      .set(as('alice'))
+      .send({ environment: 'prod', version: '6.0.1' });
     expect(created.body.state).toBe('waiting-approval');
     const [notification] = await until(async () => {
       const list = await inbox('bob');
@@ -58,7 +87,9 @@ describe('promotion notifications', () => {
       severity: 'high',
       scope: `pipelines:promotion:${created.body.id}`,
     });
-    expect(notification.payload.description).toContain('user:default/alice asks to promote 6.0.1 into prod');
+    expect(notification.payload.description).toContain(
+      'user:default/alice asks to promote 6.0.1 into prod',
+    );
     expect(await inbox('alice')).toEqual([]);
   });
 });

@@ -1,6 +1,10 @@
 import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
-import { CompoundEntityRef, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  CompoundEntityRef,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import {
@@ -21,10 +25,23 @@ export interface PromotionNotificationsOptions {
 }
 
 /** The catalog entities whose annotations link to a pipeline (as the tab resolves them). */
-async function linkedEntities(options: PromotionNotificationsOptions, key: PipelineKey): Promise<CompoundEntityRef[]> {
+async function linkedEntities(
+  options: PromotionNotificationsOptions,
+  key: PipelineKey,
+): Promise<CompoundEntityRef[]> {
   const { catalog, auth, defaultCluster } = options;
   const { items } = await catalog.getEntities(
-    { filter: { [`metadata.annotations.${ANNOTATION_PIPELINE}`]: CATALOG_FILTER_EXISTS }, fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.annotations'] },
+    {
+      filter: {
+        [`metadata.annotations.${ANNOTATION_PIPELINE}`]: CATALOG_FILTER_EXISTS,
+      },
+      fields: [
+        'kind',
+        'metadata.name',
+        'metadata.namespace',
+        'metadata.annotations',
+      ],
+    },
     { credentials: await auth.getOwnServiceCredentials() },
   );
   return items
@@ -33,7 +50,10 @@ async function linkedEntities(options: PromotionNotificationsOptions, key: Pipel
 }
 
 /** Where the tab of an entity is in the app (`/catalog/<namespace>/<kind>/<name>/pipelines`). */
-const tabLink = (e: CompoundEntityRef) => `/catalog/${e.namespace}/${e.kind.toLocaleLowerCase('en-US')}/${e.name}/pipelines`;
+const tabLink = (e: CompoundEntityRef) =>
+  `/catalog/${e.namespace}/${e.kind.toLocaleLowerCase('en-US')}/${
+    e.name
+  }/pipelines`;
 const isUser = (ref: string) => ref.startsWith('user:');
 
 /**
@@ -49,7 +69,9 @@ const isUser = (ref: string) => ref.startsWith('user:');
  * the earlier one instead of piling up. A failure to notify is logged; it never fails a promotion.
  * Returns the unsubscribe function.
  */
-export function connectPromotionNotifications(options: PromotionNotificationsOptions): () => void {
+export function connectPromotionNotifications(
+  options: PromotionNotificationsOptions,
+): () => void {
   const { engine, notifications, logger } = options;
   const send = async (record: PromotionRecord) => {
     const label = `${record.pipeline.namespace}/${record.pipeline.name}`;
@@ -61,23 +83,61 @@ export function connectPromotionNotifications(options: PromotionNotificationsOpt
     const payload = { link, scope, topic: `pipelines:${label}` };
     if (record.state === 'waiting-approval' && owners.length) {
       await notifications.send({
-        recipients: { type: 'entity', entityRef: owners, excludeEntityRef: requester },
-        payload: { ...payload, severity: 'high', title: `Approval needed: ${record.version} into ${record.toEnvironment} (${label})`, description: `${record.requestedBy} asks to promote ${record.version} into ${record.toEnvironment}. Approve or reject it on the Pipeline tab.` },
+        recipients: {
+          type: 'entity',
+          entityRef: owners,
+          excludeEntityRef: requester,
+        },
+        payload: {
+          ...payload,
+          severity: 'high',
+          title: `Approval needed: ${record.version} into ${record.toEnvironment} (${label})`,
+          description: `${record.requestedBy} asks to promote ${record.version} into ${record.toEnvironment}. Approve or reject it on the Pipeline tab.`,
+        },
       });
-    } else if (record.state === 'failed' && (owners.length || requester.length)) {
+    } else if (
+      record.state === 'failed' &&
+      (owners.length || requester.length)
+    ) {
       await notifications.send({
-        recipients: { type: 'entity', entityRef: [...new Set([...requester, ...owners])] },
-        payload: { ...payload, severity: 'high', title: `Promotion failed: ${record.version} into ${record.toEnvironment} (${label})`, description: record.error ?? 'The promotion failed; see its timeline on the Pipeline tab.' },
+        recipients: {
+          type: 'entity',
+          entityRef: [...new Set([...requester, ...owners])],
+        },
+        payload: {
+          ...payload,
+          severity: 'high',
+          title: `Promotion failed: ${record.version} into ${record.toEnvironment} (${label})`,
+          description:
+            record.error ??
+            'The promotion failed; see its timeline on the Pipeline tab.',
+        },
       });
     } else if (record.state === 'deployed' && requester.length) {
       await notifications.send({
         recipients: { type: 'entity', entityRef: requester },
-        payload: { ...payload, severity: 'low', title: `Deployed: ${record.version} in ${record.toEnvironment} (${label})`, description: `Every target of ${record.toEnvironment} runs ${record.version}.` },
+        payload: {
+          ...payload,
+          severity: 'low',
+          title: `Deployed: ${record.version} in ${record.toEnvironment} (${label})`,
+          description: `Every target of ${record.toEnvironment} runs ${record.version}.`,
+        },
       });
     }
   };
   return engine.onChange((change, origin) => {
-    if (origin !== 'local' || !change.id || !change.state || !change.requestedBy || !['waiting-approval', 'failed', 'deployed'].includes(change.state)) return;
-    send(change as PromotionRecord).catch(e => logger.warn(`Could not send the notification for promotion ${change.id} (${change.state}): ${e}`));
+    if (
+      origin !== 'local' ||
+      !change.id ||
+      !change.state ||
+      !change.requestedBy ||
+      !['waiting-approval', 'failed', 'deployed'].includes(change.state)
+    )
+      return;
+    send(change as PromotionRecord).catch(e =>
+      logger.warn(
+        `Could not send the notification for promotion ${change.id} (${change.state}): ${e}`,
+      ),
+    );
   });
 }

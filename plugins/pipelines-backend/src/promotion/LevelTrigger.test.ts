@@ -60,11 +60,29 @@ describe('duePromotions', () => {
   });
 
   it('never promotes into an environment with a target whose version cannot be known', () => {
-    for (const health of ['cluster-not-ready', 'cluster-not-found', 'unknown'] as const) {
-      expect(dueOf(pipeline(env('canary', [target('2.0.0')]), env('main', [target('2.1.0'), target(undefined, health)])))).toEqual([]);
+    for (const health of [
+      'cluster-not-ready',
+      'cluster-not-found',
+      'unknown',
+    ] as const) {
+      expect(
+        dueOf(
+          pipeline(
+            env('canary', [target('2.0.0')]),
+            env('main', [target('2.1.0'), target(undefined, health)]),
+          ),
+        ),
+      ).toEqual([]);
     }
     // An app that is only missing (not yet installed) is still promoted into.
-    expect(dueOf(pipeline(env('dev', [target('6.1.0')]), env('test', [target(undefined, 'app-missing')])))).toEqual([{ environment: 'test', version: '6.1.0' }]);
+    expect(
+      dueOf(
+        pipeline(
+          env('dev', [target('6.1.0')]),
+          env('test', [target(undefined, 'app-missing')]),
+        ),
+      ),
+    ).toEqual([{ environment: 'test', version: '6.1.0' }]);
   });
 
   it('never promotes from a half-rolled-out or failing environment', () => {
@@ -139,25 +157,51 @@ describe('duePromotions', () => {
 
   describe('with a soak time (pipelines.weave.works/soak)', () => {
     const now = Date.parse('2026-11-30T12:00:00Z');
-    const readySince = (version: string, iso: string) => ({ ...target(version), lastTransitionTime: iso });
+    const readySince = (version: string, iso: string) => ({
+      ...target(version),
+      lastTransitionTime: iso,
+    });
     const soaking = (annotation: string, ...devTargets: TargetState[]) =>
-      duePromotions({ ...pipeline(env('dev', devTargets), env('test', [target('6.0.0')])), annotations: { 'pipelines.weave.works/soak': annotation } }, now);
+      duePromotions(
+        {
+          ...pipeline(env('dev', devTargets), env('test', [target('6.0.0')])),
+          annotations: { 'pipelines.weave.works/soak': annotation },
+        },
+        now,
+      );
 
     it('holds a promotion out of the environment until every target has been Ready at the version that long', () => {
       // Ready since 11:40 and 11:50: the clock counts from the later one, so 30m ends at 12:20.
-      expect(soaking('dev=30m', readySince('6.1.0', '2026-11-30T11:40:00Z'), readySince('6.1.0', '2026-11-30T11:50:00Z'))).toEqual({
+      expect(
+        soaking(
+          'dev=30m',
+          readySince('6.1.0', '2026-11-30T11:40:00Z'),
+          readySince('6.1.0', '2026-11-30T11:50:00Z'),
+        ),
+      ).toEqual({
         due: [],
         soakingUntil: Date.parse('2026-11-30T12:20:00Z'),
       });
-      expect(soaking('dev=10m', readySince('6.1.0', '2026-11-30T11:40:00Z'), readySince('6.1.0', '2026-11-30T11:50:00Z'))).toEqual({
+      expect(
+        soaking(
+          'dev=10m',
+          readySince('6.1.0', '2026-11-30T11:40:00Z'),
+          readySince('6.1.0', '2026-11-30T11:50:00Z'),
+        ),
+      ).toEqual({
         due: [{ environment: 'test', version: '6.1.0' }],
         soakingUntil: undefined,
       });
     });
 
     it('never counts an environment as soaked when a Ready transition time is missing, and ignores other environments’ soak', () => {
-      expect(soaking('dev=1m', target('6.1.0'))).toEqual({ due: [], soakingUntil: undefined });
-      expect(soaking('test=1h', target('6.1.0')).due).toEqual([{ environment: 'test', version: '6.1.0' }]);
+      expect(soaking('dev=1m', target('6.1.0'))).toEqual({
+        due: [],
+        soakingUntil: undefined,
+      });
+      expect(soaking('test=1h', target('6.1.0')).due).toEqual([
+        { environment: 'test', version: '6.1.0' },
+      ]);
     });
   });
 });

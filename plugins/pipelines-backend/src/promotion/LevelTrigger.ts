@@ -14,7 +14,9 @@ import { PromotionEngine } from './PromotionEngine';
 import { isBackwards } from './versionOrder';
 
 /** Target states that say nothing about the version a target runs: its cluster is unreachable or unknown, or its app has no status yet. */
-const UNKNOWN_VERSION: ReadonlyArray<EnvironmentState['targets'][number]['health']> = ['cluster-not-ready', 'cluster-not-found', 'unknown'];
+const UNKNOWN_VERSION: ReadonlyArray<
+  EnvironmentState['targets'][number]['health']
+> = ['cluster-not-ready', 'cluster-not-found', 'unknown'];
 
 /**
  * The promotions the state calls for: environment N settled at V (every target Ready at
@@ -29,7 +31,10 @@ const UNKNOWN_VERSION: ReadonlyArray<EnvironmentState['targets'][number]['health
 export function duePromotions(
   pipeline: PipelineDetail,
   now = Date.now(),
-): { due: Array<{ environment: string; version: string }>; soakingUntil?: number } {
+): {
+  due: Array<{ environment: string; version: string }>;
+  soakingUntil?: number;
+} {
   const due = [];
   let soakingUntil: number | undefined;
   for (let i = 0; i + 1 < pipeline.environments.length; i++) {
@@ -40,9 +45,14 @@ export function duePromotions(
     if (next.targets.some(t => UNKNOWN_VERSION.includes(t.health))) continue;
     if (settledVersion(next) === version) continue;
     const soakMs = soakTimeFor(pipeline.annotations, env.name);
-    const soak = soakMs === undefined ? undefined : soakStatus(env, soakMs, now);
+    const soak =
+      soakMs === undefined ? undefined : soakStatus(env, soakMs, now);
     if (soak && soak.state !== 'soaked') {
-      if (soak.state === 'soaking') soakingUntil = Math.min(soakingUntil ?? Infinity, Date.parse(soak.until));
+      if (soak.state === 'soaking')
+        soakingUntil = Math.min(
+          soakingUntil ?? Infinity,
+          Date.parse(soak.until),
+        );
       continue;
     }
     due.push({ environment: next.name, version });
@@ -94,7 +104,10 @@ export class LevelTrigger {
   /** Whether the pipeline takes part: its annotation, else the default. */
   enabled(key: PipelineKey): boolean {
     const found = this.options.cache.getPipelineObject(key);
-    return isLevelTriggerEnabled(found?.object.metadata?.annotations, this.options.enabledByDefault);
+    return isLevelTriggerEnabled(
+      found?.object.metadata?.annotations,
+      this.options.enabledByDefault,
+    );
   }
 
   /** Re-evaluates one pipeline (after one of its promotions ended). */
@@ -106,20 +119,47 @@ export class LevelTrigger {
   async onChange(changed: PipelineDetail[]) {
     const { engine, store, logger } = this.options;
     for (const pipeline of changed) {
-      if (pipeline.validationErrors.length || pipeline.dataState !== 'live') continue;
-      const key = { cluster: pipeline.cluster, namespace: pipeline.namespace, name: pipeline.name };
+      if (pipeline.validationErrors.length || pipeline.dataState !== 'live')
+        continue;
+      const key = {
+        cluster: pipeline.cluster,
+        namespace: pipeline.namespace,
+        name: pipeline.name,
+      };
       if (!this.enabled(key)) continue;
       const { due, soakingUntil } = duePromotions(pipeline);
       this.lookAgainAt(key, soakingUntil);
       for (const { environment, version } of due) {
         try {
           if (await engine.isBusy(key, environment)) continue;
-          const current = pipeline.environments.find(e => e.name === environment)!.versions.map(v => v.version);
-          if (isBackwards(version, current, await store.listDeployed(key, environment))) continue;
-          const { created } = await engine.request({ pipeline: key, environment, version, trigger: 'level', requestedBy: 'pipelines:level-trigger' });
-          if (created) logger.info(`Level trigger: promoting ${pipeline.namespace}/${pipeline.name} ${version} into ${environment}`);
+          const current = pipeline.environments
+            .find(e => e.name === environment)!
+            .versions.map(v => v.version);
+          if (
+            isBackwards(
+              version,
+              current,
+              await store.listDeployed(key, environment),
+            )
+          )
+            continue;
+          const { created } = await engine.request({
+            pipeline: key,
+            environment,
+            version,
+            trigger: 'level',
+            requestedBy: 'pipelines:level-trigger',
+          });
+          if (created)
+            logger.info(
+              `Level trigger: promoting ${pipeline.namespace}/${pipeline.name} ${version} into ${environment}`,
+            );
         } catch (e) {
-          logger.warn(`Level trigger for ${pipeline.namespace}/${pipeline.name} → ${environment}: ${(e as Error).message}`);
+          logger.warn(
+            `Level trigger for ${pipeline.namespace}/${
+              pipeline.name
+            } → ${environment}: ${(e as Error).message}`,
+          );
         }
       }
     }

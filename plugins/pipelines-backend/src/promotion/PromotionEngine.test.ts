@@ -261,21 +261,60 @@ describe('PromotionEngine', () => {
 
   it('waits for the quorum a Pipeline asks for: the requester never counts, nobody counts twice, one rejection ends it', async () => {
     const gated = structuredClone(pipeline) as any;
-    gated.metadata.annotations = { 'pipelines.weave.works/required-approvals': 'prod=2' };
+    gated.metadata.annotations = {
+      'pipelines.weave.works/required-approvals': 'prod=2',
+    };
     gated.spec.promotion.manual = true;
-    const { store, engine } = await setup({ name: 'notification', execute: async () => ({ summary: 'sent' }) }, gated);
-    const { record } = await engine.request({ pipeline: key, environment: 'prod', version: '3.0.0', trigger: 'user', requestedBy: 'user:default/alice' });
-    expect(record).toMatchObject({ state: 'waiting-approval', requiredApprovals: 2 });
-    await expect(engine.decide(record.id, 'approved', 'user:default/alice')).rejects.toThrow('You requested this promotion');
-    expect(await engine.decide(record.id, 'approved', 'user:default/bob')).toMatchObject({ state: 'waiting-approval' });
-    await expect(engine.decide(record.id, 'approved', 'user:default/bob')).rejects.toThrow('user:default/bob has already approved');
-    expect(await engine.decide(record.id, 'approved', 'user:default/carol')).toMatchObject({ state: 'queued' });
-    expect((await store.events(record.id)).filter(e => e.type === 'approved').map(e => e.message)).toEqual([
+    const { store, engine } = await setup(
+      { name: 'notification', execute: async () => ({ summary: 'sent' }) },
+      gated,
+    );
+    const { record } = await engine.request({
+      pipeline: key,
+      environment: 'prod',
+      version: '3.0.0',
+      trigger: 'user',
+      requestedBy: 'user:default/alice',
+    });
+    expect(record).toMatchObject({
+      state: 'waiting-approval',
+      requiredApprovals: 2,
+    });
+    await expect(
+      engine.decide(record.id, 'approved', 'user:default/alice'),
+    ).rejects.toThrow('You requested this promotion');
+    expect(
+      await engine.decide(record.id, 'approved', 'user:default/bob'),
+    ).toMatchObject({ state: 'waiting-approval' });
+    await expect(
+      engine.decide(record.id, 'approved', 'user:default/bob'),
+    ).rejects.toThrow('user:default/bob has already approved');
+    expect(
+      await engine.decide(record.id, 'approved', 'user:default/carol'),
+    ).toMatchObject({ state: 'queued' });
+    expect(
+      (await store.events(record.id))
+        .filter(e => e.type === 'approved')
+        .map(e => e.message),
+    ).toEqual([
       'Approved by user:default/bob (1 of 2)',
       'Approved by user:default/carol (2 of 2)',
     ]);
-    const second = await engine.request({ pipeline: key, environment: 'prod', version: '3.1.0', trigger: 'user', requestedBy: 'user:default/alice' });
+    const second = await engine.request({
+      pipeline: key,
+      environment: 'prod',
+      version: '3.1.0',
+      trigger: 'user',
+      requestedBy: 'user:default/alice',
+    });
     await engine.decide(second.record.id, 'approved', 'user:default/bob');
-    expect(await engine.decide(second.record.id, 'rejected', 'user:default/carol', 'not today')).toMatchObject({ state: 'rejected' });
+    expect(
+      await engine.decide(
+        second.record.id,
+        'rejected',
+        'user:default/carol',
+        'not today',
+      ),
+    ).toMatchObject({ state: 'rejected' });
   });
 });

@@ -1,5 +1,10 @@
 import { AuditorService } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import {
   EnvironmentHold,
   requiredApprovalsFor,
@@ -26,12 +31,14 @@ export interface PromotionRequest {
 }
 
 /** What changed: a promotion (its row), or only something of its pipeline (a hold). */
-export type PromotionChange = Pick<PromotionRecord, 'pipeline'> & Partial<PromotionRecord>;
+export type PromotionChange = Pick<PromotionRecord, 'pipeline'> &
+  Partial<PromotionRecord>;
 
 /** Where a change was made: on this replica, or on another one (through the events service). */
 export type ChangeOrigin = 'local' | 'remote';
 
-export interface PromotionEngineOptions extends Omit<PromotionRunnerOptions, 'changed' | 'audit'> {
+export interface PromotionEngineOptions
+  extends Omit<PromotionRunnerOptions, 'changed' | 'audit'> {
   holds: HoldStore;
   /** Blocked versions: every request for them is refused, rollbacks too. */
   blocks?: VersionBlockStore;
@@ -50,18 +57,26 @@ const AUTOMATIC: PromotionTrigger[] = ['webhook', 'level'];
  * router and audited here. The {@link PromotionRunner} carries rows out.
  */
 export class PromotionEngine {
-  private readonly listeners = new Set<(change: PromotionChange, origin: ChangeOrigin) => void>();
+  private readonly listeners = new Set<
+    (change: PromotionChange, origin: ChangeOrigin) => void
+  >();
   readonly runner: PromotionRunner;
 
   constructor(private readonly options: PromotionEngineOptions) {
-    this.runner = new PromotionRunner({ ...options, changed: r => this.changed(r), audit: (e, r, x) => this.audit(e, r, x) });
+    this.runner = new PromotionRunner({
+      ...options,
+      changed: r => this.changed(r),
+      audit: (e, r, x) => this.audit(e, r, x),
+    });
   }
 
   /**
    * Called after every change of a ledger row (the row) or of a hold (the pipeline only).
    * Returns an unsubscribe function.
    */
-  onChange(listener: (change: PromotionChange, origin: ChangeOrigin) => void): () => void {
+  onChange(
+    listener: (change: PromotionChange, origin: ChangeOrigin) => void,
+  ): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -98,27 +113,53 @@ export class PromotionEngine {
    *   ConflictError when the version is blocked, the environment is held (automatic
    *   triggers) or a newer version is already on its way there (anything but a rollback).
    */
-  async request(req: PromotionRequest): Promise<{ record: PromotionRecord; created: boolean }> {
+  async request(
+    req: PromotionRequest,
+  ): Promise<{ record: PromotionRecord; created: boolean }> {
     const { pipeline: key, environment, version } = req;
-    if (!VERSION.test(version)) throw new InputError(`version "${version}" must be 1 to 255 characters without spaces`);
-    const { index, envs, promotion, pipeline } = planPromotion(this.options.cache, key, environment);
+    if (!VERSION.test(version))
+      throw new InputError(
+        `version "${version}" must be 1 to 255 characters without spaces`,
+      );
+    const { index, envs, promotion, pipeline } = planPromotion(
+      this.options.cache,
+      key,
+      environment,
+    );
     if (index === 0) {
-      throw new InputError(`"${environment}" is the first environment of ${key.namespace}/${key.name}: nothing promotes into it`);
+      throw new InputError(
+        `"${environment}" is the first environment of ${key.namespace}/${key.name}: nothing promotes into it`,
+      );
     }
-    if (!promotion) throw new InputError(`Pipeline ${key.namespace}/${key.name} has no promotion strategy for "${environment}"`);
+    if (!promotion)
+      throw new InputError(
+        `Pipeline ${key.namespace}/${key.name} has no promotion strategy for "${environment}"`,
+      );
     const { store, holds } = this.options;
     const block = await this.options.blocks?.get(key, version);
-    if (block) throw new ConflictError(`${version} is blocked by ${block.blockedBy}: ${block.reason}`);
+    if (block)
+      throw new ConflictError(
+        `${version} is blocked by ${block.blockedBy}: ${block.reason}`,
+      );
     const existing = await store.findActive(key, environment, version);
     if (existing) return { record: existing, created: false };
     if (AUTOMATIC.includes(req.trigger)) {
       const hold = await holds.get(key, environment);
-      if (hold) throw new ConflictError(`"${environment}" is held by ${hold.heldBy} (${hold.reason}): no automatic promotion until it is released`);
+      if (hold)
+        throw new ConflictError(
+          `"${environment}" is held by ${hold.heldBy} (${hold.reason}): no automatic promotion until it is released`,
+        );
     }
     if (req.trigger !== 'rollback') {
-      const newer = (await store.listActive(key, environment)).find(r => r.state !== 'waiting-approval' && (compareVersions(r.version, version) ?? 0) > 0);
+      const newer = (await store.listActive(key, environment)).find(
+        r =>
+          r.state !== 'waiting-approval' &&
+          (compareVersions(r.version, version) ?? 0) > 0,
+      );
       if (newer) {
-        throw new ConflictError(`${newer.version} is already being promoted into "${environment}" (${newer.state}); an older version replaces it only by a rollback`);
+        throw new ConflictError(
+          `${newer.version} is already being promoted into "${environment}" (${newer.state}); an older version replaces it only by a rollback`,
+        );
       }
     }
     const result = await store.create(
@@ -130,14 +171,22 @@ export class PromotionEngine {
         trigger: req.trigger,
         requestedBy: req.requestedBy,
         state: promotion.manual ? 'waiting-approval' : 'queued',
-        strategy: promotion.strategy['pull-request'] ? 'pull-request' : 'notification',
+        strategy: promotion.strategy['pull-request']
+          ? 'pull-request'
+          : 'notification',
         retryOf: req.retryOf,
-        requiredApprovals: requiredApprovalsFor(pipeline.metadata.annotations, environment, this.options.requiredApprovals ?? 1),
+        requiredApprovals: requiredApprovalsFor(
+          pipeline.metadata.annotations,
+          environment,
+          this.options.requiredApprovals ?? 1,
+        ),
       },
       {
         type: 'requested',
         actor: req.requestedBy,
-        message: `Requested ${version} into ${environment} (${req.trigger}${req.retryOf ? `, retrying ${req.retryOf}` : ''})${promotion.manual ? ': waiting for approval' : ''}`,
+        message: `Requested ${version} into ${environment} (${req.trigger}${
+          req.retryOf ? `, retrying ${req.retryOf}` : ''
+        })${promotion.manual ? ': waiting for approval' : ''}`,
       },
     );
     if (result.created) {
@@ -151,19 +200,41 @@ export class PromotionEngine {
   /** A row that became waiting or queued supersedes the other pending rows of its environment. */
   private async pending(record: PromotionRecord) {
     const { store } = this.options;
-    const states = record.state === 'waiting-approval' ? ['waiting-approval' as const] : ['waiting-approval' as const, 'queued' as const];
-    const superseded = await store.supersedePending(record.pipeline, record.toEnvironment, record.id, states, `${record.version} was requested after it`);
+    const states =
+      record.state === 'waiting-approval'
+        ? ['waiting-approval' as const]
+        : ['waiting-approval' as const, 'queued' as const];
+    const superseded = await store.supersedePending(
+      record.pipeline,
+      record.toEnvironment,
+      record.id,
+      states,
+      `${record.version} was requested after it`,
+    );
     for (const r of superseded) this.changed(r);
     if (record.state === 'queued') this.kick();
   }
 
   /** The compatibility webhook: `version` is now in `environment`; promote it into the next one. */
-  async requestNext(key: PipelineKey, environment: string, version: string, requestedBy: string) {
+  async requestNext(
+    key: PipelineKey,
+    environment: string,
+    version: string,
+    requestedBy: string,
+  ) {
     const { index, envs } = planPromotion(this.options.cache, key, environment);
     if (index === envs.length - 1) {
-      throw new InputError(`"${environment}" is the last environment of ${key.namespace}/${key.name}: nothing to promote into`);
+      throw new InputError(
+        `"${environment}" is the last environment of ${key.namespace}/${key.name}: nothing to promote into`,
+      );
     }
-    return this.request({ pipeline: key, environment: envs[index + 1].name, version, trigger: 'webhook', requestedBy });
+    return this.request({
+      pipeline: key,
+      environment: envs[index + 1].name,
+      version,
+      trigger: 'webhook',
+      requestedBy,
+    });
   }
 
   private async mustGet(id: string) {
@@ -178,26 +249,67 @@ export class PromotionEngine {
    * it. The requester can do neither.
    * @throws ConflictError when it is not waiting, or `by` already approved it.
    */
-  async decide(id: string, decision: 'approved' | 'rejected', by: string, reason?: string): Promise<PromotionRecord> {
+  async decide(
+    id: string,
+    decision: 'approved' | 'rejected',
+    by: string,
+    reason?: string,
+  ): Promise<PromotionRecord> {
     const record = await this.mustGet(id);
-    if (record.state !== 'waiting-approval') throw new ConflictError(`Promotion ${id} is ${record.state}, not waiting for approval`);
-    if (record.requestedBy === by) throw new NotAllowedError('You requested this promotion: someone else must approve or reject it');
+    if (record.state !== 'waiting-approval')
+      throw new ConflictError(
+        `Promotion ${id} is ${record.state}, not waiting for approval`,
+      );
+    if (record.requestedBy === by)
+      throw new NotAllowedError(
+        'You requested this promotion: someone else must approve or reject it',
+      );
     const approval = { by, at: new Date().toISOString(), decision, reason };
     if (decision === 'rejected') {
-      const rejected = await this.options.store.transition(id, ['waiting-approval'], 'rejected', { approval }, { type: 'rejected', actor: by, message: `Rejected by ${by}${reason ? `: ${reason}` : ''}` });
-      if (!rejected) throw new ConflictError(`Promotion ${id} was decided by someone else meanwhile`);
+      const rejected = await this.options.store.transition(
+        id,
+        ['waiting-approval'],
+        'rejected',
+        { approval },
+        {
+          type: 'rejected',
+          actor: by,
+          message: `Rejected by ${by}${reason ? `: ${reason}` : ''}`,
+        },
+      );
+      if (!rejected)
+        throw new ConflictError(
+          `Promotion ${id} was decided by someone else meanwhile`,
+        );
       await this.audit('promotion-rejected', rejected, { by, reason });
       return rejected;
     }
-    const count = new Set([...record.approvals.filter(a => a.decision === 'approved').map(a => a.by), by]).size;
+    const count = new Set([
+      ...record.approvals.filter(a => a.decision === 'approved').map(a => a.by),
+      by,
+    ]).size;
     const result = await this.options.store.approve(id, approval, {
       type: 'approved',
       actor: by,
-      message: `Approved by ${by} (${Math.min(count, record.requiredApprovals)} of ${record.requiredApprovals})${reason ? `: ${reason}` : ''}`,
+      message: `Approved by ${by} (${Math.min(
+        count,
+        record.requiredApprovals,
+      )} of ${record.requiredApprovals})${reason ? `: ${reason}` : ''}`,
     });
-    if (!result) throw new ConflictError(`Promotion ${id} was decided by someone else meanwhile`);
-    if (result.outcome === 'duplicate') throw new ConflictError(`${by} has already approved promotion ${id}: nobody counts twice`);
-    await this.audit('promotion-approved', result.record, { by, reason, approvals: result.record.approvals.length, required: result.record.requiredApprovals });
+    if (!result)
+      throw new ConflictError(
+        `Promotion ${id} was decided by someone else meanwhile`,
+      );
+    if (result.outcome === 'duplicate')
+      throw new ConflictError(
+        `${by} has already approved promotion ${id}: nobody counts twice`,
+      );
+    await this.audit('promotion-approved', result.record, {
+      by,
+      reason,
+      approvals: result.record.approvals.length,
+      required: result.record.requiredApprovals,
+    });
     if (result.outcome === 'queued') await this.pending(result.record);
     return result.record;
   }
@@ -207,16 +319,33 @@ export class PromotionEngine {
    * with a comment first.
    * @throws ConflictError in any other state (running: try again in a moment).
    */
-  async cancel(id: string, by: string, reason?: string): Promise<PromotionRecord> {
+  async cancel(
+    id: string,
+    by: string,
+    reason?: string,
+  ): Promise<PromotionRecord> {
     const record = await this.mustGet(id);
     const from = ['waiting-approval', 'queued', 'awaiting-merge'] as const;
     if (!from.includes(record.state as any)) {
-      throw new ConflictError(`Promotion ${id} is ${record.state}: only waiting, queued or awaiting-merge promotions can be cancelled`);
+      throw new ConflictError(
+        `Promotion ${id} is ${record.state}: only waiting, queued or awaiting-merge promotions can be cancelled`,
+      );
     }
     const why = `Cancelled by ${by}${reason ? `: ${reason}` : ''}`;
-    if (record.state === 'awaiting-merge') await this.runner.closePullRequest(record, `${why}. This pull request was closed from Backstage.`);
-    const updated = await this.options.store.transition(id, [record.state], 'cancelled', {}, { type: 'cancelled', actor: by, message: why });
-    if (!updated) throw new ConflictError(`Promotion ${id} changed meanwhile; look again`);
+    if (record.state === 'awaiting-merge')
+      await this.runner.closePullRequest(
+        record,
+        `${why}. This pull request was closed from Backstage.`,
+      );
+    const updated = await this.options.store.transition(
+      id,
+      [record.state],
+      'cancelled',
+      {},
+      { type: 'cancelled', actor: by, message: why },
+    );
+    if (!updated)
+      throw new ConflictError(`Promotion ${id} changed meanwhile; look again`);
     await this.audit('promotion-cancelled', updated, { by, reason });
     return updated;
   }
@@ -224,8 +353,18 @@ export class PromotionEngine {
   /** Retries a failed promotion: a new request for the same version, linked by `retryOf`. */
   async retry(id: string, by: string, trigger: PromotionTrigger = 'user') {
     const record = await this.mustGet(id);
-    if (record.state !== 'failed') throw new ConflictError(`Promotion ${id} is ${record.state}: only failed promotions can be retried`);
-    return this.request({ pipeline: record.pipeline, environment: record.toEnvironment, version: record.version, trigger, requestedBy: by, retryOf: id });
+    if (record.state !== 'failed')
+      throw new ConflictError(
+        `Promotion ${id} is ${record.state}: only failed promotions can be retried`,
+      );
+    return this.request({
+      pipeline: record.pipeline,
+      environment: record.toEnvironment,
+      version: record.version,
+      trigger,
+      requestedBy: by,
+      retryOf: id,
+    });
   }
 
   /**
@@ -233,31 +372,72 @@ export class PromotionEngine {
    * environment: no automatic promotion into it until a user releases the hold.
    * @throws InputError when the version was never deployed there.
    */
-  async rollback(key: PipelineKey, environment: string, version: string, by: string, reason?: string) {
+  async rollback(
+    key: PipelineKey,
+    environment: string,
+    version: string,
+    by: string,
+    reason?: string,
+  ) {
     const deployed = await this.options.store.listDeployed(key, environment);
     if (!deployed.some(r => r.version === version)) {
       const known = [...new Set(deployed.map(r => r.version))];
-      throw new InputError(`${version} was never deployed into "${environment}"${known.length ? `; versions deployed there: ${known.join(', ')}` : ''}`);
+      throw new InputError(
+        `${version} was never deployed into "${environment}"${
+          known.length ? `; versions deployed there: ${known.join(', ')}` : ''
+        }`,
+      );
     }
-    const result = await this.request({ pipeline: key, environment, version, trigger: 'rollback', requestedBy: by });
+    const result = await this.request({
+      pipeline: key,
+      environment,
+      version,
+      trigger: 'rollback',
+      requestedBy: by,
+    });
     const hold = await this.options.holds.place(key, {
       environment,
       heldBy: by,
-      reason: reason ? `rollback to ${version}: ${reason}` : `rollback to ${version}`,
+      reason: reason
+        ? `rollback to ${version}: ${reason}`
+        : `rollback to ${version}`,
       promotionId: result.record.id,
     });
-    await this.options.store.appendEvent(result.record.id, { type: 'hold-placed', actor: by, message: `${environment} is held: ${hold.reason}` });
-    await this.audit('environment-held', result.record, { by, hold: hold.reason });
+    await this.options.store.appendEvent(result.record.id, {
+      type: 'hold-placed',
+      actor: by,
+      message: `${environment} is held: ${hold.reason}`,
+    });
+    await this.audit('environment-held', result.record, {
+      by,
+      hold: hold.reason,
+    });
     return { ...result, hold };
   }
 
   /** Releases an environment's hold. @throws NotFoundError when it is not held. */
-  async releaseHold(key: PipelineKey, environment: string, by: string): Promise<EnvironmentHold> {
+  async releaseHold(
+    key: PipelineKey,
+    environment: string,
+    by: string,
+  ): Promise<EnvironmentHold> {
     const released = await this.options.holds.release(key, environment, by);
-    if (!released) throw new NotFoundError(`"${environment}" of ${key.namespace}/${key.name} is not held`);
+    if (!released)
+      throw new NotFoundError(
+        `"${environment}" of ${key.namespace}/${key.name} is not held`,
+      );
     const auditor = this.options.auditor;
     if (auditor) {
-      const event = await auditor.createEvent({ eventId: 'environment-hold-released', severityLevel: 'medium', meta: { pipeline: `${key.cluster}/${key.namespace}/${key.name}`, environment, by, hold: released.reason } });
+      const event = await auditor.createEvent({
+        eventId: 'environment-hold-released',
+        severityLevel: 'medium',
+        meta: {
+          pipeline: `${key.cluster}/${key.namespace}/${key.name}`,
+          environment,
+          by,
+          hold: released.reason,
+        },
+      });
       await event.success();
     }
     this.changed({ pipeline: key });
@@ -275,7 +455,11 @@ export class PromotionEngine {
     return active.some(r => r.state !== 'waiting-approval');
   }
 
-  async audit(eventId: string, record: PromotionRecord, extra: Record<string, unknown> = {}) {
+  async audit(
+    eventId: string,
+    record: PromotionRecord,
+    extra: Record<string, unknown> = {},
+  ) {
     this.changed(record);
     const auditor = this.options.auditor;
     if (!auditor) return;

@@ -1,5 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { freezeStatus, PromotionRecord } from '@gitops-pipelines/plugin-pipelines-common';
+import {
+  freezeStatus,
+  PromotionRecord,
+} from '@gitops-pipelines/plugin-pipelines-common';
 import { randomBytes } from 'crypto';
 import os from 'os';
 import { PipelineCache } from '../cache/PipelineCache';
@@ -9,7 +12,11 @@ import { crashPoint } from './crashPoint';
 import { expireApprovals } from './expireApprovals';
 import { planPromotion } from './planPromotion';
 import { RolloutSettler } from './RolloutSettler';
-import { PromotionContext, PromotionError, PromotionStrategy } from './strategies/PromotionStrategy';
+import {
+  PromotionContext,
+  PromotionError,
+  PromotionStrategy,
+} from './strategies/PromotionStrategy';
 import { mayReplace } from './versionOrder';
 import { DEFAULT_POLL, pullRequestPollDelay } from './pullRequestPolling';
 
@@ -35,9 +42,18 @@ export interface PromotionRunnerOptions {
   /** `pipelines.approvals.timeout` in ms: waiting promotions older than this are rejected. */
   approvalTimeoutMs?: number;
   /** Posts the gates of an open pull request's promotion on its head commit (createGateReporter). */
-  reportGates?: (record: PromotionRecord, ctx: PromotionContext, strategy: PromotionStrategy, headSha: string) => Promise<void>;
+  reportGates?: (
+    record: PromotionRecord,
+    ctx: PromotionContext,
+    strategy: PromotionStrategy,
+    headSha: string,
+  ) => Promise<void>;
   changed: (record: PromotionRecord) => void;
-  audit: (eventId: string, record: PromotionRecord, extra?: Record<string, unknown>) => Promise<void>;
+  audit: (
+    eventId: string,
+    record: PromotionRecord,
+    extra?: Record<string, unknown>,
+  ) => Promise<void>;
 }
 
 /**
@@ -47,7 +63,9 @@ export interface PromotionRunnerOptions {
  * Each row is worked on by one replica at a time (claims in the database).
  */
 export class PromotionRunner {
-  private readonly owner = `${os.hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
+  private readonly owner = `${os.hostname()}-${process.pid}-${randomBytes(
+    4,
+  ).toString('hex')}`;
   private readonly strategies: Map<string, PromotionStrategy>;
   private running?: Promise<void>;
   private again = false;
@@ -113,7 +131,11 @@ export class PromotionRunner {
 
   async runPass() {
     if (this.options.approvalTimeoutMs) {
-      const next = await expireApprovals({ store: this.options.store, timeoutMs: this.options.approvalTimeoutMs, audit: this.options.audit });
+      const next = await expireApprovals({
+        store: this.options.store,
+        timeoutMs: this.options.approvalTimeoutMs,
+        audit: this.options.audit,
+      });
       if (next) this.kickAt(new Date(Math.min(next, Date.now() + 3_600_000)));
     }
     await this.dispatchQueued();
@@ -126,10 +148,19 @@ export class PromotionRunner {
     const { store } = this.options;
     for (const record of await store.listByState(['queued'], 50)) {
       if (await this.frozen(record)) continue;
-      const result = await store.takeEnvironment(record.id, holder => mayReplace(record, holder));
+      const result = await store.takeEnvironment(record.id, holder =>
+        mayReplace(record, holder),
+      );
       if (!result) continue;
-      if (result.taken && result.replaced) await this.options.audit('promotion-superseded', result.replaced, { by: record.id });
-      if (result.record) await this.options.audit(result.taken ? 'promotion-started' : 'promotion-superseded', result.record);
+      if (result.taken && result.replaced)
+        await this.options.audit('promotion-superseded', result.replaced, {
+          by: record.id,
+        });
+      if (result.record)
+        await this.options.audit(
+          result.taken ? 'promotion-started' : 'promotion-superseded',
+          result.record,
+        );
     }
   }
 
@@ -139,29 +170,66 @@ export class PromotionRunner {
    * due when the window ends (at most an hour ahead: the scheduled passes cover the rest).
    */
   private async frozen(record: PromotionRecord): Promise<boolean> {
-    const freeze = freezeStatus(this.options.cache.getPipeline(record.pipeline)?.annotations, record.toEnvironment, Date.now());
+    const freeze = freezeStatus(
+      this.options.cache.getPipeline(record.pipeline)?.annotations,
+      record.toEnvironment,
+      Date.now(),
+    );
     if (!freeze.frozen) return false;
     const events = await this.options.store.events(record.id);
     if (events.some(e => e.type === 'freeze-overridden')) return false;
     const message = `"${record.toEnvironment}" is frozen (${freeze.window}) until ${freeze.until}: waiting`;
     if (!events.some(e => e.type === 'frozen' && e.message === message)) {
-      await this.options.store.appendEvent(record.id, { type: 'frozen', once: true, actor: ENGINE_ACTOR, message });
+      await this.options.store.appendEvent(record.id, {
+        type: 'frozen',
+        once: true,
+        actor: ENGINE_ACTOR,
+        message,
+      });
       this.options.changed(record);
     }
-    this.kickAt(new Date(Math.min(Date.parse(freeze.until), Date.now() + 3_600_000)));
+    this.kickAt(
+      new Date(Math.min(Date.parse(freeze.until), Date.now() + 3_600_000)),
+    );
     return true;
   }
 
-  private context(record: PromotionRecord): { ctx: PromotionContext; strategy: PromotionStrategy } {
-    const plan = planPromotion(this.options.cache, record.pipeline, record.toEnvironment);
-    if (!plan.promotion) throw new PromotionError(`No promotion strategy for "${record.toEnvironment}" any more`, false);
-    const kind = plan.promotion.strategy['pull-request'] ? 'pull-request' : 'notification';
+  private context(record: PromotionRecord): {
+    ctx: PromotionContext;
+    strategy: PromotionStrategy;
+  } {
+    const plan = planPromotion(
+      this.options.cache,
+      record.pipeline,
+      record.toEnvironment,
+    );
+    if (!plan.promotion)
+      throw new PromotionError(
+        `No promotion strategy for "${record.toEnvironment}" any more`,
+        false,
+      );
+    const kind = plan.promotion.strategy['pull-request']
+      ? 'pull-request'
+      : 'notification';
     const strategy = this.strategies.get(kind);
     if (!strategy) {
       const type = plan.promotion.strategy['pull-request']?.type;
-      throw new PromotionError(`The ${kind}${type ? ` (${type})` : ''} strategy is not available in this version of the pipelines backend`, false);
+      throw new PromotionError(
+        `The ${kind}${
+          type ? ` (${type})` : ''
+        } strategy is not available in this version of the pipelines backend`,
+        false,
+      );
     }
-    return { ctx: { record, pipeline: plan.pipeline, promotion: plan.promotion, kubeConfig: plan.kubeConfig }, strategy };
+    return {
+      ctx: {
+        record,
+        pipeline: plan.pipeline,
+        promotion: plan.promotion,
+        kubeConfig: plan.kubeConfig,
+      },
+      strategy,
+    };
   }
 
   private get leaseMs() {
@@ -169,23 +237,49 @@ export class PromotionRunner {
   }
 
   /** Runs `work` on a row this runner claimed, renewing the claim until it is done or released. */
-  private holding<T>(id: string, work: (release: ReleaseClaim) => Promise<T>): Promise<T> {
-    return holdClaim({ store: this.options.store, logger: this.options.logger, id, owner: this.owner, leaseMs: this.leaseMs }, work);
+  private holding<T>(
+    id: string,
+    work: (release: ReleaseClaim) => Promise<T>,
+  ): Promise<T> {
+    return holdClaim(
+      {
+        store: this.options.store,
+        logger: this.options.logger,
+        id,
+        owner: this.owner,
+        leaseMs: this.leaseMs,
+      },
+      work,
+    );
   }
 
   private async executeRunnable() {
     const { store } = this.options;
     for (const record of await store.listRunnable(20)) {
-      if (!(await store.claim(record.id, 'running', this.owner, this.leaseMs))) continue;
-      await this.holding(record.id, release => this.execute({ ...record, attempts: record.attempts + 1 }, release));
+      if (!(await store.claim(record.id, 'running', this.owner, this.leaseMs)))
+        continue;
+      await this.holding(record.id, release =>
+        this.execute({ ...record, attempts: record.attempts + 1 }, release),
+      );
       // The environment is free for a queued row waiting behind this one: one more pass.
       this.kick();
     }
   }
 
-  private async fail(record: PromotionRecord, from: PromotionRecord['state'], message: string) {
-    const failed = await this.options.store.transition(record.id, [from], 'failed', { error: message }, { type: 'failed', actor: ENGINE_ACTOR, message });
-    if (failed) await this.options.audit('promotion-failed', failed, { error: message });
+  private async fail(
+    record: PromotionRecord,
+    from: PromotionRecord['state'],
+    message: string,
+  ) {
+    const failed = await this.options.store.transition(
+      record.id,
+      [from],
+      'failed',
+      { error: message },
+      { type: 'failed', actor: ENGINE_ACTOR, message },
+    );
+    if (failed)
+      await this.options.audit('promotion-failed', failed, { error: message });
   }
 
   private async execute(record: PromotionRecord, release: ReleaseClaim) {
@@ -194,9 +288,17 @@ export class PromotionRunner {
       const { ctx, strategy } = this.context(record);
       const outcome = await strategy.execute(ctx);
       const pr = outcome.pullRequest;
-      const firstCheck = pr ? new Date(Date.now() + (this.options.pullRequestPoll ?? DEFAULT_POLL).minMs) : undefined;
+      const firstCheck = pr
+        ? new Date(
+            Date.now() + (this.options.pullRequestPoll ?? DEFAULT_POLL).minMs,
+          )
+        : undefined;
       const next = pr ? 'awaiting-merge' : 'rolling-out';
-      let type: 'pull-request-opened' | 'pull-request-updated' | 'no-change' | 'notification-sent' = 'notification-sent';
+      let type:
+        | 'pull-request-opened'
+        | 'pull-request-updated'
+        | 'no-change'
+        | 'notification-sent' = 'notification-sent';
       if (pr) type = pr.opened ? 'pull-request-opened' : 'pull-request-updated';
       else if (outcome.noChange) type = 'no-change';
       const moved = await store.transition(
@@ -213,20 +315,43 @@ export class PromotionRunner {
         { type, actor: ENGINE_ACTOR, message: outcome.summary },
       );
       if (moved && pr) crashPoint('awaiting-merge');
-      if (moved) await this.options.audit(pr ? 'promotion-pull-request' : 'promotion-rolling-out', moved, { outcome: outcome.summary });
+      if (moved)
+        await this.options.audit(
+          pr ? 'promotion-pull-request' : 'promotion-rolling-out',
+          moved,
+          { outcome: outcome.summary },
+        );
       if (firstCheck) this.kickAt(firstCheck);
-      logger.info(`Promotion ${record.id} (${record.pipeline.namespace}/${record.pipeline.name} → ${record.toEnvironment} ${record.version}): ${outcome.summary}`);
+      logger.info(
+        `Promotion ${record.id} (${record.pipeline.namespace}/${record.pipeline.name} → ${record.toEnvironment} ${record.version}): ${outcome.summary}`,
+      );
     } catch (e) {
-      const err = e instanceof PromotionError ? e : new PromotionError(String((e as Error)?.message ?? e), true);
+      const err =
+        e instanceof PromotionError
+          ? e
+          : new PromotionError(String((e as Error)?.message ?? e), true);
       const max = this.options.maxAttempts ?? 5;
       if (!err.retryable || record.attempts >= max) {
-        await this.fail(record, 'running', record.attempts > 1 ? `${err.message} (after ${record.attempts} attempts)` : err.message);
+        await this.fail(
+          record,
+          'running',
+          record.attempts > 1
+            ? `${err.message} (after ${record.attempts} attempts)`
+            : err.message,
+        );
         return;
       }
-      const delay = Math.max((this.options.retryBaseMs ?? 2000) * 2 ** (record.attempts - 1), err.retryAfterMs ?? 0);
+      const delay = Math.max(
+        (this.options.retryBaseMs ?? 2000) * 2 ** (record.attempts - 1),
+        err.retryAfterMs ?? 0,
+      );
       const message = `attempt ${record.attempts} of ${max} failed: ${err.message}`;
       await release(new Date(Date.now() + delay), message);
-      await store.appendEvent(record.id, { type: 'attempt-failed', actor: ENGINE_ACTOR, message: `${message}; retrying in ${Math.round(delay / 1000)} s` });
+      await store.appendEvent(record.id, {
+        type: 'attempt-failed',
+        actor: ENGINE_ACTOR,
+        message: `${message}; retrying in ${Math.round(delay / 1000)} s`,
+      });
       this.options.changed({ ...record, error: message });
       logger.warn(`Promotion ${record.id} ${message}; retrying in ${delay} ms`);
       this.kickAt(new Date(Date.now() + delay));
@@ -235,53 +360,97 @@ export class PromotionRunner {
 
   /** The delay before the next poll of a PR open since `since` (the row entered awaiting-merge then). */
   private pollDelay(since: string) {
-    return pullRequestPollDelay(Date.now() - Date.parse(since), this.options.pullRequestPoll ?? DEFAULT_POLL);
+    return pullRequestPollDelay(
+      Date.now() - Date.parse(since),
+      this.options.pullRequestPoll ?? DEFAULT_POLL,
+    );
   }
 
   private async followPullRequests() {
     const { store } = this.options;
     for (const record of await store.listPullRequestsDue(50)) {
-      if (!(await store.claim(record.id, 'awaiting-merge', this.owner, this.leaseMs))) continue;
-      await this.holding(record.id, release => this.followPullRequest(record, release));
+      if (
+        !(await store.claim(
+          record.id,
+          'awaiting-merge',
+          this.owner,
+          this.leaseMs,
+        ))
+      )
+        continue;
+      await this.holding(record.id, release =>
+        this.followPullRequest(record, release),
+      );
     }
   }
 
-  private async followPullRequest(record: PromotionRecord, release: ReleaseClaim) {
+  private async followPullRequest(
+    record: PromotionRecord,
+    release: ReleaseClaim,
+  ) {
     const { store, logger } = this.options;
     try {
       const { ctx, strategy } = this.context(record);
       const head = await store.pullRequestHead(record.id);
       const status = await strategy.followPullRequest?.(ctx, head.etag);
-      if (status?.state !== 'merged' && status?.state !== 'closed' && head.headSha) await this.options.reportGates?.(record, ctx, strategy, head.headSha);
+      if (
+        status?.state !== 'merged' &&
+        status?.state !== 'closed' &&
+        head.headSha
+      )
+        await this.options.reportGates?.(record, ctx, strategy, head.headSha);
       if (status?.state === 'merged') {
         const by = status.mergedBy ? ` by ${status.mergedBy}` : '';
         const moved = await store.transition(
           record.id,
           ['awaiting-merge'],
           'rolling-out',
-          { mergedBy: status.mergedBy, mergedAt: status.mergedAt ? new Date(status.mergedAt) : new Date(), error: null },
-          { type: 'pull-request-merged', actor: status.mergedBy, message: `Pull request #${record.pullRequestNumber} merged${by}: rolling out` },
+          {
+            mergedBy: status.mergedBy,
+            mergedAt: status.mergedAt ? new Date(status.mergedAt) : new Date(),
+            error: null,
+          },
+          {
+            type: 'pull-request-merged',
+            actor: status.mergedBy,
+            message: `Pull request #${record.pullRequestNumber} merged${by}: rolling out`,
+          },
         );
         if (moved) {
           crashPoint('rolling-out');
-          await this.options.audit('promotion-merged', moved, { mergedBy: status.mergedBy });
+          await this.options.audit('promotion-merged', moved, {
+            mergedBy: status.mergedBy,
+          });
         }
         return;
       }
       if (status?.state === 'closed') {
         const message = `Pull request #${record.pullRequestNumber} was closed without merging`;
-        const moved = await store.transition(record.id, ['awaiting-merge'], 'cancelled', {}, { type: 'pull-request-closed', message });
-        if (moved) await this.options.audit('promotion-cancelled', moved, { reason: message });
+        const moved = await store.transition(
+          record.id,
+          ['awaiting-merge'],
+          'cancelled',
+          {},
+          { type: 'pull-request-closed', message },
+        );
+        if (moved)
+          await this.options.audit('promotion-cancelled', moved, {
+            reason: message,
+          });
         return;
       }
       const next = new Date(Date.now() + this.pollDelay(record.updatedAt));
       await release(next, undefined, status?.etag);
       this.kickAt(next);
     } catch (e) {
-      const message = `checking pull request #${record.pullRequestNumber}: ${(e as Error).message}`;
+      const message = `checking pull request #${record.pullRequestNumber}: ${
+        (e as Error).message
+      }`;
       logger.warn(`Promotion ${record.id}: ${message}`);
       const retryAfter = e instanceof PromotionError ? e.retryAfterMs ?? 0 : 0;
-      const next = new Date(Date.now() + Math.max(retryAfter, this.pollDelay(record.updatedAt)));
+      const next = new Date(
+        Date.now() + Math.max(retryAfter, this.pollDelay(record.updatedAt)),
+      );
       await release(next, message);
       this.kickAt(next);
     }

@@ -1,12 +1,21 @@
 import { AuditorService } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
-import type { BlockVersionResponse, PipelineKey, PromotionRecord, VersionBlock } from '@gitops-pipelines/plugin-pipelines-common';
+import type {
+  BlockVersionResponse,
+  PipelineKey,
+  PromotionRecord,
+  VersionBlock,
+} from '@gitops-pipelines/plugin-pipelines-common';
 import { PromotionStore } from '../database/PromotionStore';
 import { VersionBlockStore } from '../database/DatabaseVersionBlockStore';
 import { PipelineStateReader } from '../state/PipelineStateReader';
 import { PromotionEngine } from './PromotionEngine';
 
-const CANCELLABLE: ReadonlyArray<PromotionRecord['state']> = ['waiting-approval', 'queued', 'awaiting-merge'];
+const CANCELLABLE: ReadonlyArray<PromotionRecord['state']> = [
+  'waiting-approval',
+  'queued',
+  'awaiting-merge',
+];
 
 export interface VersionBlockingOptions {
   engine: PromotionEngine;
@@ -30,12 +39,27 @@ export class VersionBlocking {
    * @throws InputError when `rollbackEnvironment` does not run the version or has no earlier
    *   unblocked version deployed (nothing is blocked then).
    */
-  async block(key: PipelineKey, version: string, by: string, reason: string, rollbackEnvironment?: string): Promise<BlockVersionResponse> {
+  async block(
+    key: PipelineKey,
+    version: string,
+    by: string,
+    reason: string,
+    rollbackEnvironment?: string,
+  ): Promise<BlockVersionResponse> {
     const { engine, store, blocks } = this.options;
-    const rollbackTo = rollbackEnvironment ? await this.previousVersion(key, rollbackEnvironment, version) : undefined;
-    const { block, created } = await blocks.place(key, { version, blockedBy: by, reason });
-    if (created) await this.audit('version-blocked', key, { version, by, reason });
-    const active = (await store.listActive(key)).filter(r => r.version === version);
+    const rollbackTo = rollbackEnvironment
+      ? await this.previousVersion(key, rollbackEnvironment, version)
+      : undefined;
+    const { block, created } = await blocks.place(key, {
+      version,
+      blockedBy: by,
+      reason,
+    });
+    if (created)
+      await this.audit('version-blocked', key, { version, by, reason });
+    const active = (await store.listActive(key)).filter(
+      r => r.version === version,
+    );
     const cancelled: PromotionRecord[] = [];
     const notCancelled: PromotionRecord[] = [];
     for (const record of active) {
@@ -43,38 +67,92 @@ export class VersionBlocking {
         notCancelled.push(record);
         continue;
       }
-      cancelled.push(await engine.cancel(record.id, by, `${version} is blocked: ${block.reason}`).catch(() => record));
+      cancelled.push(
+        await engine
+          .cancel(record.id, by, `${version} is blocked: ${block.reason}`)
+          .catch(() => record),
+      );
     }
     const rollback = rollbackTo
-      ? (await engine.rollback(key, rollbackEnvironment!, rollbackTo, by, `${version} blocked: ${block.reason}`)).record
+      ? (
+          await engine.rollback(
+            key,
+            rollbackEnvironment!,
+            rollbackTo,
+            by,
+            `${version} blocked: ${block.reason}`,
+          )
+        ).record
       : undefined;
     engine.pipelineChanged(key);
-    return { block, created, cancelled, notCancelled, ...(rollback ? { rollback } : {}) };
+    return {
+      block,
+      created,
+      cancelled,
+      notCancelled,
+      ...(rollback ? { rollback } : {}),
+    };
   }
 
   /** @throws NotFoundError when the version is not blocked. */
-  async unblock(key: PipelineKey, version: string, by: string): Promise<VersionBlock> {
+  async unblock(
+    key: PipelineKey,
+    version: string,
+    by: string,
+  ): Promise<VersionBlock> {
     const lifted = await this.options.blocks.release(key, version, by);
-    if (!lifted) throw new NotFoundError(`${version} is not blocked on ${key.namespace}/${key.name}`);
-    await this.audit('version-unblocked', key, { version, by, reason: lifted.reason });
+    if (!lifted)
+      throw new NotFoundError(
+        `${version} is not blocked on ${key.namespace}/${key.name}`,
+      );
+    await this.audit('version-unblocked', key, {
+      version,
+      by,
+      reason: lifted.reason,
+    });
     this.options.engine.pipelineChanged(key);
     return lifted;
   }
 
   /** The newest version deployed into `environment` before, other than `version` and not blocked. */
-  private async previousVersion(key: PipelineKey, environment: string, version: string) {
-    const env = this.options.state.getPipeline(key)?.environments.find(e => e.name === environment);
+  private async previousVersion(
+    key: PipelineKey,
+    environment: string,
+    version: string,
+  ) {
+    const env = this.options.state
+      .getPipeline(key)
+      ?.environments.find(e => e.name === environment);
     if (!env?.versions.some(v => v.version === version)) {
-      throw new InputError(`"${environment}" does not run ${version}: nothing to roll back there`);
+      throw new InputError(
+        `"${environment}" does not run ${version}: nothing to roll back there`,
+      );
     }
     for (const r of await this.options.store.listDeployed(key, environment)) {
-      if (r.version !== version && !(await this.options.blocks.get(key, r.version))) return r.version;
+      if (
+        r.version !== version &&
+        !(await this.options.blocks.get(key, r.version))
+      )
+        return r.version;
     }
-    throw new InputError(`No version other than ${version} was deployed into "${environment}" before: nothing to roll back to`);
+    throw new InputError(
+      `No version other than ${version} was deployed into "${environment}" before: nothing to roll back to`,
+    );
   }
 
-  private async audit(eventId: string, key: PipelineKey, meta: Record<string, unknown>) {
-    const event = await this.options.auditor?.createEvent({ eventId, severityLevel: 'medium', meta: { pipeline: `${key.cluster}/${key.namespace}/${key.name}`, ...meta } });
+  private async audit(
+    eventId: string,
+    key: PipelineKey,
+    meta: Record<string, unknown>,
+  ) {
+    const event = await this.options.auditor?.createEvent({
+      eventId,
+      severityLevel: 'medium',
+      meta: {
+        pipeline: `${key.cluster}/${key.namespace}/${key.name}`,
+        ...meta,
+      },
+    });
     await event?.success();
   }
 }

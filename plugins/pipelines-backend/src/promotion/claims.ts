@@ -9,7 +9,11 @@ import { PromotionStore } from '../database/PromotionStore';
 export const DEFAULT_LEASE_MS = 30_000;
 
 /** Gives a claimed row back until `retryAt` (see `PromotionStore.release`), after the heartbeat has stopped. */
-export type ReleaseClaim = (retryAt: Date, error?: string, etag?: string) => Promise<void>;
+export type ReleaseClaim = (
+  retryAt: Date,
+  error?: string,
+  etag?: string,
+) => Promise<void>;
 
 /**
  * Runs `work` on a row claimed by `owner`, renewing the claim (`store.renew`) every third of
@@ -21,7 +25,13 @@ export type ReleaseClaim = (retryAt: Date, error?: string, etag?: string) => Pro
  * stay guarded by its state, so the slower writer's move is refused.
  */
 export async function holdClaim<T>(
-  claim: { store: Pick<PromotionStore, 'renew' | 'release'>; logger: LoggerService; id: string; owner: string; leaseMs: number },
+  claim: {
+    store: Pick<PromotionStore, 'renew' | 'release'>;
+    logger: LoggerService;
+    id: string;
+    owner: string;
+    leaseMs: number;
+  },
   work: (release: ReleaseClaim) => Promise<T>,
 ): Promise<T> {
   const { store, logger, id, owner, leaseMs } = claim;
@@ -30,9 +40,14 @@ export async function holdClaim<T>(
     inFlight = store
       .renew(id, owner, leaseMs)
       .then(held => {
-        if (!held) logger.warn(`Promotion ${id}: this replica's claim was lost (another replica may have taken the row over)`);
+        if (!held)
+          logger.warn(
+            `Promotion ${id}: this replica's claim was lost (another replica may have taken the row over)`,
+          );
       })
-      .catch(e => logger.warn(`Promotion ${id}: renewing the claim failed: ${e}`));
+      .catch(e =>
+        logger.warn(`Promotion ${id}: renewing the claim failed: ${e}`),
+      );
   }, Math.max(100, Math.floor(leaseMs / 3)));
   const stop = async () => {
     clearInterval(heartbeat);

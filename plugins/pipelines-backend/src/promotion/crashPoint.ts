@@ -3,7 +3,12 @@
  * is written, after the promotion branch is pushed, after the pull request is created (before
  * the row records it), after the row moved to awaiting-merge, after it moved to rolling-out.
  */
-export type CrashPoint = 'after-request' | 'after-push' | 'after-pull-request' | 'awaiting-merge' | 'rolling-out';
+export type CrashPoint =
+  | 'after-request'
+  | 'after-push'
+  | 'after-pull-request'
+  | 'awaiting-merge'
+  | 'rolling-out';
 
 /**
  * Test-only fault injection (a failpoint): when the environment variable
@@ -12,5 +17,6 @@ export type CrashPoint = 'after-request' | 'after-push' | 'after-pull-request' |
  * child backend's environment; unset (always, in real use) this does nothing.
  */
 export function crashPoint(point: CrashPoint): void {
-  if (process.env.PIPELINES_CRASH_POINT === point) process.kill(process.pid, 'SIGKILL');
+  if (process.env.PIPELINES_CRASH_POINT === point)
+    process.kill(process.pid, 'SIGKILL');
 }

@@ -6,8 +6,16 @@ export const APPROVAL_TIMEOUT_ACTOR = 'pipelines:approval-timeout';
 
 /** `90 seconds`, `45 minutes`, `1 day`: the timeout in the largest unit that divides it. */
 function describe(ms: number): string {
-  const units: Array<[number, string]> = [[86_400_000, 'day'], [3_600_000, 'hour'], [60_000, 'minute'], [1000, 'second']];
-  const [size, unit] = units.find(([s]) => ms >= s && ms % s === 0) ?? [1000, 'second'];
+  const units: Array<[number, string]> = [
+    [86_400_000, 'day'],
+    [3_600_000, 'hour'],
+    [60_000, 'minute'],
+    [1000, 'second'],
+  ];
+  const [size, unit] = units.find(([s]) => ms >= s && ms % s === 0) ?? [
+    1000,
+    'second',
+  ];
   const n = Math.round(ms / size);
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
@@ -20,7 +28,11 @@ function describe(ms: number): string {
 export async function expireApprovals(options: {
   store: PromotionStore;
   timeoutMs: number;
-  audit: (eventId: string, record: PromotionRecord, extra?: Record<string, unknown>) => Promise<void>;
+  audit: (
+    eventId: string,
+    record: PromotionRecord,
+    extra?: Record<string, unknown>,
+  ) => Promise<void>;
   now?: number;
 }): Promise<number | undefined> {
   const { store, timeoutMs, audit } = options;
@@ -33,8 +45,18 @@ export async function expireApprovals(options: {
       continue;
     }
     const message = `No decision within ${describe(timeoutMs)}: rejected`;
-    const rejected = await store.transition(record.id, ['waiting-approval'], 'rejected', { error: message }, { type: 'rejected', actor: APPROVAL_TIMEOUT_ACTOR, message });
-    if (rejected) await audit('promotion-approval-expired', rejected, { by: APPROVAL_TIMEOUT_ACTOR, timeoutMs });
+    const rejected = await store.transition(
+      record.id,
+      ['waiting-approval'],
+      'rejected',
+      { error: message },
+      { type: 'rejected', actor: APPROVAL_TIMEOUT_ACTOR, message },
+    );
+    if (rejected)
+      await audit('promotion-approval-expired', rejected, {
+        by: APPROVAL_TIMEOUT_ACTOR,
+        timeoutMs,
+      });
   }
   return next;
 }

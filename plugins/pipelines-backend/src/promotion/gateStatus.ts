@@ -1,9 +1,16 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { promotionGates, PromotionRecord, summarizeGates } from '@gitops-pipelines/plugin-pipelines-common';
+import {
+  promotionGates,
+  PromotionRecord,
+  summarizeGates,
+} from '@gitops-pipelines/plugin-pipelines-common';
 import { PipelineCache } from '../cache/PipelineCache';
 import { VersionBlockStore } from '../database/DatabaseVersionBlockStore';
 import { PromotionStore } from '../database/PromotionStore';
-import { PromotionContext, PromotionStrategy } from './strategies/PromotionStrategy';
+import {
+  PromotionContext,
+  PromotionStrategy,
+} from './strategies/PromotionStrategy';
 
 /**
  * The runner's gate reporter: on each poll of an open promotion pull request, computes the
@@ -23,18 +30,39 @@ export function createGateReporter(deps: {
   targetUrl?: string;
 }) {
   const posted = new Map<string, string>();
-  return async (record: PromotionRecord, ctx: PromotionContext, strategy: PromotionStrategy, headSha: string) => {
+  return async (
+    record: PromotionRecord,
+    ctx: PromotionContext,
+    strategy: PromotionStrategy,
+    headSha: string,
+  ) => {
     const pipeline = deps.cache.getPipeline(record.pipeline);
     if (!pipeline || !strategy.setGateStatus) return;
     try {
-      const [blocks, events] = await Promise.all([deps.blocks.list(record.pipeline), deps.store.events(record.id)]);
-      const gates = promotionGates({ record, pipeline, blocks, freezeOverridden: events.some(e => e.type === 'freeze-overridden'), now: Date.now() });
+      const [blocks, events] = await Promise.all([
+        deps.blocks.list(record.pipeline),
+        deps.store.events(record.id),
+      ]);
+      const gates = promotionGates({
+        record,
+        pipeline,
+        blocks,
+        freezeOverridden: events.some(e => e.type === 'freeze-overridden'),
+        now: Date.now(),
+      });
       const summary = summarizeGates(gates);
       const key = `${headSha}|${summary.state}|${summary.description}`;
       if (posted.get(record.id) === key) return;
-      if (await strategy.setGateStatus(ctx, headSha, summary, deps.targetUrl)) posted.set(record.id, key);
+      if (await strategy.setGateStatus(ctx, headSha, summary, deps.targetUrl))
+        posted.set(record.id, key);
     } catch (e) {
-      deps.logger.warn(`Promotion ${record.id}: could not set the gate status of ${headSha.slice(0, 7)}: ${(e as Error).message}`);
+      deps.logger.warn(
+        `Promotion ${
+          record.id
+        }: could not set the gate status of ${headSha.slice(0, 7)}: ${
+          (e as Error).message
+        }`,
+      );
     }
   };
 }

@@ -1,7 +1,10 @@
 import { metricsServiceFactory } from '@backstage/backend-defaults/alpha';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { metrics } from '@opentelemetry/api';
-import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import {
+  PrometheusExporter,
+  PrometheusSerializer,
+} from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { Sandbox, waitUntil as until } from '@gitops-pipelines/sandbox';
@@ -26,7 +29,10 @@ describe('promotion lifecycle on the sandbox', () => {
   // Backstage's real MetricsService over an OpenTelemetry SDK, read as Prometheus would.
   const exporter = new PrometheusExporter({ preventServerStart: true });
   const meterProvider = new MeterProvider({ readers: [exporter] });
-  const scrape = async () => new PrometheusSerializer().serialize((await exporter.collect()).resourceMetrics);
+  const scrape = async () =>
+    new PrometheusSerializer().serialize(
+      (await exporter.collect()).resourceMetrics,
+    );
 
   beforeAll(async () => {
     metrics.setGlobalMeterProvider(meterProvider);
@@ -112,7 +118,10 @@ describe('promotion lifecycle on the sandbox', () => {
         message: 'Helm upgrade succeeded',
         metadata: { revision: version },
       });
-  const testVersions = async () => (await request(server).get(base)).body.environments[1].targets.map((t: any) => `${t.health}:${t.version}`);
+  const testVersions = async () =>
+    (await request(server).get(base)).body.environments[1].targets.map(
+      (t: any) => `${t.health}:${t.version}`,
+    );
 
   it('follows a webhook promotion from its pull request to deployed, with a timeline', async () => {
     const created = await webhook('6.2.0');
@@ -145,16 +154,38 @@ describe('promotion lifecycle on the sandbox', () => {
     // The metrics saw it all: each state once, the request → deployed time, the forge's calls.
     const text = await scrape();
     const scope = 'otel_scope_name="backstage-plugin-pipelines"';
-    for (const state of ['queued', 'running', 'awaiting-merge', 'rolling-out', 'deployed']) {
-      expect(text).toContain(`pipelines_promotions_total{state="${state}",trigger="webhook",${scope}} 1`);
+    for (const state of [
+      'queued',
+      'running',
+      'awaiting-merge',
+      'rolling-out',
+      'deployed',
+    ]) {
+      expect(text).toContain(
+        `pipelines_promotions_total{state="${state}",trigger="webhook",${scope}} 1`,
+      );
     }
-    expect(text).toContain(`pipelines_promotion_duration_count{trigger="webhook",${scope}} 1`);
-    expect(text).toContain(`pipelines_forge_requests_total{forge="github",operation="create",outcome="ok",${scope}} 1`);
-    expect(text).toMatch(/pipelines_forge_requests_total\{forge="github",operation="get",outcome="ok",.*\} [1-9]/);
-    expect(text).toMatch(/pipelines_forge_rate_limit_remaining\{forge="github",.*\} \d+/);
-    expect(text).toMatch(/pipelines_watch_events_total\{cluster="management",kind="Pipeline",type="add",.*\} [1-9]/);
-    expect(text).toContain(`pipelines_cache_objects{cluster="management",kind="Pipeline",${scope}} 2`);
-    expect(text).toMatch(/pipelines_cache_recompute_duration_count\{scope="partial",.*\} [1-9]/);
+    expect(text).toContain(
+      `pipelines_promotion_duration_count{trigger="webhook",${scope}} 1`,
+    );
+    expect(text).toContain(
+      `pipelines_forge_requests_total{forge="github",operation="create",outcome="ok",${scope}} 1`,
+    );
+    expect(text).toMatch(
+      /pipelines_forge_requests_total\{forge="github",operation="get",outcome="ok",.*\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /pipelines_forge_rate_limit_remaining\{forge="github",.*\} \d+/,
+    );
+    expect(text).toMatch(
+      /pipelines_watch_events_total\{cluster="management",kind="Pipeline",type="add",.*\} [1-9]/,
+    );
+    expect(text).toContain(
+      `pipelines_cache_objects{cluster="management",kind="Pipeline",${scope}} 2`,
+    );
+    expect(text).toMatch(
+      /pipelines_cache_recompute_duration_count\{scope="partial",.*\} [1-9]/,
+    );
     // A later request for the same version is a new promotion: the old row has ended.
     const again = await request(server)
       .post(`${base}/promotions`)
@@ -289,10 +320,20 @@ describe('promotion lifecycle on the sandbox', () => {
     const { body } = await request(server).get(`${base}/metrics?window=1d`);
     const test = body.environments.find((e: any) => e.environment === 'test');
     // 6.2.0 (webhook), 6.2.0 again (no change), 6.4.0's retry; 6.4.0 failed; the rollback to 6.2.0 is still open.
-    expect(test).toMatchObject({ deployments: 3, failures: 1, rollbacks: 1, changeFailureRate: 2 / 3 });
+    expect(test).toMatchObject({
+      deployments: 3,
+      failures: 1,
+      rollbacks: 1,
+      changeFailureRate: 2 / 3,
+    });
     expect(test.leadTime.count).toBe(3);
     expect(test.timeToRestore.count).toBe(1); // the failure → its retry's deployment; the rollback is not deployed
-    const sum = (k: string) => body.daily.reduce((n: number, d: any) => n + d[k], 0); // one day, or two around midnight
-    expect([sum('deployments'), sum('failures'), new Set(body.daily.map((d: any) => d.environment))]).toEqual([3, 1, new Set(['test'])]);
+    const sum = (k: string) =>
+      body.daily.reduce((n: number, d: any) => n + d[k], 0); // one day, or two around midnight
+    expect([
+      sum('deployments'),
+      sum('failures'),
+      new Set(body.daily.map((d: any) => d.environment)),
+    ]).toEqual([3, 1, new Set(['test'])]);
   });
 });

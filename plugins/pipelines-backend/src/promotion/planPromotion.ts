@@ -26,20 +26,40 @@ export interface PromotionPlan {
  * @throws NotFoundError when the pipeline or the environment does not exist;
  *   InputError when the Pipeline is invalid (with every issue).
  */
-export function planPromotion(cache: Pick<PipelineCache, 'getPipelineObject'>, key: PipelineKey, environment: string): PromotionPlan {
+export function planPromotion(
+  cache: Pick<PipelineCache, 'getPipelineObject'>,
+  key: PipelineKey,
+  environment: string,
+): PromotionPlan {
   const found = cache.getPipelineObject(key);
   if (!found) {
-    throw new NotFoundError(`Pipeline ${key.namespace}/${key.name} not found on management cluster "${key.cluster}"`);
+    throw new NotFoundError(
+      `Pipeline ${key.namespace}/${key.name} not found on management cluster "${key.cluster}"`,
+    );
   }
   const result = validatePipeline(found.object);
   if (!result.valid) {
-    throw new InputError(`Pipeline ${key.namespace}/${key.name} is invalid: ${result.issues.map(formatValidationIssue).join('; ')}`);
+    throw new InputError(
+      `Pipeline ${key.namespace}/${key.name} is invalid: ${result.issues
+        .map(formatValidationIssue)
+        .join('; ')}`,
+    );
   }
   const pipeline = result.pipeline;
   const envs = pipeline.spec.environments;
   const index = envs.findIndex(e => e.name === environment);
   if (index === -1) {
-    throw new NotFoundError(`Environment "${environment}" is not in pipeline ${key.namespace}/${key.name} (${envs.map(e => e.name).join(', ')})`);
+    throw new NotFoundError(
+      `Environment "${environment}" is not in pipeline ${key.namespace}/${
+        key.name
+      } (${envs.map(e => e.name).join(', ')})`,
+    );
   }
-  return { pipeline, index, envs, promotion: envs[index].promotion ?? pipeline.spec.promotion, kubeConfig: found.kubeConfig };
+  return {
+    pipeline,
+    index,
+    envs,
+    promotion: envs[index].promotion ?? pipeline.spec.promotion,
+    kubeConfig: found.kubeConfig,
+  };
 }

@@ -1,4 +1,9 @@
-import { apply, helmRelease, Sandbox, waitUntil as until } from '@gitops-pipelines/sandbox';
+import {
+  apply,
+  helmRelease,
+  Sandbox,
+  waitUntil as until,
+} from '@gitops-pipelines/sandbox';
 import { KubernetesObject } from '@kubernetes/client-node';
 import request from 'supertest';
 import { startSandboxBackend } from '../__testUtils__/startSandboxBackend';
@@ -17,7 +22,14 @@ describe('promotion preview on the sandbox', () => {
   beforeAll(async () => {
     sandbox = await Sandbox.start({ fluxDelayMs: 100 });
     for (const env of ['a', 'b']) {
-      await apply(sandbox.clusters.prod.admin, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: `preview-${env}` } }, helmRelease(`preview-${env}`, '1.0.0')]);
+      await apply(sandbox.clusters.prod.admin, [
+        {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: `preview-${env}` },
+        },
+        helmRelease(`preview-${env}`, '1.0.0'),
+      ]);
     }
     await apply(sandbox.clusters.management.admin, [
       {
@@ -25,14 +37,39 @@ describe('promotion preview on the sandbox', () => {
         kind: 'Pipeline',
         metadata: { name: 'preview-notify', namespace: 'flux-system' },
         spec: {
-          appRef: { apiVersion: 'helm.toolkit.fluxcd.io/v2beta1', kind: 'HelmRelease', name: 'podinfo' },
-          environments: ['a', 'b'].map(name => ({ name, targets: [{ namespace: `preview-${name}`, clusterRef: { kind: 'GitopsCluster', name: 'prod', namespace: 'flux-system' } }] })),
+          appRef: {
+            apiVersion: 'helm.toolkit.fluxcd.io/v2beta1',
+            kind: 'HelmRelease',
+            name: 'podinfo',
+          },
+          environments: ['a', 'b'].map(name => ({
+            name,
+            targets: [
+              {
+                namespace: `preview-${name}`,
+                clusterRef: {
+                  kind: 'GitopsCluster',
+                  name: 'prod',
+                  namespace: 'flux-system',
+                },
+              },
+            ],
+          })),
           promotion: { strategy: { notification: {} } },
         },
       } as KubernetesObject,
     ]);
     server = await startSandboxBackend(sandbox);
-    await until(async () => ((await request(server).get('/api/pipelines/v1/pipelines')).body.items?.length >= 2 ? true : undefined), 'pipelines in cache', 60_000);
+    await until(
+      async () =>
+        (
+          await request(server).get('/api/pipelines/v1/pipelines')
+        ).body.items?.length >= 2
+          ? true
+          : undefined,
+      'pipelines in cache',
+      60_000,
+    );
   });
   afterAll(async () => {
     await sandbox?.stop();
@@ -42,7 +79,11 @@ describe('promotion preview on the sandbox', () => {
     const pulls = sandbox.forge!.listPulls('my-org', 'my-app-repo').length;
     // 503 until the watch cache holds the strategy's Secret (the backend is warming up): then 200.
     const res = await until(async () => {
-      const r = await request(server).post('/api/pipelines/v1/pipelines/management/flux-system/podinfo-02/promotions/preview').send({ environment: 'test', version: '6.3.0' });
+      const r = await request(server)
+        .post(
+          '/api/pipelines/v1/pipelines/management/flux-system/podinfo-02/promotions/preview',
+        )
+        .send({ environment: 'test', version: '6.3.0' });
       return r.status === 503 ? undefined : r;
     }, 'preview answered');
     expect(res.status).toBe(200);
@@ -55,7 +96,10 @@ describe('promotion preview on the sandbox', () => {
       found: 2,
       changed: 2,
     });
-    expect(res.body.files.map((f: any) => f.path)).toEqual(['clusters/dev/podinfo-02-perf/podinfo.yaml', 'clusters/dev/podinfo-02-qa/podinfo.yaml']);
+    expect(res.body.files.map((f: any) => f.path)).toEqual([
+      'clusters/dev/podinfo-02-perf/podinfo.yaml',
+      'clusters/dev/podinfo-02-qa/podinfo.yaml',
+    ]);
     expect(res.body.files[0].hunks).toEqual([
       {
         oldStart: 11,
@@ -70,24 +114,46 @@ describe('promotion preview on the sandbox', () => {
         ],
       },
     ]);
-    expect(sandbox.forge!.listPulls('my-org', 'my-app-repo')).toHaveLength(pulls);
-    const same = await request(server).post('/api/pipelines/v1/pipelines/management/flux-system/podinfo-02/promotions/preview').send({ environment: 'test', version: '6.0.1' });
+    expect(sandbox.forge!.listPulls('my-org', 'my-app-repo')).toHaveLength(
+      pulls,
+    );
+    const same = await request(server)
+      .post(
+        '/api/pipelines/v1/pipelines/management/flux-system/podinfo-02/promotions/preview',
+      )
+      .send({ environment: 'test', version: '6.0.1' });
     expect(same.body).toMatchObject({ found: 2, changed: 0, files: [] });
   });
 
   it('shows the Flux event a notification promotion would send', async () => {
-    const res = await request(server).post('/api/pipelines/v1/pipelines/management/flux-system/preview-notify/promotions/preview').send({ environment: 'b', version: '1.1.0' });
+    const res = await request(server)
+      .post(
+        '/api/pipelines/v1/pipelines/management/flux-system/preview-notify/promotions/preview',
+      )
+      .send({ environment: 'b', version: '1.1.0' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       strategy: 'notification',
       event: {
-        involvedObject: { kind: 'Pipeline', name: 'preview-notify', namespace: 'flux-system' },
+        involvedObject: {
+          kind: 'Pipeline',
+          name: 'preview-notify',
+          namespace: 'flux-system',
+        },
         reason: 'Promote',
         message: 'Promote version 1.1.0 to environment b',
-        metadata: { 'pipelines.weave.works/environment': 'b', 'pipelines.weave.works/version': '1.1.0', 'pipelines.weave.works/promotion-id': '(assigned when requested)' },
+        metadata: {
+          'pipelines.weave.works/environment': 'b',
+          'pipelines.weave.works/version': '1.1.0',
+          'pipelines.weave.works/promotion-id': '(assigned when requested)',
+        },
       },
     });
-    const first = await request(server).post('/api/pipelines/v1/pipelines/management/flux-system/preview-notify/promotions/preview').send({ environment: 'a', version: '1.1.0' });
+    const first = await request(server)
+      .post(
+        '/api/pipelines/v1/pipelines/management/flux-system/preview-notify/promotions/preview',
+      )
+      .send({ environment: 'a', version: '1.1.0' });
     expect(first.status).toBe(400);
   });
 });

@@ -1,11 +1,26 @@
-import { InputError, NotImplementedError, ServiceUnavailableError } from '@backstage/errors';
-import type { PipelineKey, PromotionPreview, PromotionRecord } from '@gitops-pipelines/plugin-pipelines-common';
+import {
+  InputError,
+  NotImplementedError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import type {
+  PipelineKey,
+  PromotionPreview,
+  PromotionRecord,
+} from '@gitops-pipelines/plugin-pipelines-common';
 import { PipelineCache } from '../cache/PipelineCache';
 import { planPromotion } from './planPromotion';
-import { PromotionError, PromotionStrategy } from './strategies/PromotionStrategy';
+import {
+  PromotionError,
+  PromotionStrategy,
+} from './strategies/PromotionStrategy';
 
 /** Previews promotions: `(pipeline, environment, version)` → what the promotion would do. */
-export type PromotionPreviewer = (key: PipelineKey, environment: string, version: string) => Promise<PromotionPreview>;
+export type PromotionPreviewer = (
+  key: PipelineKey,
+  environment: string,
+  version: string,
+) => Promise<PromotionPreview>;
 
 /** Stands for the ledger id in a preview (a request gets its own). */
 export const PREVIEW_PROMOTION_ID = '(assigned when requested)';
@@ -18,14 +33,28 @@ export const PREVIEW_PROMOTION_ID = '(assigned when requested)';
  *   NotFoundError for an unknown pipeline or environment; ServiceUnavailableError when the
  *   repository cannot be read now.
  */
-export function createPromotionPreviewer(deps: { cache: Pick<PipelineCache, 'getPipelineObject'>; strategies: PromotionStrategy[] }): PromotionPreviewer {
+export function createPromotionPreviewer(deps: {
+  cache: Pick<PipelineCache, 'getPipelineObject'>;
+  strategies: PromotionStrategy[];
+}): PromotionPreviewer {
   return async (key, environment, version) => {
     const plan = planPromotion(deps.cache, key, environment);
-    if (plan.index === 0) throw new InputError(`"${environment}" is the first environment of ${key.namespace}/${key.name}: nothing promotes into it`);
-    if (!plan.promotion) throw new InputError(`Pipeline ${key.namespace}/${key.name} has no promotion strategy for "${environment}"`);
-    const kind = plan.promotion.strategy['pull-request'] ? 'pull-request' : 'notification';
+    if (plan.index === 0)
+      throw new InputError(
+        `"${environment}" is the first environment of ${key.namespace}/${key.name}: nothing promotes into it`,
+      );
+    if (!plan.promotion)
+      throw new InputError(
+        `Pipeline ${key.namespace}/${key.name} has no promotion strategy for "${environment}"`,
+      );
+    const kind = plan.promotion.strategy['pull-request']
+      ? 'pull-request'
+      : 'notification';
     const strategy = deps.strategies.find(s => s.name === kind);
-    if (!strategy?.preview) throw new NotImplementedError(`The ${kind} strategy cannot preview in this version of the pipelines backend`);
+    if (!strategy?.preview)
+      throw new NotImplementedError(
+        `The ${kind} strategy cannot preview in this version of the pipelines backend`,
+      );
     const now = new Date().toISOString();
     const record: PromotionRecord = {
       id: PREVIEW_PROMOTION_ID,
@@ -44,9 +73,17 @@ export function createPromotionPreviewer(deps: { cache: Pick<PipelineCache, 'get
       updatedAt: now,
     };
     try {
-      return await strategy.preview({ record, pipeline: plan.pipeline, promotion: plan.promotion, kubeConfig: plan.kubeConfig });
+      return await strategy.preview({
+        record,
+        pipeline: plan.pipeline,
+        promotion: plan.promotion,
+        kubeConfig: plan.kubeConfig,
+      });
     } catch (e) {
-      if (e instanceof PromotionError) throw new ServiceUnavailableError(`Cannot preview the promotion now: ${e.message}`);
+      if (e instanceof PromotionError)
+        throw new ServiceUnavailableError(
+          `Cannot preview the promotion now: ${e.message}`,
+        );
       throw e;
     }
   };

@@ -1,17 +1,32 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { DefaultEventsService, EventParams } from '@backstage/plugin-events-node';
+import {
+  DefaultEventsService,
+  EventParams,
+} from '@backstage/plugin-events-node';
 import { DatabaseHoldStore } from '../database/DatabaseHoldStore';
 import { DatabasePromotionStore } from '../database/DatabasePromotionStore';
-import { ChangeOrigin, PromotionChange, PromotionEngine } from './PromotionEngine';
-import { connectPromotionChanges, PROMOTION_CHANGED_TOPIC } from './promotionChangeBus';
+import {
+  ChangeOrigin,
+  PromotionChange,
+  PromotionEngine,
+} from './PromotionEngine';
+import {
+  connectPromotionChanges,
+  PROMOTION_CHANGED_TOPIC,
+} from './promotionChangeBus';
 
 jest.setTimeout(30_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-const pipeline = { cluster: 'management', namespace: 'flux-system', name: 'podinfo-02' };
+const pipeline = {
+  cluster: 'management',
+  namespace: 'flux-system',
+  name: 'podinfo-02',
+};
 /** Lets the events service's async deliveries settle. */
 const settle = async () => {
-  for (let i = 0; i < 5; i++) await new Promise(resolve => setImmediate(resolve));
+  for (let i = 0; i < 5; i++)
+    await new Promise(resolve => setImmediate(resolve));
 };
 
 /**
@@ -23,7 +38,10 @@ async function setup() {
   const eventsLogger = mockServices.logger.mock();
   const service = DefaultEventsService.create({ logger: eventsLogger });
   const store = await DatabasePromotionStore.create({
-    database: mockServices.database({ knex: await databases.init('SQLITE_3'), migrations: { skip: false } }),
+    database: mockServices.database({
+      knex: await databases.init('SQLITE_3'),
+      migrations: { skip: false },
+    }),
   });
   const holds = new DatabaseHoldStore(store.client);
   /** Every payload on the topic, as a third subscriber sees it. */
@@ -31,7 +49,8 @@ async function setup() {
   await service.subscribe({
     id: 'observer',
     topics: [PROMOTION_CHANGED_TOPIC],
-    onEvent: async (params: EventParams) => void published.push(params.eventPayload),
+    onEvent: async (params: EventParams) =>
+      void published.push(params.eventPayload),
   });
 
   async function replica(instanceId: string) {
@@ -40,14 +59,22 @@ async function setup() {
     const engine = new PromotionEngine({
       store,
       holds,
-      cache: { getPipelineObject: () => undefined, getPipeline: () => undefined },
+      cache: {
+        getPipelineObject: () => undefined,
+        getPipeline: () => undefined,
+      },
       strategies: [],
       logger,
     });
     const seen: Array<{ change: PromotionChange; origin: ChangeOrigin }> = [];
     engine.onChange((change, origin) => void seen.push({ change, origin }));
     const publish = jest.spyOn(events, 'publish');
-    const stop = await connectPromotionChanges({ events, engine, instanceId, logger });
+    const stop = await connectPromotionChanges({
+      events,
+      engine,
+      instanceId,
+      logger,
+    });
     return { engine, events, seen, publish, stop, logger };
   }
 
@@ -59,7 +86,11 @@ async function setup() {
 describe('connectPromotionChanges', () => {
   it("hands a change made on one replica to the other's listeners once, as remote, without echo or republishing", async () => {
     const { holds, published, a, b, eventsLogger } = await setup();
-    await holds.place(pipeline, { environment: 'prod', heldBy: 'user:default/alice', reason: 'incident 42' });
+    await holds.place(pipeline, {
+      environment: 'prod',
+      heldBy: 'user:default/alice',
+      reason: 'incident 42',
+    });
 
     await a.engine.releaseHold(pipeline, 'prod', 'user:default/alice');
     await settle();
@@ -77,11 +108,24 @@ describe('connectPromotionChanges', () => {
   it('carries a promotion row changed on the other replica back the same way, once', async () => {
     const { store, published, a, b } = await setup();
     const { record } = await store.create(
-      { pipeline, fromEnvironment: 'dev', toEnvironment: 'prod', version: '6.1.0', trigger: 'user', requestedBy: 'user:default/bob', state: 'waiting-approval', strategy: 'notification' },
+      {
+        pipeline,
+        fromEnvironment: 'dev',
+        toEnvironment: 'prod',
+        version: '6.1.0',
+        trigger: 'user',
+        requestedBy: 'user:default/bob',
+        state: 'waiting-approval',
+        strategy: 'notification',
+      },
       { type: 'requested', message: 'requested' },
     );
 
-    const cancelled = await b.engine.cancel(record.id, 'user:default/bob', 'not today');
+    const cancelled = await b.engine.cancel(
+      record.id,
+      'user:default/bob',
+      'not today',
+    );
     await settle();
 
     expect(cancelled).toMatchObject({ id: record.id, state: 'cancelled' });
@@ -93,7 +137,17 @@ describe('connectPromotionChanges', () => {
 
   it('ignores malformed payloads on the topic and keeps delivering well-formed ones', async () => {
     const { service, published, a, b, eventsLogger } = await setup();
-    const malformed = [undefined, null, 'garbage', 42, [], {}, { origin: 'replica-x' }, { origin: 'replica-x', change: null }, { origin: 'replica-x', change: { id: 'no-pipeline' } }];
+    const malformed = [
+      undefined,
+      null,
+      'garbage',
+      42,
+      [],
+      {},
+      { origin: 'replica-x' },
+      { origin: 'replica-x', change: null },
+      { origin: 'replica-x', change: { id: 'no-pipeline' } },
+    ];
     for (const eventPayload of malformed) {
       await service.publish({ topic: PROMOTION_CHANGED_TOPIC, eventPayload });
     }
@@ -106,7 +160,10 @@ describe('connectPromotionChanges', () => {
     expect(published).toHaveLength(malformed.length);
 
     // The subscriptions are still there: a well-formed change from a third replica reaches both.
-    await service.publish({ topic: PROMOTION_CHANGED_TOPIC, eventPayload: { origin: 'replica-x', change: { pipeline } } });
+    await service.publish({
+      topic: PROMOTION_CHANGED_TOPIC,
+      eventPayload: { origin: 'replica-x', change: { pipeline } },
+    });
     await settle();
     expect(a.seen).toEqual([{ change: { pipeline }, origin: 'remote' }]);
     expect(b.seen).toEqual([{ change: { pipeline }, origin: 'remote' }]);
@@ -116,7 +173,11 @@ describe('connectPromotionChanges', () => {
 
   it('stops publishing local changes once the returned function is called', async () => {
     const { holds, published, a, b } = await setup();
-    await holds.place(pipeline, { environment: 'prod', heldBy: 'user:default/alice', reason: 'incident 43' });
+    await holds.place(pipeline, {
+      environment: 'prod',
+      heldBy: 'user:default/alice',
+      reason: 'incident 43',
+    });
 
     a.stop();
     await a.engine.releaseHold(pipeline, 'prod', 'user:default/alice');

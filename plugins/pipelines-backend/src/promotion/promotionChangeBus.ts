@@ -33,9 +33,16 @@ export async function connectPromotionChanges(options: {
     id: `promotion-changes.${instanceId}`,
     topics: [PROMOTION_CHANGED_TOPIC],
     onEvent: async params => {
-      const payload = params.eventPayload as Partial<PromotionChangedEvent> | undefined;
+      const payload = params.eventPayload as
+        | Partial<PromotionChangedEvent>
+        | undefined;
       const change = payload?.change;
-      if (!change || typeof change.pipeline !== 'object' || typeof change.pipeline?.name !== 'string') return;
+      if (
+        !change ||
+        typeof change.pipeline !== 'object' ||
+        typeof change.pipeline?.name !== 'string'
+      )
+        return;
       if (payload?.origin === instanceId) return;
       engine.remoteChanged(change);
     },
@@ -43,8 +50,12 @@ export async function connectPromotionChanges(options: {
   return engine.onChange((change, origin) => {
     if (origin !== 'local') return;
     const eventPayload: PromotionChangedEvent = { origin: instanceId, change };
-    events.publish({ topic: PROMOTION_CHANGED_TOPIC, eventPayload }).catch(e => {
-      logger.warn(`Could not publish a promotion change to other replicas: ${e}`);
-    });
+    events
+      .publish({ topic: PROMOTION_CHANGED_TOPIC, eventPayload })
+      .catch(e => {
+        logger.warn(
+          `Could not publish a promotion change to other replicas: ${e}`,
+        );
+      });
   });
 }

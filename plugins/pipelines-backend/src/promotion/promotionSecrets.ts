@@ -10,6 +10,13 @@ import type { PipelineObject } from '../watch/ManagementWatchers';
 export function promotionSecretNamespaces(pipeline: PipelineObject): string[] {
   const namespace = pipeline.metadata?.namespace;
   if (!namespace) return [];
-  const strategies = [pipeline.spec?.promotion, ...(pipeline.spec?.environments ?? []).map(e => e?.promotion)];
-  return strategies.some(s => s?.strategy?.secretRef || s?.strategy?.['pull-request']) ? [namespace] : [];
+  const strategies = [
+    pipeline.spec?.promotion,
+    ...(pipeline.spec?.environments ?? []).map(e => e?.promotion),
+  ];
+  return strategies.some(
+    s => s?.strategy?.secretRef || s?.strategy?.['pull-request'],
+  )
+    ? [namespace]
+    : [];
 }

@@ -92,11 +92,17 @@ describe('promotions against the sandbox', () => {
       const chunks: Buffer[] = [];
       req.on('data', c => chunks.push(c));
       req.on('end', () => {
-        received.push({ method: req.method, contentType: req.headers['content-type'], body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+        received.push({
+          method: req.method,
+          contentType: req.headers['content-type'],
+          body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+        });
         res.writeHead(202).end();
       });
     });
-    await new Promise<void>(resolve => receiver.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>(resolve =>
+      receiver.listen(0, '127.0.0.1', resolve),
+    );
     sandbox = await Sandbox.start({ fluxDelayMs: 100 });
     await apply(sandbox.clusters.management.admin, [
       {
@@ -139,7 +145,9 @@ describe('promotions against the sandbox', () => {
           levelTriggers: false,
           // 100 concurrent duplicates must all be answered, not rate-limited
           webhooks: { rateLimit: { requests: 1000 } },
-          notificationController: { url: `http://127.0.0.1:${(receiver.address() as any).port}/` },
+          notificationController: {
+            url: `http://127.0.0.1:${(receiver.address() as any).port}/`,
+          },
         },
       });
       // the watch cache must have the pipeline and its HMAC Secret (reads are denied too under DENY)
@@ -217,21 +225,33 @@ describe('promotions against the sandbox', () => {
         events[0].metadata?.annotations?.['pipelines.weave.works/environment'],
       ).toBe('test');
       // notification-controller's receiver got the event Flux's controllers would send.
-      const delivered = received.filter(r => r.body.metadata?.['pipelines.weave.works/version'] === version);
+      const delivered = received.filter(
+        r => r.body.metadata?.['pipelines.weave.works/version'] === version,
+      );
       expect(delivered).toHaveLength(1);
       expect(delivered[0]).toMatchObject({
         method: 'POST',
         contentType: 'application/json',
         body: {
-          involvedObject: { apiVersion: 'pipelines.weave.works/v1alpha1', kind: 'Pipeline', name: 'podinfo-notify', namespace: 'flux-system' },
+          involvedObject: {
+            apiVersion: 'pipelines.weave.works/v1alpha1',
+            kind: 'Pipeline',
+            name: 'podinfo-notify',
+            namespace: 'flux-system',
+          },
           severity: 'info',
           reason: 'Promote',
           message: `Promote version ${version} to environment test`,
-          metadata: { 'pipelines.weave.works/environment': 'test', 'pipelines.weave.works/version': version },
+          metadata: {
+            'pipelines.weave.works/environment': 'test',
+            'pipelines.weave.works/version': version,
+          },
           reportingController: 'backstage-pipelines',
         },
       });
-      expect(delivered[0].body.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      expect(delivered[0].body.timestamp).toMatch(
+        /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/,
+      );
     });
 
     it('refuses bad webhooks with a clear 4xx and records nothing', async () => {
@@ -531,7 +551,11 @@ describe('promotions against the sandbox', () => {
           return r && !['queued', 'running'].includes(r.state) ? r : undefined;
         }, `${type} promotion`);
         // The error, if any, is part of what is compared: a failure says why.
-        expect({ state: done.state, toEnvironment: done.toEnvironment, error: done.error }).toEqual({
+        expect({
+          state: done.state,
+          toEnvironment: done.toEnvironment,
+          error: done.error,
+        }).toEqual({
           state: 'awaiting-merge',
           toEnvironment: 'test',
           error: undefined,

@@ -21,7 +21,9 @@ describe('pullRequestPollDelay', () => {
   it('costs 47 forge requests in the first hour of a followed pull request and 12 per hour after', () => {
     const first = polls(0, 3600_000);
     const later = polls(24 * 3600_000, 25 * 3600_000);
-    process.stdout.write(`forge requests per followed PR: ${first} in the first hour, ${later} per hour after\n`);
+    process.stdout.write(
+      `forge requests per followed PR: ${first} in the first hour, ${later} per hour after\n`,
+    );
     expect(first).toBe(47);
     expect(later).toBe(12);
   });

@@ -7,6 +7,9 @@ export const DEFAULT_POLL = { minMs: 10_000, maxMs: 5 * 60_000 };
  * reviewer at hand) are checked often, old ones rarely: with the defaults, 47 requests in
  * a PR's first hour and 12 per hour after that.
  */
-export function pullRequestPollDelay(ageMs: number, poll: { minMs: number; maxMs: number }): number {
+export function pullRequestPollDelay(
+  ageMs: number,
+  poll: { minMs: number; maxMs: number },
+): number {
   return Math.min(poll.maxMs, Math.max(poll.minMs, ageMs / 10));
 }

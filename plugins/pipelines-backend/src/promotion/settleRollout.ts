@@ -1,4 +1,7 @@
-import type { EnvironmentState, PromotionRecord } from '@gitops-pipelines/plugin-pipelines-common';
+import type {
+  EnvironmentState,
+  PromotionRecord,
+} from '@gitops-pipelines/plugin-pipelines-common';
 import { compareVersions } from './versionOrder';
 
 /** What the targets of an environment say about a rolling-out promotion. */
@@ -9,7 +12,8 @@ export interface RolloutVerdict {
   targetsReady: string[];
 }
 
-const describe = (t: EnvironmentState['targets'][number]) => `${t.cluster}/${t.namespace}`;
+const describe = (t: EnvironmentState['targets'][number]) =>
+  `${t.cluster}/${t.namespace}`;
 
 function formatDuration(ms: number) {
   const minutes = Math.round(ms / 60_000);
@@ -33,30 +37,65 @@ export function settleRollout(
 ): RolloutVerdict {
   const { version } = record;
   const targets = env?.targets ?? [];
-  const atVersion = targets.filter(t => t.health === 'ready' && t.version === version);
-  const targetsReady = atVersion.map(t => `target ${describe(t)} Ready at ${version}`);
+  const atVersion = targets.filter(
+    t => t.health === 'ready' && t.version === version,
+  );
+  const targetsReady = atVersion.map(
+    t => `target ${describe(t)} Ready at ${version}`,
+  );
   if (targets.length && atVersion.length === targets.length) {
-    return { outcome: 'deployed', message: `Deployed: ${targets.length} of ${targets.length} targets Ready at ${version}`, targetsReady };
+    return {
+      outcome: 'deployed',
+      message: `Deployed: ${targets.length} of ${targets.length} targets Ready at ${version}`,
+      targetsReady,
+    };
   }
   // A failure reported before the rollout began (a retry of a version Flux still shows as
   // failed) is not this rollout's: Flux tries again, and the timeout still applies.
   const since = Date.parse(record.updatedAt);
   const failing = targets.find(
-    t => t.health === 'not-ready' && (t.attemptedVersion ?? t.version) === version && (!t.lastTransitionTime || Date.parse(t.lastTransitionTime) >= since - 1000),
+    t =>
+      t.health === 'not-ready' &&
+      (t.attemptedVersion ?? t.version) === version &&
+      (!t.lastTransitionTime ||
+        Date.parse(t.lastTransitionTime) >= since - 1000),
   );
   if (failing) {
-    return { outcome: 'failed', message: `${describe(failing)} failed at ${version}: ${failing.message ?? 'not Ready'}`, targetsReady };
+    return {
+      outcome: 'failed',
+      message: `${describe(failing)} failed at ${version}: ${
+        failing.message ?? 'not Ready'
+      }`,
+      targetsReady,
+    };
   }
-  const newer = targets.length && targets.every(t => t.health === 'ready' && t.version && (compareVersions(t.version, version) ?? 0) > 0);
+  const newer =
+    targets.length &&
+    targets.every(
+      t =>
+        t.health === 'ready' &&
+        t.version &&
+        (compareVersions(t.version, version) ?? 0) > 0,
+    );
   if (newer) {
-    return { outcome: 'superseded', message: `${record.toEnvironment} runs ${targets[0].version} now, newer than ${version}`, targetsReady };
+    return {
+      outcome: 'superseded',
+      message: `${record.toEnvironment} runs ${targets[0].version} now, newer than ${version}`,
+      targetsReady,
+    };
   }
   if (options.now - Date.parse(record.updatedAt) > options.timeoutMs) {
     return {
       outcome: 'failed',
-      message: `not deployed within ${formatDuration(options.timeoutMs)}: ${atVersion.length} of ${targets.length} targets Ready at ${version}`,
+      message: `not deployed within ${formatDuration(options.timeoutMs)}: ${
+        atVersion.length
+      } of ${targets.length} targets Ready at ${version}`,
       targetsReady,
     };
   }
-  return { outcome: 'rolling-out', message: `${atVersion.length} of ${targets.length} targets Ready at ${version}`, targetsReady };
+  return {
+    outcome: 'rolling-out',
+    message: `${atVersion.length} of ${targets.length} targets Ready at ${version}`,
+    targetsReady,
+  };
 }

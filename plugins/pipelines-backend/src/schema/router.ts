@@ -1,4 +1,7 @@
-import { ApiRouter, createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
+import {
+  ApiRouter,
+  createValidatedOpenApiRouter,
+} from '@backstage/backend-openapi-utils';
 import express from 'express';
 import { spec } from './openapi.generated';
 
@@ -13,7 +16,9 @@ export type PipelinesApiRouter = ApiRouter<typeof spec>;
  * (on under jest), a response that does not match the document fails the request, so the
  * whole test suite checks the code against the contract.
  */
-export function createPipelinesApiRouter(options: { validateResponses: boolean }): PipelinesApiRouter {
+export function createPipelinesApiRouter(options: {
+  validateResponses: boolean;
+}): PipelinesApiRouter {
   return createValidatedOpenApiRouter<typeof spec>(spec, {
     middleware: [express.json({ limit: '64kb' })],
     validatorOptions: { validateResponses: options.validateResponses },

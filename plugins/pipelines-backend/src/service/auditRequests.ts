@@ -9,20 +9,33 @@ import express from 'express';
  * to the engine's own events. (Calls without credentials on authenticated routes are
  * refused by Backstage's HTTP router before they reach the plugin.)
  */
-export function auditRequests(auditor: AuditorService, eventId = 'pipelines-request'): express.RequestHandler {
+export function auditRequests(
+  auditor: AuditorService,
+  eventId = 'pipelines-request',
+): express.RequestHandler {
   return (req, res, next) => {
     if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method)) {
       next();
       return;
     }
     const meta = { method: req.method, path: req.path };
-    const pending = auditor.createEvent({ eventId, severityLevel: 'medium', request: req, meta });
+    const pending = auditor.createEvent({
+      eventId,
+      severityLevel: 'medium',
+      request: req,
+      meta,
+    });
     res.on('finish', () => {
       void pending
         .then(event =>
           res.statusCode < 400
             ? event.success({ meta: { status: res.statusCode } })
-            : event.fail({ error: new Error(`${req.method} ${req.path} answered HTTP ${res.statusCode}`), meta: { status: res.statusCode } }),
+            : event.fail({
+                error: new Error(
+                  `${req.method} ${req.path} answered HTTP ${res.statusCode}`,
+                ),
+                meta: { status: res.statusCode },
+              }),
         )
         .catch(() => undefined);
     });

@@ -1,8 +1,14 @@
-import { pipelinesVersionBlockPermission, VersionBlockListResponse } from '@gitops-pipelines/plugin-pipelines-common';
+import {
+  pipelinesVersionBlockPermission,
+  VersionBlockListResponse,
+} from '@gitops-pipelines/plugin-pipelines-common';
 import { VersionBlockStore } from '../database/DatabaseVersionBlockStore';
 import { VersionBlocking } from '../promotion/VersionBlocking';
 import { PipelinesApiRouter } from '../schema/router';
-import { createPermissionChecks, PermissionCheckOptions } from './requirePermission';
+import {
+  createPermissionChecks,
+  PermissionCheckOptions,
+} from './requirePermission';
 
 export interface BlockRoutesOptions extends PermissionCheckOptions {
   blocks: VersionBlockStore;
@@ -14,27 +20,59 @@ export interface BlockRoutesOptions extends PermissionCheckOptions {
  * back in the same step — and unblock, both with `pipelines.version.block`, checked
  * server-side for the caller and audited.
  */
-export function registerBlockRoutes(router: PipelinesApiRouter, options: BlockRoutesOptions): void {
+export function registerBlockRoutes(
+  router: PipelinesApiRouter,
+  options: BlockRoutesOptions,
+): void {
   const { blocks, blocking } = options;
   const { requireRead, authorizeAction } = createPermissionChecks(options);
 
-  router.get('/v1/pipelines/:cluster/:namespace/:name/blocks', async (req, res) => {
-    await requireRead(req);
-    const body: VersionBlockListResponse = { items: await blocks.list(req.params) };
-    res.json(body);
-  });
+  router.get(
+    '/v1/pipelines/:cluster/:namespace/:name/blocks',
+    async (req, res) => {
+      await requireRead(req);
+      const body: VersionBlockListResponse = {
+        items: await blocks.list(req.params),
+      };
+      res.json(body);
+    },
+  );
 
-  router.post('/v1/pipelines/:cluster/:namespace/:name/blocks', async (req, res) => {
-    const key = req.params;
-    const { version, reason, rollbackEnvironment, entityRef } = req.body;
-    const by = await authorizeAction(req, pipelinesVersionBlockPermission, key, entityRef, ['user']);
-    const result = await blocking.block(key, version, by, reason, rollbackEnvironment);
-    res.status(result.created ? 201 : 200).json(result);
-  });
+  router.post(
+    '/v1/pipelines/:cluster/:namespace/:name/blocks',
+    async (req, res) => {
+      const key = req.params;
+      const { version, reason, rollbackEnvironment, entityRef } = req.body;
+      const by = await authorizeAction(
+        req,
+        pipelinesVersionBlockPermission,
+        key,
+        entityRef,
+        ['user'],
+      );
+      const result = await blocking.block(
+        key,
+        version,
+        by,
+        reason,
+        rollbackEnvironment,
+      );
+      res.status(result.created ? 201 : 200).json(result);
+    },
+  );
 
-  router.delete('/v1/pipelines/:cluster/:namespace/:name/blocks/:version', async (req, res) => {
-    const { version, ...key } = req.params;
-    const by = await authorizeAction(req, pipelinesVersionBlockPermission, key, req.query.entityRef, ['user']);
-    res.json(await blocking.unblock(key, version, by));
-  });
+  router.delete(
+    '/v1/pipelines/:cluster/:namespace/:name/blocks/:version',
+    async (req, res) => {
+      const { version, ...key } = req.params;
+      const by = await authorizeAction(
+        req,
+        pipelinesVersionBlockPermission,
+        key,
+        req.query.entityRef,
+        ['user'],
+      );
+      res.json(await blocking.unblock(key, version, by));
+    },
+  );
 }

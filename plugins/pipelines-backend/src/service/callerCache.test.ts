@@ -10,7 +10,9 @@ describe('createCallerCache', () => {
     jest.spyOn(Date, 'now').mockImplementation(() => now);
     const cached = createCallerCache<number>({ ttlMs: 5_000 });
     const ask = jest.fn(async () => 42);
-    expect(await Promise.all([cached('a', ask), cached('a', ask)])).toEqual([42, 42]);
+    expect(await Promise.all([cached('a', ask), cached('a', ask)])).toEqual([
+      42, 42,
+    ]);
     expect(ask).toHaveBeenCalledTimes(1);
     now += 4_999;
     await cached('a', ask);
@@ -50,7 +52,11 @@ describe('createCallerCache', () => {
 
 describe('callerId', () => {
   it('names users by entity ref and services by subject', () => {
-    expect(callerId(mockCredentials.user('user:default/alice'))).toBe('user:default/alice');
-    expect(callerId(mockCredentials.service('plugin:catalog'))).toBe('plugin:catalog');
+    expect(callerId(mockCredentials.user('user:default/alice'))).toBe(
+      'user:default/alice',
+    );
+    expect(callerId(mockCredentials.service('plugin:catalog'))).toBe(
+      'plugin:catalog',
+    );
   });
 });

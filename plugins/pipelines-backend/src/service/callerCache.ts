@@ -7,7 +7,11 @@ export const CALLER_CACHE_TTL_MS = 5_000;
 
 /** Who calls: the user's entity ref, else the service's subject, else the principal type. */
 export function callerId(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
+  const principal = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
   return principal.userEntityRef ?? principal.subject ?? principal.type;
 }
 
@@ -18,7 +22,9 @@ export function callerId(credentials: BackstageCredentials): string {
  * NotFoundError) are kept like answers; any other failure (the catalog or the permission
  * backend down) is dropped at once, so the next request asks again.
  */
-export function createCallerCache<T>(options: { ttlMs?: number; max?: number } = {}) {
+export function createCallerCache<T>(
+  options: { ttlMs?: number; max?: number } = {},
+) {
   const cache = new LRUCache<string, Promise<T>>({
     max: options.max ?? 1000,
     ttl: options.ttlMs ?? CALLER_CACHE_TTL_MS,
@@ -32,7 +38,11 @@ export function createCallerCache<T>(options: { ttlMs?: number; max?: number } =
     const answer = ask();
     cache.set(key, answer);
     answer.catch(e => {
-      if (!(e instanceof NotFoundError || e instanceof NotAllowedError) && cache.get(key) === answer) cache.delete(key);
+      if (
+        !(e instanceof NotFoundError || e instanceof NotAllowedError) &&
+        cache.get(key) === answer
+      )
+        cache.delete(key);
     });
     return answer;
   };

@@ -46,14 +46,21 @@ export interface RouterOptions {
  * on the router typed and validated from `src/schema/openapi.yaml`: request input is checked
  * against the document before a handler runs, so handlers read typed parameters.
  */
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, state, engine, defaultCluster } = options;
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, permissions, catalog, state, engine, defaultCluster } =
+    options;
   const readableEntity = createEntityAccess({ catalog, permissions });
-  const validateResponses = options.validateResponses ?? process.env.NODE_ENV === 'test';
+  const validateResponses =
+    options.validateResponses ?? process.env.NODE_ENV === 'test';
   const router = createPipelinesApiRouter({ validateResponses });
 
   const { requireRead } = createPermissionChecks(options);
-  const listBodies = new WeakMap<object, { clustersJson: string; json: string }>();
+  const listBodies = new WeakMap<
+    object,
+    { clustersJson: string; json: string }
+  >();
   registerPromotionRoutes(router, options);
   registerMetricsRoutes(router, options);
   registerBlockRoutes(router, options);
@@ -67,7 +74,11 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const clustersJson = JSON.stringify(clusters);
     let kept = listBodies.get(items);
     if (kept?.clustersJson !== clustersJson) {
-      const body: PipelineListResponse = { items, clusters, ...(defaultCluster ? { defaultCluster } : {}) };
+      const body: PipelineListResponse = {
+        items,
+        clusters,
+        ...(defaultCluster ? { defaultCluster } : {}),
+      };
       kept = { clustersJson, json: JSON.stringify(body) };
       listBodies.set(items, kept);
     }
@@ -105,12 +116,20 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       'X-Accel-Buffering': 'no',
     });
     res.write(': connected\n\n');
-    const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const send = (event: string, data: unknown) =>
+      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     const unsubscribe = state.subscribe((changed, removed) => {
-      for (const d of changed) send('pipeline-changed', { cluster: d.cluster, namespace: d.namespace, name: d.name });
+      for (const d of changed)
+        send('pipeline-changed', {
+          cluster: d.cluster,
+          namespace: d.namespace,
+          name: d.name,
+        });
       for (const k of removed) send('pipeline-removed', k);
     });
-    const unsubscribePromotions = engine.onChange(record => send('promotion-changed', { ...record.pipeline, id: record.id }));
+    const unsubscribePromotions = engine.onChange(record =>
+      send('promotion-changed', { ...record.pipeline, id: record.id }),
+    );
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), 15_000);
     req.on('close', () => {
       clearInterval(heartbeat);
@@ -119,11 +138,14 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     });
   });
 
-  router.get('/v1/entity/:kind/:namespace/:name/pipelines', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    const entity = await readableEntity(req.params, credentials);
-    res.json(resolveEntityPipelines(entity, state, defaultCluster));
-  });
+  router.get(
+    '/v1/entity/:kind/:namespace/:name/pipelines',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req);
+      const entity = await readableEntity(req.params, credentials);
+      res.json(resolveEntityPipelines(entity, state, defaultCluster));
+    },
+  );
 
   return router;
 }

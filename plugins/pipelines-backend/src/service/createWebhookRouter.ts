@@ -1,6 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { AuthenticationError, ConflictError, InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  AuthenticationError,
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import {
   Pipeline,
   PipelineKey,
@@ -13,18 +19,39 @@ import { PipelineCache } from '../cache/PipelineCache';
 import type { PromotionStore } from '../database/PromotionStore';
 import { PromotionEngine } from '../promotion/PromotionEngine';
 import { parseApprovalBody } from '../webhooks/approvalRequest';
-import { UnprocessableEntityError, webhookErrorHandler, WarmingUpError } from '../webhooks/errors';
-import { eventMismatch, fluxEventSchema, notReadyReason, versionFromRevision } from '../webhooks/fluxEvents';
-import { readWebhookRateLimit, webhookRateLimiter } from '../webhooks/rateLimit';
+import {
+  UnprocessableEntityError,
+  webhookErrorHandler,
+  WarmingUpError,
+} from '../webhooks/errors';
+import {
+  eventMismatch,
+  fluxEventSchema,
+  notReadyReason,
+  versionFromRevision,
+} from '../webhooks/fluxEvents';
+import {
+  readWebhookRateLimit,
+  webhookRateLimiter,
+} from '../webhooks/rateLimit';
 import { parse } from './parse';
 import { verifySignature } from './signature';
 
 /** The largest webhook body accepted; Flux events are a few hundred bytes. */
 export const WEBHOOK_BODY_LIMIT = '64kb';
 
-const label = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(63);
-const promotionParams = z.object({ namespace: label, name: z.string().min(1).max(253), environment: z.string().min(1).max(63) });
-const approvalParams = promotionParams.extend({ revision: z.string().min(1).max(255) });
+const label = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+  .max(63);
+const promotionParams = z.object({
+  namespace: label,
+  name: z.string().min(1).max(253),
+  environment: z.string().min(1).max(63),
+});
+const approvalParams = promotionParams.extend({
+  revision: z.string().min(1).max(255),
+});
 
 /** The ledger lookup the approval webhook needs: the active row of a version. */
 export type WebhookPromotionLookup = Pick<PromotionStore, 'findActive'>;
@@ -68,34 +95,61 @@ export function approvalWebhookActor(key: { namespace: string; name: string }) {
  *
  * Nothing is recorded unless every check passes.
  */
-export function createWebhookRouter(options: WebhookRouterOptions): express.Router {
+export function createWebhookRouter(
+  options: WebhookRouterOptions,
+): express.Router {
   const { cache, engine, store, logger, defaultCluster, config } = options;
-  const approvalEnabled = config?.getOptionalBoolean('pipelines.webhooks.approval') ?? false;
+  const approvalEnabled =
+    config?.getOptionalBoolean('pipelines.webhooks.approval') ?? false;
   const rateLimit = readWebhookRateLimit(config);
   const router = Router();
   const raw = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
   const warnedUnsigned = new Set<string>();
 
   /** The pipeline, the path's environment and the one after it, and the strategy's secretRef for promotions into it. */
-  function target(params: { namespace: string; name: string; environment: string }) {
-    if (!defaultCluster) throw new NotFoundError('No management cluster is configured');
-    const key: PipelineKey = { cluster: defaultCluster, namespace: params.namespace, name: params.name };
+  function target(params: {
+    namespace: string;
+    name: string;
+    environment: string;
+  }) {
+    if (!defaultCluster)
+      throw new NotFoundError('No management cluster is configured');
+    const key: PipelineKey = {
+      cluster: defaultCluster,
+      namespace: params.namespace,
+      name: params.name,
+    };
     const found = cache.getPipelineObject(key);
     const result = found && validatePipeline(found.object);
     if (!found && cache.warmingUp(defaultCluster)) throw new WarmingUpError();
-    if (!result?.valid) throw new NotFoundError(`Pipeline ${params.namespace}/${params.name} not found or invalid`);
+    if (!result?.valid)
+      throw new NotFoundError(
+        `Pipeline ${params.namespace}/${params.name} not found or invalid`,
+      );
     const pipeline: Pipeline = result.pipeline;
     const envs = pipeline.spec.environments;
     const index = envs.findIndex(e => e.name === params.environment);
-    if (index === -1) throw new NotFoundError(`Environment "${params.environment}" is not in pipeline ${params.namespace}/${params.name}`);
+    if (index === -1)
+      throw new NotFoundError(
+        `Environment "${params.environment}" is not in pipeline ${params.namespace}/${params.name}`,
+      );
     const next = envs[index + 1];
     // The environment's own strategy, else the pipeline's: a Secret named at either level is required.
-    const secretName = next?.promotion?.strategy.secretRef?.name ?? pipeline.spec.promotion?.strategy.secretRef?.name;
+    const secretName =
+      next?.promotion?.strategy.secretRef?.name ??
+      pipeline.spec.promotion?.strategy.secretRef?.name;
     return { key, pipeline, environment: envs[index], next, secretName };
   }
 
   function hmacKeyOf(key: PipelineKey, secretName: string) {
-    return cache.getSecretValue(key.cluster, key.namespace, secretName, 'hmac-key') || undefined;
+    return (
+      cache.getSecretValue(
+        key.cluster,
+        key.namespace,
+        secretName,
+        'hmac-key',
+      ) || undefined
+    );
   }
 
   function checkSignature(req: express.Request, hmacKey: string) {
@@ -108,13 +162,19 @@ export function createWebhookRouter(options: WebhookRouterOptions): express.Rout
   function parseEvent(req: express.Request) {
     let json: unknown;
     try {
-      json = JSON.parse(Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '');
+      json = JSON.parse(
+        Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '',
+      );
     } catch {
       throw new InputError('The body is not JSON');
     }
     const event = fluxEventSchema.safeParse(json);
     if (!event.success) {
-      throw new InputError(`Not a Flux event: ${event.error.issues.map(i => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`);
+      throw new InputError(
+        `Not a Flux event: ${event.error.issues
+          .map(i => `${i.path.join('.') || 'body'}: ${i.message}`)
+          .join('; ')}`,
+      );
     }
     return event.data;
   }
@@ -128,9 +188,12 @@ export function createWebhookRouter(options: WebhookRouterOptions): express.Rout
       const { key, pipeline, environment, next, secretName } = target(params);
       if (secretName) {
         const hmacKey = hmacKeyOf(key, secretName);
-        if (!hmacKey && cache.warmingUp(key.cluster, key.namespace)) throw new WarmingUpError();
+        if (!hmacKey && cache.warmingUp(key.cluster, key.namespace))
+          throw new WarmingUpError();
         if (!hmacKey) {
-          logger.warn(`Webhook for ${key.namespace}/${key.name} refused: Secret ${key.namespace}/${secretName} has no hmac-key`);
+          logger.warn(
+            `Webhook for ${key.namespace}/${key.name} refused: Secret ${key.namespace}/${secretName} has no hmac-key`,
+          );
           throw new AuthenticationError('The signature cannot be verified');
         }
         checkSignature(req, hmacKey);
@@ -142,17 +205,31 @@ export function createWebhookRouter(options: WebhookRouterOptions): express.Rout
         );
       }
       const event = parseEvent(req);
-      if (!next) throw new InputError(`"${params.environment}" is the last environment: nothing to promote into`);
+      if (!next)
+        throw new InputError(
+          `"${params.environment}" is the last environment: nothing to promote into`,
+        );
       const mismatch = eventMismatch(event, pipeline.spec.appRef, environment);
       if (mismatch) throw new UnprocessableEntityError(mismatch);
       const notReady = notReadyReason(event, pipeline.spec.appRef.kind);
       if (notReady) {
-        logger.debug(`Webhook for ${key.namespace}/${key.name}/${environment.name} ignored: ${notReady}`);
+        logger.debug(
+          `Webhook for ${key.namespace}/${key.name}/${environment.name} ignored: ${notReady}`,
+        );
         res.status(200).json({ ignored: notReady });
         return;
       }
-      const version = versionFromRevision(event.metadata.revision, pipeline.spec.appRef.kind, event.metadata);
-      const { record, created } = await engine.requestNext(key, params.environment, version, `webhook:${key.namespace}/${key.name}`);
+      const version = versionFromRevision(
+        event.metadata.revision,
+        pipeline.spec.appRef.kind,
+        event.metadata,
+      );
+      const { record, created } = await engine.requestNext(
+        key,
+        params.environment,
+        version,
+        `webhook:${key.namespace}/${key.name}`,
+      );
       res.status(created ? 201 : 200).json(record);
     },
   );
@@ -163,11 +240,16 @@ export function createWebhookRouter(options: WebhookRouterOptions): express.Rout
     raw,
     async (req, res) => {
       if (!approvalEnabled) {
-        throw new NotFoundError('The approval webhook is off: an operator turns it on with pipelines.webhooks.approval: true');
+        throw new NotFoundError(
+          'The approval webhook is off: an operator turns it on with pipelines.webhooks.approval: true',
+        );
       }
       const params = parse(approvalParams, req.params, 'path');
       const { key, pipeline, next, secretName } = target(params);
-      if (!next) throw new InputError(`"${params.environment}" is the last environment: nothing to approve`);
+      if (!next)
+        throw new InputError(
+          `"${params.environment}" is the last environment: nothing to approve`,
+        );
       const hmacKey = secretName && hmacKeyOf(key, secretName);
       if (!hmacKey) {
         throw new NotAllowedError(
@@ -175,15 +257,31 @@ export function createWebhookRouter(options: WebhookRouterOptions): express.Rout
         );
       }
       checkSignature(req, hmacKey);
-      const body = parseApprovalBody(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), params);
-      const version = versionFromRevision(params.revision, pipeline.spec.appRef.kind);
+      const body = parseApprovalBody(
+        Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+        params,
+      );
+      const version = versionFromRevision(
+        params.revision,
+        pipeline.spec.appRef.kind,
+      );
       const record = await store.findActive(key, next.name, version);
-      if (!record) throw new NotFoundError(`No promotion of ${version} into "${next.name}" to approve`);
+      if (!record)
+        throw new NotFoundError(
+          `No promotion of ${version} into "${next.name}" to approve`,
+        );
       const actor = approvalWebhookActor(key);
       if (record.approvals?.some(a => a.by === actor)) {
-        throw new ConflictError(`The approval webhook has already approved promotion ${record.id}: it counts as one approver`);
+        throw new ConflictError(
+          `The approval webhook has already approved promotion ${record.id}: it counts as one approver`,
+        );
       }
-      const decided = await engine.decide(record.id, 'approved', actor, body.reason);
+      const decided = await engine.decide(
+        record.id,
+        'approved',
+        actor,
+        body.reason,
+      );
       res.json(decided);
     },
   );

@@ -3,14 +3,24 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createEntityAccess } from './entityAccess';
 
 const ref = { kind: 'Component', namespace: 'default', name: 'podinfo' };
-const entity = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'podinfo', namespace: 'default' } };
+const entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'podinfo', namespace: 'default' },
+};
 
 function setup(result: AuthorizeResult = AuthorizeResult.ALLOW) {
   const catalog = { getEntityByRef: jest.fn(async () => entity) };
-  const permissions = mockServices.permissions.mock({ authorize: jest.fn(async () => [{ result }]) as any });
+  const permissions = mockServices.permissions.mock({
+    authorize: jest.fn(async () => [{ result }]) as any,
+  });
   let now = 1_000_000;
   jest.spyOn(Date, 'now').mockImplementation(() => now);
-  const access = createEntityAccess({ catalog: catalog as any, permissions, ttlMs: 5_000 });
+  const access = createEntityAccess({
+    catalog: catalog as any,
+    permissions,
+    ttlMs: 5_000,
+  });
   return { access, catalog, permissions, advance: (ms: number) => (now += ms) };
 }
 
@@ -39,7 +49,9 @@ describe('createEntityAccess', () => {
   it('refuses a caller without the permission, and keeps that answer only within the TTL', async () => {
     const { access, permissions, advance } = setup(AuthorizeResult.DENY);
     const alice = mockCredentials.user('user:default/alice');
-    await expect(access(ref, alice)).rejects.toThrow('Not allowed to read the pipelines of component:default/podinfo');
+    await expect(access(ref, alice)).rejects.toThrow(
+      'Not allowed to read the pipelines of component:default/podinfo',
+    );
     await expect(access(ref, alice)).rejects.toThrow(/Not allowed/);
     expect(permissions.authorize).toHaveBeenCalledTimes(1);
     advance(5_001);
@@ -49,7 +61,9 @@ describe('createEntityAccess', () => {
 
   it('does not keep a failure of the catalog itself', async () => {
     const { access, catalog } = setup();
-    catalog.getEntityByRef.mockRejectedValueOnce(new Error('catalog unavailable'));
+    catalog.getEntityByRef.mockRejectedValueOnce(
+      new Error('catalog unavailable'),
+    );
     const alice = mockCredentials.user('user:default/alice');
     await expect(access(ref, alice)).rejects.toThrow('catalog unavailable');
     expect(await access(ref, alice)).toBe(entity);

@@ -1,5 +1,12 @@
-import { BackstageCredentials, PermissionsService } from '@backstage/backend-plugin-api';
-import { CompoundEntityRef, Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
+  CompoundEntityRef,
+  Entity,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { pipelinesPipelineReadPermission } from '@gitops-pipelines/plugin-pipelines-common';
@@ -14,18 +21,44 @@ import { callerId, createCallerCache } from './callerCache';
  * on every live update. A change of the entity or of the caller's rights shows within that
  * time. At most `maxEntries` (1,000) answers are kept.
  */
-export function createEntityAccess(options: { catalog: CatalogService; permissions: PermissionsService; ttlMs?: number; maxEntries?: number }) {
+export function createEntityAccess(options: {
+  catalog: CatalogService;
+  permissions: PermissionsService;
+  ttlMs?: number;
+  maxEntries?: number;
+}) {
   const { catalog, permissions } = options;
-  const cached = createCallerCache<Entity>({ ttlMs: options.ttlMs, max: options.maxEntries });
+  const cached = createCallerCache<Entity>({
+    ttlMs: options.ttlMs,
+    max: options.maxEntries,
+  });
 
-  async function lookUp(ref: CompoundEntityRef, credentials: BackstageCredentials): Promise<Entity> {
-    const entityRef = stringifyEntityRef({ ...ref, kind: ref.kind.toLocaleLowerCase('en-US') });
+  async function lookUp(
+    ref: CompoundEntityRef,
+    credentials: BackstageCredentials,
+  ): Promise<Entity> {
+    const entityRef = stringifyEntityRef({
+      ...ref,
+      kind: ref.kind.toLocaleLowerCase('en-US'),
+    });
     const [entity, [decision]] = await Promise.all([
       catalog.getEntityByRef(ref, { credentials }),
-      permissions.authorize([{ permission: pipelinesPipelineReadPermission, resourceRef: entityRef }], { credentials }),
+      permissions.authorize(
+        [
+          {
+            permission: pipelinesPipelineReadPermission,
+            resourceRef: entityRef,
+          },
+        ],
+        { credentials },
+      ),
     ]);
-    if (!entity) throw new NotFoundError(`Entity ${stringifyEntityRef(ref)} not found`);
-    if (decision.result !== AuthorizeResult.ALLOW) throw new NotAllowedError(`Not allowed to read the pipelines of ${stringifyEntityRef(entity)}`);
+    if (!entity)
+      throw new NotFoundError(`Entity ${stringifyEntityRef(ref)} not found`);
+    if (decision.result !== AuthorizeResult.ALLOW)
+      throw new NotAllowedError(
+        `Not allowed to read the pipelines of ${stringifyEntityRef(entity)}`,
+      );
     return entity;
   }
 
@@ -33,9 +66,14 @@ export function createEntityAccess(options: { catalog: CatalogService; permissio
    * The entity, when the caller may read its pipelines.
    * @throws NotFoundError (no such entity, or not visible to the caller), NotAllowedError.
    */
-  return function readableEntity(ref: CompoundEntityRef, credentials: BackstageCredentials): Promise<Entity> {
+  return function readableEntity(
+    ref: CompoundEntityRef,
+    credentials: BackstageCredentials,
+  ): Promise<Entity> {
     const lower = (s: string) => s.toLocaleLowerCase('en-US');
-    const key = `${callerId(credentials)}|${lower(ref.kind)}:${lower(ref.namespace)}/${lower(ref.name)}`;
+    const key = `${callerId(credentials)}|${lower(ref.kind)}:${lower(
+      ref.namespace,
+    )}/${lower(ref.name)}`;
     return cached(key, () => lookUp(ref, credentials));
   };
 }

@@ -2,7 +2,11 @@ import { InputError } from '@backstage/errors';
 import { z } from 'zod';
 
 /** Validates request input with zod; a failure is an InputError (400) naming every issue. */
-export function parse<T extends z.ZodTypeAny>(schema: T, value: unknown, what: string): z.infer<T> {
+export function parse<T extends z.ZodTypeAny>(
+  schema: T,
+  value: unknown,
+  what: string,
+): z.infer<T> {
   const result = schema.safeParse(value);
   if (!result.success) {
     const detail = result.error.issues

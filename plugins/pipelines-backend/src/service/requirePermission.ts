@@ -8,7 +8,10 @@ import {
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { AuthorizeResult, ResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
 import {
   getEntityPipelineCluster,
   getEntityPipelineRefs,
@@ -34,15 +37,28 @@ export interface PermissionCheckOptions {
  * refs name the pipeline, on the cluster its `pipelines.weave.works/cluster` names (else
  * `defaultCluster`).
  */
-export function entityLinksPipeline(entity: Entity, key: PipelineKey, defaultCluster: string | undefined): boolean {
+export function entityLinksPipeline(
+  entity: Entity,
+  key: PipelineKey,
+  defaultCluster: string | undefined,
+): boolean {
   const cluster = getEntityPipelineCluster(entity) ?? defaultCluster;
-  return cluster === key.cluster && getEntityPipelineRefs(entity).refs.some(r => r.namespace === key.namespace && r.name === key.name);
+  return (
+    cluster === key.cluster &&
+    getEntityPipelineRefs(entity).refs.some(
+      r => r.namespace === key.namespace && r.name === key.name,
+    )
+  );
 }
 
 /** Who acts: the user's entity ref, or `service:<subject>` for a calling service. */
 export function actor(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as BackstageUserPrincipal | BackstageServicePrincipal;
-  return principal.type === 'user' ? principal.userEntityRef : `service:${principal.subject}`;
+  const principal = credentials.principal as
+    | BackstageUserPrincipal
+    | BackstageServicePrincipal;
+  return principal.type === 'user'
+    ? principal.userEntityRef
+    : `service:${principal.subject}`;
 }
 
 /** The permission checks of the pipelines routes, server-side, with the caller's credentials. */
@@ -63,8 +79,12 @@ export function createPermissionChecks(options: PermissionCheckOptions) {
   /** {@link requireRead} for credentials that did not come with an HTTP request (actions). */
   async function requireReadFor(credentials: BackstageCredentials) {
     await readDecisions(callerId(credentials), async () => {
-      const [decision] = await permissions.authorizeConditional([{ permission: pipelinesPipelineReadPermission }], { credentials });
-      if (decision.result !== AuthorizeResult.ALLOW) throw new NotAllowedError('Not allowed to read pipelines');
+      const [decision] = await permissions.authorizeConditional(
+        [{ permission: pipelinesPipelineReadPermission }],
+        { credentials },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW)
+        throw new NotAllowedError('Not allowed to read pipelines');
     });
   }
 
@@ -81,15 +101,27 @@ export function createPermissionChecks(options: PermissionCheckOptions) {
     entityRef: string | undefined,
   ) {
     if (!entityRef) {
-      const [d] = await permissions.authorizeConditional([{ permission }], { credentials });
-      if (d.result !== AuthorizeResult.ALLOW) throw new NotAllowedError(`Not allowed: ${permission.name}`);
+      const [d] = await permissions.authorizeConditional([{ permission }], {
+        credentials,
+      });
+      if (d.result !== AuthorizeResult.ALLOW)
+        throw new NotAllowedError(`Not allowed: ${permission.name}`);
       return;
     }
     const entity = await catalog.getEntityByRef(entityRef, { credentials });
     if (!entity) throw new NotFoundError(`Entity ${entityRef} not found`);
-    if (!entityLinksPipeline(entity, key, defaultCluster)) throw new InputError(`${entityRef} is not linked to pipeline ${key.namespace}/${key.name} on ${key.cluster}`);
-    const [d] = await permissions.authorize([{ permission, resourceRef: stringifyEntityRef(entity) }], { credentials });
-    if (d.result !== AuthorizeResult.ALLOW) throw new NotAllowedError(`Not allowed: ${permission.name} on ${stringifyEntityRef(entity)}`);
+    if (!entityLinksPipeline(entity, key, defaultCluster))
+      throw new InputError(
+        `${entityRef} is not linked to pipeline ${key.namespace}/${key.name} on ${key.cluster}`,
+      );
+    const [d] = await permissions.authorize(
+      [{ permission, resourceRef: stringifyEntityRef(entity) }],
+      { credentials },
+    );
+    if (d.result !== AuthorizeResult.ALLOW)
+      throw new NotAllowedError(
+        `Not allowed: ${permission.name} on ${stringifyEntityRef(entity)}`,
+      );
   }
 
   /**

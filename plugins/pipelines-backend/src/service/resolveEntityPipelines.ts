@@ -36,7 +36,9 @@ export function resolveEntityPipelines(
       return {
         ref: key,
         state: 'not-found',
-        message: `Management cluster "${clusterName}" (from the pipelines.weave.works/cluster annotation) is not configured; known: ${clusters.map(c => c.name).join(', ') || 'none'}.`,
+        message: `Management cluster "${clusterName}" (from the pipelines.weave.works/cluster annotation) is not configured; known: ${
+          clusters.map(c => c.name).join(', ') || 'none'
+        }.`,
       };
     }
     const pipeline = state.getPipeline(key);
@@ -45,7 +47,9 @@ export function resolveEntityPipelines(
       return {
         ref: key,
         state: 'no-cluster-data',
-        message: `No data from management cluster "${clusterName}" yet${cluster.error ? `: ${cluster.error}` : ''}.`,
+        message: `No data from management cluster "${clusterName}" yet${
+          cluster.error ? `: ${cluster.error}` : ''
+        }.`,
       };
     }
     return {
@@ -55,5 +59,9 @@ export function resolveEntityPipelines(
     };
   });
 
-  return { entityRef: stringifyEntityRef(entity), annotationErrors: errors, items };
+  return {
+    entityRef: stringifyEntityRef(entity),
+    annotationErrors: errors,
+    items,
+  };
 }

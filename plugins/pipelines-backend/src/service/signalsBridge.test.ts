@@ -1,8 +1,15 @@
 import { createBackendPlugin } from '@backstage/backend-plugin-api';
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { eventsServiceFactory, eventsServiceRef } from '@backstage/plugin-events-node';
+import {
+  eventsServiceFactory,
+  eventsServiceRef,
+} from '@backstage/plugin-events-node';
 import { CustomObjectsApi } from '@kubernetes/client-node';
-import { HELM_RELEASES, Sandbox, waitUntil as until } from '@gitops-pipelines/sandbox';
+import {
+  HELM_RELEASES,
+  Sandbox,
+  waitUntil as until,
+} from '@gitops-pipelines/sandbox';
 import request from 'supertest';
 import { startSandboxBackend } from '../__testUtils__/startSandboxBackend';
 
@@ -23,18 +30,29 @@ describe('live updates as Backstage signals', () => {
       env.registerInit({
         deps: { events: eventsServiceRef },
         async init({ events }) {
-          await events.subscribe({ id: 'signalsprobe', topics: ['signals'], onEvent: async e => void received.push(e.eventPayload) });
+          await events.subscribe({
+            id: 'signalsprobe',
+            topics: ['signals'],
+            onEvent: async e => void received.push(e.eventPayload),
+          });
         },
       });
     },
   });
-  const base = '/api/pipelines/v1/pipelines/management/flux-system/podinfo-gated';
+  const base =
+    '/api/pipelines/v1/pipelines/management/flux-system/podinfo-gated';
 
   beforeAll(async () => {
     sandbox = await Sandbox.start({ flux: false });
     // The real events service (the test backend's default is a mock that delivers nothing).
-    server = await startSandboxBackend(sandbox, { features: [eventsServiceFactory, probe] });
-    await until(async () => ((await request(server).get(base)).body.environments ? true : undefined), 'pipeline in cache');
+    server = await startSandboxBackend(sandbox, {
+      features: [eventsServiceFactory, probe],
+    });
+    await until(
+      async () =>
+        (await request(server).get(base)).body.environments ? true : undefined,
+      'pipeline in cache',
+    );
   });
   afterAll(() => sandbox?.stop());
 
@@ -42,24 +60,78 @@ describe('live updates as Backstage signals', () => {
     received.length = 0;
     // A status change of prod's HelmRelease: podinfo-02 and podinfo-gated read it.
     const api = sandbox.clusters.prod.admin.makeApiClient(CustomObjectsApi);
-    const hr: any = await api.getNamespacedCustomObject({ ...HELM_RELEASES, namespace: 'podinfo-02-prod', name: 'podinfo' });
-    hr.status = { ...hr.status, conditions: [{ type: 'Ready', status: 'False', reason: 'UpgradeFailed', message: 'signals test', lastTransitionTime: new Date().toISOString() }] };
-    await api.replaceNamespacedCustomObjectStatus({ ...HELM_RELEASES, namespace: 'podinfo-02-prod', name: 'podinfo', body: hr });
-    const changed = await until(() => received.find(s => s.message.type === 'pipelines-changed' && s.message.pipelines?.some((p: any) => p.name === 'podinfo-gated')), 'pipelines-changed signal');
-    expect(changed).toMatchObject({ recipients: { type: 'broadcast' }, channel: 'pipelines:events', message: { type: 'pipelines-changed' } });
+    const hr: any = await api.getNamespacedCustomObject({
+      ...HELM_RELEASES,
+      namespace: 'podinfo-02-prod',
+      name: 'podinfo',
+    });
+    hr.status = {
+      ...hr.status,
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'False',
+          reason: 'UpgradeFailed',
+          message: 'signals test',
+          lastTransitionTime: new Date().toISOString(),
+        },
+      ],
+    };
+    await api.replaceNamespacedCustomObjectStatus({
+      ...HELM_RELEASES,
+      namespace: 'podinfo-02-prod',
+      name: 'podinfo',
+      body: hr,
+    });
+    const changed = await until(
+      () =>
+        received.find(
+          s =>
+            s.message.type === 'pipelines-changed' &&
+            s.message.pipelines?.some((p: any) => p.name === 'podinfo-gated'),
+        ),
+      'pipelines-changed signal',
+    );
+    expect(changed).toMatchObject({
+      recipients: { type: 'broadcast' },
+      channel: 'pipelines:events',
+      message: { type: 'pipelines-changed' },
+    });
     // Both pipelines that read the HelmRelease, in one signal.
     expect(changed.message.pipelines).toEqual(
       expect.arrayContaining([
-        { cluster: 'management', namespace: 'flux-system', name: 'podinfo-gated' },
+        {
+          cluster: 'management',
+          namespace: 'flux-system',
+          name: 'podinfo-gated',
+        },
         { cluster: 'management', namespace: 'flux-system', name: 'podinfo-02' },
       ]),
     );
 
-    const created = await request(server).post(`${base}/promotions`).set('Authorization', mockCredentials.user.header('user:default/alice')).send({ environment: 'prod', version: '6.0.9' });
+    const created = await request(server)
+      .post(`${base}/promotions`)
+      .set('Authorization', mockCredentials.user.header('user:default/alice'))
+      .send({ environment: 'prod', version: '6.0.9' });
     expect(created.status).toBe(201);
-    const promotion = await until(() => received.find(s => s.message.type === 'promotion-changed' && s.message.pipeline.id === created.body.id), 'promotion-changed signal');
-    expect(promotion.message.pipeline).toEqual({ cluster: 'management', namespace: 'flux-system', name: 'podinfo-gated', id: created.body.id });
+    const promotion = await until(
+      () =>
+        received.find(
+          s =>
+            s.message.type === 'promotion-changed' &&
+            s.message.pipeline.id === created.body.id,
+        ),
+      'promotion-changed signal',
+    );
+    expect(promotion.message.pipeline).toEqual({
+      cluster: 'management',
+      namespace: 'flux-system',
+      name: 'podinfo-gated',
+      id: created.body.id,
+    });
     // Only keys travel: no versions, states or messages.
-    expect(JSON.stringify(received)).not.toMatch(/signals test|6\.0\.9|waiting-approval/);
+    expect(JSON.stringify(received)).not.toMatch(
+      /signals test|6\.0\.9|waiting-approval/,
+    );
   });
 });

@@ -1,6 +1,10 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { SignalsService } from '@backstage/plugin-signals-node';
-import { PIPELINES_SIGNAL_CHANNEL, PipelineKey, PipelineSignal } from '@gitops-pipelines/plugin-pipelines-common';
+import {
+  PIPELINES_SIGNAL_CHANNEL,
+  PipelineKey,
+  PipelineSignal,
+} from '@gitops-pipelines/plugin-pipelines-common';
 import type { PromotionEngine } from '../promotion/PromotionEngine';
 import type { PipelineStateReader } from '../state/PipelineStateReader';
 
@@ -32,7 +36,11 @@ export function connectSignals(options: {
   const { signals, state, engine, logger } = options;
   const publish = (message: PipelineSignal) =>
     signals
-      .publish({ recipients: { type: 'broadcast' }, channel: PIPELINES_SIGNAL_CHANNEL, message: message as any })
+      .publish({
+        recipients: { type: 'broadcast' },
+        channel: PIPELINES_SIGNAL_CHANNEL,
+        message: message as any,
+      })
       .catch(e => logger.debug(`Could not publish a pipelines signal: ${e}`));
   const pending = new Map<string, PipelineKey>();
   let timer: NodeJS.Timeout | undefined;
@@ -40,10 +48,18 @@ export function connectSignals(options: {
     timer = undefined;
     const keys = [...pending.values()];
     pending.clear();
-    void publish(keys.length > SIGNAL_MAX_KEYS ? { type: 'pipelines-changed' } : { type: 'pipelines-changed', pipelines: keys });
+    void publish(
+      keys.length > SIGNAL_MAX_KEYS
+        ? { type: 'pipelines-changed' }
+        : { type: 'pipelines-changed', pipelines: keys },
+    );
   };
   const note = (k: PipelineKey) => {
-    pending.set(`${k.cluster}/${k.namespace}/${k.name}`, { cluster: k.cluster, namespace: k.namespace, name: k.name });
+    pending.set(`${k.cluster}/${k.namespace}/${k.name}`, {
+      cluster: k.cluster,
+      namespace: k.namespace,
+      name: k.name,
+    });
     timer ??= setTimeout(flush, SIGNAL_BATCH_MS);
   };
   const unsubscribeState = state.subscribe((changed, removed) => {
@@ -53,7 +69,15 @@ export function connectSignals(options: {
   const unsubscribePromotions = engine.onChange((change, origin) => {
     if (origin !== 'local') return;
     const { cluster, namespace, name } = change.pipeline;
-    void publish({ type: 'promotion-changed', pipeline: { cluster, namespace, name, ...(change.id ? { id: change.id } : {}) } });
+    void publish({
+      type: 'promotion-changed',
+      pipeline: {
+        cluster,
+        namespace,
+        name,
+        ...(change.id ? { id: change.id } : {}),
+      },
+    });
   });
   return () => {
     if (timer) clearTimeout(timer);

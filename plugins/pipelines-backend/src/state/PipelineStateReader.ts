@@ -6,7 +6,10 @@ import type {
 } from '@gitops-pipelines/plugin-pipelines-common';
 
 /** Receives the pipelines whose state changed, and those that disappeared. */
-export type PipelineChangeListener = (changed: PipelineDetail[], removed: PipelineKey[]) => void;
+export type PipelineChangeListener = (
+  changed: PipelineDetail[],
+  removed: PipelineKey[],
+) => void;
 
 /**
  * Read access to pipeline state, served from memory. Routes use only this, so a page
@@ -14,7 +17,10 @@ export type PipelineChangeListener = (changed: PipelineDetail[], removed: Pipeli
  */
 export interface PipelineStateReader {
   clusters(): ManagementClusterInfo[];
-  listPipelines(filter: { cluster?: string; namespace?: string }): PipelineSummary[];
+  listPipelines(filter: {
+    cluster?: string;
+    namespace?: string;
+  }): PipelineSummary[];
   getPipeline(key: PipelineKey): PipelineDetail | undefined;
   /** Returns an unsubscribe function. */
   subscribe(listener: PipelineChangeListener): () => void;

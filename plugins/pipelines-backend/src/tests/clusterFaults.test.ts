@@ -163,9 +163,15 @@ describe('cluster faults on the sandbox', () => {
       )
     ).body.items;
   const summary = (rows: PromotionRecord[]) =>
-    rows.map(r => `${r.trigger} ${r.version} ${r.fromEnvironment}→${r.toEnvironment}`);
+    rows.map(
+      r => `${r.trigger} ${r.version} ${r.fromEnvironment}→${r.toEnvironment}`,
+    );
   /** Polls a pipeline's REST detail until `view` of it is `expected`. */
-  const untilView = async (name: string, expected: string, timeoutMs = 20_000) => {
+  const untilView = async (
+    name: string,
+    expected: string,
+    timeoutMs = 20_000,
+  ) => {
     let last: string | undefined;
     return until(
       async () => {
@@ -179,8 +185,17 @@ describe('cluster faults on the sandbox', () => {
       throw new Error(`${e.message}; last seen: ${last}`);
     });
   };
-  const untilPromotion = (name: string, match: (r: PromotionRecord) => boolean, what: string, timeoutMs = 20_000) =>
-    until(async () => (await ledger(name)).find(match), `${name}: ${what}`, timeoutMs);
+  const untilPromotion = (
+    name: string,
+    match: (r: PromotionRecord) => boolean,
+    what: string,
+    timeoutMs = 20_000,
+  ) =>
+    until(
+      async () => (await ledger(name)).find(match),
+      `${name}: ${what}`,
+      timeoutMs,
+    );
 
   /** The plugin's watches of one resource on one cluster, in order (the plugin's tokens only). */
   const watchesOf = (cluster: 'management' | Cluster, path: string) =>
@@ -316,7 +331,8 @@ describe('cluster faults on the sandbox', () => {
     const out = await until(async () => {
       const d = await detail(OUT);
       const target = d?.environments[0].targets[0];
-      if (target?.health === 'cluster-not-ready') messages.add(String(target.message));
+      if (target?.health === 'cluster-not-ready')
+        messages.add(String(target.message));
       return target?.message?.includes('ECONNREFUSED') ? d : undefined;
     }, 'fault-out dev refused');
     expect(targetView(out)).toBe('dev=cluster-not-ready@- prod=ready@1.0.0');
@@ -391,7 +407,9 @@ describe('cluster faults on the sandbox', () => {
     );
 
     // Keep it down for the whole outage, then bring it back: no restart of the plugin.
-    await new Promise(r => setTimeout(r, Math.max(0, down + OUTAGE_MS - Date.now())));
+    await new Promise(r =>
+      setTimeout(r, Math.max(0, down + OUTAGE_MS - Date.now())),
+    );
     await sandbox.clusters.dev.start();
     const back = Date.now();
     const recovered = await untilView(
@@ -400,7 +418,9 @@ describe('cluster faults on the sandbox', () => {
       40_000,
     );
     process.stdout.write(
-      `dev outage ${back - down} ms; targets ready again ${Date.now() - back} ms after the API server\n`,
+      `dev outage ${back - down} ms; targets ready again ${
+        Date.now() - back
+      } ms after the API server\n`,
     );
     expect(recovered.conditions[0]).toMatchObject({
       status: 'True',
@@ -409,9 +429,10 @@ describe('cluster faults on the sandbox', () => {
     // It came back through a relist: the restarted API server answered the watch's old
     // resourceVersion with 410 Gone.
     expect(
-      watchesOf('dev', '/apis/helm.toolkit.fluxcd.io/v2beta1/helmreleases').some(
-        w => w.at >= down && w.errorCodes.includes(410),
-      ),
+      watchesOf(
+        'dev',
+        '/apis/helm.toolkit.fluxcd.io/v2beta1/helmreleases',
+      ).some(w => w.at >= down && w.errorCodes.includes(410)),
     ).toBe(true);
     // Now the state calls for 1.1.0 into prod.
     await untilPromotion(
@@ -495,7 +516,9 @@ describe('cluster faults on the sandbox', () => {
       45_000,
     );
     process.stdout.write(
-      `management down ${back - stoppedAt} ms; watches resumed ${Date.now() - back} ms after the API server\n`,
+      `management down ${back - stoppedAt} ms; watches resumed ${
+        Date.now() - back
+      } ms after the API server\n`,
     );
     expect(after.items.map(p => p.name).sort()).toEqual(
       [BYSTANDER, INTO, MGMT, NEW, OUT].sort(),
@@ -506,7 +529,9 @@ describe('cluster faults on the sandbox', () => {
 
     // How it resumed: the Pipelines watch asked for its old resourceVersion, the restarted
     // API server answered 410 Gone, and the next watch started from a fresh list.
-    const calls = watchesOf('management', pipelinesPath).filter(w => w.at >= stoppedAt);
+    const calls = watchesOf('management', pipelinesPath).filter(
+      w => w.at >= stoppedAt,
+    );
     const gone = calls.findIndex(w => w.errorCodes.includes(410));
     expect(gone).toBeGreaterThanOrEqual(0);
     expect(Number(calls[gone + 1]?.resourceVersion)).toBeGreaterThan(
@@ -522,7 +547,9 @@ describe('cluster faults on the sandbox', () => {
     await setVersion('dev', 'fm-a', '5.2.0');
     await untilView(MGMT, 'a=ready@5.2.0 b=ready@5.0.0');
     await until(() => {
-      const last = Math.max(...watchesOf('dev', hrPath).map(w => w.lastEventAt ?? w.at));
+      const last = Math.max(
+        ...watchesOf('dev', hrPath).map(w => w.lastEventAt ?? w.at),
+      );
       return Date.now() - last > 1000;
     }, 'no HelmRelease events on dev for a second');
     const start = Date.now();
@@ -538,7 +565,10 @@ describe('cluster faults on the sandbox', () => {
         { name: 'Chart', type: 'string', jsonPath: '.spec.chart.spec.version' },
       ];
     }
-    await ext.replaceCustomResourceDefinition({ name: crd.metadata!.name!, body: crd });
+    await ext.replaceCustomResourceDefinition({
+      name: crd.metadata!.name!,
+      body: crd,
+    });
 
     const gone = await until(
       () =>
@@ -548,7 +578,11 @@ describe('cluster faults on the sandbox', () => {
       'a 410 on the HelmRelease watch of dev',
     ).catch(e => {
       const seen = watchesOf('dev', hrPath).filter(w => w.at >= start - 10_000);
-      throw new Error(`${e.message}; its watches: ${JSON.stringify(seen.map(w => ({ ...w, token: undefined, at: w.at - start })))}`);
+      throw new Error(
+        `${e.message}; its watches: ${JSON.stringify(
+          seen.map(w => ({ ...w, token: undefined, at: w.at - start })),
+        )}`,
+      );
     });
     // After the 410: a relist, and a watch from its (newer) resourceVersion that delivers changes.
     const next = await until(
@@ -563,7 +597,11 @@ describe('cluster faults on the sandbox', () => {
     );
     await sandbox.clusters.dev.admin
       .makeApiClient(CustomObjectsApi)
-      .deleteNamespacedCustomObject({ ...HR, namespace: 'fm-b', name: 'podinfo' });
+      .deleteNamespacedCustomObject({
+        ...HR,
+        namespace: 'fm-b',
+        name: 'podinfo',
+      });
     await untilView(MGMT, 'a=ready@5.2.0 b=app-missing@-');
   });
 });

@@ -169,26 +169,49 @@ describe.each(databases.eachSupportedId())(
   },
 );
 
-describe.each(databases.eachSupportedId())('migration 20261201_promotionEventOnce (%s)', databaseId => {
-  it('keeps existing events, makes once keys unique per promotion, and goes back down', async () => {
-    const knex = await databases.init(databaseId);
-    await migrateUntil(knex, '20261201_promotionEventOnce.js');
-    await knex('promotions').insert({ ...row(id(1), '6.0.1', 'test', 'rolling-out', 1), active_key: 'a1', slot_key: 's1' });
-    const event = { promotion_id: id(1), type: 'target-ready', at: new Date(), actor: 'pipelines:engine', message: 'Ready' };
-    await knex('promotion_events').insert([event, event]);
-    await knex.migrate.up({ directory, name: '20261201_promotionEventOnce.js' });
-    expect(await knex('promotion_events').where({ promotion_id: id(1) })).toHaveLength(2);
-    await knex('promotion_events').insert({ ...event, once_key: 'k' });
-    const again = await knex('promotion_events')
-      .insert({ ...event, once_key: 'k' })
-      .then(
-        () => 'inserted',
-        (e: Error) => e.message,
-      );
-    expect(again).toMatch(/unique|duplicate/i);
-    await knex.migrate.down({ directory, name: '20261201_promotionEventOnce.js' });
-    const columns = Object.keys(await knex('promotion_events').columnInfo());
-    expect(columns).not.toContain('once_key');
-    expect(await knex('promotion_events').where({ promotion_id: id(1) })).toHaveLength(3);
-  });
-});
+describe.each(databases.eachSupportedId())(
+  'migration 20261201_promotionEventOnce (%s)',
+  databaseId => {
+    it('keeps existing events, makes once keys unique per promotion, and goes back down', async () => {
+      const knex = await databases.init(databaseId);
+      await migrateUntil(knex, '20261201_promotionEventOnce.js');
+      await knex('promotions').insert({
+        ...row(id(1), '6.0.1', 'test', 'rolling-out', 1),
+        active_key: 'a1',
+        slot_key: 's1',
+      });
+      const event = {
+        promotion_id: id(1),
+        type: 'target-ready',
+        at: new Date(),
+        actor: 'pipelines:engine',
+        message: 'Ready',
+      };
+      await knex('promotion_events').insert([event, event]);
+      await knex.migrate.up({
+        directory,
+        name: '20261201_promotionEventOnce.js',
+      });
+      expect(
+        await knex('promotion_events').where({ promotion_id: id(1) }),
+      ).toHaveLength(2);
+      await knex('promotion_events').insert({ ...event, once_key: 'k' });
+      const again = await knex('promotion_events')
+        .insert({ ...event, once_key: 'k' })
+        .then(
+          () => 'inserted',
+          (e: Error) => e.message,
+        );
+      expect(again).toMatch(/unique|duplicate/i);
+      await knex.migrate.down({
+        directory,
+        name: '20261201_promotionEventOnce.js',
+      });
+      const columns = Object.keys(await knex('promotion_events').columnInfo());
+      expect(columns).not.toContain('once_key');
+      expect(
+        await knex('promotion_events').where({ promotion_id: id(1) }),
+      ).toHaveLength(3);
+    });
+  },
+);

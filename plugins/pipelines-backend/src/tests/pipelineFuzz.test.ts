@@ -1,5 +1,8 @@
 import type { TargetState } from '@gitops-pipelines/plugin-pipelines-common';
-import { formatValidationIssue, validatePipeline } from '@gitops-pipelines/plugin-pipelines-common';
+import {
+  formatValidationIssue,
+  validatePipeline,
+} from '@gitops-pipelines/plugin-pipelines-common';
 import fc from 'fast-check';
 import { buildPipelineDetail } from '../cache/buildPipelineDetail';
 
@@ -14,16 +17,46 @@ const RUNS = 1000;
 const valid = () => ({
   apiVersion: 'pipelines.weave.works/v1alpha1',
   kind: 'Pipeline',
-  metadata: { name: 'p', namespace: 'flux-system', generation: 2, annotations: { 'pipelines.weave.works/required-approvals': 'prod=2' } },
+  metadata: {
+    name: 'p',
+    namespace: 'flux-system',
+    generation: 2,
+    annotations: { 'pipelines.weave.works/required-approvals': 'prod=2' },
+  },
   spec: {
-    appRef: { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: 'podinfo' },
+    appRef: {
+      apiVersion: 'helm.toolkit.fluxcd.io/v2',
+      kind: 'HelmRelease',
+      name: 'podinfo',
+    },
     environments: [
-      { name: 'dev', targets: [{ namespace: 'podinfo-dev', clusterRef: { kind: 'GitopsCluster', name: 'dev', namespace: 'flux-system' } }] },
-      { name: 'prod', targets: [{ namespace: 'podinfo-prod' }], promotion: { manual: true, strategy: { notification: {} } } },
+      {
+        name: 'dev',
+        targets: [
+          {
+            namespace: 'podinfo-dev',
+            clusterRef: {
+              kind: 'GitopsCluster',
+              name: 'dev',
+              namespace: 'flux-system',
+            },
+          },
+        ],
+      },
+      {
+        name: 'prod',
+        targets: [{ namespace: 'podinfo-prod' }],
+        promotion: { manual: true, strategy: { notification: {} } },
+      },
     ],
     promotion: {
       strategy: {
-        'pull-request': { type: 'github', url: 'https://github.com/o/r', baseBranch: 'main', secretRef: { name: 'creds' } },
+        'pull-request': {
+          type: 'github',
+          url: 'https://github.com/o/r',
+          baseBranch: 'main',
+          secretRef: { name: 'creds' },
+        },
         secretRef: { name: 'hmac' },
       },
     },
@@ -58,7 +91,12 @@ const PATHS = [
   ['spec', 'promotion', 'strategy', 'secretRef', 'name'],
 ];
 
-function mutate(doc: any, path: Array<string | number>, value: unknown, remove: boolean) {
+function mutate(
+  doc: any,
+  path: Array<string | number>,
+  value: unknown,
+  remove: boolean,
+) {
   let node = doc;
   for (const key of path.slice(0, -1)) {
     if (node === null || typeof node !== 'object') return doc;
@@ -73,15 +111,45 @@ function mutate(doc: any, path: Array<string | number>, value: unknown, remove: 
 
 const edit = fc.record({
   path: fc.constantFrom(...PATHS),
-  value: fc.oneof(fc.jsonValue(), fc.string(), fc.constantFrom('', 'UPPER', 'a'.repeat(300), 'prod=0', 'x=1', null, -1, [], {})),
+  value: fc.oneof(
+    fc.jsonValue(),
+    fc.string(),
+    fc.constantFrom(
+      '',
+      'UPPER',
+      'a'.repeat(300),
+      'prod=0',
+      'x=1',
+      null,
+      -1,
+      [],
+      {},
+    ),
+  ),
   remove: fc.boolean(),
 });
 const pipelines = fc.oneof(
   { weight: 1, arbitrary: fc.jsonValue() },
-  { weight: 4, arbitrary: fc.array(edit, { minLength: 1, maxLength: 3 }).map(edits => edits.reduce((doc, e) => mutate(doc, e.path, e.value, e.remove), valid() as any)) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .array(edit, { minLength: 1, maxLength: 3 })
+      .map(edits =>
+        edits.reduce(
+          (doc, e) => mutate(doc, e.path, e.value, e.remove),
+          valid() as any,
+        ),
+      ),
+  },
 );
 
-const resolve = (): TargetState => ({ cluster: 'flux-system/dev', namespace: 'ns', health: 'ready', appFound: true, version: '1.0.0' });
+const resolve = (): TargetState => ({
+  cluster: 'flux-system/dev',
+  namespace: 'ns',
+  health: 'ready',
+  appFound: true,
+  version: '1.0.0',
+});
 
 describe('Pipeline fuzzing', () => {
   it(`validates and models ${RUNS} generated Pipelines without a throw, with a precise message for every invalid one`, () => {
@@ -89,10 +157,18 @@ describe('Pipeline fuzzing', () => {
     fc.assert(
       fc.property(pipelines, raw => {
         const result = validatePipeline(raw);
-        const detail = buildPipelineDetail({ cluster: 'management', namespace: 'flux-system', name: 'p' }, raw, resolve);
+        const detail = buildPipelineDetail(
+          { cluster: 'management', namespace: 'flux-system', name: 'p' },
+          raw,
+          resolve,
+        );
         if (result.valid) {
           // Valid: no validation errors, one state per environment.
-          return detail.validationErrors.length === 0 && detail.environments.length === result.pipeline.spec.environments.length;
+          return (
+            detail.validationErrors.length === 0 &&
+            detail.environments.length ===
+              result.pipeline.spec.environments.length
+          );
         }
         invalid++;
         expect(result.issues.length).toBeGreaterThan(0);
@@ -106,7 +182,9 @@ describe('Pipeline fuzzing', () => {
       }),
       { numRuns: RUNS, seed: Number(process.env.FUZZ_SEED ?? 20261130) },
     );
-    process.stdout.write(`Pipeline fuzzing: ${RUNS} generated Pipelines, ${invalid} invalid, all with precise messages\n`);
+    process.stdout.write(
+      `Pipeline fuzzing: ${RUNS} generated Pipelines, ${invalid} invalid, all with precise messages\n`,
+    );
     expect(invalid).toBeGreaterThan(RUNS / 4);
   });
 });

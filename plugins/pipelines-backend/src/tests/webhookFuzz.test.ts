@@ -1,5 +1,12 @@
 import fc from 'fast-check';
-import { approvalBody, event, fakes, KEY, sign, start } from '../__testUtils__/webhookHarness';
+import {
+  approvalBody,
+  event,
+  fakes,
+  KEY,
+  sign,
+  start,
+} from '../__testUtils__/webhookHarness';
 
 jest.setTimeout(180_000);
 
@@ -11,19 +18,55 @@ jest.setTimeout(180_000);
  * required and bound to the pipeline's app and environment.
  */
 const RUNS = 1000;
-const NAMES = ['signed', 'unsigned', 'env-override', 'no-key', 'kustomize', 'other', 'missing', 'UPPER', '..'];
+const NAMES = [
+  'signed',
+  'unsigned',
+  'env-override',
+  'no-key',
+  'kustomize',
+  'other',
+  'missing',
+  'UPPER',
+  '..',
+];
 const ENVS = ['dev', 'test', 'prod', 'qa', '%2e%2e', ''];
 const SIGNED = ['signed', 'env-override', 'no-key'];
-const TARGETS: Record<string, string[]> = { dev: ['app-dev'], test: ['app-test', 'app-test-2'] };
-const APPS: Record<string, { kind: string; name: string; group: string }> = {
-  kustomize: { kind: 'Kustomization', name: 'apps', group: 'kustomize.toolkit.fluxcd.io' },
+const TARGETS: Record<string, string[]> = {
+  dev: ['app-dev'],
+  test: ['app-test', 'app-test-2'],
 };
-const appOf = (name: string) => APPS[name] ?? { kind: 'HelmRelease', name: 'podinfo', group: 'helm.toolkit.fluxcd.io' };
-const READY: Record<string, string[]> = { HelmRelease: ['InstallSucceeded', 'UpgradeSucceeded', 'TestSucceeded'], Kustomization: ['ReconciliationSucceeded'] };
+const APPS: Record<string, { kind: string; name: string; group: string }> = {
+  kustomize: {
+    kind: 'Kustomization',
+    name: 'apps',
+    group: 'kustomize.toolkit.fluxcd.io',
+  },
+};
+const appOf = (name: string) =>
+  APPS[name] ?? {
+    kind: 'HelmRelease',
+    name: 'podinfo',
+    group: 'helm.toolkit.fluxcd.io',
+  };
+const READY: Record<string, string[]> = {
+  HelmRelease: ['InstallSucceeded', 'UpgradeSucceeded', 'TestSucceeded'],
+  Kustomization: ['ReconciliationSucceeded'],
+};
 
 /** Whether a promotion webhook request is one the contract says must promote. */
-function promotes(name: string, env: string, body: string, signature: string | undefined): boolean {
-  if (!['signed', 'unsigned', 'env-override', 'kustomize', 'other'].includes(name) || !TARGETS[env]) return false;
+function promotes(
+  name: string,
+  env: string,
+  body: string,
+  signature: string | undefined,
+): boolean {
+  if (
+    !['signed', 'unsigned', 'env-override', 'kustomize', 'other'].includes(
+      name,
+    ) ||
+    !TARGETS[env]
+  )
+    return false;
   if (SIGNED.includes(name) && signature !== sign(body)) return false;
   let e: any;
   try {
@@ -33,37 +76,114 @@ function promotes(name: string, env: string, body: string, signature: string | u
   }
   const app = appOf(name);
   const o = e?.involvedObject;
-  if (!o || o.kind !== app.kind || o.name !== app.name || !TARGETS[env].includes(o.namespace)) return false;
-  if (o.apiVersion !== undefined && String(o.apiVersion).split('/')[0] !== app.group) return false;
-  if (e.severity === 'error' || typeof e.metadata?.revision !== 'string' || !e.metadata.revision) return false;
-  return READY[app.kind].includes(e.reason) || (e.reason === 'info' && /^Helm (install|upgrade|test) succeeded$/.test(e.message ?? ''));
+  if (
+    !o ||
+    o.kind !== app.kind ||
+    o.name !== app.name ||
+    !TARGETS[env].includes(o.namespace)
+  )
+    return false;
+  if (
+    o.apiVersion !== undefined &&
+    String(o.apiVersion).split('/')[0] !== app.group
+  )
+    return false;
+  if (
+    e.severity === 'error' ||
+    typeof e.metadata?.revision !== 'string' ||
+    !e.metadata.revision
+  )
+    return false;
+  return (
+    READY[app.kind].includes(e.reason) ||
+    (e.reason === 'info' &&
+      /^Helm (install|upgrade|test) succeeded$/.test(e.message ?? ''))
+  );
 }
 
 /** A field of a Flux event set to another value: one thing wrong (or, by chance, still right). */
 const eventEdit = fc.oneof(
-  fc.record({ field: fc.constant('kind' as const), value: fc.constantFrom('HelmRelease', 'Kustomization', 'GitRepository', '') }),
-  fc.record({ field: fc.constant('name' as const), value: fc.constantFrom('podinfo', 'apps', 'other') }),
-  fc.record({ field: fc.constant('namespace' as const), value: fc.constantFrom('app-dev', 'app-test', 'app-test-2', 'app-prod', 'flux-system') }),
+  fc.record({
+    field: fc.constant('kind' as const),
+    value: fc.constantFrom('HelmRelease', 'Kustomization', 'GitRepository', ''),
+  }),
+  fc.record({
+    field: fc.constant('name' as const),
+    value: fc.constantFrom('podinfo', 'apps', 'other'),
+  }),
+  fc.record({
+    field: fc.constant('namespace' as const),
+    value: fc.constantFrom(
+      'app-dev',
+      'app-test',
+      'app-test-2',
+      'app-prod',
+      'flux-system',
+    ),
+  }),
   fc.record({
     field: fc.constant('reason' as const),
-    value: fc.constantFrom('UpgradeSucceeded', 'TestSucceeded', 'UpgradeFailed', 'RollbackSucceeded', 'UninstallSucceeded', 'ReconciliationFailed', 'info', 'Progressing'),
+    value: fc.constantFrom(
+      'UpgradeSucceeded',
+      'TestSucceeded',
+      'UpgradeFailed',
+      'RollbackSucceeded',
+      'UninstallSucceeded',
+      'ReconciliationFailed',
+      'info',
+      'Progressing',
+    ),
   }),
-  fc.record({ field: fc.constant('severity' as const), value: fc.constantFrom('info', 'error', 'trace') }),
+  fc.record({
+    field: fc.constant('severity' as const),
+    value: fc.constantFrom('info', 'error', 'trace'),
+  }),
   fc.record({
     field: fc.constant('apiVersion' as const),
-    value: fc.constantFrom('helm.toolkit.fluxcd.io/v2beta1', 'kustomize.toolkit.fluxcd.io/v1', 'source.toolkit.fluxcd.io/v1', 'v1'),
+    value: fc.constantFrom(
+      'helm.toolkit.fluxcd.io/v2beta1',
+      'kustomize.toolkit.fluxcd.io/v1',
+      'source.toolkit.fluxcd.io/v1',
+      'v1',
+    ),
   }),
-  fc.record({ field: fc.constant('revision' as const), value: fc.constantFrom(`6.1.0@sha256:${'a'.repeat(64)}`, `main@sha1:${'b'.repeat(40)}`, ' ', 'x'.repeat(300)) }),
+  fc.record({
+    field: fc.constant('revision' as const),
+    value: fc.constantFrom(
+      `6.1.0@sha256:${'a'.repeat(64)}`,
+      `main@sha1:${'b'.repeat(40)}`,
+      ' ',
+      'x'.repeat(300),
+    ),
+  }),
 );
 /** Body kinds: an event about the path's app and environment (maybe with edits), random JSON, text, edge cases. */
 const body = fc.oneof(
-  { weight: 6, arbitrary: fc.array(eventEdit, { maxLength: 2 }).map(edits => ({ edits })) },
+  {
+    weight: 6,
+    arbitrary: fc.array(eventEdit, { maxLength: 2 }).map(edits => ({ edits })),
+  },
   { weight: 1, arbitrary: fc.jsonValue().map(v => JSON.stringify(v)) },
   { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
-  { weight: 1, arbitrary: fc.constantFrom('', '{', 'null', '[]', '{"metadata":{}}', 'x'.repeat(70 * 1024), '\u0000\uffff') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '',
+      '{',
+      'null',
+      '[]',
+      '{"metadata":{}}',
+      'x'.repeat(70 * 1024),
+      '\u0000\uffff',
+    ),
+  },
 );
 /** The request's body text: an event is built for the path's pipeline app and environment, then edited. */
-function bodyText(b: string | { edits: Array<{ field: string; value: string }> }, name: string, env: string): string {
+function bodyText(
+  b: string | { edits: Array<{ field: string; value: string }> },
+  name: string,
+  env: string,
+): string {
   if (typeof b === 'string') return b;
   const app = appOf(name);
   const fields: Record<string, string> = {
@@ -79,27 +199,65 @@ function bodyText(b: string | { edits: Array<{ field: string; value: string }> }
 const request = fc.record({
   kind: fc.constantFrom('promotion', 'approval'),
   // Weighted towards requests that could be valid, so that both sides of the oracle are exercised.
-  name: fc.oneof({ weight: 4, arbitrary: fc.constantFrom('signed', 'unsigned', 'kustomize') }, { weight: 1, arbitrary: fc.constantFrom(...NAMES) }),
-  env: fc.oneof({ weight: 4, arbitrary: fc.constantFrom('dev', 'test') }, { weight: 1, arbitrary: fc.constantFrom(...ENVS) }),
+  name: fc.oneof(
+    {
+      weight: 4,
+      arbitrary: fc.constantFrom('signed', 'unsigned', 'kustomize'),
+    },
+    { weight: 1, arbitrary: fc.constantFrom(...NAMES) },
+  ),
+  env: fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom('dev', 'test') },
+    { weight: 1, arbitrary: fc.constantFrom(...ENVS) },
+  ),
   body,
   approval: fc.boolean(),
-  signature: fc.oneof({ weight: 3, arbitrary: fc.constant('right') }, { weight: 2, arbitrary: fc.constantFrom('none', 'wrong-key', 'malformed', 'other-body') }),
+  signature: fc.oneof(
+    { weight: 3, arbitrary: fc.constant('right') },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(
+        'none',
+        'wrong-key',
+        'malformed',
+        'other-body',
+      ),
+    },
+  ),
 });
 
 describe('webhook fuzzing', () => {
   it(`answers ${RUNS} generated webhook requests without a 5xx, recording only valid, signed and bound ones`, async () => {
     const f = fakes();
     // A waiting promotion the approval webhook could approve.
-    const record = { id: 'signed-6.1.0', pipeline: { cluster: 'management', namespace: 'flux-system', name: 'signed' }, toEnvironment: 'prod', version: '6.1.0', requestedBy: 'user:default/alice', approvals: [] as any[], state: 'waiting-approval' };
+    const record = {
+      id: 'signed-6.1.0',
+      pipeline: {
+        cluster: 'management',
+        namespace: 'flux-system',
+        name: 'signed',
+      },
+      toEnvironment: 'prod',
+      version: '6.1.0',
+      requestedBy: 'user:default/alice',
+      approvals: [] as any[],
+      state: 'waiting-approval',
+    };
     f.records.set('signed:prod:6.1.0', record);
     f.records.set(record.id, record);
-    const { post, engine } = await start({ webhooks: { approval: true, rateLimit: { requests: 1_000_000 } } }, f);
+    const { post, engine } = await start(
+      { webhooks: { approval: true, rateLimit: { requests: 1_000_000 } } },
+      f,
+    );
     const statuses = new Map<number, number>();
     let promoted = 0;
     let approved = 0;
     await fc.assert(
       fc.asyncProperty(request, async r => {
-        const text = r.kind === 'approval' && r.approval ? approvalBody({ name: r.name, environment: r.env }) : bodyText(r.body, r.name, r.env);
+        const text =
+          r.kind === 'approval' && r.approval
+            ? approvalBody({ name: r.name, environment: r.env })
+            : bodyText(r.body, r.name, r.env);
         const signatures: Record<string, string | undefined> = {
           right: sign(text),
           none: undefined,
@@ -108,18 +266,33 @@ describe('webhook fuzzing', () => {
           'other-body': sign(`${text} `),
         };
         const signature = signatures[r.signature];
-        const path = r.kind === 'promotion' ? `/promotion/flux-system/${r.name}/${r.env}` : `/approval/flux-system/${r.name}/${r.env}/6.1.0`;
-        const before = { next: engine.requestNext.mock.calls.length, decide: engine.decide.mock.calls.length };
+        const path =
+          r.kind === 'promotion'
+            ? `/promotion/flux-system/${r.name}/${r.env}`
+            : `/approval/flux-system/${r.name}/${r.env}/6.1.0`;
+        const before = {
+          next: engine.requestNext.mock.calls.length,
+          decide: engine.decide.mock.calls.length,
+        };
         const res = await post(path, text, signature);
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         expect(res.status).toBeLessThan(500);
-        expect(JSON.stringify(res.body ?? '')).not.toMatch(/\s+at\s.+\.(ts|js):\d+/); // no stack traces
+        expect(JSON.stringify(res.body ?? '')).not.toMatch(
+          /\s+at\s.+\.(ts|js):\d+/,
+        ); // no stack traces
         const nextCalled = engine.requestNext.mock.calls.length > before.next;
         const decided = engine.decide.mock.calls.length > before.decide;
         // A promotion is recorded only when the contract says so (fast-check reports the request if not).
-        expect(!nextCalled || promotes(r.name, r.env, text, signature)).toBe(true);
+        expect(!nextCalled || promotes(r.name, r.env, text, signature)).toBe(
+          true,
+        );
         // An approval only for the signed pipeline's test → prod, with a valid signature and a bound body.
-        expect(!decided || (r.name === 'signed' && r.env === 'test' && signature === sign(text))).toBe(true);
+        expect(
+          !decided ||
+            (r.name === 'signed' &&
+              r.env === 'test' &&
+              signature === sign(text)),
+        ).toBe(true);
         promoted += nextCalled ? 1 : 0;
         approved += decided ? 1 : 0;
         record.approvals.length = 0;
@@ -127,7 +300,9 @@ describe('webhook fuzzing', () => {
       { numRuns: RUNS, seed: Number(process.env.FUZZ_SEED ?? 20261130) },
     );
     process.stdout.write(
-      `webhook fuzzing: ${RUNS} requests, ${promoted} promoted, ${approved} approved, statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}\n`,
+      `webhook fuzzing: ${RUNS} requests, ${promoted} promoted, ${approved} approved, statuses ${JSON.stringify(
+        Object.fromEntries([...statuses].sort()),
+      )}\n`,
     );
     expect(promoted).toBeGreaterThan(0);
     expect(approved).toBeGreaterThan(0);

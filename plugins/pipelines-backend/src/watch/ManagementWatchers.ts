@@ -18,12 +18,17 @@ import { ResourceWatcher } from './ResourceWatcher';
 /** A GitopsCluster (`gitops.weave.works/v1alpha1`), the fields the cache reads. */
 export type GitopsCluster = KubernetesObject & {
   spec?: { secretRef?: { name?: string }; capiClusterRef?: { name?: string } };
-  status?: { conditions?: Array<{ type?: string; status?: string; message?: string }> };
+  status?: {
+    conditions?: Array<{ type?: string; status?: string; message?: string }>;
+  };
 };
 /** A Secret as watched: values base64-encoded. */
 export type Secret = KubernetesObject & { data?: Record<string, string> };
 /** A Pipeline as watched: not validated yet. */
-export type PipelineObject = KubernetesObject & { spec?: Partial<Pipeline['spec']>; status?: Pipeline['status'] };
+export type PipelineObject = KubernetesObject & {
+  spec?: Partial<Pipeline['spec']>;
+  status?: Pipeline['status'];
+};
 
 /**
  * The watches on one management cluster: its Pipelines, its GitopsClusters, and the Secrets
@@ -43,7 +48,11 @@ export class ManagementWatchers {
     private readonly metrics?: PipelinesMetrics,
   ) {
     this.kubeConfig = kubeConfigForManagementCluster(config);
-    this.pipelines = this.watcher('pipelines', { apiVersion: PIPELINE_API_VERSION, kind: PIPELINE_KIND, plural: PIPELINE_PLURAL });
+    this.pipelines = this.watcher('pipelines', {
+      apiVersion: PIPELINE_API_VERSION,
+      kind: PIPELINE_KIND,
+      plural: PIPELINE_PLURAL,
+    });
     this.gitopsClusters = this.watcher('gitopsclusters', {
       apiVersion: `${GITOPS_CLUSTER_GROUP}/${GITOPS_CLUSTER_VERSION}`,
       kind: GITOPS_CLUSTER_KIND,
@@ -51,14 +60,25 @@ export class ManagementWatchers {
     });
   }
 
-  private watcher<T extends KubernetesObject>(what: string, target: { apiVersion: string; kind: string; plural: string; namespace?: string }) {
+  private watcher<T extends KubernetesObject>(
+    what: string,
+    target: {
+      apiVersion: string;
+      kind: string;
+      plural: string;
+      namespace?: string;
+    },
+  ) {
     return new ResourceWatcher<T>({
       name: `${this.config.name}/${what}`,
       kubeConfig: this.kubeConfig,
       target,
       logger: this.logger,
       onChange: this.onChange,
-      metrics: this.metrics && { recorder: this.metrics, cluster: this.config.name },
+      metrics: this.metrics && {
+        recorder: this.metrics,
+        cluster: this.config.name,
+      },
     });
   }
 
@@ -68,7 +88,11 @@ export class ManagementWatchers {
     return [
       { cluster, kind: PIPELINE_KIND, count: this.pipelines.size },
       { cluster, kind: GITOPS_CLUSTER_KIND, count: this.gitopsClusters.size },
-      { cluster, kind: 'Secret', count: [...this.secrets.values()].reduce((n, w) => n + w.size, 0) },
+      {
+        cluster,
+        kind: 'Secret',
+        count: [...this.secrets.values()].reduce((n, w) => n + w.size, 0),
+      },
     ];
   }
 
@@ -78,14 +102,23 @@ export class ManagementWatchers {
   }
 
   async stop() {
-    await Promise.all([this.pipelines, this.gitopsClusters, ...this.secrets.values()].map(w => w.stop()));
+    await Promise.all(
+      [this.pipelines, this.gitopsClusters, ...this.secrets.values()].map(w =>
+        w.stop(),
+      ),
+    );
   }
 
   /** Watches the Secrets of exactly these namespaces (starting and stopping watchers). */
   watchSecretsIn(namespaces: Set<string>) {
     for (const ns of namespaces) {
       if (this.secrets.has(ns)) continue;
-      const w = this.watcher<Secret>(`secrets/${ns}`, { apiVersion: 'v1', kind: 'Secret', plural: 'secrets', namespace: ns });
+      const w = this.watcher<Secret>(`secrets/${ns}`, {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        plural: 'secrets',
+        namespace: ns,
+      });
       this.secrets.set(ns, w);
       w.start();
     }
@@ -103,9 +136,17 @@ export class ManagementWatchers {
   }
 
   /** A key of a watched Secret, decoded; undefined when absent or not watched. */
-  secretValue(namespace: string, name: string, key: string): string | undefined {
-    const encoded = this.secrets.get(namespace)?.get(name, namespace)?.data?.[key];
-    return encoded === undefined ? undefined : Buffer.from(encoded, 'base64').toString('utf8');
+  secretValue(
+    namespace: string,
+    name: string,
+    key: string,
+  ): string | undefined {
+    const encoded = this.secrets.get(namespace)?.get(name, namespace)?.data?.[
+      key
+    ];
+    return encoded === undefined
+      ? undefined
+      : Buffer.from(encoded, 'base64').toString('utf8');
   }
 
   /** Whether the Pipelines (and, with `secretNamespace`, that namespace's Secrets) are not listed yet. */

@@ -23,7 +23,9 @@ export interface WatchTarget {
   namespace?: string;
 }
 
-export interface ResourceWatcherOptions<T extends KubernetesObject = KubernetesObject> {
+export interface ResourceWatcherOptions<
+  T extends KubernetesObject = KubernetesObject,
+> {
   /** For logs: e.g. `management/pipelines`. Never contains credentials. */
   name: string;
   kubeConfig: KubeConfig;
@@ -43,8 +45,12 @@ export interface ResourceWatcherOptions<T extends KubernetesObject = KubernetesO
 }
 
 function resourcePath(t: WatchTarget): string {
-  const prefix = t.apiVersion.includes('/') ? `/apis/${t.apiVersion}` : `/api/${t.apiVersion}`;
-  return `${prefix}/${t.namespace ? `namespaces/${t.namespace}/` : ''}${t.plural}`;
+  const prefix = t.apiVersion.includes('/')
+    ? `/apis/${t.apiVersion}`
+    : `/api/${t.apiVersion}`;
+  return `${prefix}/${t.namespace ? `namespaces/${t.namespace}/` : ''}${
+    t.plural
+  }`;
 }
 
 function describeError(err: unknown): string {
@@ -63,10 +69,13 @@ function describeError(err: unknown): string {
   }
   // A watch stream cut short (the API server stopped or restarted, a proxy dropped it):
   // node-fetch's own words, "Premature close", say nothing to a reader.
-  if (e.code === 'ERR_STREAM_PREMATURE_CLOSE') return 'the API server closed the connection';
+  if (e.code === 'ERR_STREAM_PREMATURE_CLOSE')
+    return 'the API server closed the connection';
   // node-fetch: "request to <url> failed, reason: connect ECONNREFUSED …": the URL (with the
   // watch's resourceVersion) is noise in a target's message; the reason is what matters.
-  return String(e.message ?? e).split('\n')[0].replace(/^request to \S+ failed, reason: /, '');
+  return String(e.message ?? e)
+    .split('\n')[0]
+    .replace(/^request to \S+ failed, reason: /, '');
 }
 
 /**
@@ -79,7 +88,10 @@ function slim(obj: KubernetesObject | undefined) {
   const meta = obj?.metadata;
   if (!meta) return;
   delete meta.managedFields;
-  if (meta.annotations?.['kubectl.kubernetes.io/last-applied-configuration'] !== undefined) {
+  if (
+    meta.annotations?.['kubectl.kubernetes.io/last-applied-configuration'] !==
+    undefined
+  ) {
     delete meta.annotations['kubectl.kubernetes.io/last-applied-configuration'];
   }
 }
@@ -95,13 +107,19 @@ export class ResourceWatcher<T extends KubernetesObject = KubernetesObject> {
   private retryMs: number;
   private retryTimer?: NodeJS.Timeout;
   private stopped = false;
-  private state: { connected: boolean; synced: boolean; error?: string } = { connected: false, synced: false };
+  private state: { connected: boolean; synced: boolean; error?: string } = {
+    connected: false,
+    synced: false,
+  };
 
   constructor(private readonly options: ResourceWatcherOptions<T>) {
     const { kubeConfig, target } = options;
     const client = KubernetesObjectApi.makeApiClient(kubeConfig);
-    this.informer = makeInformer<T>(kubeConfig, resourcePath(target), () =>
-      client.list(target.apiVersion, target.kind, target.namespace) as any,
+    this.informer = makeInformer<T>(
+      kubeConfig,
+      resourcePath(target),
+      () =>
+        client.list(target.apiVersion, target.kind, target.namespace) as any,
     );
     this.backoff = options.backoff ?? { initialMs: 1000, maxMs: 30_000 };
     this.retryMs = this.backoff.initialMs;
@@ -112,7 +130,11 @@ export class ResourceWatcher<T extends KubernetesObject = KubernetesObject> {
       if (obj) options.slim?.(obj);
       const wasConnected = this.state.connected;
       if (!wasConnected) this.markConnected();
-      options.onChange(wasConnected ? { namespace: obj?.metadata?.namespace, name: obj?.metadata?.name } : undefined);
+      options.onChange(
+        wasConnected
+          ? { namespace: obj?.metadata?.namespace, name: obj?.metadata?.name }
+          : undefined,
+      );
     };
     this.informer.on('add', changed('add'));
     this.informer.on('update', changed('update'));
@@ -172,7 +194,10 @@ export class ResourceWatcher<T extends KubernetesObject = KubernetesObject> {
       if (before) {
         this.options.logger.info(`Watch ${this.options.name} reconnected`);
         const metrics = this.options.metrics;
-        metrics?.recorder.watchReconnect(metrics.cluster, this.options.target.kind);
+        metrics?.recorder.watchReconnect(
+          metrics.cluster,
+          this.options.target.kind,
+        );
       }
       this.options.onChange();
     }
@@ -187,9 +212,15 @@ export class ResourceWatcher<T extends KubernetesObject = KubernetesObject> {
     if (this.stopped) return;
     const message = describeError(err);
     const wasConnected = this.state.connected;
-    this.state = { connected: false, synced: this.state.synced, error: message };
+    this.state = {
+      connected: false,
+      synced: this.state.synced,
+      error: message,
+    };
     if (wasConnected || this.retryMs === this.backoff.initialMs) {
-      this.options.logger.warn(`Watch ${this.options.name} failed (${message}); retrying with backoff`);
+      this.options.logger.warn(
+        `Watch ${this.options.name} failed (${message}); retrying with backoff`,
+      );
     }
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {

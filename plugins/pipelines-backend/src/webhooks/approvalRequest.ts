@@ -30,7 +30,12 @@ export type ApprovalBody = z.infer<typeof approvalBodySchema>;
  */
 export function parseApprovalBody(
   raw: Buffer,
-  path: { namespace: string; name: string; environment: string; revision: string },
+  path: {
+    namespace: string;
+    name: string;
+    environment: string;
+    revision: string;
+  },
   nowSeconds = Date.now() / 1000,
 ): ApprovalBody {
   let json: unknown;
@@ -43,14 +48,22 @@ export function parseApprovalBody(
   }
   const parsed = approvalBodySchema.safeParse(json);
   if (!parsed.success) {
-    throw new InputError(`Not an approval: ${parsed.error.issues.map(i => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`);
+    throw new InputError(
+      `Not an approval: ${parsed.error.issues
+        .map(i => `${i.path.join('.') || 'body'}: ${i.message}`)
+        .join('; ')}`,
+    );
   }
   const body = parsed.data;
-  const mismatched = (['namespace', 'name', 'environment', 'revision'] as const).filter(k => body[k] !== path[k]);
+  const mismatched = (
+    ['namespace', 'name', 'environment', 'revision'] as const
+  ).filter(k => body[k] !== path[k]);
   if (mismatched.length) {
     throw new UnprocessableEntityError(
       `The signed approval is for another promotion than the path's: ${mismatched
-        .map(k => `${k} ${JSON.stringify(body[k])} ≠ ${JSON.stringify(path[k])}`)
+        .map(
+          k => `${k} ${JSON.stringify(body[k])} ≠ ${JSON.stringify(path[k])}`,
+        )
         .join(', ')}`,
     );
   }

@@ -25,12 +25,16 @@ export class TooManyRequestsError extends CustomErrorBase {
 }
 
 /** Errors of @backstage/errors whose message is written for the caller, 5xx included. */
-const CALLER_ERRORS = new Set(['ServiceUnavailableError', 'NotImplementedError']);
+const CALLER_ERRORS = new Set([
+  'ServiceUnavailableError',
+  'NotImplementedError',
+]);
 
 function statusOf(error: unknown): number {
   const e = error as { statusCode?: unknown; status?: unknown; name?: unknown };
   for (const s of [e?.statusCode, e?.status]) {
-    if (typeof s === 'number' && Number.isInteger(s) && s >= 100 && s <= 599) return s;
+    if (typeof s === 'number' && Number.isInteger(s) && s >= 100 && s <= 599)
+      return s;
   }
   switch (e?.name) {
     case 'InputError':
@@ -66,18 +70,27 @@ function stripStacks(error: unknown) {
  * Client errors (4xx, written by this plugin or by the body parser) keep their message; a 503
  * (the backend is still listing Pipelines or Secrets) carries `Retry-After: 5`.
  */
-export function webhookErrorHandler(logger: LoggerService): ErrorRequestHandler {
+export function webhookErrorHandler(
+  logger: LoggerService,
+): ErrorRequestHandler {
   return (error, _req, res, next) => {
     const status = statusOf(error);
     // 503s here are temporary (the backend is starting): Flux's notification-controller and other senders retry.
-    if ((error as Error)?.name === 'ServiceUnavailableError' && !res.headersSent) res.setHeader('Retry-After', '5');
+    if (
+      (error as Error)?.name === 'ServiceUnavailableError' &&
+      !res.headersSent
+    )
+      res.setHeader('Retry-After', '5');
     if (status < 500 || CALLER_ERRORS.has((error as Error)?.name)) {
       stripStacks(error);
       next(error);
       return;
     }
     const logId = randomBytes(8).toString('hex');
-    logger.error(`Webhook request failed (logId=${logId})`, error instanceof Error ? error : new Error(String(error)));
+    logger.error(
+      `Webhook request failed (logId=${logId})`,
+      error instanceof Error ? error : new Error(String(error)),
+    );
     const safe = new Error(`An internal error occurred (logId=${logId})`);
     delete safe.stack;
     next(safe);
@@ -90,6 +103,8 @@ export function webhookErrorHandler(logger: LoggerService): ErrorRequestHandler 
  */
 export class WarmingUpError extends ServiceUnavailableError {
   constructor() {
-    super('The pipelines backend is starting and has not yet read the Pipelines and their Secrets; retry in a few seconds');
+    super(
+      'The pipelines backend is starting and has not yet read the Pipelines and their Secrets; retry in a few seconds',
+    );
   }
 }

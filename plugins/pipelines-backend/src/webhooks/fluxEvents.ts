@@ -1,4 +1,7 @@
-import type { Environment, LocalAppReference } from '@gitops-pipelines/plugin-pipelines-common';
+import type {
+  Environment,
+  LocalAppReference,
+} from '@gitops-pipelines/plugin-pipelines-common';
 import { z } from 'zod';
 
 /*
@@ -100,37 +103,73 @@ export function apiGroup(apiVersion: string): string {
  * metadata) is matched on kind, name and namespace: the kind names the group for Flux's apps,
  * and a forger would simply add the field.
  */
-export function eventMismatch(event: FluxEvent, appRef: LocalAppReference, environment: Environment): string | undefined {
+export function eventMismatch(
+  event: FluxEvent,
+  appRef: LocalAppReference,
+  environment: Environment,
+): string | undefined {
   const obj = event.involvedObject;
   if (!obj) return 'the event has no involvedObject';
   const problems: string[] = [];
-  if (obj.kind !== appRef.kind) problems.push(`kind is ${JSON.stringify(obj.kind ?? null)}, not "${appRef.kind}"`);
-  if (obj.apiVersion !== undefined && apiGroup(obj.apiVersion) !== apiGroup(appRef.apiVersion)) {
-    problems.push(`apiVersion ${JSON.stringify(obj.apiVersion)} is not in the group "${apiGroup(appRef.apiVersion)}"`);
+  if (obj.kind !== appRef.kind)
+    problems.push(
+      `kind is ${JSON.stringify(obj.kind ?? null)}, not "${appRef.kind}"`,
+    );
+  if (
+    obj.apiVersion !== undefined &&
+    apiGroup(obj.apiVersion) !== apiGroup(appRef.apiVersion)
+  ) {
+    problems.push(
+      `apiVersion ${JSON.stringify(
+        obj.apiVersion,
+      )} is not in the group "${apiGroup(appRef.apiVersion)}"`,
+    );
   }
-  if (obj.name !== appRef.name) problems.push(`name is ${JSON.stringify(obj.name ?? null)}, not "${appRef.name}"`);
+  if (obj.name !== appRef.name)
+    problems.push(
+      `name is ${JSON.stringify(obj.name ?? null)}, not "${appRef.name}"`,
+    );
   const namespaces = [...new Set(environment.targets.map(t => t.namespace))];
   if (obj.namespace === undefined || !namespaces.includes(obj.namespace)) {
     problems.push(
-      `namespace is ${JSON.stringify(obj.namespace ?? null)}, not a target namespace of environment "${environment.name}" (${namespaces.join(', ')})`,
+      `namespace is ${JSON.stringify(
+        obj.namespace ?? null,
+      )}, not a target namespace of environment "${
+        environment.name
+      }" (${namespaces.join(', ')})`,
     );
   }
   if (problems.length === 0) return undefined;
-  return `The event's involvedObject is not the pipeline's ${appRef.kind} "${appRef.name}" in environment "${environment.name}": ${problems.join('; ')}`;
+  return `The event's involvedObject is not the pipeline's ${appRef.kind} "${
+    appRef.name
+  }" in environment "${environment.name}": ${problems.join('; ')}`;
 }
 
 /**
  * Why the event does not mean "ready" (so it must not promote), or undefined when it does:
  * severity `error`, or a reason outside {@link READY_REASONS} for the app's kind.
  */
-export function notReadyReason(event: FluxEvent, appKind: string): string | undefined {
+export function notReadyReason(
+  event: FluxEvent,
+  appKind: string,
+): string | undefined {
   const reason = event.reason ?? '';
   const allowed = READY_REASONS[appKind] ?? Object.values(READY_REASONS).flat();
-  const describe = `reason ${JSON.stringify(reason)}, severity ${JSON.stringify(event.severity ?? null)}`;
-  if (event.severity === 'error') return `${describe}: an error event never promotes`;
+  const describe = `reason ${JSON.stringify(reason)}, severity ${JSON.stringify(
+    event.severity ?? null,
+  )}`;
+  if (event.severity === 'error')
+    return `${describe}: an error event never promotes`;
   if (allowed.includes(reason)) return undefined;
-  if (appKind === 'HelmRelease' && reason === 'info' && LEGACY_HELM_READY_MESSAGE.test(event.message ?? '')) return undefined;
-  return `${describe}: only ${allowed.join(', ')} mean${allowed.length === 1 ? 's' : ''} the ${appKind} is ready at a revision`;
+  if (
+    appKind === 'HelmRelease' &&
+    reason === 'info' &&
+    LEGACY_HELM_READY_MESSAGE.test(event.message ?? '')
+  )
+    return undefined;
+  return `${describe}: only ${allowed.join(', ')} mean${
+    allowed.length === 1 ? 's' : ''
+  } the ${appKind} is ready at a revision`;
 }
 
 const DIGEST = /^(sha1|sha256|sha384|sha512|blake3):([0-9a-f]+)$/;
@@ -147,15 +186,23 @@ const DIGEST = /^(sha1|sha256|sha384|sha512|blake3):([0-9a-f]+)$/;
  *   commits are two versions (and the level trigger, which reads `status.lastAppliedRevision`,
  *   sees the same strings).
  */
-export function versionFromRevision(revision: string, appKind: string, metadata: Record<string, unknown> = {}): string {
+export function versionFromRevision(
+  revision: string,
+  appKind: string,
+  metadata: Record<string, unknown> = {},
+): string {
   const trimmed = revision.trim();
   if (appKind !== 'HelmRelease') return trimmed;
   let version = trimmed;
   const at = version.lastIndexOf('@');
-  if (at > 0 && DIGEST.test(version.slice(at + 1))) version = version.slice(0, at);
-  const ociDigest = metadata['oci-digest'] ?? metadata['helm.toolkit.fluxcd.io/oci-digest'];
-  const digest = typeof ociDigest === 'string' ? DIGEST.exec(ociDigest.trim()) : null;
+  if (at > 0 && DIGEST.test(version.slice(at + 1)))
+    version = version.slice(0, at);
+  const ociDigest =
+    metadata['oci-digest'] ?? metadata['helm.toolkit.fluxcd.io/oci-digest'];
+  const digest =
+    typeof ociDigest === 'string' ? DIGEST.exec(ociDigest.trim()) : null;
   const plus = version.lastIndexOf('+');
-  if (digest && plus > 0 && version.slice(plus + 1) === digest[2].slice(0, 12)) version = version.slice(0, plus);
+  if (digest && plus > 0 && version.slice(plus + 1) === digest[2].slice(0, 12))
+    version = version.slice(0, plus);
   return version;
 }

@@ -9,15 +9,27 @@ export interface WebhookRateLimit {
   windowSeconds: number;
 }
 
-export const DEFAULT_WEBHOOK_RATE_LIMIT: WebhookRateLimit = { requests: 30, windowSeconds: 10 };
+export const DEFAULT_WEBHOOK_RATE_LIMIT: WebhookRateLimit = {
+  requests: 30,
+  windowSeconds: 10,
+};
 
 /** `pipelines.webhooks.rateLimit`, with the defaults. */
 export function readWebhookRateLimit(config?: Config): WebhookRateLimit {
   const c = config?.getOptionalConfig('pipelines.webhooks.rateLimit');
-  const requests = c?.getOptionalNumber('requests') ?? DEFAULT_WEBHOOK_RATE_LIMIT.requests;
-  const windowSeconds = c?.getOptionalNumber('windowSeconds') ?? DEFAULT_WEBHOOK_RATE_LIMIT.windowSeconds;
-  if (!Number.isInteger(requests) || requests < 1) throw new Error('pipelines.webhooks.rateLimit.requests must be a positive integer');
-  if (!(windowSeconds > 0)) throw new Error('pipelines.webhooks.rateLimit.windowSeconds must be positive');
+  const requests =
+    c?.getOptionalNumber('requests') ?? DEFAULT_WEBHOOK_RATE_LIMIT.requests;
+  const windowSeconds =
+    c?.getOptionalNumber('windowSeconds') ??
+    DEFAULT_WEBHOOK_RATE_LIMIT.windowSeconds;
+  if (!Number.isInteger(requests) || requests < 1)
+    throw new Error(
+      'pipelines.webhooks.rateLimit.requests must be a positive integer',
+    );
+  if (!(windowSeconds > 0))
+    throw new Error(
+      'pipelines.webhooks.rateLimit.windowSeconds must be positive',
+    );
   return { requests, windowSeconds };
 }
 
@@ -29,13 +41,17 @@ export function readWebhookRateLimit(config?: Config): WebhookRateLimit {
  * memory per backend replica (express-rate-limit's MemoryStore, which forgets a window's keys
  * when it ends, so unknown paths cannot grow it without bound).
  */
-export function webhookRateLimiter(route: 'promotion' | 'approval', limit: WebhookRateLimit): RequestHandler {
+export function webhookRateLimiter(
+  route: 'promotion' | 'approval',
+  limit: WebhookRateLimit,
+): RequestHandler {
   return rateLimit({
     windowMs: limit.windowSeconds * 1000,
     limit: limit.requests,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    keyGenerator: req => `${route}:${req.params.namespace ?? ''}/${req.params.name ?? ''}`,
+    keyGenerator: req =>
+      `${route}:${req.params.namespace ?? ''}/${req.params.name ?? ''}`,
     handler: (req, _res, next) =>
       next(
         new TooManyRequestsError(
@@ -43,6 +59,12 @@ export function webhookRateLimiter(route: 'promotion' | 'approval', limit: Webho
         ),
       ),
     // the key is the pipeline, not the client address: the IP checks do not apply
-    validate: { ip: false, trustProxy: false, xForwardedForHeader: false, forwardedHeader: false, keyGeneratorIpFallback: false },
+    validate: {
+      ip: false,
+      trustProxy: false,
+      xForwardedForHeader: false,
+      forwardedHeader: false,
+      keyGeneratorIpFallback: false,
+    },
   });
 }

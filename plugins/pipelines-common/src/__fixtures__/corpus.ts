@@ -6,7 +6,9 @@ import path from 'path';
 
 /** The seed's own example, parsed fresh for each use. */
 export function seedPipeline(): any {
-  return parse(fs.readFileSync(path.join(__dirname, 'podinfo-02.yaml'), 'utf8'));
+  return parse(
+    fs.readFileSync(path.join(__dirname, 'podinfo-02.yaml'), 'utf8'),
+  );
 }
 
 export interface CorpusCase {
@@ -34,13 +36,21 @@ export const corpus: CorpusCase[] = [
   { name: 'the seed example podinfo-02', doc: seedPipeline(), issues: [] },
   {
     name: 'local targets without clusterRef',
-    doc: variant(p => p.spec.environments.forEach((e: any) => e.targets.forEach((t: any) => delete t.clusterRef))),
+    doc: variant(p =>
+      p.spec.environments.forEach((e: any) =>
+        e.targets.forEach((t: any) => delete t.clusterRef),
+      ),
+    ),
     issues: [],
   },
   {
     name: 'Kustomization app',
     doc: variant(p => {
-      p.spec.appRef = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name: 'podinfo' };
+      p.spec.appRef = {
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        name: 'podinfo',
+      };
     }),
     issues: [],
   },
@@ -49,10 +59,19 @@ export const corpus: CorpusCase[] = [
     doc: variant(p => (p.spec.appRef.apiVersion = 'helm.toolkit.fluxcd.io/v2')),
     issues: [],
   },
-  { name: 'no promotion at all', doc: variant(p => delete p.spec.promotion), issues: [] },
+  {
+    name: 'no promotion at all',
+    doc: variant(p => delete p.spec.promotion),
+    issues: [],
+  },
   {
     name: 'notification strategy with HMAC secret',
-    doc: variant(p => (p.spec.promotion = { strategy: { notification: {}, secretRef: { name: 'hmac' } } })),
+    doc: variant(
+      p =>
+        (p.spec.promotion = {
+          strategy: { notification: {}, secretRef: { name: 'hmac' } },
+        }),
+    ),
     issues: [],
   },
   {
@@ -62,10 +81,20 @@ export const corpus: CorpusCase[] = [
   },
   {
     name: 'manual promotion on one environment',
-    doc: variant(p => (p.spec.environments[2].promotion = { manual: true, strategy: { notification: {} } })),
+    doc: variant(
+      p =>
+        (p.spec.environments[2].promotion = {
+          manual: true,
+          strategy: { notification: {} },
+        }),
+    ),
     issues: [],
   },
-  { name: 'gitlab pull requests', doc: variant(p => (pr(p).type = 'gitlab')), issues: [] },
+  {
+    name: 'gitlab pull requests',
+    doc: variant(p => (pr(p).type = 'gitlab')),
+    issues: [],
+  },
   {
     name: 'bitbucket-server pull requests over http',
     doc: variant(p => {
@@ -87,7 +116,11 @@ export const corpus: CorpusCase[] = [
   {
     name: 'clusterRef with apiVersion and without namespace',
     doc: variant(p => {
-      env0(p).targets[0].clusterRef = { apiVersion: 'gitops.weave.works/v1alpha1', kind: 'GitopsCluster', name: 'dev' };
+      env0(p).targets[0].clusterRef = {
+        apiVersion: 'gitops.weave.works/v1alpha1',
+        kind: 'GitopsCluster',
+        name: 'dev',
+      };
     }),
     issues: [],
   },
@@ -102,8 +135,16 @@ export const corpus: CorpusCase[] = [
     issues: [],
   },
   // --- invalid ---
-  { name: 'not an object', doc: 'pipeline', issues: ['(root): must be an object'] },
-  { name: 'no spec', doc: variant(p => delete p.spec), issues: ['spec: required'] },
+  {
+    name: 'not an object',
+    doc: 'pipeline',
+    issues: ['(root): must be an object'],
+  },
+  {
+    name: 'no spec',
+    doc: variant(p => delete p.spec),
+    issues: ['spec: required'],
+  },
   {
     name: 'no appRef',
     doc: variant(p => delete p.spec.appRef),
@@ -122,12 +163,16 @@ export const corpus: CorpusCase[] = [
   {
     name: 'appRef of an unsupported kind',
     doc: variant(p => (p.spec.appRef.kind = 'Deployment')),
-    issues: ['spec.appRef.kind: must be one of HelmRelease, Kustomization (got "Deployment")'],
+    issues: [
+      'spec.appRef.kind: must be one of HelmRelease, Kustomization (got "Deployment")',
+    ],
   },
   {
     name: 'malformed appRef apiVersion',
     doc: variant(p => (p.spec.appRef.apiVersion = 'helm release')),
-    issues: ['spec.appRef.apiVersion: "helm release" is not a valid apiVersion'],
+    issues: [
+      'spec.appRef.apiVersion: "helm release" is not a valid apiVersion',
+    ],
   },
   {
     name: 'no environments',
@@ -162,12 +207,16 @@ export const corpus: CorpusCase[] = [
   {
     name: 'duplicate environment names',
     doc: variant(p => (p.spec.environments[2].name = 'dev')),
-    issues: ['spec.environments[2].name: duplicate environment name "dev" (also spec.environments[0].name)'],
+    issues: [
+      'spec.environments[2].name: duplicate environment name "dev" (also spec.environments[0].name)',
+    ],
   },
   {
     name: 'environment name with a space',
     doc: variant(p => (p.spec.environments[0].name = 'my dev')),
-    issues: ['spec.environments[0].name: "my dev" is not a valid environment name'],
+    issues: [
+      'spec.environments[0].name: "my dev" is not a valid environment name',
+    ],
   },
   {
     name: 'target without namespace',
@@ -176,8 +225,12 @@ export const corpus: CorpusCase[] = [
   },
   {
     name: 'target namespace with upper case',
-    doc: variant(p => (p.spec.environments[1].targets[1].namespace = 'Podinfo')),
-    issues: ['spec.environments[1].targets[1].namespace: "Podinfo" is not a valid namespace'],
+    doc: variant(
+      p => (p.spec.environments[1].targets[1].namespace = 'Podinfo'),
+    ),
+    issues: [
+      'spec.environments[1].targets[1].namespace: "Podinfo" is not a valid namespace',
+    ],
   },
   {
     name: 'target namespace too long',
@@ -197,12 +250,18 @@ export const corpus: CorpusCase[] = [
   {
     name: 'clusterRef of another kind',
     doc: variant(p => (env0(p).targets[0].clusterRef.kind = 'Cluster')),
-    issues: ['spec.environments[0].targets[0].clusterRef.kind: must be one of GitopsCluster (got "Cluster")'],
+    issues: [
+      'spec.environments[0].targets[0].clusterRef.kind: must be one of GitopsCluster (got "Cluster")',
+    ],
   },
   {
     name: 'clusterRef namespace with an underscore',
-    doc: variant(p => (env0(p).targets[0].clusterRef.namespace = 'flux_system')),
-    issues: ['spec.environments[0].targets[0].clusterRef.namespace: "flux_system" is not a valid namespace'],
+    doc: variant(
+      p => (env0(p).targets[0].clusterRef.namespace = 'flux_system'),
+    ),
+    issues: [
+      'spec.environments[0].targets[0].clusterRef.namespace: "flux_system" is not a valid namespace',
+    ],
   },
   {
     name: 'invalid metadata.name',
@@ -217,17 +276,25 @@ export const corpus: CorpusCase[] = [
   {
     name: 'wrong apiVersion',
     doc: variant(p => (p.apiVersion = 'pipelines.weave.works/v1')),
-    issues: ['apiVersion: must be pipelines.weave.works/v1alpha1 (got "pipelines.weave.works/v1")'],
+    issues: [
+      'apiVersion: must be pipelines.weave.works/v1alpha1 (got "pipelines.weave.works/v1")',
+    ],
   },
   {
     name: 'strategy with both pull-request and notification',
     doc: variant(p => (p.spec.promotion.strategy.notification = {})),
-    issues: ['spec.promotion.strategy: pull-request and notification are mutually exclusive'],
+    issues: [
+      'spec.promotion.strategy: pull-request and notification are mutually exclusive',
+    ],
   },
   {
     name: 'strategy with neither pull-request nor notification',
-    doc: variant(p => (p.spec.promotion.strategy = { secretRef: { name: 'hmac' } })),
-    issues: ['spec.promotion.strategy: must set one of pull-request, notification'],
+    doc: variant(
+      p => (p.spec.promotion.strategy = { secretRef: { name: 'hmac' } }),
+    ),
+    issues: [
+      'spec.promotion.strategy: must set one of pull-request, notification',
+    ],
   },
   {
     name: 'promotion without strategy',
@@ -242,7 +309,9 @@ export const corpus: CorpusCase[] = [
   {
     name: 'unknown git provider type',
     doc: variant(p => (pr(p).type = 'gitea')),
-    issues: ['spec.promotion.strategy.pull-request.type: must be one of github, gitlab, bitbucket-server (got "gitea")'],
+    issues: [
+      'spec.promotion.strategy.pull-request.type: must be one of github, gitlab, bitbucket-server (got "gitea")',
+    ],
   },
   {
     name: 'pull request without url',
@@ -252,12 +321,16 @@ export const corpus: CorpusCase[] = [
   {
     name: 'pull request with an ssh url',
     doc: variant(p => (pr(p).url = 'git@github.com:my-org/my-repo.git')),
-    issues: ['spec.promotion.strategy.pull-request.url: "git@github.com:my-org/my-repo.git" is not a valid repository URL'],
+    issues: [
+      'spec.promotion.strategy.pull-request.url: "git@github.com:my-org/my-repo.git" is not a valid repository URL',
+    ],
   },
   {
     name: 'pull request url with a space',
     doc: variant(p => (pr(p).url = 'https://github.com/my org/repo')),
-    issues: ['spec.promotion.strategy.pull-request.url: "https://github.com/my org/repo" is not a valid repository URL'],
+    issues: [
+      'spec.promotion.strategy.pull-request.url: "https://github.com/my org/repo" is not a valid repository URL',
+    ],
   },
   {
     name: 'pull request without baseBranch',
@@ -286,7 +359,9 @@ export const corpus: CorpusCase[] = [
         strategy: { notification: {}, 'pull-request': { ...pr(p) } },
       };
     }),
-    issues: ['spec.environments[1].promotion.strategy: pull-request and notification are mutually exclusive'],
+    issues: [
+      'spec.environments[1].promotion.strategy: pull-request and notification are mutually exclusive',
+    ],
   },
   {
     name: 'several problems at once are all reported',

@@ -35,26 +35,61 @@ const contract = {
   PipelineKey: true as Same<PipelineKey, S['PipelineKey']>,
   PipelineSummary: true as Same<PipelineSummary, S['PipelineSummary']>,
   PipelineDetail: true as Same<PipelineDetail, S['PipelineDetail']>,
-  PipelineListResponse: true as Same<PipelineListResponse, S['PipelineListResponse']>,
-  EntityPipelinesResponse: true as Same<EntityPipelinesResponse, S['EntityPipelinesResponse']>,
+  PipelineListResponse: true as Same<
+    PipelineListResponse,
+    S['PipelineListResponse']
+  >,
+  EntityPipelinesResponse: true as Same<
+    EntityPipelinesResponse,
+    S['EntityPipelinesResponse']
+  >,
   PromotionRecord: true as Same<PromotionRecord, S['PromotionRecord']>,
   PromotionEvent: true as Same<PromotionEvent, S['PromotionEvent']>,
   PromotionDetail: true as Same<PromotionDetail, S['PromotionDetail']>,
-  PromotionListResponse: true as Same<PromotionListResponse, S['PromotionListResponse']>,
+  PromotionListResponse: true as Same<
+    PromotionListResponse,
+    S['PromotionListResponse']
+  >,
   EnvironmentHold: true as Same<EnvironmentHold, S['EnvironmentHold']>,
   HoldListResponse: true as Same<HoldListResponse, S['HoldListResponse']>,
   DeliveryMetrics: true as Same<DeliveryMetrics, S['DeliveryMetrics']>,
   VersionBlock: true as Same<VersionBlock, S['VersionBlock']>,
-  VersionBlockListResponse: true as Same<VersionBlockListResponse, S['VersionBlockListResponse']>,
-  BlockVersionResponse: true as Same<BlockVersionResponse, S['BlockVersionResponse']>,
+  VersionBlockListResponse: true as Same<
+    VersionBlockListResponse,
+    S['VersionBlockListResponse']
+  >,
+  BlockVersionResponse: true as Same<
+    BlockVersionResponse,
+    S['BlockVersionResponse']
+  >,
   PromotionPreview: true as Same<PromotionPreview, S['PromotionPreview']>,
-  PromotionPreviewRequest: true as Same<PromotionPreviewRequest, S['PromotionPreviewRequest']>,
-  FreezeOverrideRequest: true as [FreezeOverrideRequest] extends [S['FreezeOverrideRequest']] ? true : false,
-  BlockVersionRequest: true as [BlockVersionRequest] extends [S['BlockVersionRequest']] ? true : false,
-  EntityDeliveryMetricsResponse: true as Same<EntityDeliveryMetricsResponse, S['EntityDeliveryMetricsResponse']>,
+  PromotionPreviewRequest: true as Same<
+    PromotionPreviewRequest,
+    S['PromotionPreviewRequest']
+  >,
+  FreezeOverrideRequest: true as [FreezeOverrideRequest] extends [
+    S['FreezeOverrideRequest'],
+  ]
+    ? true
+    : false,
+  BlockVersionRequest: true as [BlockVersionRequest] extends [
+    S['BlockVersionRequest'],
+  ]
+    ? true
+    : false,
+  EntityDeliveryMetricsResponse: true as Same<
+    EntityDeliveryMetricsResponse,
+    S['EntityDeliveryMetricsResponse']
+  >,
   // Request bodies: what the types allow, the document accepts (it also takes `entityRef`).
-  CreatePromotionRequest: true as [CreatePromotionRequest] extends [S['CreatePromotionRequest']] ? true : false,
-  RollbackRequest: true as [RollbackRequest] extends [S['RollbackRequest']] ? true : false,
+  CreatePromotionRequest: true as [CreatePromotionRequest] extends [
+    S['CreatePromotionRequest'],
+  ]
+    ? true
+    : false,
+  RollbackRequest: true as [RollbackRequest] extends [S['RollbackRequest']]
+    ? true
+    : false,
 } satisfies Record<string, true>;
 
 describe('the OpenAPI contract', () => {

@@ -16,24 +16,44 @@ export type PipelinesApiPath = keyof PipelinesApiPaths;
 
 /** The HTTP methods an API path has, lower case. @public */
 export type PipelinesApiMethod<P extends PipelinesApiPath> = {
-  [M in 'get' | 'post' | 'delete']: PipelinesApiPaths[P][M] extends { responses: unknown } ? M : never;
+  [M in 'get' | 'post' | 'delete']: PipelinesApiPaths[P][M] extends {
+    responses: unknown;
+  }
+    ? M
+    : never;
 }['get' | 'post' | 'delete'];
 
-type Operation<P extends PipelinesApiPath, M extends PipelinesApiMethod<P>> = PipelinesApiPaths[P][M];
-type JsonContent<T> = T extends { content: { 'application/json': infer B } } ? B : never;
+type Operation<
+  P extends PipelinesApiPath,
+  M extends PipelinesApiMethod<P>,
+> = PipelinesApiPaths[P][M];
+type JsonContent<T> = T extends { content: { 'application/json': infer B } }
+  ? B
+  : never;
 
 /** The JSON body of an operation's 200 or 201 response. @public */
-export type PipelinesApiResponse<P extends PipelinesApiPath, M extends PipelinesApiMethod<P>> =
-  Operation<P, M> extends { responses: infer R }
-    ? JsonContent<R[Extract<keyof R, 200 | 201>]>
-    : never;
+export type PipelinesApiResponse<
+  P extends PipelinesApiPath,
+  M extends PipelinesApiMethod<P>,
+> = Operation<P, M> extends { responses: infer R }
+  ? JsonContent<R[Extract<keyof R, 200 | 201>]>
+  : never;
 
 /** The JSON request body of an operation (`undefined` when it takes none). @public */
-export type PipelinesApiRequestBody<P extends PipelinesApiPath, M extends PipelinesApiMethod<P>> =
-  Operation<P, M> extends { requestBody?: infer B } ? JsonContent<NonNullable<B>> | undefined : undefined;
+export type PipelinesApiRequestBody<
+  P extends PipelinesApiPath,
+  M extends PipelinesApiMethod<P>,
+> = Operation<P, M> extends { requestBody?: infer B }
+  ? JsonContent<NonNullable<B>> | undefined
+  : undefined;
 
 /** The path and query parameters of an operation. @public */
-export type PipelinesApiParameters<P extends PipelinesApiPath, M extends PipelinesApiMethod<P>> =
-  Operation<P, M> extends { parameters: infer A }
-    ? { path?: A extends { path?: infer X } ? X : never; query?: A extends { query?: infer Q } ? Q : never }
-    : never;
+export type PipelinesApiParameters<
+  P extends PipelinesApiPath,
+  M extends PipelinesApiMethod<P>,
+> = Operation<P, M> extends { parameters: infer A }
+  ? {
+      path?: A extends { path?: infer X } ? X : never;
+      query?: A extends { query?: infer Q } ? Q : never;
+    }
+  : never;

@@ -1,10 +1,17 @@
 import { Entity } from '@backstage/catalog-model';
 import { identityApiRef } from '@backstage/core-plugin-api';
-import { EntityProvider, entityRouteRef } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
-import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import { ReactElement } from 'react';
 import { PipelinesApi, pipelinesApiRef } from '../api/PipelinesApi';
 
@@ -22,19 +29,32 @@ export const podinfoEntity: Entity = {
 /** Renders inside a test app with the pipelines API, a permission decision and a signed-in user. */
 export async function renderWithApis(
   element: ReactElement,
-  options: { api: PipelinesApi; permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY; user?: string; entity?: Entity; signals?: SignalApi },
+  options: {
+    api: PipelinesApi;
+    permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+    user?: string;
+    entity?: Entity;
+    signals?: SignalApi;
+  },
 ) {
   const user = options.user ?? 'user:default/alice';
   return renderInTestApp(
     <TestApiProvider
       apis={[
         [pipelinesApiRef, options.api],
-        [permissionApiRef, mockApis.permission({ authorize: options.permission ?? AuthorizeResult.ALLOW })],
+        [
+          permissionApiRef,
+          mockApis.permission({
+            authorize: options.permission ?? AuthorizeResult.ALLOW,
+          }),
+        ],
         [identityApiRef, mockApis.identity({ userEntityRef: user })],
         ...(options.signals ? [[signalApiRef, options.signals] as const] : []),
       ]}
     >
-      <EntityProvider entity={options.entity ?? podinfoEntity}>{element}</EntityProvider>
+      <EntityProvider entity={options.entity ?? podinfoEntity}>
+        {element}
+      </EntityProvider>
     </TestApiProvider>,
     { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );

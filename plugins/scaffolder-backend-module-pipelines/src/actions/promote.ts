@@ -1,7 +1,4 @@
-import {
-  AuthService,
-  DiscoveryService,
-} from '@backstage/backend-plugin-api';
+import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, ResponseError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
@@ -14,10 +11,14 @@ import {
 import { examples } from './promote.examples';
 
 /** `[cluster:]namespace/name` → a pipeline key; cluster left empty when not given. */
-export function parsePipelineInput(value: string): Partial<PipelineKey> & { namespace: string; name: string } {
+export function parsePipelineInput(
+  value: string,
+): Partial<PipelineKey> & { namespace: string; name: string } {
   const match = /^(?:([^:/\s]+):)?([^:/\s]+)\/([^:/\s]+)$/.exec(value.trim());
   if (!match) {
-    throw new InputError(`pipeline "${value}" is not of the form [cluster:]namespace/name`);
+    throw new InputError(
+      `pipeline "${value}" is not of the form [cluster:]namespace/name`,
+    );
   }
   return { cluster: match[1], namespace: match[2], name: match[3] };
 }
@@ -33,7 +34,10 @@ async function call<T>(url: string, init: RequestInit): Promise<T> {
  * template, to promote a version into an environment. The backend checks
  * `pipelines.promotion.create` and records the promotion in its ledger.
  */
-export function createPromoteAction(options: { auth: AuthService; discovery: DiscoveryService }) {
+export function createPromoteAction(options: {
+  auth: AuthService;
+  discovery: DiscoveryService;
+}) {
   const { auth, discovery } = options;
   return createTemplateAction({
     id: 'pipelines:promote',
@@ -44,16 +48,31 @@ export function createPromoteAction(options: { auth: AuthService; discovery: Dis
     schema: {
       input: {
         entityRef: z =>
-          z.string().optional().describe('Catalog entity linked to the pipeline by the pipelines.weave.works/pipeline annotation'),
+          z
+            .string()
+            .optional()
+            .describe(
+              'Catalog entity linked to the pipeline by the pipelines.weave.works/pipeline annotation',
+            ),
         pipeline: z =>
-          z.string().optional().describe('The pipeline as [cluster:]namespace/name; needed when the entity links several'),
-        environment: z => z.string().min(1).describe('The environment to promote into'),
+          z
+            .string()
+            .optional()
+            .describe(
+              'The pipeline as [cluster:]namespace/name; needed when the entity links several',
+            ),
+        environment: z =>
+          z.string().min(1).describe('The environment to promote into'),
         version: z => z.string().min(1).describe('The version to promote'),
       },
       output: {
         promotionId: z => z.string().describe('The promotion ledger id'),
-        state: z => z.string().describe('The ledger state, e.g. waiting-approval or running'),
-        pullRequestUrl: z => z.string().optional().describe('The pull request, once opened'),
+        state: z =>
+          z
+            .string()
+            .describe('The ledger state, e.g. waiting-approval or running'),
+        pullRequestUrl: z =>
+          z.string().optional().describe('The pull request, once opened'),
       },
     },
     async handler(ctx) {
@@ -66,34 +85,57 @@ export function createPromoteAction(options: { auth: AuthService; discovery: Dis
         onBehalfOf: await ctx.getInitiatorCredentials(),
         targetPluginId: PIPELINES_PLUGIN_ID,
       });
-      const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+      const headers = {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/json',
+      };
 
       let key: PipelineKey | undefined;
       const wanted = pipeline ? parsePipelineInput(pipeline) : undefined;
       if (entityRef) {
-        const ref = parseEntityRef(entityRef, { defaultKind: 'component', defaultNamespace: 'default' });
-        const path = [ref.kind, ref.namespace, ref.name].map(s => encodeURIComponent(s.toLocaleLowerCase('en-US'))).join('/');
-        const linked = await call<EntityPipelinesResponse>(`${baseUrl}/v1/entity/${path}/pipelines`, { headers });
+        const ref = parseEntityRef(entityRef, {
+          defaultKind: 'component',
+          defaultNamespace: 'default',
+        });
+        const path = [ref.kind, ref.namespace, ref.name]
+          .map(s => encodeURIComponent(s.toLocaleLowerCase('en-US')))
+          .join('/');
+        const linked = await call<EntityPipelinesResponse>(
+          `${baseUrl}/v1/entity/${path}/pipelines`,
+          { headers },
+        );
         const candidates = linked.items
           .map(i => i.ref)
-          .filter(r => !wanted || (r.namespace === wanted.namespace && r.name === wanted.name && (!wanted.cluster || r.cluster === wanted.cluster)));
+          .filter(
+            r =>
+              !wanted ||
+              (r.namespace === wanted.namespace &&
+                r.name === wanted.name &&
+                (!wanted.cluster || r.cluster === wanted.cluster)),
+          );
         if (candidates.length !== 1) {
           throw new InputError(
             candidates.length === 0
               ? `${entityRef} is not linked to ${pipeline ?? 'any pipeline'}`
-              : `${entityRef} links several pipelines (${candidates.map(c => `${c.cluster}:${c.namespace}/${c.name}`).join(', ')}); give pipeline`,
+              : `${entityRef} links several pipelines (${candidates
+                  .map(c => `${c.cluster}:${c.namespace}/${c.name}`)
+                  .join(', ')}); give pipeline`,
           );
         }
         key = candidates[0];
       } else if (wanted?.cluster) {
         key = wanted as PipelineKey;
       } else {
-        throw new InputError('pipeline needs the cluster ([cluster:]namespace/name) when no entityRef is given');
+        throw new InputError(
+          'pipeline needs the cluster ([cluster:]namespace/name) when no entityRef is given',
+        );
       }
 
       const target = `${key.cluster}:${key.namespace}/${key.name}`;
       if (ctx.isDryRun) {
-        ctx.logger.info(`Dry run: would promote ${version} into ${environment} of ${target}`);
+        ctx.logger.info(
+          `Dry run: would promote ${version} into ${environment} of ${target}`,
+        );
         ctx.output('promotionId', 'dry-run');
         ctx.output('state', 'dry-run');
         return;
@@ -101,20 +143,46 @@ export function createPromoteAction(options: { auth: AuthService; discovery: Dis
       const record = await ctx.checkpoint({
         key: `pipelines.promote.${target}.${environment}.${version}`,
         fn: async () => {
-          const url = `${baseUrl}/v1/pipelines/${[key!.cluster, key!.namespace, key!.name].map(encodeURIComponent).join('/')}/promotions`;
+          const url = `${baseUrl}/v1/pipelines/${[
+            key!.cluster,
+            key!.namespace,
+            key!.name,
+          ]
+            .map(encodeURIComponent)
+            .join('/')}/promotions`;
           const created = await call<PromotionRecord>(url, {
             method: 'POST',
             headers: { ...headers, 'X-Pipelines-Trigger': 'scaffolder' },
             // With the entity, the backend applies permission rules about it (e.g. ownership).
-            body: JSON.stringify({ environment, version, ...(entityRef ? { entityRef: stringifyEntityRef(parseEntityRef(entityRef, { defaultKind: 'component', defaultNamespace: 'default' })) } : {}) }),
+            body: JSON.stringify({
+              environment,
+              version,
+              ...(entityRef
+                ? {
+                    entityRef: stringifyEntityRef(
+                      parseEntityRef(entityRef, {
+                        defaultKind: 'component',
+                        defaultNamespace: 'default',
+                      }),
+                    ),
+                  }
+                : {}),
+            }),
           });
-          return { id: created.id, state: created.state, pullRequestUrl: created.pullRequestUrl ?? null };
+          return {
+            id: created.id,
+            state: created.state,
+            pullRequestUrl: created.pullRequestUrl ?? null,
+          };
         },
       });
-      ctx.logger.info(`Promotion ${record.id} of ${version} into ${environment} of ${target}: ${record.state}`);
+      ctx.logger.info(
+        `Promotion ${record.id} of ${version} into ${environment} of ${target}: ${record.state}`,
+      );
       ctx.output('promotionId', record.id);
       ctx.output('state', record.state);
-      if (record.pullRequestUrl) ctx.output('pullRequestUrl', record.pullRequestUrl);
+      if (record.pullRequestUrl)
+        ctx.output('pullRequestUrl', record.pullRequestUrl);
     },
   });
 }

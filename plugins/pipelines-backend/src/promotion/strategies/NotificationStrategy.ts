@@ -65,7 +65,10 @@ export class NotificationStrategy implements PromotionStrategy {
     });
     const api = ctx.kubeConfig.makeApiClient(CoreV1Api);
     const namespace = pipeline.metadata.namespace!;
-    const name = `${pipeline.metadata.name}.promote-${createHash('sha256').update(record.id).digest('hex').slice(0, 16)}`;
+    const name = `${pipeline.metadata.name}.promote-${createHash('sha256')
+      .update(record.id)
+      .digest('hex')
+      .slice(0, 16)}`;
     const now = new Date();
     const message = `Promote version ${record.version} to environment ${record.toEnvironment}`;
     try {
@@ -101,12 +104,20 @@ export class NotificationStrategy implements PromotionStrategy {
       });
     } catch (e: any) {
       if (e?.code === 409) {
-        return { summary: `Delivered to ${delivered}; event ${namespace}/${name} (already recorded): ${message}` };
+        return {
+          summary: `Delivered to ${delivered}; event ${namespace}/${name} (already recorded): ${message}`,
+        };
       }
       // One rule for every HTTP failure (PromotionError.fromHttp): retried within the budget.
       const status = typeof e?.code === 'number' ? e.code : undefined;
-      throw PromotionError.fromHttp('could not create the Promote event', status, e?.body ? String(e.body).slice(0, 200) : String(e?.message ?? e));
+      throw PromotionError.fromHttp(
+        'could not create the Promote event',
+        status,
+        e?.body ? String(e.body).slice(0, 200) : String(e?.message ?? e),
+      );
     }
-    return { summary: `Delivered to ${delivered}; event ${namespace}/${name}: ${message}` };
+    return {
+      summary: `Delivered to ${delivered}; event ${namespace}/${name}: ${message}`,
+    };
   }
 }

@@ -59,12 +59,22 @@ export class PromotionError extends Error {
    * provider, a malformed repository URL) are thrown non-retryable, by their callers.
    * `retryAfter` is the `Retry-After` header (seconds) when the server sent one.
    */
-  static fromHttp(what: string, status: number | undefined, message: string, retryAfter?: string | number | null): PromotionError {
+  static fromHttp(
+    what: string,
+    status: number | undefined,
+    message: string,
+    retryAfter?: string | number | null,
+  ): PromotionError {
     const seconds = Number(retryAfter);
     return new PromotionError(
       `${what}: ${status ? `HTTP ${status} ` : ''}${message}`.trim(),
       true,
-      retryAfter !== undefined && retryAfter !== null && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined,
+      retryAfter !== undefined &&
+      retryAfter !== null &&
+      Number.isFinite(seconds) &&
+      seconds > 0
+        ? seconds * 1000
+        : undefined,
       status,
     );
   }
@@ -80,11 +90,19 @@ export interface PromotionStrategy {
    * read returned; an unchanged pull request may answer `undefined` (HTTP 304, which costs
    * no rate limit on GitHub).
    */
-  followPullRequest?(ctx: PromotionContext, etag?: string): Promise<PullRequestStatus | undefined>;
+  followPullRequest?(
+    ctx: PromotionContext,
+    etag?: string,
+  ): Promise<PullRequestStatus | undefined>;
   /** Pull-request strategy: closes the row's pull request with a comment (cancel). */
   closePullRequest?(ctx: PromotionContext, comment: string): Promise<void>;
   /** Pull-request strategy: posts the gates' verdict as a status on the PR's head commit; false when the forge has none. */
-  setGateStatus?(ctx: PromotionContext, sha: string, summary: GateSummary, targetUrl?: string): Promise<boolean>;
+  setGateStatus?(
+    ctx: PromotionContext,
+    sha: string,
+    summary: GateSummary,
+    targetUrl?: string,
+  ): Promise<boolean>;
   /** What `execute` would do for `ctx.record`, without doing it (the Promote dialog's preview). */
   preview?(ctx: PromotionContext): Promise<PromotionPreview>;
 }

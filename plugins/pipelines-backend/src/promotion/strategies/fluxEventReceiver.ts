@@ -14,7 +14,14 @@ import { PromotionError } from './PromotionStrategy';
  * `metadata.version`.
  */
 export interface FluxEvent {
-  involvedObject: { apiVersion: string; kind: string; name: string; namespace: string; uid?: string; resourceVersion?: string };
+  involvedObject: {
+    apiVersion: string;
+    kind: string;
+    name: string;
+    namespace: string;
+    uid?: string;
+    resourceVersion?: string;
+  };
   severity: 'info' | 'error';
   /** RFC 3339. */
   timestamp: string;
@@ -27,7 +34,14 @@ export interface FluxEvent {
 
 /** The Promote event of a promotion (reason `Promote`, severity info), as pipeline-controller names it. */
 export function promoteEvent(options: {
-  pipeline: { apiVersion: string; kind: string; name: string; namespace: string; uid?: string; resourceVersion?: string };
+  pipeline: {
+    apiVersion: string;
+    kind: string;
+    name: string;
+    namespace: string;
+    uid?: string;
+    resourceVersion?: string;
+  };
   environment: string;
   version: string;
   promotionId: string;
@@ -57,20 +71,50 @@ export function promoteEvent(options: {
 export function eventReceiverUrl(kubeConfig: KubeConfig, url?: string): string {
   if (url) return url;
   const server = kubeConfig.getCurrentCluster()?.server;
-  if (!server) throw new PromotionError('The management cluster has no API server URL', false);
-  return `${server.replace(/\/+$/, '')}/api/v1/namespaces/flux-system/services/http:notification-controller:80/proxy/`;
+  if (!server)
+    throw new PromotionError(
+      'The management cluster has no API server URL',
+      false,
+    );
+  return `${server.replace(
+    /\/+$/,
+    '',
+  )}/api/v1/namespaces/flux-system/services/http:notification-controller:80/proxy/`;
 }
 
 /** One POST with Node's http(s), with TLS and headers as client-node applies them to a cluster. */
-function post(url: string, body: string, options: https.RequestOptions): Promise<{ status: number; text: string; retryAfter?: string }> {
+function post(
+  url: string,
+  body: string,
+  options: https.RequestOptions,
+): Promise<{ status: number; text: string; retryAfter?: string }> {
   const target = new URL(url);
   const send = target.protocol === 'https:' ? https.request : http.request;
   return new Promise((resolve, reject) => {
-    const req = send(target, { ...options, method: 'POST', headers: { ...options.headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }, timeout: 15_000 }, res => {
-      const chunks: Buffer[] = [];
-      res.on('data', c => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), retryAfter: res.headers['retry-after'] }));
-    });
+    const req = send(
+      target,
+      {
+        ...options,
+        method: 'POST',
+        headers: {
+          ...options.headers,
+          'Content-Type': 'application/json',
+          'Content-Length': Buffer.byteLength(body),
+        },
+        timeout: 15_000,
+      },
+      res => {
+        const chunks: Buffer[] = [];
+        res.on('data', c => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            text: Buffer.concat(chunks).toString('utf8'),
+            retryAfter: res.headers['retry-after'],
+          }),
+        );
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timed out after 15 s')));
     req.on('error', reject);
     req.end(body);
@@ -82,7 +126,10 @@ function post(url: string, body: string, options: https.RequestOptions): Promise
  * management cluster's credentials and CA, or straight to a configured URL.
  * @throws PromotionError (retryable) naming the receiver's answer; never the credentials.
  */
-export async function sendFluxEvent(event: FluxEvent, receiver: { kubeConfig: KubeConfig; url?: string }): Promise<string> {
+export async function sendFluxEvent(
+  event: FluxEvent,
+  receiver: { kubeConfig: KubeConfig; url?: string },
+): Promise<string> {
   const target = eventReceiverUrl(receiver.kubeConfig, receiver.url);
   const options: https.RequestOptions = {};
   if (!receiver.url) await receiver.kubeConfig.applyToHTTPSOptions(options);
@@ -90,10 +137,22 @@ export async function sendFluxEvent(event: FluxEvent, receiver: { kubeConfig: Ku
   try {
     res = await post(target, JSON.stringify(event), options);
   } catch (e) {
-    throw new PromotionError(`sending the Promote event to notification-controller: ${(e as Error).message}`, true);
+    throw new PromotionError(
+      `sending the Promote event to notification-controller: ${
+        (e as Error).message
+      }`,
+      true,
+    );
   }
   if (res.status < 200 || res.status >= 300) {
-    throw PromotionError.fromHttp('sending the Promote event to notification-controller', res.status, res.text.slice(0, 200), res.retryAfter);
+    throw PromotionError.fromHttp(
+      'sending the Promote event to notification-controller',
+      res.status,
+      res.text.slice(0, 200),
+      res.retryAfter,
+    );
   }
-  return receiver.url ? 'notification-controller' : 'notification-controller (through the API server)';
+  return receiver.url
+    ? 'notification-controller'
+    : 'notification-controller (through the API server)';
 }

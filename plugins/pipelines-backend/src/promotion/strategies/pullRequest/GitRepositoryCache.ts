@@ -28,7 +28,10 @@ export class GitRepositoryCache {
     private readonly dir: string,
     options: { stallTimeoutMs?: number } = {},
   ) {
-    this.stallSeconds = Math.max(1, Math.ceil((options.stallTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) / 1000));
+    this.stallSeconds = Math.max(
+      1,
+      Math.ceil((options.stallTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) / 1000),
+    );
   }
 
   /**
@@ -39,24 +42,39 @@ export class GitRepositoryCache {
     url: string,
     branch: string,
     credentials: GitCredentials,
-    fn: (repo: { path: string; git: (...args: string[]) => Promise<string> }) => Promise<T>,
+    fn: (repo: {
+      path: string;
+      git: (...args: string[]) => Promise<string>;
+    }) => Promise<T>,
   ): Promise<T> {
-    const repoDir = path.join(this.dir, createHash('sha256').update(url).digest('hex').slice(0, 16));
+    const repoDir = path.join(
+      this.dir,
+      createHash('sha256').update(url).digest('hex').slice(0, 16),
+    );
     const previous = this.locks.get(repoDir) ?? Promise.resolve();
-    const task = previous.catch(() => undefined).then(async () => {
-      const git = (...args: string[]) => this.git(repoDir, credentials, ...args);
-      if (!fs.existsSync(path.join(repoDir, '.git'))) {
-        fs.mkdirSync(repoDir, { recursive: true });
-        await this.git(repoDir, credentials, 'init', '-q');
-        await git('remote', 'add', 'origin', url);
-      } else {
-        await git('remote', 'set-url', 'origin', url);
-      }
-      await git('fetch', '-q', '--prune', 'origin', `+refs/heads/${branch}:refs/remotes/origin/${branch}`);
-      await git('checkout', '-q', '-f', '-B', branch, `origin/${branch}`);
-      await git('clean', '-q', '-fdx');
-      return fn({ path: repoDir, git });
-    });
+    const task = previous
+      .catch(() => undefined)
+      .then(async () => {
+        const git = (...args: string[]) =>
+          this.git(repoDir, credentials, ...args);
+        if (!fs.existsSync(path.join(repoDir, '.git'))) {
+          fs.mkdirSync(repoDir, { recursive: true });
+          await this.git(repoDir, credentials, 'init', '-q');
+          await git('remote', 'add', 'origin', url);
+        } else {
+          await git('remote', 'set-url', 'origin', url);
+        }
+        await git(
+          'fetch',
+          '-q',
+          '--prune',
+          'origin',
+          `+refs/heads/${branch}:refs/remotes/origin/${branch}`,
+        );
+        await git('checkout', '-q', '-f', '-B', branch, `origin/${branch}`);
+        await git('clean', '-q', '-fdx');
+        return fn({ path: repoDir, git });
+      });
     this.locks.set(repoDir, task);
     try {
       return await task;
@@ -65,7 +83,11 @@ export class GitRepositoryCache {
     }
   }
 
-  private async git(cwd: string, credentials: GitCredentials, ...args: string[]): Promise<string> {
+  private async git(
+    cwd: string,
+    credentials: GitCredentials,
+    ...args: string[]
+  ): Promise<string> {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       GIT_TERMINAL_PROMPT: '0',
@@ -75,21 +97,41 @@ export class GitRepositoryCache {
       GIT_COMMITTER_NAME: 'Backstage Pipelines',
       GIT_COMMITTER_EMAIL: 'pipelines@backstage.local',
     };
-    if (credentials.username !== undefined || credentials.password !== undefined) {
+    if (
+      credentials.username !== undefined ||
+      credentials.password !== undefined
+    ) {
       // Through the environment, so the secret is in neither the arguments nor .git/config.
-      const basic = Buffer.from(`${credentials.username ?? ''}:${credentials.password ?? ''}`).toString('base64');
+      const basic = Buffer.from(
+        `${credentials.username ?? ''}:${credentials.password ?? ''}`,
+      ).toString('base64');
       env.GIT_CONFIG_COUNT = '1';
       env.GIT_CONFIG_KEY_0 = 'http.extraHeader';
       env.GIT_CONFIG_VALUE_0 = `Authorization: Basic ${basic}`;
     }
     try {
       // No background gc in the cached clone: it would race with the next checkout.
-      const stall = ['-c', 'http.lowSpeedLimit=1', '-c', `http.lowSpeedTime=${this.stallSeconds}`];
-      const { stdout } = await run('git', ['-c', 'gc.autoDetach=false', ...stall, ...args], { cwd, env, maxBuffer: 64 * 1024 * 1024 });
+      const stall = [
+        '-c',
+        'http.lowSpeedLimit=1',
+        '-c',
+        `http.lowSpeedTime=${this.stallSeconds}`,
+      ];
+      const { stdout } = await run(
+        'git',
+        ['-c', 'gc.autoDetach=false', ...stall, ...args],
+        { cwd, env, maxBuffer: 64 * 1024 * 1024 },
+      );
       return stdout.trim();
     } catch (e: any) {
       // git's message, without anything from the environment
-      throw new Error(`git ${args[0]} failed: ${String(e?.stderr ?? e?.message ?? e).trim().split('\n').slice(-3).join(' ')}`);
+      throw new Error(
+        `git ${args[0]} failed: ${String(e?.stderr ?? e?.message ?? e)
+          .trim()
+          .split('\n')
+          .slice(-3)
+          .join(' ')}`,
+      );
     }
   }
 }

@@ -30,9 +30,17 @@ export interface PullRequestProvider {
    * (GitHub 422, GitLab 409, Bitbucket Server's duplicate 409), returns `undefined`: the
    * caller adopts the existing one.
    */
-  create(pr: { head: string; base: string; title: string; body: string }): Promise<PullRequestInfo | undefined>;
+  create(pr: {
+    head: string;
+    base: string;
+    title: string;
+    body: string;
+  }): Promise<PullRequestInfo | undefined>;
   /** Sets title and description; reviewers, labels and everything else are kept. */
-  update(number: number, pr: { title: string; body: string }): Promise<PullRequestInfo>;
+  update(
+    number: number,
+    pr: { title: string; body: string },
+  ): Promise<PullRequestInfo>;
   /** The state; `undefined` when the forge says it did not change since `etag` (HTTP 304). */
   get(number: number, etag?: string): Promise<PullRequestStatus | undefined>;
   /** Comments, then closes without merging (Bitbucket Server: declines). */

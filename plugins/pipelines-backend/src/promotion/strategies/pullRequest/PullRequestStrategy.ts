@@ -1,5 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import type { GateSummary, PromotionPreview } from '@gitops-pipelines/plugin-pipelines-common';
+import type {
+  GateSummary,
+  PromotionPreview,
+} from '@gitops-pipelines/plugin-pipelines-common';
 import {
   PromotionContext,
   PromotionError,
@@ -22,7 +25,12 @@ import type { PipelinesMetrics } from '../../../metrics/PipelinesMetrics';
 import { instrumentPullRequests } from '../../../metrics/instrumentPullRequests';
 
 /** Reads a key of a Secret on a management cluster (from the watch cache). */
-export type SecretReader = (cluster: string, namespace: string, name: string, key: string) => string | undefined;
+export type SecretReader = (
+  cluster: string,
+  namespace: string,
+  name: string,
+  key: string,
+) => string | undefined;
 
 export interface PullRequestStrategyOptions {
   secrets: SecretReader;
@@ -51,19 +59,31 @@ export class PullRequestStrategy implements PromotionStrategy {
   private readonly repos: GitRepositoryCache;
 
   constructor(private readonly options: PullRequestStrategyOptions) {
-    this.repos = new GitRepositoryCache(options.cacheDir, { stallTimeoutMs: this.timeoutMs });
+    this.repos = new GitRepositoryCache(options.cacheDir, {
+      stallTimeoutMs: this.timeoutMs,
+    });
   }
 
   private get timeoutMs() {
     return this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   }
 
-  private provider(type: string, url: string, token: string): PullRequestProvider {
+  private provider(
+    type: string,
+    url: string,
+    token: string,
+  ): PullRequestProvider {
     const client = this.client(type, url, token);
-    return this.options.metrics ? instrumentPullRequests(client, type, this.options.metrics) : client;
+    return this.options.metrics
+      ? instrumentPullRequests(client, type, this.options.metrics)
+      : client;
   }
 
-  private client(type: string, url: string, token: string): PullRequestProvider {
+  private client(
+    type: string,
+    url: string,
+    token: string,
+  ): PullRequestProvider {
     const { timeoutMs } = this;
     if (type === 'github') {
       return new GithubPullRequests({
@@ -72,26 +92,56 @@ export class PullRequestStrategy implements PromotionStrategy {
         apiBaseUrl: this.options.githubApiBaseUrl?.(new URL(url).host),
         logger: this.options.logger,
         timeoutMs,
-        onRateLimit: remaining => this.options.metrics?.rateLimit('github', remaining),
+        onRateLimit: remaining =>
+          this.options.metrics?.rateLimit('github', remaining),
       });
     }
-    if (type === 'gitlab') return new GitlabMergeRequests({ repoUrl: url, token, timeoutMs });
-    if (type === 'bitbucket-server') return new BitbucketServerPullRequests({ repoUrl: url, token, timeoutMs });
-    throw new PromotionError(`Pull requests on ${type} are not supported`, false);
+    if (type === 'gitlab')
+      return new GitlabMergeRequests({ repoUrl: url, token, timeoutMs });
+    if (type === 'bitbucket-server')
+      return new BitbucketServerPullRequests({
+        repoUrl: url,
+        token,
+        timeoutMs,
+      });
+    throw new PromotionError(
+      `Pull requests on ${type} are not supported`,
+      false,
+    );
   }
 
   private pullRequest(ctx: PromotionContext) {
     const pr = ctx.promotion.strategy['pull-request'];
-    if (!pr) throw new PromotionError('The promotion has no pull-request strategy', false);
+    if (!pr)
+      throw new PromotionError(
+        'The promotion has no pull-request strategy',
+        false,
+      );
     const namespace = ctx.pipeline.metadata.namespace!;
-    const secret = (key: string) => this.options.secrets(ctx.record.pipeline.cluster, namespace, pr.secretRef.name, key);
+    const secret = (key: string) =>
+      this.options.secrets(
+        ctx.record.pipeline.cluster,
+        namespace,
+        pr.secretRef.name,
+        key,
+      );
     const token = secret('token');
     if (!token) {
       // Retryable: the Secret may not be in the watch cache yet (a backend just started), or be
       // created or fixed by someone within the retry budget.
-      throw new PromotionError(`Secret ${namespace}/${pr.secretRef.name} has no "token" for the ${pr.type} API (or is not readable yet)`, true);
+      throw new PromotionError(
+        `Secret ${namespace}/${pr.secretRef.name} has no "token" for the ${pr.type} API (or is not readable yet)`,
+        true,
+      );
     }
-    return { pr, namespace, name: ctx.pipeline.metadata.name, secret, token, provider: this.provider(pr.type, pr.url, token) };
+    return {
+      pr,
+      namespace,
+      name: ctx.pipeline.metadata.name,
+      secret,
+      token,
+      provider: this.provider(pr.type, pr.url, token),
+    };
   }
 
   /** The marker, branch, title and git credentials of a row's promotion. */
@@ -104,16 +154,29 @@ export class PullRequestStrategy implements PromotionStrategy {
       marker: promotionMarker(namespace, name, record.toEnvironment),
       branch: `promotion-${namespace}-${name}-${record.toEnvironment}`,
       title: `Promote ${namespace}/${name} in ${record.toEnvironment} to ${record.version}`,
-      credentials: { username: secret('username') ?? 'git', password: secret('password') ?? token },
+      credentials: {
+        username: secret('username') ?? 'git',
+        password: secret('password') ?? token,
+      },
     };
   }
 
   /** The gates' verdict as the forge's status of the PR's head commit, named `pipelines/<namespace>/<name>/<environment>`. */
-  async setGateStatus(ctx: PromotionContext, sha: string, summary: GateSummary, targetUrl?: string): Promise<boolean> {
+  async setGateStatus(
+    ctx: PromotionContext,
+    sha: string,
+    summary: GateSummary,
+    targetUrl?: string,
+  ): Promise<boolean> {
     const { provider, namespace, name } = this.pullRequest(ctx);
     if (!provider.setCommitStatus) return false;
     const context = `pipelines/${namespace}/${name}/${ctx.record.toEnvironment}`;
-    await provider.setCommitStatus(sha, { state: summary.state, context, description: summary.description, targetUrl });
+    await provider.setCommitStatus(sha, {
+      state: summary.state,
+      context,
+      description: summary.description,
+      targetUrl,
+    });
     return true;
   }
 
@@ -121,49 +184,118 @@ export class PullRequestStrategy implements PromotionStrategy {
   async preview(ctx: PromotionContext): Promise<PromotionPreview> {
     const { pr, marker, branch, title, credentials } = this.target(ctx);
     const edit = await this.repos
-      .withCheckout(pr.url, pr.baseBranch, credentials, repo => Promise.resolve(previewMarkerEdit(repo.path, marker, ctx.record.version)))
+      .withCheckout(pr.url, pr.baseBranch, credentials, repo =>
+        Promise.resolve(
+          previewMarkerEdit(repo.path, marker, ctx.record.version),
+        ),
+      )
       .catch(e => {
         throw new PromotionError(`${pr.url}: ${(e as Error).message}`, true);
       });
-    return { strategy: 'pull-request', repository: pr.url, baseBranch: pr.baseBranch, branch, title, ...edit };
+    return {
+      strategy: 'pull-request',
+      repository: pr.url,
+      baseBranch: pr.baseBranch,
+      branch,
+      title,
+      ...edit,
+    };
   }
 
   async execute(ctx: PromotionContext): Promise<PromotionOutcome> {
-    const { pr, namespace, name, provider, marker, branch, title, credentials } = this.target(ctx);
+    const {
+      pr,
+      namespace,
+      name,
+      provider,
+      marker,
+      branch,
+      title,
+      credentials,
+    } = this.target(ctx);
     const { record } = ctx;
     const written = await this.repos
       .withCheckout(pr.url, pr.baseBranch, credentials, repo =>
-        writePromotionBranch(repo, { base: pr.baseBranch, branch, marker, version: record.version, repoUrl: pr.url }),
+        writePromotionBranch(repo, {
+          base: pr.baseBranch,
+          branch,
+          marker,
+          version: record.version,
+          repoUrl: pr.url,
+        }),
       )
       .catch(e => {
-        throw e instanceof PromotionError ? e : new PromotionError(`${pr.url}: ${(e as Error).message}`, true);
+        throw e instanceof PromotionError
+          ? e
+          : new PromotionError(`${pr.url}: ${(e as Error).message}`, true);
       });
     crashPoint('after-push');
     if (!written.changed) {
-      return { noChange: true, summary: `${pr.url} (${pr.baseBranch}) already has ${record.version} for ${record.toEnvironment}: no pull request needed` };
+      return {
+        noChange: true,
+        summary: `${pr.url} (${pr.baseBranch}) already has ${record.version} for ${record.toEnvironment}: no pull request needed`,
+      };
     }
-    const section = pullRequestSection(record, `${namespace}/${name}`, marker, written.changed);
-    const kept = written.keptForeignCommits ? `; kept ${written.keptForeignCommits} commit(s) by others on ${branch}` : '';
+    const section = pullRequestSection(
+      record,
+      `${namespace}/${name}`,
+      marker,
+      written.changed,
+    );
+    const kept = written.keptForeignCommits
+      ? `; kept ${written.keptForeignCommits} commit(s) by others on ${branch}`
+      : '';
     let open = await provider.findOpen(branch, pr.baseBranch);
     if (!open) {
-      const created = await provider.create({ head: branch, base: pr.baseBranch, title, body: section });
+      const created = await provider.create({
+        head: branch,
+        base: pr.baseBranch,
+        title,
+        body: section,
+      });
       crashPoint('after-pull-request');
-      if (created) return { pullRequest: { ...created, opened: true }, headSha: written.headSha, summary: `Opened pull request #${created.number} ${created.url}${kept}` };
+      if (created)
+        return {
+          pullRequest: { ...created, opened: true },
+          headSha: written.headSha,
+          summary: `Opened pull request #${created.number} ${created.url}${kept}`,
+        };
       // The forge says one exists: adopt it.
       open = await provider.findOpen(branch, pr.baseBranch);
-      if (!open) throw new PromotionError(`the forge reports an open pull request for ${branch} but lists none`, true);
+      if (!open)
+        throw new PromotionError(
+          `the forge reports an open pull request for ${branch} but lists none`,
+          true,
+        );
     }
-    const updated = await provider.update(open.number, { title, body: withSection(open.body ?? '', section) });
-    return { pullRequest: { ...updated, opened: false }, headSha: written.headSha, summary: `Updated pull request #${updated.number} ${updated.url} to ${record.version}${kept}` };
+    const updated = await provider.update(open.number, {
+      title,
+      body: withSection(open.body ?? '', section),
+    });
+    return {
+      pullRequest: { ...updated, opened: false },
+      headSha: written.headSha,
+      summary: `Updated pull request #${updated.number} ${updated.url} to ${record.version}${kept}`,
+    };
   }
 
-  async followPullRequest(ctx: PromotionContext, etag?: string): Promise<PullRequestStatus | undefined> {
+  async followPullRequest(
+    ctx: PromotionContext,
+    etag?: string,
+  ): Promise<PullRequestStatus | undefined> {
     const number = ctx.record.pullRequestNumber;
-    if (!number) throw new PromotionError('The promotion has no pull request number to follow', false);
+    if (!number)
+      throw new PromotionError(
+        'The promotion has no pull request number to follow',
+        false,
+      );
     return this.pullRequest(ctx).provider.get(number, etag);
   }
 
-  async closePullRequest(ctx: PromotionContext, comment: string): Promise<void> {
+  async closePullRequest(
+    ctx: PromotionContext,
+    comment: string,
+  ): Promise<void> {
     const number = ctx.record.pullRequestNumber;
     if (!number) return;
     await this.pullRequest(ctx).provider.close(number, comment);

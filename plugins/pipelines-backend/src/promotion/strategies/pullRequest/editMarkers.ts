@@ -1,7 +1,17 @@
-import { isScalar, parseDocument, parseAllDocuments, Scalar, visit } from 'yaml';
+import {
+  isScalar,
+  parseDocument,
+  parseAllDocuments,
+  Scalar,
+  visit,
+} from 'yaml';
 
 /** The marker comment pipeline-controller uses: `# {"$promotion": "<ns>:<name>:<env>"}`. */
-export function promotionMarker(namespace: string, name: string, environment: string): string {
+export function promotionMarker(
+  namespace: string,
+  name: string,
+  environment: string,
+): string {
   return `${namespace}:${name}:${environment}`;
 }
 
@@ -62,7 +72,11 @@ const YAML11_SPECIAL = new Set(['=', '<<']);
  * PyYAML): `yes`, `on`, `~`, `1e3`, `0x1f`, `012`, `.inf`, `1_000`, `2001-12-14`, `1:20`,
  * … do not, so they are quoted.
  */
-function readsBack(rendered: string, version: string, memo?: Map<string, boolean>): boolean {
+function readsBack(
+  rendered: string,
+  version: string,
+  memo?: Map<string, boolean>,
+): boolean {
   const known = memo?.get(rendered);
   if (known !== undefined) return known;
   const result = readsBackUncached(rendered, version);
@@ -71,7 +85,12 @@ function readsBack(rendered: string, version: string, memo?: Map<string, boolean
 }
 
 function readsBackUncached(rendered: string, version: string): boolean {
-  if (rendered.includes('\n') || rendered.includes('\r') || YAML11_SPECIAL.has(rendered)) return false;
+  if (
+    rendered.includes('\n') ||
+    rendered.includes('\r') ||
+    YAML11_SPECIAL.has(rendered)
+  )
+    return false;
   const block = readBoth(`v: ${rendered}\n`);
   const flow = readBoth(`[${rendered}]\n`);
   return (
@@ -88,9 +107,14 @@ function doubleQuoted(version: string): string {
   );
 }
 
-function render(node: Scalar, version: string, memo: Map<string, boolean>): string {
+function render(
+  node: Scalar,
+  version: string,
+  memo: Map<string, boolean>,
+): string {
   const candidates: string[] = [];
-  if (node.type === 'QUOTE_SINGLE') candidates.push(`'${version.replace(/'/g, "''")}'`);
+  if (node.type === 'QUOTE_SINGLE')
+    candidates.push(`'${version.replace(/'/g, "''")}'`);
   else if (node.type !== 'QUOTE_DOUBLE') candidates.push(version);
   // A plain value stays plain when it reads back as the same string (6.1.0 does; 1.10, yes, on do not).
   for (const c of candidates) if (readsBack(c, version, memo)) return c;
@@ -114,14 +138,20 @@ export function applyPromotionMarkers(
   const marked: Scalar[] = [];
   const memo = new Map<string, boolean>(); // rendering → reads back as `version`
   const collect = (_key: unknown, node: Scalar) => {
-    if (isScalar(node) && node.range && lineMarker(text, node) === marker) marked.push(node);
+    if (isScalar(node) && node.range && lineMarker(text, node) === marker)
+      marked.push(node);
   };
   for (const doc of parseAllDocuments(text)) {
-    if (!('errors' in doc && doc.errors.length)) visit(doc, { Scalar: collect });
+    if (!('errors' in doc && doc.errors.length))
+      visit(doc, { Scalar: collect });
   }
   const edits = marked
     // unchanged only when the value is the version already and reads so in YAML 1.1 too (plain `yes` does not)
-    .filter(node => node.value !== version || !readsBack(text.slice(node.range![0], node.range![1]), version, memo))
+    .filter(
+      node =>
+        node.value !== version ||
+        !readsBack(text.slice(node.range![0], node.range![1]), version, memo),
+    )
     .map(node => {
       const [start, end] = node.range!;
       if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') {
@@ -129,7 +159,11 @@ export function applyPromotionMarkers(
         const nl = text.indexOf('\n', start);
         const header = text.slice(start + 1, nl === -1 ? text.length : nl + 1);
         const comment = header.slice(/^[-+0-9]*/.exec(header)![0].length);
-        return { start, end, value: `${render(node, version, memo)}${comment}` };
+        return {
+          start,
+          end,
+          value: `${render(node, version, memo)}${comment}`,
+        };
       }
       return { start, end, value: render(node, version, memo) };
     });

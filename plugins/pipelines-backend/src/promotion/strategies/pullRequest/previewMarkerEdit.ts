@@ -10,7 +10,11 @@ import { yamlFiles } from './writePromotionBranch';
  * fields would change, as unified-diff hunks (jsdiff's `structuredPatch`, 1 line of context),
  * paths relative to the repository. Nothing is written.
  */
-export function previewMarkerEdit(dir: string, marker: string, version: string): { found: number; changed: number; files: FileChange[] } {
+export function previewMarkerEdit(
+  dir: string,
+  marker: string,
+  version: string,
+): { found: number; changed: number; files: FileChange[] } {
   let found = 0;
   let changed = 0;
   const files: FileChange[] = [];
@@ -21,11 +25,23 @@ export function previewMarkerEdit(dir: string, marker: string, version: string):
     changed += result.changed;
     if (!result.changed) continue;
     const rel = path.relative(dir, file).split(path.sep).join('/');
-    const patch = structuredPatch(rel, rel, before, result.text, '', '', { context: 1 });
+    const patch = structuredPatch(rel, rel, before, result.text, '', '', {
+      context: 1,
+    });
     files.push({
       path: rel,
-      hunks: patch.hunks.map(h => ({ oldStart: h.oldStart, oldLines: h.oldLines, newStart: h.newStart, newLines: h.newLines, lines: h.lines })),
+      hunks: patch.hunks.map(h => ({
+        oldStart: h.oldStart,
+        oldLines: h.oldLines,
+        newStart: h.newStart,
+        newLines: h.newLines,
+        lines: h.lines,
+      })),
     });
   }
-  return { found, changed, files: files.sort((a, b) => a.path.localeCompare(b.path)) };
+  return {
+    found,
+    changed,
+    files: files.sort((a, b) => a.path.localeCompare(b.path)),
+  };
 }

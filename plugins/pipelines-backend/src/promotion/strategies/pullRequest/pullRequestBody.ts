@@ -8,10 +8,19 @@ const END = '<!-- backstage-pipelines:end -->';
  * HTML comments so that later updates replace only it. No secrets: pipeline, versions,
  * requester and the ledger id only.
  */
-export function pullRequestSection(record: PromotionRecord, pipeline: string, marker: string, fields: number): string {
+export function pullRequestSection(
+  record: PromotionRecord,
+  pipeline: string,
+  marker: string,
+  fields: number,
+): string {
   return [
     BEGIN,
-    `Promotes **${record.version}** into environment **${record.toEnvironment}** of pipeline \`${pipeline}\`${record.fromEnvironment ? ` (from ${record.fromEnvironment})` : ''}.`,
+    `Promotes **${record.version}** into environment **${
+      record.toEnvironment
+    }** of pipeline \`${pipeline}\`${
+      record.fromEnvironment ? ` (from ${record.fromEnvironment})` : ''
+    }.`,
     '',
     `Edits the ${fields} field(s) marked \`# {"$promotion": "${marker}"}\`.`,
     '',
@@ -28,6 +37,7 @@ export function pullRequestSection(record: PromotionRecord, pipeline: string, ma
 export function withSection(body: string, section: string): string {
   const start = body.indexOf(BEGIN);
   const end = body.indexOf(END, start);
-  if (start !== -1 && end !== -1) return body.slice(0, start) + section + body.slice(end + END.length);
+  if (start !== -1 && end !== -1)
+    return body.slice(0, start) + section + body.slice(end + END.length);
   return body.trim() ? `${body.trimEnd()}\n\n${section}` : section;
 }

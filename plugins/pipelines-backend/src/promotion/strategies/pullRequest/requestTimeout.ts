@@ -20,7 +20,9 @@ export function noAnswerWithin(timeoutMs: number): string {
 export function fetchWithTimeout(timeoutMs: number): typeof fetch {
   return async (input, init) => {
     const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    const signal = init?.signal
+      ? AbortSignal.any([init.signal, timeout])
+      : timeout;
     try {
       return await fetch(input, { ...init, signal });
     } catch (e) {

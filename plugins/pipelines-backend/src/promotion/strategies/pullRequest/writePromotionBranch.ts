@@ -37,7 +37,11 @@ function edit(dir: string, marker: string, version: string, write: boolean) {
   let found = 0;
   let changed = 0;
   for (const file of yamlFiles(dir)) {
-    const result = applyPromotionMarkers(fs.readFileSync(file, 'utf8'), marker, version);
+    const result = applyPromotionMarkers(
+      fs.readFileSync(file, 'utf8'),
+      marker,
+      version,
+    );
     found += result.found;
     changed += result.changed;
     if (write && result.changed) fs.writeFileSync(file, result.text);
@@ -59,13 +63,22 @@ export const COMMITTER_EMAIL = 'pipelines@backstage.local';
  */
 export async function writePromotionBranch(
   repo: WorkingCopy,
-  options: { base: string; branch: string; marker: string; version: string; repoUrl: string },
+  options: {
+    base: string;
+    branch: string;
+    marker: string;
+    version: string;
+    repoUrl: string;
+  },
 ): Promise<BranchResult> {
   const { git } = repo;
   const { base, branch, marker, version } = options;
   const onBase = edit(repo.path, marker, version, false);
   if (!onBase.found) {
-    throw new PromotionError(`No field is marked # {"$promotion": "${marker}"} in ${options.repoUrl} (${base})`, false);
+    throw new PromotionError(
+      `No field is marked # {"$promotion": "${marker}"} in ${options.repoUrl} (${base})`,
+      false,
+    );
   }
   if (!onBase.changed) return { ...onBase, keptForeignCommits: 0 };
 
@@ -73,10 +86,17 @@ export async function writePromotionBranch(
   const tip = remote.split(/\s+/)[0] || '';
   let foreign = 0;
   if (tip) {
-    await git('fetch', '-q', 'origin', `+refs/heads/${branch}:refs/remotes/origin/${branch}`);
+    await git(
+      'fetch',
+      '-q',
+      'origin',
+      `+refs/heads/${branch}:refs/remotes/origin/${branch}`,
+    );
     // Commits on the branch that the base does not have and that this backend did not author.
     const authors = await git('log', '--format=%ae', `origin/${base}..${tip}`);
-    foreign = authors.split('\n').filter(a => a && a !== COMMITTER_EMAIL).length;
+    foreign = authors
+      .split('\n')
+      .filter(a => a && a !== COMMITTER_EMAIL).length;
   }
   if (foreign > 0) {
     await git('checkout', '-q', '-f', '-B', branch, tip);
@@ -88,7 +108,17 @@ export async function writePromotionBranch(
     edit(repo.path, marker, version, true);
     await git('checkout', '-q', '-B', branch);
     await git('commit', '-q', '-a', '-m', 'promoting version');
-    await git('push', '-q', `--force-with-lease=refs/heads/${branch}:${tip}`, 'origin', `${branch}:refs/heads/${branch}`);
+    await git(
+      'push',
+      '-q',
+      `--force-with-lease=refs/heads/${branch}:${tip}`,
+      'origin',
+      `${branch}:refs/heads/${branch}`,
+    );
   }
-  return { ...onBase, headSha: await git('rev-parse', 'HEAD'), keptForeignCommits: foreign };
+  return {
+    ...onBase,
+    headSha: await git('rev-parse', 'HEAD'),
+    keptForeignCommits: foreign,
+  };
 }
