@@ -10,6 +10,7 @@ export * from './types';
 export * from './constants';
 export * from './names';
 export * from './validation';
+export * from './pipelineCaps';
 export * from './annotations';
 export * from './pipelineAnnotations';
 export * from './environmentValues';

@@ -4,15 +4,17 @@ import {
   PIPELINE_API_VERSION,
   PIPELINE_KIND,
 } from './constants';
-import {
-  DNS_LABEL_MAX_LENGTH,
-  DNS_SUBDOMAIN_MAX_LENGTH,
-  REPOSITORY_URL_PATTERN,
-  isValidDnsLabel,
-  isValidDnsSubdomain,
-} from './names';
+import { REPOSITORY_URL_PATTERN } from './names';
 import { GIT_PROVIDER_TYPES, Pipeline } from './types';
 import { validatePipelineAnnotations } from './pipelineAnnotations';
+import { checkPipelineCaps } from './pipelineCaps';
+import {
+  Checker,
+  dnsLabel,
+  dnsSubdomain,
+  Json,
+  matches,
+} from './validationChecker';
 
 /** One problem found in a Pipeline, with the JSON path of the offending field. @public */
 export interface ValidationIssue {
@@ -47,107 +49,6 @@ export const BRANCH_NAME_PATTERN = '^[^\\s~^:?*\\[\\\\]+$';
 /** `group/version`, e.g. `helm.toolkit.fluxcd.io/v2beta1`. @public */
 export const API_VERSION_PATTERN =
   '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?/v[0-9]+((alpha|beta)[0-9]+)?$';
-
-type Json = Record<string, unknown>;
-
-class Checker {
-  readonly issues: ValidationIssue[] = [];
-
-  add(path: string, message: string) {
-    this.issues.push({ path, message });
-  }
-
-  /** The object at `path`, or undefined (with an issue) when absent or not an object. */
-  object(
-    parent: Json,
-    key: string,
-    path: string,
-    required: boolean,
-  ): Json | undefined {
-    const value = parent[key];
-    if (value === undefined || value === null) {
-      if (required) this.add(path, 'required');
-      return undefined;
-    }
-    if (typeof value !== 'object' || Array.isArray(value)) {
-      this.add(path, 'must be an object');
-      return undefined;
-    }
-    return value as Json;
-  }
-
-  array(parent: Json, key: string, path: string): unknown[] | undefined {
-    const value = parent[key];
-    if (value === undefined || value === null) {
-      this.add(path, 'required');
-      return undefined;
-    }
-    if (!Array.isArray(value)) {
-      this.add(path, 'must be a list');
-      return undefined;
-    }
-    return value;
-  }
-
-  string(
-    parent: Json,
-    key: string,
-    path: string,
-    opts: { required: boolean; check?: (v: string) => string | undefined },
-  ): string | undefined {
-    const value = parent[key];
-    if (value === undefined || value === null) {
-      if (opts.required) this.add(path, 'required');
-      return undefined;
-    }
-    if (typeof value !== 'string') {
-      this.add(path, 'must be a string');
-      return undefined;
-    }
-    if (value === '') {
-      if (opts.required) this.add(path, 'required');
-      else this.add(path, 'must not be empty');
-      return undefined;
-    }
-    const problem = opts.check?.(value);
-    if (problem) {
-      this.add(path, problem);
-      return undefined;
-    }
-    return value;
-  }
-
-  oneOf(
-    parent: Json,
-    key: string,
-    path: string,
-    allowed: readonly string[],
-    required = true,
-  ) {
-    this.string(parent, key, path, {
-      required,
-      check: v =>
-        allowed.includes(v)
-          ? undefined
-          : `must be one of ${allowed.join(', ')} (got "${v}")`,
-    });
-  }
-}
-
-const dnsLabel = (what: string) => (v: string) =>
-  isValidDnsLabel(v)
-    ? undefined
-    : `"${v}" is not a valid ${what}: lower-case letters, digits and '-', starting and ending with a letter or digit, at most ${DNS_LABEL_MAX_LENGTH} characters`;
-
-const dnsSubdomain = (what: string) => (v: string) =>
-  isValidDnsSubdomain(v)
-    ? undefined
-    : `"${v}" is not a valid ${what}: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, at most ${DNS_SUBDOMAIN_MAX_LENGTH} characters`;
-
-const matches = (pattern: string, problem: (v: string) => string) => {
-  const re = new RegExp(pattern);
-  return (v: string) => (re.test(v) ? undefined : problem(v));
-};
 
 const checkRepositoryUrl = (v: string): string | undefined => {
   const bad = `"${v}" is not a valid repository URL: expected http(s)://host/path`;
@@ -299,7 +200,7 @@ function checkEnvironments(c: Checker, spec: Json) {
 /**
  * Validates a parsed Pipeline document (YAML or JSON) against the
  * `pipelines.weave.works/v1alpha1` schema and the rules the CRD cannot express
- * (unique environment names, exclusive strategies). Returns the typed Pipeline or every
+ * (unique environment names, exclusive strategies, the {@link PIPELINE_CAPS}). Returns the typed Pipeline or every
  * issue found, each with the path of the field.
  * @public
  */
@@ -354,6 +255,14 @@ export function validatePipeline(input: unknown): PipelineValidationResult {
     }
     checkEnvironments(c, spec);
     checkPromotion(c, spec, 'spec.promotion');
+    c.issues.push(
+      ...checkPipelineCaps(
+        spec,
+        typeof metadata?.namespace === 'string'
+          ? metadata.namespace
+          : undefined,
+      ),
+    );
   }
   const environments = Array.isArray(spec?.environments)
     ? (spec!.environments as Json[]).map(e => String(e?.name ?? ''))
