@@ -197,10 +197,8 @@ export function writeConfig(sandbox: Sandbox, dir: string): string {
     name: n,
     url: sandbox.clusters[n].url,
     authProvider: 'serviceAccount',
-    serviceAccountToken:
-      n === 'management'
-        ? sandbox.backstageToken
-        : sandbox.clusters[n].adminToken,
+    // The Kubernetes plugin's read-only account (no Secrets); the pipelines backend has its own.
+    serviceAccountToken: sandbox.clusters[n].kubernetesPluginToken,
     caData: sandbox.clusters[n].caData,
   }));
   const config = {
@@ -219,7 +217,7 @@ export function writeConfig(sandbox: Sandbox, dir: string): string {
       managementClusters: [clusters[0]].map(c => ({
         name: c.name,
         url: c.url,
-        serviceAccountToken: c.serviceAccountToken,
+        serviceAccountToken: sandbox.pipelinesToken,
         caData: c.caData,
       })),
       writeStatus: false,

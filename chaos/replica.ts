@@ -36,11 +36,10 @@ export function writeReplicaConfig(
   sandbox: Sandbox,
   database: { url: string; prefix: string },
 ) {
+  // One account per plugin, never shared: the Kubernetes plugin's reads no Secrets.
   const management = {
     name: 'management',
     url: sandbox.clusters.management.url,
-    authProvider: 'serviceAccount',
-    serviceAccountToken: sandbox.backstageToken,
     caData: sandbox.clusters.management.caData,
   };
   const config = {
@@ -56,9 +55,23 @@ export function writeReplicaConfig(
     },
     kubernetes: {
       serviceLocatorMethod: { type: 'multiTenant' },
-      clusterLocatorMethods: [{ type: 'config', clusters: [management] }],
+      clusterLocatorMethods: [
+        {
+          type: 'config',
+          clusters: [
+            {
+              ...management,
+              authProvider: 'serviceAccount',
+              serviceAccountToken: sandbox.kubernetesPluginToken,
+            },
+          ],
+        },
+      ],
     },
     pipelines: {
+      managementClusters: [
+        { ...management, serviceAccountToken: sandbox.pipelinesToken },
+      ],
       levelTriggers: false,
       // The duplicate scenario sends 100 webhooks at once: above the default limit of 30 per 10 s.
       webhooks: { rateLimit: { requests: 1000 } },

@@ -24,6 +24,7 @@ function sandboxSecrets(): string[] {
     endpoints.forge?.password,
     endpoints.forge?.token,
     endpoints.backstage?.serviceAccountToken,
+    endpoints.backstage?.kubernetesPluginToken,
   ])
     if (v) secrets.add(v);
   const list = JSON.parse(

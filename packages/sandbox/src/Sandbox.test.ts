@@ -1,13 +1,8 @@
 import {
-  AuthorizationV1Api,
   CoreV1Api,
   CustomObjectsApi,
-  KubeConfig,
   KubernetesObjectApi,
   makeInformer,
-  RbacAuthorizationV1Api,
-  V1ClusterRole,
-  V1ResourceAttributes,
 } from '@kubernetes/client-node';
 import { execFile } from 'child_process';
 import fs from 'fs';
@@ -16,8 +11,7 @@ import { promisify } from 'util';
 // The validator's own corpus, so the API server is checked against the same cases.
 // eslint-disable-next-line @backstage/no-forbidden-package-imports
 import { corpus } from '@gitops-pipelines/plugin-pipelines-common/src/__fixtures__/corpus';
-import { kubeConfigFor, readManifests } from './kube';
-import { MANAGEMENT_RBAC_FILE, TARGET_RBAC_FILE } from './seed';
+import { kubeConfigFor } from './kube';
 import { Sandbox } from './Sandbox';
 import { waitUntil } from './waitUntil';
 
@@ -90,145 +84,13 @@ describe('Sandbox', () => {
     ]);
   });
 
-  it('gives Backstage a service-account token limited by RBAC', async () => {
-    const m = sandbox.clusters.management;
-    const kc = kubeConfigFor({
-      name: 'management',
-      server: m.url,
-      caData: m.caData,
-      token: sandbox.backstageToken,
-    });
-    const api = kc.makeApiClient(CustomObjectsApi);
-    const list: any = await api.listNamespacedCustomObject({
-      group: 'pipelines.weave.works',
-      version: 'v1alpha1',
-      namespace: 'flux-system',
-      plural: 'pipelines',
-    });
-    expect(list.items).toHaveLength(2);
-    await expect(
-      api.deleteNamespacedCustomObject({
-        group: 'pipelines.weave.works',
-        version: 'v1alpha1',
-        namespace: 'flux-system',
-        plural: 'pipelines',
-        name: 'podinfo-02',
-      }),
-    ).rejects.toMatchObject({ code: 403 });
-    const secret = await kc.makeApiClient(CoreV1Api).readNamespacedSecret({
-      name: 'dev-kubeconfig',
-      namespace: 'flux-system',
-    });
-    expect(Buffer.from(secret.data!.value, 'base64').toString()).toContain(
-      sandbox.clusters.dev.url,
-    );
-  });
-
-  it('grants Backstage exactly the RBAC manifests the pipelines backend ships', async () => {
-    const rules = (role: V1ClusterRole) =>
-      (role.rules ?? []).map(r => ({
-        apiGroups: r.apiGroups,
-        resources: r.resources,
-        resourceNames: r.resourceNames,
-        verbs: r.verbs,
-      }));
-    const shipped = (file: string, name: string) =>
-      rules(
-        readManifests(file).find(
-          o => o.kind === 'ClusterRole' && o.metadata?.name === name,
-        ) as V1ClusterRole,
-      );
-    const m = sandbox.clusters.management;
-    const onCluster = await m.admin
-      .makeApiClient(RbacAuthorizationV1Api)
-      .readClusterRole({ name: 'gitops-pipelines-backstage' });
-    expect(rules(onCluster)).toEqual(
-      shipped(MANAGEMENT_RBAC_FILE, 'gitops-pipelines-backstage'),
-    );
-    const reader = await sandbox.clusters.dev.admin
-      .makeApiClient(RbacAuthorizationV1Api)
-      .readClusterRole({ name: 'gitops-pipelines-target-reader' });
-    expect(rules(reader)).toEqual(
-      shipped(TARGET_RBAC_FILE, 'gitops-pipelines-target-reader'),
-    );
-
-    const canI = async (kc: KubeConfig, attributes: V1ResourceAttributes) =>
-      (
-        await kc
-          .makeApiClient(AuthorizationV1Api)
-          .createSelfSubjectAccessReview({
-            body: { spec: { resourceAttributes: attributes } },
-          })
-      ).status?.allowed;
-    const backstage = kubeConfigFor({
-      name: 'management',
-      server: m.url,
-      caData: m.caData,
-      token: sandbox.backstageToken,
-    });
-    const pipelines = {
-      group: 'pipelines.weave.works',
-      resource: 'pipelines',
-      namespace: 'flux-system',
-    };
-    // The notification strategy records a Kubernetes Event on the Pipeline.
-    expect(
-      await canI(backstage, {
-        verb: 'create',
-        resource: 'events',
-        namespace: 'flux-system',
-      }),
-    ).toBe(true);
-    expect(
-      await canI(backstage, {
-        verb: 'patch',
-        resource: 'events',
-        namespace: 'flux-system',
-      }),
-    ).toBe(true);
-    expect(
-      await canI(backstage, {
-        ...pipelines,
-        verb: 'patch',
-        subresource: 'status',
-      }),
-    ).toBe(true);
-    expect(await canI(backstage, { ...pipelines, verb: 'watch' })).toBe(true);
-    expect(await canI(backstage, { ...pipelines, verb: 'update' })).toBe(false);
-    expect(
-      await canI(backstage, {
-        verb: 'create',
-        resource: 'services',
-        subresource: 'proxy',
-        name: 'http:notification-controller:80',
-        namespace: 'flux-system',
-      }),
-    ).toBe(true);
-    expect(
-      await canI(backstage, {
-        verb: 'create',
-        resource: 'services',
-        subresource: 'proxy',
-        name: 'kube-dns',
-        namespace: 'kube-system',
-      }),
-    ).toBe(false);
-    expect(
-      await canI(backstage, {
-        verb: 'create',
-        resource: 'secrets',
-        namespace: 'flux-system',
-      }),
-    ).toBe(false);
-  });
-
   it('reaches target clusters with the GitopsCluster kubeconfig, read-only', async () => {
     const m = sandbox.clusters.management;
     const kcMgmt = kubeConfigFor({
       name: 'management',
       server: m.url,
       caData: m.caData,
-      token: sandbox.backstageToken,
+      token: sandbox.pipelinesToken,
     });
     const secret = await kcMgmt.makeApiClient(CoreV1Api).readNamespacedSecret({
       name: 'prod-kubeconfig',

@@ -1,8 +1,4 @@
-import {
-  CoreV1Api,
-  CustomObjectsApi,
-  KubeConfig,
-} from '@kubernetes/client-node';
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { generateKeyPairSync, randomBytes } from 'crypto';
 import fs from 'fs';
 import os from 'os';
@@ -13,6 +9,12 @@ import { FluxStandIn } from './FluxStandIn';
 import { NotificationControllerStandIn } from './NotificationControllerStandIn';
 import { GitOpsReconciler } from './GitOpsReconciler';
 import { ForgeUser, GitForge } from './forge/GitForge';
+import {
+  allowPipelinesIn,
+  installBackstageAccounts,
+  installKubernetesPluginAccount,
+  targetReaderRbac,
+} from './accounts';
 import { apply, kubeConfigFor, readManifests, waitForCrds } from './kube';
 import { freePort } from './ports';
 import {
@@ -20,12 +22,10 @@ import {
   SEED_VERSIONS,
   seedRepositoryFiles,
   gatedPipeline,
-  backstageRbac,
   gitopsCluster,
   helmRelease,
   namespace,
   seedPipeline,
-  targetReaderRbac,
 } from './seed';
 
 export type ClusterName = string;
@@ -59,6 +59,11 @@ export interface SandboxCluster {
   adminToken: string;
   /** A kubeconfig with the admin token. */
   admin: KubeConfig;
+  /**
+   * A token of the Kubernetes plugin's account here (rbac-kubernetes-plugin.yaml as shipped:
+   * read-only, no Secrets), for `kubernetes.clusterLocatorMethods`; set once the sandbox started.
+   */
+  kubernetesPluginToken: string;
   /** Stops the API server: the cluster becomes unreachable (data is kept). */
   stop(): Promise<void>;
   /** Starts it again on the same port. */
@@ -113,8 +118,18 @@ export class Sandbox {
     private readonly servers: Record<ClusterName, ApiServer>,
     readonly clusters: Record<ClusterName, SandboxCluster>,
     readonly flux: FluxStandIn,
-    /** A service-account token on the management cluster, with only the RBAC Backstage needs. */
-    readonly backstageToken: string,
+    /**
+     * The pipelines backend's token on the management cluster (ServiceAccount
+     * `backstage/gitops-pipelines`, RBAC as shipped: Secrets only in the Pipelines' namespaces),
+     * for `pipelines.managementClusters`. Never give it to the Kubernetes plugin.
+     */
+    readonly pipelinesToken: string,
+    /**
+     * The Kubernetes plugin's token on the management cluster (ServiceAccount
+     * `backstage/kubernetes-plugin-reader`: read-only, no Secrets), for
+     * `kubernetes.clusterLocatorMethods`.
+     */
+    readonly kubernetesPluginToken: string,
     /** Read-only token on the target clusters (what the GitopsCluster kubeconfigs hold). */
     readonly targetReaderToken: string,
     private readonly ownsDir: boolean,
@@ -130,6 +145,23 @@ export class Sandbox {
   /** Each cluster's notification-controller stand-in (event receiver URL in `.url`). */
   notificationControllers: Record<ClusterName, NotificationControllerStandIn> =
     {};
+
+  /**
+   * The pipelines backend's token ({@link Sandbox.pipelinesToken}).
+   * @deprecated Say which account: `pipelinesToken`, or `kubernetesPluginToken` for the Kubernetes plugin.
+   */
+  get backstageToken(): string {
+    return this.pipelinesToken;
+  }
+
+  /**
+   * Lets the pipelines backend's account read the Secrets of `namespace` and record Events there
+   * (created when missing), as a user does for each namespace holding Pipelines: the shipped
+   * rbac-pipelines-namespace.yaml, applied there as it is. flux-system has it from the start.
+   */
+  allowPipelinesIn(namespace: string): Promise<void> {
+    return allowPipelinesIn(this.clusters.management.admin, namespace);
+  }
 
   /** The demo repository's URL on the forge. */
   get repositoryUrl(): string | undefined {
@@ -197,6 +229,7 @@ export class Sandbox {
           caData,
           token: server.adminToken,
         }),
+        kubernetesPluginToken: '',
         stop: () => server.stop(),
         start: () => server.start(),
       };
@@ -214,24 +247,17 @@ export class Sandbox {
           namespace('flux-system'),
           ...targetReaderRbac('gitops-pipelines-reader'),
         ]);
+        if (name !== 'management')
+          clusters[name].kubernetesPluginToken =
+            await installKubernetesPluginAccount(clusters[name].admin);
       }),
     );
 
     const mgmt = clusters.management.admin;
-    await apply(mgmt, backstageRbac());
-    const tokenRequest = await mgmt
-      .makeApiClient(CoreV1Api)
-      .createNamespacedServiceAccountToken({
-        name: 'backstage',
-        namespace: 'backstage',
-        body: {
-          spec: {
-            audiences: ['https://kubernetes.default.svc'],
-            expirationSeconds: 7 * 24 * 3600,
-          },
-        },
-      });
-    const backstageToken = tokenRequest.status!.token;
+    // One account per Backstage plugin, as shipped: never the same token for both.
+    const { pipelinesToken, kubernetesPluginToken } =
+      await installBackstageAccounts(mgmt);
+    clusters.management.kubernetesPluginToken = kubernetesPluginToken;
 
     // One notification-controller per cluster, as Flux installs it; the Flux stand-in posts its events there.
     const notificationControllers: Record<
@@ -270,7 +296,8 @@ export class Sandbox {
       servers,
       clusters,
       flux,
-      backstageToken,
+      pipelinesToken,
+      kubernetesPluginToken,
       readerToken,
       ownsDir,
       forge,
@@ -419,7 +446,10 @@ export class Sandbox {
         : undefined,
       backstage: {
         managementUrl: this.clusters.management.url,
-        serviceAccountToken: this.backstageToken,
+        /** The pipelines backend's token (pipelines.managementClusters). */
+        serviceAccountToken: this.pipelinesToken,
+        /** The Kubernetes plugin's token (kubernetes.clusterLocatorMethods): no Secrets. */
+        kubernetesPluginToken: this.kubernetesPluginToken,
         caData: this.clusters.management.caData,
       },
     };

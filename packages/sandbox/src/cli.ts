@@ -2,6 +2,7 @@
 import fs from 'fs';
 import path from 'path';
 import { stringify } from 'yaml';
+import { sandboxAppConfig } from './appConfig';
 import { Demo } from './demo';
 import { Sandbox } from './Sandbox';
 
@@ -46,32 +47,7 @@ async function main() {
     !fs.existsSync(appConfig) ||
     fs.readFileSync(appConfig, 'utf8').startsWith(MARKER);
   if (ours) {
-    const { backstage } = sandbox.endpoints();
-    const config = {
-      // The notification strategy's Promote events go to the management cluster's notification-controller.
-      pipelines: {
-        notificationController: {
-          url: sandbox.notificationControllers.management.url,
-        },
-      },
-      kubernetes: {
-        serviceLocatorMethod: { type: 'multiTenant' },
-        clusterLocatorMethods: [
-          {
-            type: 'config',
-            clusters: [
-              {
-                name: 'management',
-                url: backstage.managementUrl,
-                authProvider: 'serviceAccount',
-                serviceAccountToken: backstage.serviceAccountToken,
-                caData: backstage.caData,
-              },
-            ],
-          },
-        ],
-      },
-    };
+    const config = sandboxAppConfig(sandbox);
     fs.writeFileSync(appConfig, `${MARKER}\n${stringify(config)}`, {
       mode: 0o600,
     });

@@ -11,6 +11,16 @@ export {
   seedPipeline,
 } from './seed';
 export { kubeConfigFor, apply } from './kube';
+export { sandboxAppConfig } from './appConfig';
+export {
+  KUBERNETES_PLUGIN_ACCOUNT,
+  KUBERNETES_PLUGIN_RBAC_FILE,
+  MANAGEMENT_RBAC_FILE,
+  PIPELINES_ACCOUNT,
+  PIPELINES_NAMESPACE_RBAC_FILE,
+  TARGET_RBAC_FILE,
+} from './accounts';
+export type { AccountRef } from './accounts';
 export { GitForge } from './forge/GitForge';
 export type { ForgeUser, Fault } from './forge/GitForge';
 export { waitUntil } from './waitUntil';
