@@ -15,6 +15,7 @@ import { readPipelinesConfig } from './config/readPipelinesConfig';
 import { DatabasePromotionStore } from './database/DatabasePromotionStore';
 import { DatabaseHoldStore } from './database/DatabaseHoldStore';
 import { DatabaseVersionBlockStore } from './database/DatabaseVersionBlockStore';
+import { DatabaseWebhookDeliveryStore } from './database/DatabaseWebhookDeliveryStore';
 import { VersionBlocking } from './promotion/VersionBlocking';
 import { createPromotionPreviewer } from './promotion/previewPromotion';
 import { createGateReporter } from './promotion/gateStatus';
@@ -30,7 +31,11 @@ import { LevelTrigger } from './promotion/LevelTrigger';
 import { NotificationStrategy } from './promotion/strategies/NotificationStrategy';
 import { PullRequestStrategy } from './promotion/strategies/pullRequest/PullRequestStrategy';
 import { ScmIntegrations } from '@backstage/integration';
-import { createWebhookRouter } from './service/createWebhookRouter';
+import {
+  createWebhookRouter,
+  UNSIGNED_WEBHOOKS_WARNING,
+  webhookRequiresSignature,
+} from './service/createWebhookRouter';
 import { createPermissionChecks } from './service/requirePermission';
 import { registerPipelinesActions } from './actions/registerPipelinesActions';
 import { connectPromotionNotifications } from './notifications/promotionNotifications';
@@ -271,11 +276,14 @@ export const pipelinesPlugin = createBackendPlugin({
         });
         // Every state-changing request is audited, allowed or refused, webhooks included.
         httpRouter.use(auditRequests(auditor));
+        if (!webhookRequiresSignature(config))
+          logger.warn(UNSIGNED_WEBHOOKS_WARNING);
         httpRouter.use(
           createWebhookRouter({
             cache: state,
             engine,
             store: promotions,
+            deliveries: new DatabaseWebhookDeliveryStore(promotions.client),
             logger,
             defaultCluster: clusters.defaultCluster,
             config,

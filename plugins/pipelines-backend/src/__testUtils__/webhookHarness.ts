@@ -7,7 +7,10 @@ import { startTestBackend } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { createHmac } from 'crypto';
 import type { Server } from 'http';
+import knexFactory from 'knex';
+import path from 'path';
 import request from 'supertest';
+import { DatabaseWebhookDeliveryStore } from '../database/DatabaseWebhookDeliveryStore';
 import {
   createWebhookRouter,
   WebhookRouterOptions,
@@ -19,6 +22,10 @@ import {
  */
 
 export const KEY = 'the-hmac-key';
+/** The approval webhook's key, in the same Secret as {@link KEY}. */
+export const APPROVAL_KEY = 'the-approval-hmac-key';
+/** The key of another pipeline's Secret (`hmac-2`). */
+export const OTHER_KEY = 'another-pipelines-hmac-key';
 export const sign = (body: string, key = KEY) =>
   `sha256=${createHmac('sha256', key).update(body).digest('hex')}`;
 
@@ -70,9 +77,14 @@ export function pipeline(
 }
 
 export const PIPELINES: Record<string, object> = {
-  signed: pipeline('signed', { secretRef: 'hmac' }),
+  signed: pipeline('signed', { secretRef: 'hmac', envSecretRef: 'hmac' }),
+  'signed-2': pipeline('signed-2', {
+    secretRef: 'hmac-2',
+    envSecretRef: 'hmac-2',
+  }),
   unsigned: pipeline('unsigned'),
-  // prod's own strategy names no Secret, the pipeline's does: promotions into prod are signed too
+  // prod's own promotion names no Secret, the pipeline's does: as in the promotion plan,
+  // prod's own settings apply as a whole, so promotions into prod have no key
   'env-override': pipeline('env-override', { secretRef: 'hmac' }),
   'no-key': pipeline('no-key', { secretRef: 'empty' }),
   kustomize: pipeline('kustomize', {
@@ -83,6 +95,13 @@ export const PIPELINES: Record<string, object> = {
     },
   }),
   other: pipeline('other'),
+};
+
+/** The Secrets of namespace flux-system (`empty` has neither key). */
+export const SECRETS: Record<string, Record<string, string>> = {
+  hmac: { 'hmac-key': KEY, 'approval-hmac-key': APPROVAL_KEY },
+  'hmac-2': { 'hmac-key': OTHER_KEY },
+  empty: {},
 };
 
 export const event = (
@@ -128,10 +147,11 @@ export const approvalBody = (
 export function fakes() {
   const warnings: string[] = [];
   const errors: string[] = [];
+  const infos: string[] = [];
   const logger: LoggerService = {
     warn: (m: string) => void warnings.push(m),
     error: (m: string) => void errors.push(m),
-    info: () => {},
+    info: (m: string) => void infos.push(m),
     debug: () => {},
     child: () => logger,
   };
@@ -182,19 +202,37 @@ export function fakes() {
         ? { object: PIPELINES[key.name] }
         : undefined,
     getSecretValue: (_c: string, ns: string, name: string, key: string) =>
-      ns === 'flux-system' && name === 'hmac' && key === 'hmac-key'
-        ? KEY
-        : undefined,
+      ns === 'flux-system' ? SECRETS[name]?.[key] : undefined,
     /** Set by a test: the cache has not listed Pipelines and Secrets yet (a backend starting). */
     starting: false,
     warmingUp(): boolean {
       return this.starting;
     },
   };
-  return { warnings, errors, logger, engine, store, cache, records };
+  return { warnings, errors, infos, logger, engine, store, cache, records };
 }
 
+/**
+ * The accepted-deliveries store on a real (in-memory SQLite) database with the plugin's
+ * migrations.
+ */
+export async function deliveryStore() {
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: ':memory:',
+    useNullAsDefault: true,
+  });
+  await knex.migrate.latest({
+    directory: path.resolve(__dirname, '../../migrations'),
+  });
+  return { knex, deliveries: new DatabaseWebhookDeliveryStore(knex) };
+}
+
+/** Headers of a webhook request; `Content-Type` defaults to application/json. */
+export type WebhookHeaders = Record<string, string>;
+
 export async function start(config: object = {}, f = fakes()) {
+  const { knex, deliveries } = await deliveryStore();
   const plugin = createBackendPlugin({
     pluginId: 'pipelines',
     register(env) {
@@ -206,6 +244,7 @@ export async function start(config: object = {}, f = fakes()) {
               cache: f.cache as any,
               engine: f.engine as unknown as WebhookRouterOptions['engine'],
               store: f.store,
+              deliveries,
               logger: f.logger,
               defaultCluster: 'management',
               config: new ConfigReader({ pipelines: config }),
@@ -225,11 +264,16 @@ export async function start(config: object = {}, f = fakes()) {
   });
   const server: Server = (await startTestBackend({ features: [plugin] }))
     .server;
-  const post = (path: string, body: string, signature?: string) => {
-    const r = request(server)
-      .post(`/api/pipelines${path}`)
-      .set('Content-Type', 'application/json');
-    return (signature ? r.set('X-Signature', signature) : r).send(body);
+  const send = (url: string, body: string, headers: WebhookHeaders = {}) => {
+    let r = request(server).post(`/api/pipelines${url}`);
+    for (const [name, value] of Object.entries({
+      'Content-Type': 'application/json',
+      ...headers,
+    }))
+      r = r.set(name, value);
+    return r.send(body);
   };
-  return { server, post, ...f };
+  const post = (url: string, body: string, signature?: string) =>
+    send(url, body, signature ? { 'X-Signature': signature } : {});
+  return { server, post, send, knex, deliveries, ...f };
 }

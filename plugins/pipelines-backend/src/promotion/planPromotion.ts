@@ -22,6 +22,20 @@ export interface PromotionPlan {
 }
 
 /**
+ * The promotion settings that apply to promotions into the environment at `index`: its own,
+ * else the pipeline's (as a whole: an environment's `promotion` replaces the pipeline's). The
+ * one rule for the plan, the webhooks' Secret and what the tab shows.
+ */
+export function promotionSettingsFor(
+  pipeline: Pipeline,
+  index: number,
+): Promotion | undefined {
+  return (
+    pipeline.spec.environments[index]?.promotion ?? pipeline.spec.promotion
+  );
+}
+
+/**
  * The plan for promoting into `environment` of a pipeline, from the watch cache.
  * @throws NotFoundError when the pipeline or the environment does not exist;
  *   InputError when the Pipeline is invalid (with every issue).
@@ -59,7 +73,7 @@ export function planPromotion(
     pipeline,
     index,
     envs,
-    promotion: envs[index].promotion ?? pipeline.spec.promotion,
+    promotion: promotionSettingsFor(pipeline, index),
     kubeConfig: found.kubeConfig,
   };
 }

@@ -1,96 +1,76 @@
-import {
-  approvalBody,
-  event,
-  fakes,
-  sign,
-  start,
-} from '../__testUtils__/webhookHarness';
-import { approvalWebhookActor } from './createWebhookRouter';
+import { event, fakes, sign, start } from '../__testUtils__/webhookHarness';
+import { WEBHOOK_UNAUTHORIZED_MESSAGE } from '../webhooks/errors';
 
 /*
- * The webhook router on Backstage's real HTTP stack (router, auth policies, error handler),
- * with a fake cache, engine and ledger: what the router decides, fast. The same inputs against
- * the real plugin and the sandbox are in webhooks.test.ts.
+ * The promotion webhook on Backstage's real HTTP stack (router, auth policies, error handler),
+ * with a fake cache and engine and the deliveries on a real SQLite database: what the router
+ * decides once a request is authentic. Authentication, content types and rate limits are in
+ * ../webhooks/*.test.ts; the same inputs against the real plugin and the sandbox in
+ * webhooks.test.ts.
  */
 
+const UNSIGNED = { webhooks: { requireSignature: false } };
+
 describe('the promotion webhook', () => {
-  it('promotes a ready event about the app in the path environment, with the version kept whole', async () => {
+  it('promotes a signed ready event about the app in the path environment, with the version kept whole', async () => {
     const { post, engine } = await start();
     const sha256 = `sha256:${'ab'.repeat(32)}`;
+    const body = event({ revision: `6.1.0@${sha256}` });
     const res = await post(
-      '/promotion/flux-system/unsigned/dev',
-      event({ revision: `6.1.0@${sha256}` }),
+      '/promotion/flux-system/signed/dev',
+      body,
+      sign(body),
     );
     expect(res.status).toBe(201);
     expect(engine.requestNext).toHaveBeenLastCalledWith(
-      { cluster: 'management', namespace: 'flux-system', name: 'unsigned' },
+      { cluster: 'management', namespace: 'flux-system', name: 'signed' },
       'dev',
       '6.1.0',
-      'webhook:flux-system/unsigned',
+      'webhook:flux-system/signed',
     );
     // helm-controller v2, chart from an OCIRepository: digest as build metadata
-    await post(
-      '/promotion/flux-system/unsigned/test',
-      event({
-        revision: '6.2.0+abababababab',
-        namespace: 'app-test-2',
-        metadata: { 'oci-digest': sha256 },
-      }),
-    );
+    const oci = event({
+      revision: '6.2.0+abababababab',
+      namespace: 'app-test-2',
+      metadata: { 'oci-digest': sha256 },
+    });
+    await post('/promotion/flux-system/signed/test', oci, sign(oci));
     expect(engine.requestNext).toHaveBeenLastCalledWith(
       expect.anything(),
       'test',
       '6.2.0',
       expect.anything(),
     );
-    // Kustomization: the Git revision as it is; two commits are two versions
-    for (const commit of ['aaaa', 'bbbb']) {
-      const k = event({
-        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-        kind: 'Kustomization',
-        name: 'apps',
-        reason: 'ReconciliationSucceeded',
-        revision: `main@sha1:${commit}`,
-      });
-      expect(
-        (await post('/promotion/flux-system/kustomize/dev', k)).status,
-      ).toBe(201);
-      expect(engine.requestNext).toHaveBeenLastCalledWith(
-        expect.anything(),
-        'dev',
-        `main@sha1:${commit}`,
-        expect.anything(),
-      );
-    }
   });
 
-  it('answers 503 with Retry-After, not 404 or 401, while a starting backend has not listed Pipelines and Secrets', async () => {
+  it('answers 503 with Retry-After, the same for any name, while a starting backend has not listed Pipelines and Secrets', async () => {
     const f = fakes();
     const { post, engine } = await start({}, f);
     f.cache.starting = true;
-    const unknown = await post(
+    for (const name of ['not-listed-yet', 'signed', 'no-key']) {
+      const body = event({ namespace: 'app-dev' });
+      const res = await post(
+        `/promotion/flux-system/${name}/dev`,
+        body,
+        sign(body),
+      );
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('5');
+      expect(res.body.error).toEqual({
+        name: 'ServiceUnavailableError',
+        message: expect.stringMatching(/starting.*retry in a few seconds/),
+      });
+    }
+    expect(engine.requestNext).not.toHaveBeenCalled();
+    f.cache.starting = false;
+    const late = await post(
       '/promotion/flux-system/not-listed-yet/dev',
       event(),
     );
-    expect(unknown.status).toBe(503);
-    expect(unknown.headers['retry-after']).toBe('5');
-    expect(unknown.body.error).toEqual({
-      name: 'ServiceUnavailableError',
-      message: expect.stringMatching(/starting.*retry in a few seconds/),
-    });
-    const body = event({ namespace: 'app-dev' });
-    expect(
-      (await post('/promotion/flux-system/no-key/dev', body, sign(body)))
-        .status,
-    ).toBe(503);
-    expect(engine.requestNext).not.toHaveBeenCalled();
-    f.cache.starting = false;
-    expect(
-      (await post('/promotion/flux-system/not-listed-yet/dev', event())).status,
-    ).toBe(404);
+    expect(late.status).toBe(401);
   });
 
-  it('ignores events that do not mean ready (2xx, nothing requested)', async () => {
+  it('ignores signed events that do not mean ready (2xx, nothing requested)', async () => {
     const { post, engine } = await start();
     for (const [reason, severity] of [
       ['UpgradeFailed', 'error'],
@@ -99,9 +79,11 @@ describe('the promotion webhook', () => {
       ['UninstallSucceeded', 'info'],
       ['UpgradeSucceeded', 'error'],
     ]) {
+      const body = event({ reason, severity, revision: '6.2.0' });
       const res = await post(
-        '/promotion/flux-system/unsigned/dev',
-        event({ reason, severity, revision: '6.2.0' }),
+        '/promotion/flux-system/signed/dev',
+        body,
+        sign(body),
       );
       expect(res.status).toBe(200);
       expect(res.body.ignored).toContain(
@@ -111,7 +93,7 @@ describe('the promotion webhook', () => {
     expect(engine.requestNext).not.toHaveBeenCalled();
   });
 
-  it('answers 422 naming the mismatch for an event about another app or environment', async () => {
+  it('answers a signed event about another app or environment 422 naming the mismatch (the sender holds the key)', async () => {
     const { post, engine } = await start();
     const cases: Array<[string, string, RegExp]> = [
       [
@@ -138,7 +120,11 @@ describe('the promotion webhook', () => {
       ],
     ];
     for (const [env, body, message] of cases) {
-      const res = await post(`/promotion/flux-system/unsigned/${env}`, body);
+      const res = await post(
+        `/promotion/flux-system/signed/${env}`,
+        body,
+        sign(body),
+      );
       expect(res.status).toBe(422);
       expect(res.body.error).toEqual({
         name: 'UnprocessableEntityError',
@@ -148,249 +134,91 @@ describe('the promotion webhook', () => {
     expect(engine.requestNext).not.toHaveBeenCalled();
   });
 
-  it('needs the signature when the pipeline or the environment names a Secret, and replays to another environment get 422', async () => {
-    const { post, engine } = await start();
-    const body = event({ namespace: 'app-dev' });
-    expect((await post('/promotion/flux-system/signed/dev', body)).status).toBe(
-      401,
+  it('acts on a delivery once: the same signed bytes again answer 200 already delivered, across routers on one database', async () => {
+    const first = await start();
+    const body = event({ revision: '6.3.0' });
+    const path = '/promotion/flux-system/signed/dev';
+    expect((await first.post(path, body, sign(body))).status).toBe(201);
+    // the same bytes, the same path spelled another way: one delivery
+    for (const url of [path, '/promotion/flux-system/signed/dev/']) {
+      const replay = await first.post(url, body, sign(body));
+      expect(replay.status).toBe(200);
+      expect(replay.body).toEqual({ ignored: 'already delivered' });
+    }
+    expect(first.engine.requestNext).toHaveBeenCalledTimes(1);
+    // a new event (Flux stamps each with its time) is a new delivery
+    const next = event({ revision: '6.3.0', metadata: { token: 'later' } });
+    expect((await first.post(path, next, sign(next))).status).toBe(201);
+    expect(first.engine.requestNext).toHaveBeenCalledTimes(2);
+    const rows = await first.knex('webhook_deliveries').select();
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toEqual(
+      expect.objectContaining({ namespace: 'flux-system', name: 'signed' }),
     );
-    expect(
-      (
-        await post(
-          '/promotion/flux-system/signed/dev',
-          body,
-          sign(body, 'wrong'),
-        )
-      ).status,
-    ).toBe(401);
-    expect(
-      (await post('/promotion/flux-system/no-key/dev', body, sign(body)))
-        .status,
-    ).toBe(401);
-    expect(
-      (
-        await post(
-          '/promotion/flux-system/env-override/test',
-          event({ namespace: 'app-test' }),
-        )
-      ).status,
-    ).toBe(401);
-    expect(engine.requestNext).not.toHaveBeenCalled();
-    expect(
-      (await post('/promotion/flux-system/signed/dev', body, sign(body)))
-        .status,
-    ).toBe(201);
-    const replay = await post(
-      '/promotion/flux-system/signed/test',
-      body,
-      sign(body),
+    expect(rows.map(r => r.digest)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^[0-9a-f]{64}$/)]),
     );
-    expect(replay.status).toBe(422);
-    expect(engine.requestNext).toHaveBeenCalledTimes(1);
   });
 
-  it('warns once per pipeline that its webhook is unsigned', async () => {
-    const { post, warnings } = await start();
-    await post('/promotion/flux-system/unsigned/dev', event());
+  it('forgets a delivery the engine failed on, so that the sender retry counts', async () => {
+    const f = fakes();
+    f.engine.requestNext.mockRejectedValueOnce(new Error('database down'));
+    const { post, engine } = await start({}, f);
+    const body = event({ revision: '6.4.0' });
+    const path = '/promotion/flux-system/signed/dev';
+    expect((await post(path, body, sign(body))).status).toBe(500);
+    expect((await post(path, body, sign(body))).status).toBe(201);
+    expect(engine.requestNext).toHaveBeenCalledTimes(2);
+  });
+
+  it('with requireSignature false, takes unsigned events for pipelines without secretRef, warns once, and still answers mismatches generically', async () => {
+    const { post, engine, warnings, infos } = await start(UNSIGNED);
+    expect(
+      (await post('/promotion/flux-system/unsigned/dev', event())).status,
+    ).toBe(201);
     await post(
       '/promotion/flux-system/unsigned/dev',
       event({ revision: '6.1.1' }),
     );
     await post('/promotion/flux-system/other/dev', event());
-    const unsigned = warnings.filter(w =>
-      /promotion webhook of pipeline .* is not signed/.test(w),
-    );
-    expect(unsigned).toEqual([
+    expect(warnings.filter(w => /accepts unsigned events/.test(w))).toEqual([
       expect.stringContaining('flux-system/unsigned'),
       expect.stringContaining('flux-system/other'),
     ]);
-  });
-});
-
-describe('the approval webhook', () => {
-  const waiting = (
-    f: ReturnType<typeof fakes>,
-    name = 'signed',
-    version = '6.1.0',
-  ) => {
-    const record = {
-      id: `${name}-prod-${version}`,
-      requestedBy: `webhook:flux-system/${name}`,
-      approvals: [] as any[],
-    };
-    f.records.set(`${name}:prod:${version}`, record);
-    f.records.set(record.id, record);
-    return record;
-  };
-
-  it('is off unless pipelines.webhooks.approval is true, whatever the request', async () => {
-    const f = fakes();
-    waiting(f);
-    const { post, engine } = await start({}, f);
-    const body = approvalBody();
-    const res = await post(
-      '/approval/flux-system/signed/test/6.1.0',
-      body,
-      sign(body),
-    );
-    expect(res.status).toBe(404);
-    expect(res.body.error.message).toBe(
-      'The approval webhook is off: an operator turns it on with pipelines.webhooks.approval: true',
-    );
-    expect(engine.decide).not.toHaveBeenCalled();
-  });
-
-  it('when on: refuses an unsigned approval, a pipeline without hmac-key, a replay on another path or a stale one; approves once as the webhook', async () => {
-    const f = fakes();
-    const record = waiting(f);
-    waiting(f, 'unsigned');
-    const { post, engine } = await start({ webhooks: { approval: true } }, f);
-
-    // no secretRef: never, not even with a body and a "signature"
-    const noSecret = await post(
-      '/approval/flux-system/unsigned/test/6.1.0',
-      '',
-    );
-    expect(noSecret.status).toBe(403);
-    expect(noSecret.body.error.message).toMatch(
-      /needs a secretRef to a Secret with hmac-key/,
-    );
-    const noKeyBody = approvalBody({ name: 'no-key' });
-    expect(
-      (
-        await post(
-          '/approval/flux-system/no-key/test/6.1.0',
-          noKeyBody,
-          sign(noKeyBody),
-        )
-      ).status,
-    ).toBe(403);
-
-    expect(
-      (await post('/approval/flux-system/signed/test/6.1.0', '')).status,
-    ).toBe(401);
-    const body = approvalBody({ reason: 'looks good' });
-    expect(
-      (await post('/approval/flux-system/signed/test/6.1.0', body)).status,
-    ).toBe(401);
-    expect(
-      (
-        await post(
-          '/approval/flux-system/signed/test/6.1.0',
-          body,
-          sign(body, 'wrong'),
-        )
-      ).status,
-    ).toBe(401);
-    // pipeline-controller signed an empty body: a constant, valid for every path
-    expect(
-      (await post('/approval/flux-system/signed/test/6.1.0', '', sign('')))
-        .status,
-    ).toBe(400);
-    const other = approvalBody({ revision: '6.0.0' });
-    const replay = await post(
-      '/approval/flux-system/signed/test/6.1.0',
-      other,
-      sign(other),
-    );
-    expect(replay.status).toBe(422);
-    expect(replay.body.error.message).toBe(
-      'The signed approval is for another promotion than the path\'s: revision "6.0.0" ≠ "6.1.0"',
-    );
-    const stale = approvalBody({
-      timestamp: Math.floor(Date.now() / 1000) - 3600,
-    });
-    expect(
-      (
-        await post(
-          '/approval/flux-system/signed/test/6.1.0',
-          stale,
-          sign(stale),
-        )
-      ).status,
-    ).toBe(401);
-    expect(engine.decide).not.toHaveBeenCalled();
-
-    const ok = await post(
-      '/approval/flux-system/signed/test/6.1.0',
-      body,
-      sign(body),
-    );
-    expect(ok.status).toBe(200);
-    expect(engine.decide).toHaveBeenCalledWith(
-      record.id,
-      'approved',
-      'webhook-approval:flux-system/signed',
-      'looks good',
-    );
-    expect(
-      approvalWebhookActor({ namespace: 'flux-system', name: 'signed' }),
-    ).toBe('webhook-approval:flux-system/signed');
-
-    // it counts as one approver, however often it is called
-    const again = approvalBody();
-    const second = await post(
-      '/approval/flux-system/signed/test/6.1.0',
-      again,
-      sign(again),
-    );
-    expect(second.status).toBe(409);
-    expect(engine.decide).toHaveBeenCalledTimes(1);
-
-    const none = approvalBody({ revision: '9.9.9' });
-    expect(
-      (await post('/approval/flux-system/signed/test/9.9.9', none, sign(none)))
-        .status,
-    ).toBe(404);
-  });
-});
-
-describe('rate limits and error bodies', () => {
-  it('answers 429 with Retry-After past the per-pipeline limit; other pipelines and paths are not affected', async () => {
-    const { post } = await start({
-      webhooks: {
-        approval: true,
-        rateLimit: { requests: 5, windowSeconds: 60 },
-      },
-    });
-    const statuses = [];
-    for (let i = 0; i < 7; i++)
-      statuses.push(
-        (
-          await post(
-            '/promotion/flux-system/unsigned/dev',
-            event({ revision: `1.0.${i}` }),
-          )
-        ).status,
-      );
-    expect(statuses).toEqual([201, 201, 201, 201, 201, 429, 429]);
-    const limited = await post(
+    // an unsigned sender learns nothing about the app or its namespaces
+    const mismatch = await post(
       '/promotion/flux-system/unsigned/test',
-      event({ namespace: 'app-test' }),
+      event({ namespace: 'app-dev' }),
     );
-    expect(limited.status).toBe(429);
-    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
-    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
-    expect(limited.body.error).toEqual({
-      name: 'TooManyRequestsError',
-      message:
-        'Too many promotion webhook requests for pipeline flux-system/unsigned: at most 5 per 60 s; retry after the Retry-After delay',
-    });
+    expect(mismatch.status).toBe(401);
+    expect(mismatch.body.error.message).toBe(WEBHOOK_UNAUTHORIZED_MESSAGE);
+    expect(infos.join('\n')).toMatch(
+      /unsigned\/test refused: .*namespace is "app-dev"/,
+    );
+    // a pipeline that names a Secret still needs its signature
     expect(
-      (await post('/promotion/flux-system/other/dev', event())).status,
-    ).toBe(201);
-    const body = approvalBody();
-    expect(
-      (await post('/approval/flux-system/signed/test/6.1.0', body, sign(body)))
-        .status,
-    ).toBe(404);
-    // an unknown pipeline is limited too, before anything is looked up
-    const unknown = [];
-    for (let i = 0; i < 6; i++)
-      unknown.push(
-        (await post('/promotion/flux-system/nope/dev', event())).status,
+      (await post('/promotion/flux-system/signed/dev', event())).status,
+    ).toBe(401);
+    expect(engine.requestNext).toHaveBeenCalledTimes(3);
+    // Kustomization: the Git revision as it is; two commits are two versions
+    for (const commit of ['aaaa', 'bbbb']) {
+      const k = event({
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        name: 'apps',
+        reason: 'ReconciliationSucceeded',
+        revision: `main@sha1:${commit}`,
+      });
+      expect(
+        (await post('/promotion/flux-system/kustomize/dev', k)).status,
+      ).toBe(201);
+      expect(engine.requestNext).toHaveBeenLastCalledWith(
+        expect.anything(),
+        'dev',
+        `main@sha1:${commit}`,
+        expect.anything(),
       );
-    expect(unknown).toEqual([404, 404, 404, 404, 404, 429]);
+    }
   });
 
   it('never sends a stack trace or a server path, even in development mode; internal errors get a log id', async () => {
@@ -404,10 +232,9 @@ describe('rate limits and error bodies', () => {
         ),
       );
       const { post, errors } = await start({}, f);
-      const internal = await post(
-        '/promotion/flux-system/unsigned/dev',
-        event(),
-      );
+      const signed = (body: string, env = 'dev') =>
+        post(`/promotion/flux-system/signed/${env}`, body, sign(body));
+      const internal = await signed(event());
       expect(internal.status).toBe(500);
       expect(internal.body.error).toEqual({
         name: 'Error',
@@ -419,24 +246,19 @@ describe('rate limits and error bodies', () => {
       expect(errors).toEqual([
         expect.stringMatching(/^Webhook request failed \(logId=/),
       ]);
+      const big = JSON.stringify({ message: 'x'.repeat(70 * 1024) });
       const responses = [
         internal,
-        await post('/promotion/flux-system/unsigned/dev', event({ name: 'x' })),
-        await post('/promotion/flux-system/unsigned/dev', 'not json'),
+        await signed(event({ name: 'x' })),
+        await signed('not json'),
         await post('/promotion/flux-system/signed/dev', event()),
         await post('/promotion/flux-system/nope/dev', event()),
         await post('/promotion/Flux_System/x/dev', event()),
-        await post(
-          '/promotion/flux-system/unsigned/dev',
-          JSON.stringify({
-            metadata: { revision: '1' },
-            message: 'x'.repeat(70 * 1024),
-          }),
-        ),
+        await signed(big),
         await post('/approval/flux-system/signed/test/1.0.0', ''),
       ];
       expect(responses.map(r => r.status)).toEqual([
-        500, 422, 400, 401, 404, 400, 413, 404,
+        500, 422, 400, 401, 401, 400, 413, 404,
       ]);
       for (const r of responses) {
         expect(r.body.error.stack).toBeUndefined();

@@ -1,28 +1,24 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import {
-  AuthenticationError,
-  ConflictError,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-} from '@backstage/errors';
-import {
-  Pipeline,
-  PipelineKey,
-  validatePipeline,
-} from '@gitops-pipelines/plugin-pipelines-common';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { PipelineCache } from '../cache/PipelineCache';
+import {
+  deliveryDigest,
+  WebhookDeliveryStore,
+} from '../database/DatabaseWebhookDeliveryStore';
 import type { PromotionStore } from '../database/PromotionStore';
 import { PromotionEngine } from '../promotion/PromotionEngine';
 import { parseApprovalBody } from '../webhooks/approvalRequest';
 import {
+  AuthenticatedWebhook,
+  WebhookAuthenticator,
+  WebhookCache,
+} from '../webhooks/authenticateWebhook';
+import {
   UnprocessableEntityError,
   webhookErrorHandler,
-  WarmingUpError,
 } from '../webhooks/errors';
 import {
   eventMismatch,
@@ -30,12 +26,9 @@ import {
   notReadyReason,
   versionFromRevision,
 } from '../webhooks/fluxEvents';
-import {
-  readWebhookRateLimit,
-  webhookRateLimiter,
-} from '../webhooks/rateLimit';
+import { readWebhookRateLimit, webhookRateLimits } from '../webhooks/rateLimit';
+import { webhookRequestGuard } from '../webhooks/requestGuards';
 import { parse } from './parse';
-import { verifySignature } from './signature';
 
 /** The largest webhook body accepted; Flux events are a few hundred bytes. */
 export const WEBHOOK_BODY_LIMIT = '64kb';
@@ -53,19 +46,37 @@ const approvalParams = promotionParams.extend({
   revision: z.string().min(1).max(255),
 });
 
+/**
+ * `pipelines.webhooks.requireSignature`, default true: every webhook must be signed with the
+ * key of the promotion strategy it promotes with.
+ */
+export function webhookRequiresSignature(config?: Config): boolean {
+  return (
+    config?.getOptionalBoolean('pipelines.webhooks.requireSignature') ?? true
+  );
+}
+
+/** What the plugin logs at start when `pipelines.webhooks.requireSignature` is false. */
+export const UNSIGNED_WEBHOOKS_WARNING =
+  'pipelines.webhooks.requireSignature is false: the promotion webhook of a Pipeline whose promotion strategy has no secretRef accepts unsigned events, so anyone who can reach the backend can promote its versions. ' +
+  'This setting exists to migrate from pipeline-controller: give each strategy a secretRef to a Secret with hmac-key, sign the Flux Providers (type generic-hmac), then remove it.';
+
 /** The ledger lookup the approval webhook needs: the active row of a version. */
 export type WebhookPromotionLookup = Pick<PromotionStore, 'findActive'>;
 
 export interface WebhookRouterOptions {
-  cache: PipelineCache;
+  cache: WebhookCache;
   engine: Pick<PromotionEngine, 'requestNext' | 'decide'>;
   store: WebhookPromotionLookup;
+  /** The accepted deliveries (replay protection), in the plugin's database. */
+  deliveries: WebhookDeliveryStore;
   logger: LoggerService;
   /** The management cluster the compatibility paths (which name none) refer to. */
   defaultCluster?: string;
   /**
-   * The root config: `pipelines.webhooks.approval` (default false: the approval webhook is
-   * off) and `pipelines.webhooks.rateLimit`. Without it, the defaults apply.
+   * The root config: `pipelines.webhooks.requireSignature` (default true),
+   * `pipelines.webhooks.approval` (default false: the approval webhook is off) and
+   * `pipelines.webhooks.rateLimit`. Without it, the defaults apply.
    */
   config?: Config;
 }
@@ -75,155 +86,137 @@ export function approvalWebhookActor(key: { namespace: string; name: string }) {
   return `webhook-approval:${key.namespace}/${key.name}`;
 }
 
+const rawBody = (req: express.Request) =>
+  Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+
+function parseEvent(req: express.Request) {
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody(req).toString('utf8'));
+  } catch {
+    throw new InputError('The body is not JSON');
+  }
+  const event = fluxEventSchema.safeParse(json);
+  if (!event.success) {
+    throw new InputError(
+      `Not a Flux event: ${event.error.issues
+        .map(i => `${i.path.join('.') || 'body'}: ${i.message}`)
+        .join('; ')}`,
+    );
+  }
+  return event.data;
+}
+
 /**
- * pipeline-controller's webhooks, unauthenticated (no Backstage token), rate limited per
- * pipeline, and protected by an HMAC (`X-Signature: sha256=<hex>`) of the raw body with the
- * `hmac-key` of the promotion strategy's `secretRef` Secret:
+ * pipeline-controller's webhooks, unauthenticated (no Backstage token) and protected by an
+ * HMAC (`X-Signature: sha256=<hex>`) of the raw body. In order, for each request: JSON only
+ * and never from a browser (415 / 403, ../webhooks/requestGuards.ts); the body (at most
+ * {@link WEBHOOK_BODY_LIMIT}); the signature, with the key the promotion plan's rule names
+ * for the environment promoted into (../webhooks/webhookKeys.ts), before the body is read:
+ * every unauthenticated failure answers the same 401 and counts against the client's
+ * address (../webhooks/authenticateWebhook.ts, ../webhooks/rateLimit.ts); then a per-pipeline
+ * ceiling; then the request itself:
  *
- * - `POST /promotion/{namespace}/{name}/{environment}`: a Flux event saying the pipeline's app
- *   is ready at `metadata.revision` in `environment`; promotes that version into the next
- *   environment. Signed when the strategy has a `secretRef` (as pipeline-controller did; an
- *   unsigned pipeline is logged once as a warning). The event must be about the pipeline's app
- *   in a target namespace of `environment` (else 422) and mean "ready" (else 200
- *   `{ignored}`): see ../webhooks/fluxEvents.ts.
- * - `POST /approval/{namespace}/{name}/{environment}/{revision}`: approves the waiting
- *   promotion of `revision` from `environment` into the next environment, as
- *   `webhook-approval:<namespace>/<name>`. Off (404) unless `pipelines.webhooks.approval` is
- *   true; refused (403) unless the strategy of the environment promoted into has a `secretRef`
- *   whose Secret has `hmac-key`; always signed, with a body naming the path and a timestamp
- *   (../webhooks/approvalRequest.ts).
+ * - `POST /promotion/{namespace}/{name}/{environment}` (key `hmac-key`): a Flux event saying
+ *   the pipeline's app is ready at `metadata.revision` in `environment`; promotes that version
+ *   into the next environment. The event must be about the pipeline's app in a target
+ *   namespace of `environment` (else 422) and mean "ready" (else 200 `{ignored}`): see
+ *   ../webhooks/fluxEvents.ts. The same delivery (route, path and bytes) is acted on once:
+ *   a replay answers 200 `{ignored: 'already delivered'}` (for 30 days, across replicas).
+ *   `pipelines.webhooks.requireSignature: false` lets a pipeline whose strategy names no
+ *   Secret take unsigned events (migration only).
+ * - `POST /approval/{namespace}/{name}/{environment}/{revision}` (key `approval-hmac-key` in
+ *   the same Secret, never `hmac-key`): approves the waiting promotion of `revision` from
+ *   `environment` into the next environment, as `webhook-approval:<namespace>/<name>`. Off
+ *   (404) unless `pipelines.webhooks.approval` is true; always signed, with a body naming the
+ *   path and a timestamp (../webhooks/approvalRequest.ts).
  *
  * Nothing is recorded unless every check passes.
  */
 export function createWebhookRouter(
   options: WebhookRouterOptions,
 ): express.Router {
-  const { cache, engine, store, logger, defaultCluster, config } = options;
+  const { cache, engine, store, deliveries, logger, defaultCluster, config } =
+    options;
   const approvalEnabled =
     config?.getOptionalBoolean('pipelines.webhooks.approval') ?? false;
   const rateLimit = readWebhookRateLimit(config);
+  const limits = {
+    promotion: webhookRateLimits('promotion', rateLimit),
+    approval: webhookRateLimits('approval', rateLimit),
+  };
+  const authenticator = (kind: 'promotion' | 'approval') =>
+    new WebhookAuthenticator({
+      cache,
+      logger,
+      defaultCluster,
+      requireSignature: webhookRequiresSignature(config),
+      countRefused: limits[kind].refused,
+    });
+  const auth = {
+    promotion: authenticator('promotion'),
+    approval: authenticator('approval'),
+  };
   const router = Router();
+  const guard = webhookRequestGuard();
   const raw = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
-  const warnedUnsigned = new Set<string>();
 
-  /** The pipeline, the path's environment and the one after it, and the strategy's secretRef for promotions into it. */
-  function target(params: {
-    namespace: string;
-    name: string;
-    environment: string;
-  }) {
-    if (!defaultCluster)
-      throw new NotFoundError('No management cluster is configured');
-    const key: PipelineKey = {
-      cluster: defaultCluster,
-      namespace: params.namespace,
-      name: params.name,
-    };
-    const found = cache.getPipelineObject(key);
-    const result = found && validatePipeline(found.object);
-    if (!found && cache.warmingUp(defaultCluster)) throw new WarmingUpError();
-    if (!result?.valid)
-      throw new NotFoundError(
-        `Pipeline ${params.namespace}/${params.name} not found or invalid`,
-      );
-    const pipeline: Pipeline = result.pipeline;
-    const envs = pipeline.spec.environments;
-    const index = envs.findIndex(e => e.name === params.environment);
-    if (index === -1)
-      throw new NotFoundError(
-        `Environment "${params.environment}" is not in pipeline ${params.namespace}/${params.name}`,
-      );
-    const next = envs[index + 1];
-    // The environment's own strategy, else the pipeline's: a Secret named at either level is required.
-    const secretName =
-      next?.promotion?.strategy.secretRef?.name ??
-      pipeline.spec.promotion?.strategy.secretRef?.name;
-    return { key, pipeline, environment: envs[index], next, secretName };
-  }
-
-  function hmacKeyOf(key: PipelineKey, secretName: string) {
-    return (
-      cache.getSecretValue(
-        key.cluster,
-        key.namespace,
-        secretName,
-        'hmac-key',
-      ) || undefined
-    );
-  }
-
-  function checkSignature(req: express.Request, hmacKey: string) {
-    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (!verifySignature(req.header('x-signature'), body, hmacKey)) {
-      throw new AuthenticationError('Invalid or missing X-Signature');
-    }
-  }
-
-  function parseEvent(req: express.Request) {
-    let json: unknown;
+  /** The path's parameters; a malformed path counts as a refused request. */
+  async function pathOf<T extends z.ZodTypeAny>(
+    schema: T,
+    kind: 'promotion' | 'approval',
+    req: express.Request,
+    res: express.Response,
+  ): Promise<z.infer<T>> {
     try {
-      json = JSON.parse(
-        Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '',
-      );
-    } catch {
-      throw new InputError('The body is not JSON');
+      return parse(schema, req.params, 'path');
+    } catch (e) {
+      await limits[kind].refused(req, res);
+      throw e;
     }
-    const event = fluxEventSchema.safeParse(json);
-    if (!event.success) {
-      throw new InputError(
-        `Not a Flux event: ${event.error.issues
-          .map(i => `${i.path.join('.') || 'body'}: ${i.message}`)
-          .join('; ')}`,
-      );
-    }
-    return event.data;
   }
 
-  router.post(
-    '/promotion/:namespace/:name/:environment',
-    webhookRateLimiter('promotion', rateLimit),
-    raw,
-    async (req, res) => {
-      const params = parse(promotionParams, req.params, 'path');
-      const { key, pipeline, environment, next, secretName } = target(params);
-      if (secretName) {
-        const hmacKey = hmacKeyOf(key, secretName);
-        if (!hmacKey && cache.warmingUp(key.cluster, key.namespace))
-          throw new WarmingUpError();
-        if (!hmacKey) {
-          logger.warn(
-            `Webhook for ${key.namespace}/${key.name} refused: Secret ${key.namespace}/${secretName} has no hmac-key`,
-          );
-          throw new AuthenticationError('The signature cannot be verified');
-        }
-        checkSignature(req, hmacKey);
-      } else if (!warnedUnsigned.has(`${key.namespace}/${key.name}`)) {
-        warnedUnsigned.add(`${key.namespace}/${key.name}`);
-        logger.warn(
-          `The promotion webhook of pipeline ${key.namespace}/${key.name} is not signed: anyone who can reach it can promote a version. ` +
-            `Give its promotion strategy a secretRef to a Secret with hmac-key, and the Flux Provider the same Secret (type generic-hmac).`,
-        );
-      }
-      const event = parseEvent(req);
-      if (!next)
-        throw new InputError(
-          `"${params.environment}" is the last environment: nothing to promote into`,
-        );
-      const mismatch = eventMismatch(event, pipeline.spec.appRef, environment);
-      if (mismatch) throw new UnprocessableEntityError(mismatch);
-      const notReady = notReadyReason(event, pipeline.spec.appRef.kind);
-      if (notReady) {
-        logger.debug(
-          `Webhook for ${key.namespace}/${key.name}/${environment.name} ignored: ${notReady}`,
-        );
-        res.status(200).json({ ignored: notReady });
-        return;
-      }
-      const version = versionFromRevision(
-        event.metadata.revision,
-        pipeline.spec.appRef.kind,
-        event.metadata,
+  /** Promotes the event's version, once per delivery. */
+  async function promote(
+    req: express.Request,
+    res: express.Response,
+    hook: AuthenticatedWebhook,
+    params: z.infer<typeof promotionParams>,
+  ) {
+    const { key, pipeline, environment } = hook;
+    const event = parseEvent(req);
+    const mismatch = eventMismatch(event, pipeline.spec.appRef, environment);
+    if (mismatch && !hook.signed)
+      await auth.promotion.refuse(
+        'promotion',
+        req,
+        res,
+        params,
+        `${mismatch} (an unsigned event)`,
       );
+    if (mismatch) throw new UnprocessableEntityError(mismatch);
+    const notReady = notReadyReason(event, pipeline.spec.appRef.kind);
+    if (notReady) {
+      logger.debug(
+        `Webhook for ${key.namespace}/${key.name}/${environment.name} ignored: ${notReady}`,
+      );
+      res.status(200).json({ ignored: notReady });
+      return;
+    }
+    const version = versionFromRevision(
+      event.metadata.revision,
+      pipeline.spec.appRef.kind,
+      event.metadata,
+    );
+    const digest = deliveryDigest('promotion', params, rawBody(req));
+    if (!(await deliveries.claim(digest, key))) {
+      logger.info(
+        `Webhook for ${key.namespace}/${key.name}/${environment.name} ignored: the same event (version ${version}) was delivered before`,
+      );
+      res.status(200).json({ ignored: 'already delivered' });
+      return;
+    }
+    try {
       const { record, created } = await engine.requestNext(
         key,
         params.environment,
@@ -231,12 +224,33 @@ export function createWebhookRouter(
         `webhook:${key.namespace}/${key.name}`,
       );
       res.status(created ? 201 : 200).json(record);
+    } catch (e) {
+      // not acted on: the sender's retry of these bytes must count
+      await deliveries.release(digest);
+      throw e;
+    }
+  }
+
+  router.post(
+    '/promotion/:namespace/:name/:environment',
+    guard,
+    raw,
+    async (req, res) => {
+      const params = await pathOf(promotionParams, 'promotion', req, res);
+      const hook = await auth.promotion.authenticate(
+        'promotion',
+        params,
+        req,
+        res,
+      );
+      await limits.promotion.accepted(req, res);
+      await promote(req, res, hook, params);
     },
   );
 
   router.post(
     '/approval/:namespace/:name/:environment/:revision',
-    webhookRateLimiter('approval', rateLimit),
+    guard,
     raw,
     async (req, res) => {
       if (!approvalEnabled) {
@@ -244,31 +258,23 @@ export function createWebhookRouter(
           'The approval webhook is off: an operator turns it on with pipelines.webhooks.approval: true',
         );
       }
-      const params = parse(approvalParams, req.params, 'path');
-      const { key, pipeline, next, secretName } = target(params);
-      if (!next)
-        throw new InputError(
-          `"${params.environment}" is the last environment: nothing to approve`,
-        );
-      const hmacKey = secretName && hmacKeyOf(key, secretName);
-      if (!hmacKey) {
-        throw new NotAllowedError(
-          `The approval webhook of ${key.namespace}/${key.name} is off for "${next.name}": its promotion strategy needs a secretRef to a Secret with hmac-key`,
-        );
-      }
-      checkSignature(req, hmacKey);
-      const body = parseApprovalBody(
-        Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+      const params = await pathOf(approvalParams, 'approval', req, res);
+      const { key, pipeline, next } = await auth.approval.authenticate(
+        'approval',
         params,
+        req,
+        res,
       );
+      await limits.approval.accepted(req, res);
+      const body = parseApprovalBody(rawBody(req), params);
       const version = versionFromRevision(
         params.revision,
         pipeline.spec.appRef.kind,
       );
-      const record = await store.findActive(key, next.name, version);
+      const record = await store.findActive(key, next, version);
       if (!record)
         throw new NotFoundError(
-          `No promotion of ${version} into "${next.name}" to approve`,
+          `No promotion of ${version} into "${next}" to approve`,
         );
       const actor = approvalWebhookActor(key);
       if (record.approvals?.some(a => a.by === actor)) {

@@ -108,3 +108,30 @@ export class WarmingUpError extends ServiceUnavailableError {
     );
   }
 }
+
+/** The message of {@link WebhookUnauthorizedError}. */
+export const WEBHOOK_UNAUTHORIZED_MESSAGE =
+  'Unauthorized: the request is not signed for this pipeline (X-Signature: sha256=<hex HMAC of the body> with the key of its promotion strategy)';
+
+/**
+ * The one answer an unauthenticated webhook caller gets, whatever was wrong: no such pipeline
+ * or environment, an environment whose promotion strategy has no key, a missing or bad
+ * signature, an event about another app. Same status, same body; the reason goes to the log.
+ */
+export class WebhookUnauthorizedError extends CustomErrorBase {
+  name = 'AuthenticationError' as const;
+  constructor() {
+    super(WEBHOOK_UNAUTHORIZED_MESSAGE);
+  }
+  get statusCode() {
+    return 401;
+  }
+}
+
+/** 415: the webhooks take JSON only (`application/json`, `application/*+json`). */
+export class UnsupportedMediaTypeError extends CustomErrorBase {
+  name = 'UnsupportedMediaTypeError' as const;
+  get statusCode() {
+    return 415;
+  }
+}
