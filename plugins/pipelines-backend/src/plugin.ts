@@ -12,6 +12,7 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { pipelinesPermissions } from '@gitops-pipelines/plugin-pipelines-common';
 import { readPipelinesConfig } from './config/readPipelinesConfig';
+import { clusterSettingsWarnings } from './config/readClusterSettings';
 import { DatabasePromotionStore } from './database/DatabasePromotionStore';
 import { DatabaseHoldStore } from './database/DatabaseHoldStore';
 import { DatabaseVersionBlockStore } from './database/DatabaseVersionBlockStore';
@@ -36,7 +37,10 @@ import {
   UNSIGNED_WEBHOOKS_WARNING,
   webhookRequiresSignature,
 } from './service/createWebhookRouter';
-import { createPermissionChecks } from './service/requirePermission';
+import {
+  createPermissionChecks,
+  readServiceMutations,
+} from './service/requirePermission';
 import { registerPipelinesActions } from './actions/registerPipelinesActions';
 import { connectPromotionNotifications } from './notifications/promotionNotifications';
 import { connectSignals } from './service/signalsBridge';
@@ -115,7 +119,10 @@ export const pipelinesPlugin = createBackendPlugin({
             `Management cluster "${c.name}" is configured with skipTLSVerify: its API server's certificate is not checked (tests only; give caData or caFile instead)`,
           );
         }
+        for (const warning of clusterSettingsWarnings(settings.targetClusters))
+          logger.warn(warning);
         permissionsRegistry.addPermissions(pipelinesPermissions);
+        const serviceMutations = readServiceMutations(config, logger);
         const metrics = new PipelinesMetrics(deps.metrics);
         const promotions = instrumentPromotionStore(
           await DatabasePromotionStore.create({ database }),
@@ -127,6 +134,7 @@ export const pipelinesPlugin = createBackendPlugin({
           metrics,
           clusters: clusters.clusters,
           gitopsClusterMappings: clusters.gitopsClusterMappings,
+          targetClusters: settings.targetClusters,
           logger,
           secretNamespaces: promotionSecretNamespaces,
         });
@@ -209,10 +217,7 @@ export const pipelinesPlugin = createBackendPlugin({
         // Actions for AI agents (MCP) and other plugins, with the caller's permissions.
         registerPipelinesActions({
           actionsRegistry: deps.actionsRegistry,
-          checks: createPermissionChecks({
-            ...deps,
-            defaultCluster: clusters.defaultCluster,
-          }),
+          checks: createPermissionChecks({ ...deps, state, serviceMutations }),
           state,
           promotions,
           engine,
@@ -220,7 +225,6 @@ export const pipelinesPlugin = createBackendPlugin({
         });
         const trigger = new LevelTrigger({
           engine,
-          store: promotions,
           cache: state,
           logger,
           enabledByDefault: settings.promotion.levelTriggers,
@@ -314,6 +318,7 @@ export const pipelinesPlugin = createBackendPlugin({
             preview: createPromotionPreviewer({ cache: state, strategies }),
             engine,
             defaultCluster: clusters.defaultCluster,
+            serviceMutations,
           }),
         );
       },

@@ -11,6 +11,7 @@ import {
 } from '@gitops-pipelines/plugin-pipelines-common';
 import { ClusterResolver, TargetClusters } from '../clusters/TargetClusters';
 import { ManagementClusterConfig } from '../config/readManagementClusters';
+import type { TargetClusterSettings } from '../config/readClusterSettings';
 import {
   PipelineChangeListener,
   PipelineStateReader,
@@ -33,6 +34,8 @@ export interface PipelineCacheOptions {
   clusters: ManagementClusterConfig[];
   /** GitopsCluster `namespace/name` → a cluster configured in Backstage. */
   gitopsClusterMappings?: Map<string, ManagementClusterConfig>;
+  /** How far targets may reach (`pipelines.clusters.*`); default: the safe defaults. */
+  targetClusters?: TargetClusterSettings;
   logger: LoggerService;
   /** How long to gather watch events before recomputing (ms). */
   debounceMs?: number;
@@ -76,6 +79,7 @@ export class PipelineCache implements PipelineStateReader {
     this.targets = new TargetClusters({
       logger: options.logger,
       gitopsClusterMappings: options.gitopsClusterMappings,
+      settings: options.targetClusters,
       onAppChange: (connection, appKey, object) => {
         if (this.dirty !== 'all')
           for (const id of this.appIndex.affected(connection, appKey, object))
@@ -276,10 +280,11 @@ export class PipelineCache implements PipelineStateReader {
           secretNamespaces.add(ns);
         for (const env of p.spec?.environments ?? []) {
           for (const t of env.targets ?? []) {
-            if (t.clusterRef)
-              secretNamespaces.add(
-                t.clusterRef.namespace ?? p.metadata?.namespace ?? 'default',
-              );
+            const secretNs = this.targets.secretNamespace(
+              p.metadata?.namespace,
+              t,
+            );
+            if (secretNs) secretNamespaces.add(secretNs);
             const resolved = resolve(m, p.metadata?.namespace, t);
             if (!resolved.ok || !p.spec?.appRef) continue;
             const appKey = `${p.spec.appRef.apiVersion}|${p.spec.appRef.kind}`;

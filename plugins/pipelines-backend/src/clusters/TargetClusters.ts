@@ -1,21 +1,25 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
-import {
-  CONDITION_READY,
-  Target,
-  TargetState,
-} from '@gitops-pipelines/plugin-pipelines-common';
+import { Target } from '@gitops-pipelines/plugin-pipelines-common';
 import { createHash } from 'crypto';
 import { FluxApp, slimFluxApp } from '../cache/appStatus';
 import { ManagementClusterConfig } from '../config/readManagementClusters';
+import {
+  DEFAULT_TARGET_CLUSTER_SETTINGS,
+  TargetClusterSettings,
+} from '../config/readClusterSettings';
 import type { PipelinesMetrics } from '../metrics/PipelinesMetrics';
 import { ManagementWatchers } from '../watch/ManagementWatchers';
 import { ResourceWatcher, WatchedObjectRef } from '../watch/ResourceWatcher';
 import {
-  kubeconfigSecretData,
   kubeConfigForManagementCluster,
   kubeConfigFromSecretValue,
 } from './kubeConfigs';
+import {
+  gitopsClusterNamespace,
+  resolveGitopsCluster,
+  TargetFailure,
+} from './resolveGitopsCluster';
 
 const APP_PLURALS: Record<string, string> = {
   HelmRelease: 'helmreleases',
@@ -34,7 +38,7 @@ export interface TargetConnection {
 /** Where a target runs: a connection, or why there is none (as the target's state). */
 export type Resolved =
   | { ok: true; connection: TargetConnection; display: string }
-  | { ok: false; state: Omit<TargetState, 'namespace' | 'clusterRef'> };
+  | { ok: false; state: TargetFailure };
 
 /** Resolves a Pipeline target's cluster on a management cluster (memoized for one refresh). */
 export type ClusterResolver = (
@@ -44,15 +48,15 @@ export type ClusterResolver = (
 ) => Resolved;
 
 /**
- * The target clusters: a target's `clusterRef` → GitopsCluster (its `Ready` and Weave's
- * `ClusterConnectivity` conditions) → a cluster mapped in config, or the kubeconfig Secret
- * (`secretRef`, or CAPI's `<name>-kubeconfig`; keys as `kubeConfigs.ts` reads them) → one
- * connection per cluster with one app watcher per app kind. A Secret whose kubeconfig changed
- * replaces the connection's watchers.
+ * The target clusters: a target's `clusterRef` → GitopsCluster → a cluster mapped in config,
+ * or the kubeconfig Secret read strictly (`resolveGitopsCluster.ts`, `readKubeconfig.ts`) →
+ * one connection per cluster with one app watcher per app kind. A Secret whose kubeconfig
+ * changed replaces the connection's watchers.
  */
 export class TargetClusters {
   private readonly connections = new Map<string, TargetConnection>();
   private readonly fingerprints = new Map<string, string>();
+  private readonly settings: TargetClusterSettings;
 
   constructor(
     private readonly options: {
@@ -66,8 +70,29 @@ export class TargetClusters {
         object?: WatchedObjectRef,
       ) => void;
       metrics?: PipelinesMetrics;
+      /** `pipelines.clusters.*`; default: the safe defaults. */
+      settings?: TargetClusterSettings;
     },
-  ) {}
+  ) {
+    this.settings = options.settings ?? DEFAULT_TARGET_CLUSTER_SETTINGS;
+  }
+
+  /**
+   * The namespace whose Secrets a target's cluster needs watched: its GitopsCluster's, or
+   * none (no `clusterRef`, or a cross-namespace reference that is refused).
+   */
+  secretNamespace(
+    pipelineNamespace: string | undefined,
+    target: Target,
+  ): string | undefined {
+    if (!target.clusterRef) return undefined;
+    const scope = gitopsClusterNamespace(
+      pipelineNamespace,
+      target,
+      this.settings,
+    );
+    return 'namespace' in scope ? scope.namespace : undefined;
+  }
 
   /**
    * A resolver for one refresh: many targets share a cluster (6,000 targets over 10 clusters
@@ -77,9 +102,16 @@ export class TargetClusters {
     const memo = new Map<string, Resolved>();
     return (m, pipelineNamespace, target) => {
       const ref = target.clusterRef;
+      // A reference into another namespace resolves per Pipeline namespace (it may be refused).
+      const from =
+        ref?.namespace && ref.namespace !== pipelineNamespace
+          ? `${pipelineNamespace}->`
+          : '';
       const key = `${m.config.name}|${
         ref
-          ? `${ref.namespace ?? pipelineNamespace ?? 'default'}/${ref.name}`
+          ? `${from}${ref.namespace ?? pipelineNamespace ?? 'default'}/${
+              ref.name
+            }`
           : 'local'
       }`;
       let resolved = memo.get(key);
@@ -165,6 +197,8 @@ export class TargetClusters {
   ): TargetConnection {
     const existing = this.connections.get(key);
     if (existing && existing.fingerprint === fingerprint) return existing;
+    // Built before the old watchers stop: a refused kubeconfig throws here.
+    const kubeConfig = makeKubeConfig();
     if (existing) {
       this.options.logger.info(
         `Credentials of target cluster ${key} changed: reconnecting`,
@@ -174,14 +208,14 @@ export class TargetClusters {
     const connection: TargetConnection = {
       key,
       fingerprint,
-      kubeConfig: makeKubeConfig(),
+      kubeConfig,
       apps: new Map(),
     };
     this.connections.set(key, connection);
     return connection;
   }
 
-  /** Where a target's app runs: the management cluster itself, or a GitopsCluster's kubeconfig. */
+  /** Where a target's app runs: the management cluster itself, or a GitopsCluster's cluster. */
   private resolve(
     m: ManagementWatchers,
     pipelineNamespace: string | undefined,
@@ -199,110 +233,45 @@ export class TargetClusters {
         display: `${mgmt} (local)`,
       };
     }
-    const ns = target.clusterRef.namespace ?? pipelineNamespace ?? 'default';
-    const display = `${ns}/${target.clusterRef.name}`;
-    const notReady = (message: string): Resolved => ({
-      ok: false,
-      state: {
-        cluster: display,
-        health: 'cluster-not-ready',
-        appFound: false,
-        message,
-      },
+    const route = resolveGitopsCluster({
+      m,
+      pipelineNamespace,
+      target,
+      settings: this.settings,
+      mappings: this.options.gitopsClusterMappings,
     });
-    if (!m.gitopsClusters.synced)
-      return notReady(
-        m.gitopsClusters.error ?? 'connecting to the management cluster',
-      );
-    const gc = m.gitopsClusters.get(target.clusterRef.name, ns);
-    if (!gc) {
-      return {
-        ok: false,
-        state: {
-          cluster: display,
-          health: 'cluster-not-found',
-          appFound: false,
-          message: `GitopsCluster ${display} not found`,
-        },
-      };
-    }
-    const ready = gc.status?.conditions?.find(c => c.type === CONDITION_READY);
-    if (ready && ready.status !== 'True') {
-      return notReady(
-        `GitopsCluster ${display} is not ready${
-          ready.message ? `: ${ready.message}` : ''
-        }`,
-      );
-    }
-    // Weave GitOps' cluster controller reports whether it can reach the cluster.
-    const connectivity = gc.status?.conditions?.find(
-      c => c.type === 'ClusterConnectivity',
-    );
-    if (connectivity?.status === 'False') {
-      return notReady(
-        `GitopsCluster ${display} cannot be reached${
-          connectivity.message ? `: ${connectivity.message}` : ''
-        }`,
-      );
-    }
-    const mapped = this.options.gitopsClusterMappings?.get(display);
-    if (mapped) {
+    if (route.kind === 'failed') return { ok: false, state: route.state };
+    const { display } = route;
+    const key = `${mgmt}#gc:${display}`;
+    if (route.kind === 'mapped') {
+      const { config } = route;
       return {
         ok: true,
-        connection: this.connection(
-          `${mgmt}#gc:${display}`,
-          `config:${mapped.name}`,
-          () => kubeConfigForManagementCluster(mapped),
+        connection: this.connection(key, `config:${config.name}`, () =>
+          kubeConfigForManagementCluster(config),
         ),
         display,
       };
     }
-    const secretName =
-      gc.spec?.secretRef?.name ??
-      (gc.spec?.capiClusterRef?.name
-        ? `${gc.spec.capiClusterRef.name}-kubeconfig`
-        : undefined);
-    if (!secretName)
-      return notReady(
-        `GitopsCluster ${display} has neither secretRef nor capiClusterRef`,
-      );
-    const secrets = m.secretsIn(ns);
-    if (!secrets?.synced)
-      return notReady(
-        secrets?.error
-          ? `cannot read Secrets in ${ns}: ${secrets.error}`
-          : 'reading the kubeconfig Secret',
-      );
-    const secret = secrets.get(secretName, ns);
-    if (!secret)
-      return notReady(`kubeconfig Secret ${ns}/${secretName} not found`);
-    let encoded: string;
+    const fingerprint = this.fingerprint(route.version, route.encoded);
     try {
-      encoded = kubeconfigSecretData(secret.data, {
-        secret: `${ns}/${secretName}`,
-        capi: !gc.spec?.secretRef?.name,
-      });
-    } catch (e) {
-      return notReady((e as Error).message);
-    }
-    const fingerprint = this.fingerprint(
-      `${ns}/${secretName}@${secret.metadata?.resourceVersion}`,
-      encoded,
-    );
-    try {
-      const connection = this.connection(
-        `${mgmt}#gc:${display}`,
-        fingerprint,
-        () =>
-          kubeConfigFromSecretValue(
-            Buffer.from(encoded, 'base64').toString('utf8'),
-          ),
+      const connection = this.connection(key, fingerprint, () =>
+        kubeConfigFromSecretValue(route.encoded, {
+          secret: route.secret,
+          settings: this.settings,
+        }),
       );
       return { ok: true, connection, display };
     } catch (e) {
-      return notReady(
-        `kubeconfig Secret ${ns}/${secretName}: ${(e as Error).message}`,
-      );
+      return {
+        ok: false,
+        state: {
+          cluster: display,
+          health: 'cluster-not-ready',
+          appFound: false,
+          message: (e as Error).message,
+        },
+      };
     }
   }
 }

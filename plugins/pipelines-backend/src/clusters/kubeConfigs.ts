@@ -1,6 +1,9 @@
 import { KubeConfig } from '@kubernetes/client-node';
+import { InputError } from '@backstage/errors';
 import fs from 'fs';
 import { ManagementClusterConfig } from '../config/readManagementClusters';
+import { MAX_KUBECONFIG_BYTES } from './parseKubeconfigYaml';
+import { readKubeconfig, ReadKubeconfigOptions } from './readKubeconfig';
 
 /** A KubeConfig for a management cluster from Backstage config. */
 export function kubeConfigForManagementCluster(
@@ -22,20 +25,23 @@ export function kubeConfigForManagementCluster(
 }
 
 /**
- * A KubeConfig from the text of a kubeconfig Secret. Throws an error that names what
- * is wrong, never the content.
+ * A KubeConfig from the base64 `data` value of a kubeconfig Secret, read strictly (see
+ * {@link readKubeconfig}); a value too long to be a kubeconfig is refused before decoding.
+ * @throws InputError naming the Secret and what is wrong, never the content.
  */
-export function kubeConfigFromSecretValue(text: string): KubeConfig {
-  const kc = new KubeConfig();
-  try {
-    kc.loadFromString(text);
-  } catch {
-    throw new Error('the kubeconfig cannot be parsed');
+export function kubeConfigFromSecretValue(
+  encoded: string,
+  options: ReadKubeconfigOptions,
+): KubeConfig {
+  if (encoded.length > Math.ceil(MAX_KUBECONFIG_BYTES / 3) * 4 + 4) {
+    throw new InputError(
+      `the kubeconfig in Secret ${options.secret} is longer than ${MAX_KUBECONFIG_BYTES} bytes, the most pipelines reads`,
+    );
   }
-  const cluster = kc.getCurrentCluster();
-  if (!cluster?.server)
-    throw new Error('the kubeconfig has no current cluster with a server');
-  return kc;
+  return readKubeconfig(
+    Buffer.from(encoded, 'base64').toString('utf8'),
+    options,
+  );
 }
 
 /**

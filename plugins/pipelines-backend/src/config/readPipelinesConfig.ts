@@ -6,6 +6,10 @@ import {
   readManagementClusters,
 } from './readManagementClusters';
 import {
+  readClusterSettings,
+  TargetClusterSettings,
+} from './readClusterSettings';
+import {
   PromotionSettings,
   readPromotionSettings,
 } from './readPromotionSettings';
@@ -14,6 +18,8 @@ import {
 export interface PipelinesConfig {
   /** The management clusters and GitopsCluster mappings (see readManagementClusters). */
   clusters: ManagementClustersConfig;
+  /** How far a Pipeline's targets may reach: `pipelines.clusters.*` (see readClusterSettings). */
+  targetClusters: TargetClusterSettings;
   promotion: PromotionSettings;
   /** `pipelines.writeStatus`, default true: write each Pipeline's Ready condition back. */
   writeStatus: boolean;
@@ -30,6 +36,7 @@ export interface PipelinesConfig {
 export function readPipelinesConfig(config: Config): PipelinesConfig {
   return {
     clusters: readManagementClusters(config),
+    targetClusters: readClusterSettings(config),
     promotion: readPromotionSettings(config),
     writeStatus: config.getOptionalBoolean('pipelines.writeStatus') ?? true,
     repositoryCacheDir:
