@@ -122,6 +122,30 @@ export interface Config {
         windowSeconds?: number;
       };
     };
+    /** How far a Pipeline's targets may reach. The defaults are the safe ones (Flux's). */
+    clusters?: {
+      /**
+       * Allow a target's `clusterRef.namespace` to name another namespace than the
+       * Pipeline's (Flux's `--no-cross-namespace-refs` inverted). Default false: such a target
+       * is TargetClusterNotFound. When true, whoever can write a Pipeline in any namespace can
+       * use the GitopsClusters (and their kubeconfig Secrets) of every namespace. Warned at start.
+       * @visibility backend
+       */
+      allowCrossNamespaceRefs?: boolean;
+      /**
+       * Allow kubeconfigs from Secrets to set `insecure-skip-tls-verify: true` or to name an
+       * `http://` server. Default false: they are refused. Warned at start.
+       * @visibility backend
+       */
+      allowInsecureSkipTlsVerify?: boolean;
+      /**
+       * When set, the only API servers a kubeconfig from a Secret may name: `host`,
+       * `host:port`, `*.domain` or `*.domain:port` (any port when none is given), matched
+       * against the server URL's host as written. Default: any https server.
+       * @visibility backend
+       */
+      allowedServers?: string[];
+    };
     /**
      * For organisations that keep cluster credentials in Backstage config rather than in
      * kubeconfig Secrets: targets on these GitopsClusters use the URL and token of a
