@@ -209,6 +209,23 @@ export class DatabasePromotionStore implements PromotionStore {
     return (await query.orderBy('deployed_at', 'desc')).map(mapToRecord);
   }
 
+  async latestEnded(
+    pipeline: PipelineKey,
+    toEnvironment: string,
+    version: string,
+  ) {
+    const row = await this.db<PromotionRow>(TABLE)
+      .where({ ...pipelineWhere(pipeline), to_environment: toEnvironment })
+      .andWhere({ version })
+      .whereNotNull('ended_at')
+      .orderBy([
+        { column: 'ended_at', order: 'desc' },
+        { column: 'created_at', order: 'desc' },
+      ])
+      .first();
+    return row ? mapToRecord(row) : undefined;
+  }
+
   async listHistorySince(pipeline: PipelineKey, since: Date) {
     const recentVersions = this.db(TABLE)
       .where(pipelineWhere(pipeline))

@@ -111,6 +111,12 @@ export interface PromotionStore {
     pipeline: PipelineKey,
     toEnvironment?: string,
   ): Promise<PromotionRecord[]>;
+  /** The row for a version that ended last (any final state) in an environment, if any. */
+  latestEnded(
+    pipeline: PipelineKey,
+    toEnvironment: string,
+    version: string,
+  ): Promise<PromotionRecord | undefined>;
   /**
    * Moves a row from one of `from` to `to` atomically, with the given changes and an event.
    * Returns the updated row, or undefined when the row is not (any more) in one of `from`.

@@ -9,9 +9,7 @@ import {
   soakTimeFor,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import { PipelineCache } from '../cache/PipelineCache';
-import { PromotionStore } from '../database/PromotionStore';
 import { PromotionEngine } from './PromotionEngine';
-import { isBackwards } from './versionOrder';
 
 /** Target states that say nothing about the version a target runs: its cluster is unreachable or unknown, or its app has no status yet. */
 const UNKNOWN_VERSION: ReadonlyArray<
@@ -61,8 +59,7 @@ export function duePromotions(
 }
 
 export interface LevelTriggerOptions {
-  engine: PromotionEngine;
-  store: PromotionStore;
+  engine: Pick<PromotionEngine, 'isBusy' | 'offer'>;
   cache: Pick<PipelineCache, 'getPipelineObject' | 'getPipeline'>;
   logger: LoggerService;
   /** `pipelines.levelTriggers`: whether pipelines without the annotation take part. Default false. */
@@ -72,9 +69,11 @@ export interface LevelTriggerOptions {
 /**
  * Level-triggered promotions (opt-in, like pipeline-controller): on every state change,
  * requests what {@link duePromotions} finds for pipelines that take part — except into an
- * environment that is held or already has an active promotion, and never backwards
- * (semantic versions by semver, other revisions by the ledger). The ledger's uniqueness
- * makes repeated requests no-ops, on every replica.
+ * environment that is held or already has an active promotion. The engine's precedence
+ * rules (`precedenceOf`) make the rest of the decision from the ledger: never backwards
+ * (semver, else ledger order), never what the environment already runs, never a version a
+ * person cancelled, rejected or rolled back away from, or whose promotion failed. The
+ * ledger's uniqueness makes repeated requests no-ops, on every replica.
  */
 export class LevelTrigger {
   /** Per pipeline: the timer that looks again when a soak ends (state changes do not say it). */
@@ -117,7 +116,7 @@ export class LevelTrigger {
   }
 
   async onChange(changed: PipelineDetail[]) {
-    const { engine, store, logger } = this.options;
+    const { engine, logger } = this.options;
     for (const pipeline of changed) {
       if (pipeline.validationErrors.length || pipeline.dataState !== 'live')
         continue;
@@ -132,25 +131,18 @@ export class LevelTrigger {
       for (const { environment, version } of due) {
         try {
           if (await engine.isBusy(key, environment)) continue;
-          const current = pipeline.environments
-            .find(e => e.name === environment)!
-            .versions.map(v => v.version);
-          if (
-            isBackwards(
-              version,
-              current,
-              await store.listDeployed(key, environment),
-            )
-          )
-            continue;
-          const { created } = await engine.request({
+          const { created, ignored } = await engine.offer({
             pipeline: key,
             environment,
             version,
             trigger: 'level',
             requestedBy: 'pipelines:level-trigger',
           });
-          if (created)
+          if (ignored)
+            logger.debug(
+              `Level trigger: ${pipeline.namespace}/${pipeline.name} ${version} into ${environment} ignored: ${ignored}`,
+            );
+          else if (created)
             logger.info(
               `Level trigger: promoting ${pipeline.namespace}/${pipeline.name} ${version} into ${environment}`,
             );

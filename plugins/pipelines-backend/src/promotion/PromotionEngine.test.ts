@@ -183,7 +183,7 @@ describe('PromotionEngine', () => {
         requestedBy: 'u',
       }),
     ).rejects.toThrow(
-      'version "has space" must be 1 to 255 characters without spaces',
+      'version "has space" contains whitespace (U+0020) at position 4: versions are ASCII letters, digits and . _ + - / @ :',
     );
   });
 

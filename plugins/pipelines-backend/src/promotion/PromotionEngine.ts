@@ -18,6 +18,11 @@ import { planPromotion } from './planPromotion';
 import { crashPoint } from './crashPoint';
 import { PromotionRunner, PromotionRunnerOptions } from './PromotionRunner';
 import { compareVersions } from './versionOrder';
+import {
+  AUTOMATIC_TRIGGERS,
+  canonicalVersion,
+  precedenceOf,
+} from './precedence';
 
 export interface PromotionRequest {
   pipeline: PipelineKey;
@@ -47,9 +52,13 @@ export interface PromotionEngineOptions
   requiredApprovals?: number;
 }
 
-const VERSION = /^[^\s]{1,255}$/;
-/** Triggers that are automatic: they never promote into a held environment. */
-const AUTOMATIC: PromotionTrigger[] = ['webhook', 'level'];
+/**
+ * What an automatic trigger's request led to: a row (new, or the active one it repeats),
+ * or nothing, with the reason (`ignored`), when the precedence rules say so.
+ */
+export type OfferResult =
+  | { record: PromotionRecord; created: boolean; ignored?: undefined }
+  | { ignored: string; record?: undefined; created: false };
 
 /**
  * Records promotion requests in the ledger and applies what users decide — approve,
@@ -109,18 +118,27 @@ export class PromotionEngine {
   /**
    * Records a request: `waiting-approval` for a manual environment, else `queued`.
    * Repeating a request while its row is active returns that row (`created: false`).
-   * @throws InputError for a bad version, the first environment or no strategy;
-   *   ConflictError when the version is blocked, the environment is held (automatic
-   *   triggers) or a newer version is already on its way there (anything but a rollback).
+   * @throws InputError for a bad version (`parseVersion`), the first environment or no
+   *   strategy; ConflictError when the version is blocked, the environment is held
+   *   (automatic triggers), a newer version is already on its way there (anything but a
+   *   rollback), or the precedence rules (`precedenceOf`) refuse or ignore it.
    */
   async request(
     req: PromotionRequest,
   ): Promise<{ record: PromotionRecord; created: boolean }> {
-    const { pipeline: key, environment, version } = req;
-    if (!VERSION.test(version))
-      throw new InputError(
-        `version "${version}" must be 1 to 255 characters without spaces`,
-      );
+    const result = await this.offer(req);
+    if (result.ignored !== undefined) throw new ConflictError(result.ignored);
+    return result;
+  }
+
+  /**
+   * As {@link PromotionEngine.request}, for automatic triggers: what the precedence rules
+   * ignore (backwards, unchanged, decided by a person) creates nothing and comes back as
+   * `ignored` with the reason instead of an error.
+   */
+  async offer(req: PromotionRequest): Promise<OfferResult> {
+    const { pipeline: key, environment } = req;
+    const version = canonicalVersion(req.version);
     const { index, envs, promotion, pipeline } = planPromotion(
       this.options.cache,
       key,
@@ -143,12 +161,18 @@ export class PromotionEngine {
       );
     const existing = await store.findActive(key, environment, version);
     if (existing) return { record: existing, created: false };
-    if (AUTOMATIC.includes(req.trigger)) {
+    if (AUTOMATIC_TRIGGERS.includes(req.trigger)) {
       const hold = await holds.get(key, environment);
       if (hold)
         throw new ConflictError(
           `"${environment}" is held by ${hold.heldBy} (${hold.reason}): no automatic promotion until it is released`,
         );
+    }
+    const precedence = await precedenceOf(this.options, { ...req, version });
+    if (precedence.verdict === 'refuse')
+      throw new ConflictError(precedence.reason);
+    if (precedence.verdict === 'ignore') {
+      return { ignored: precedence.reason, created: false };
     }
     if (req.trigger !== 'rollback') {
       const newer = (await store.listActive(key, environment)).find(
@@ -215,20 +239,24 @@ export class PromotionEngine {
     if (record.state === 'queued') this.kick();
   }
 
-  /** The compatibility webhook: `version` is now in `environment`; promote it into the next one. */
+  /**
+   * The compatibility webhook: `version` is now in `environment`; promote it into the next
+   * one. A request the precedence rules ignore (the next environment runs a newer or the
+   * same version, a person ended it) comes back as `{ ignored }`: answer it with 200.
+   */
   async requestNext(
     key: PipelineKey,
     environment: string,
     version: string,
     requestedBy: string,
-  ) {
+  ): Promise<OfferResult> {
     const { index, envs } = planPromotion(this.options.cache, key, environment);
     if (index === envs.length - 1) {
       throw new InputError(
         `"${environment}" is the last environment of ${key.namespace}/${key.name}: nothing to promote into`,
       );
     }
-    return this.request({
+    return this.offer({
       pipeline: key,
       environment: envs[index + 1].name,
       version,
@@ -379,6 +407,7 @@ export class PromotionEngine {
     by: string,
     reason?: string,
   ) {
+    version = canonicalVersion(version);
     const deployed = await this.options.store.listDeployed(key, environment);
     if (!deployed.some(r => r.version === version)) {
       const known = [...new Set(deployed.map(r => r.version))];

@@ -1,8 +1,14 @@
 import type { PromotionRecord } from '@gitops-pipelines/plugin-pipelines-common';
-import { compareVersions, isBackwards, mayReplace } from './versionOrder';
+import {
+  compareVersions,
+  isBackwards,
+  mayReplace,
+  newerVersion,
+  rolledBackFrom,
+} from './versionOrder';
 
-const deployed = (version: string, at: string) =>
-  ({ version, deployedAt: at, updatedAt: at } as PromotionRecord);
+const deployed = (version: string, at: string, trigger = 'user') =>
+  ({ version, deployedAt: at, updatedAt: at, trigger } as PromotionRecord);
 
 describe('compareVersions', () => {
   it.each([
@@ -39,6 +45,47 @@ describe('isBackwards', () => {
     expect(isBackwards('main@sha1:aaa', ['main@sha1:bbb'], ledger)).toBe(false);
     // A revision the environment never had is a step forward.
     expect(isBackwards('main@sha1:ccc', ['main@sha1:aaa'], ledger)).toBe(false);
+  });
+});
+
+describe('newerVersion', () => {
+  it('names what is ahead: a target, else the newest deployed row (semver)', () => {
+    expect(newerVersion('1.0.0', ['0.9.0', '1.2.0'], [])).toBe('1.2.0');
+    const ledger = [
+      deployed('1.1.0', '2026-11-01T00:00:00Z'),
+      deployed('1.3.0', '2026-11-02T00:00:00Z'),
+    ];
+    expect(newerVersion('1.2.0', [], ledger)).toBe('1.3.0');
+    expect(newerVersion('1.3.0', [], ledger)).toBeUndefined();
+    // After a rollback the newest row is the rollback's: 1.2.0 is ahead of it.
+    const rolledBack = [
+      ...ledger,
+      deployed('1.1.0', '2026-11-03T00:00:00Z', 'rollback'),
+    ];
+    expect(newerVersion('1.2.0', ['1.1.0'], rolledBack)).toBeUndefined();
+    expect(newerVersion('1.0.0', ['1.1.0'], rolledBack)).toBe('1.1.0');
+  });
+});
+
+describe('rolledBackFrom', () => {
+  it('finds the rollback deployed after a version was last deployed', () => {
+    const ledger = [
+      deployed('1.0.0', '2026-11-01T00:00:00Z'),
+      deployed('1.1.0', '2026-11-02T00:00:00Z'),
+      deployed('1.0.0', '2026-11-03T00:00:00Z', 'rollback'),
+    ];
+    expect(rolledBackFrom('1.1.0', ledger)?.deployedAt).toBe(
+      '2026-11-03T00:00:00Z',
+    );
+    expect(rolledBackFrom('1.0.0', ledger)).toBeUndefined();
+    expect(rolledBackFrom('1.2.0', ledger)).toBeUndefined();
+    // Deployed again after the rollback: no longer rolled away from.
+    expect(
+      rolledBackFrom('1.1.0', [
+        ...ledger,
+        deployed('1.1.0', '2026-11-04T00:00:00Z'),
+      ]),
+    ).toBeUndefined();
   });
 });
 

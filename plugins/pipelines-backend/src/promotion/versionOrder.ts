@@ -5,26 +5,67 @@ import {
 
 export { compareVersions };
 
+/** When a `deployed` row reached the environment. */
+const deployedAt = (r: PromotionRecord) =>
+  Date.parse(r.deployedAt ?? r.updatedAt);
+
 /**
- * Whether `version` would take `environment` backwards: semantic versions by semver
- * order against what the environment runs; other versions (Git and OCI revisions) by the
- * ledger, never by string — `version` was deployed into the environment before, and a
- * different version was deployed there after it. `deployed` is the environment's
- * `deployed` rows, any order.
+ * The version that makes `version` a step backwards for an environment, if any:
+ * - semantic versions by semver order, against what the environment runs (`current`, one
+ *   version per target) and against its newest `deployed` row;
+ * - other versions (Git and OCI revisions) by the ledger, never by string: `version` was
+ *   deployed into the environment before, and a different version was deployed there
+ *   after it (that one is returned).
+ * `deployed` is the environment's `deployed` rows, any order.
  */
+export function newerVersion(
+  version: string,
+  current: string[],
+  deployed: PromotionRecord[],
+): string | undefined {
+  const newest = [...deployed].sort((a, b) => deployedAt(b) - deployedAt(a));
+  const ahead = [...current, ...newest.slice(0, 1).map(r => r.version)].find(
+    v => (compareVersions(version, v) ?? 0) < 0,
+  );
+  if (ahead) return ahead;
+  // Semantic versions were ordered above; a revision never deployed here is a step forward.
+  if (compareVersions(version, version) !== undefined) return undefined;
+  const mine = deployed.filter(r => r.version === version).map(deployedAt);
+  if (!mine.length) return undefined;
+  const lastMine = Math.max(...mine);
+  return newest.find(r => r.version !== version && deployedAt(r) > lastMine)
+    ?.version;
+}
+
+/** Whether `version` would take the environment backwards ({@link newerVersion}). */
 export function isBackwards(
   version: string,
   current: string[],
   deployed: PromotionRecord[],
 ): boolean {
-  if (current.some(v => (compareVersions(version, v) ?? 0) < 0)) return true;
-  const at = (r: PromotionRecord) => Date.parse(r.deployedAt ?? r.updatedAt);
-  const mine = deployed.filter(r => r.version === version).map(at);
-  const isSemver = compareVersions(version, version) !== undefined;
-  // Semantic versions were ordered above; a revision never deployed here is a step forward.
-  if (isSemver || !mine.length) return false;
+  return newerVersion(version, current, deployed) !== undefined;
+}
+
+/**
+ * The rollback that moved the environment away from `version`, if any: a deployed
+ * rollback to another version after `version` was last deployed there. `deployed` is the
+ * environment's `deployed` rows, any order.
+ */
+export function rolledBackFrom(
+  version: string,
+  deployed: PromotionRecord[],
+): PromotionRecord | undefined {
+  const mine = deployed.filter(r => r.version === version).map(deployedAt);
+  if (!mine.length) return undefined;
   const lastMine = Math.max(...mine);
-  return deployed.some(r => r.version !== version && at(r) > lastMine);
+  return deployed
+    .filter(
+      r =>
+        r.trigger === 'rollback' &&
+        r.version !== version &&
+        deployedAt(r) > lastMine,
+    )
+    .sort((a, b) => deployedAt(b) - deployedAt(a))[0];
 }
 
 /**
