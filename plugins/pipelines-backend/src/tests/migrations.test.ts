@@ -215,3 +215,41 @@ describe.each(databases.eachSupportedId())(
     });
   },
 );
+
+describe.each(databases.eachSupportedId())(
+  'migration 20261207_webhookDeliveries (%s)',
+  databaseId => {
+    it('creates the deliveries table with the digest unique, and drops it going down', async () => {
+      const knex = await databases.init(databaseId);
+      await migrateUntil(knex, '20261207_webhookDeliveries.js');
+      await knex.migrate.up({
+        directory,
+        name: '20261207_webhookDeliveries.js',
+      });
+      const delivery = {
+        digest: 'a'.repeat(64),
+        namespace: 'flux-system',
+        name: 'podinfo-02',
+        received_at: new Date(),
+      };
+      await knex('webhook_deliveries').insert(delivery);
+      const again = await knex('webhook_deliveries')
+        .insert(delivery)
+        .then(
+          () => 'inserted',
+          (e: Error) => e.message,
+        );
+      expect(again).toMatch(/unique|duplicate/i);
+      expect(await knex('webhook_deliveries').count({ n: '*' })).toEqual([
+        { n: expect.anything() },
+      ]);
+      await knex.migrate.down({
+        directory,
+        name: '20261207_webhookDeliveries.js',
+      });
+      expect(await knex.schema.hasTable('webhook_deliveries')).toBe(false);
+      // the tables before it are untouched
+      expect(await knex.schema.hasTable('version_blocks')).toBe(true);
+    });
+  },
+);
