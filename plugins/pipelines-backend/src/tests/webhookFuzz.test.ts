@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  APPROVAL_KEY,
   approvalBody,
   event,
   fakes,
@@ -11,11 +12,13 @@ import {
 jest.setTimeout(180_000);
 
 /**
- * Property test: 1,000 generated webhook requests (paths, bodies, signatures, sizes,
- * encodings) against the webhook router on Backstage's real HTTP stack. Never a 5xx, and
- * the ledger is asked for a promotion or an approval only when an independent oracle —
- * written from the contract, not from the router — says the request was valid, signed where
- * required and bound to the pipeline's app and environment.
+ * Property test: 1,000 generated webhook requests (paths, bodies, signatures, content types,
+ * browser headers, sizes, encodings) against the webhook router on Backstage's real HTTP
+ * stack, with the default settings (signatures required). Never a 5xx, and the ledger is asked
+ * for a promotion or an approval only when an independent oracle — written from the
+ * contract, not from the router — says the request was JSON from no browser, signed with the
+ * key of the environment promoted into, bound to the pipeline's app and environment, and not
+ * a delivery already acted on.
  */
 const RUNS = 1000;
 const NAMES = [
@@ -30,7 +33,18 @@ const NAMES = [
   '..',
 ];
 const ENVS = ['dev', 'test', 'prod', 'qa', '%2e%2e', ''];
-const SIGNED = ['signed', 'env-override', 'no-key'];
+/**
+ * The environments whose promotion webhook has a key (the strategy of the environment promoted
+ * into names a Secret with hmac-key): env-override's prod has its own strategy without one.
+ */
+const KEYED: Record<string, string[]> = {
+  signed: ['dev', 'test'],
+  'env-override': ['dev'],
+};
+const JSON_TYPES = [
+  'application/json',
+  'application/cloudevents+json; charset=utf-8',
+];
 const TARGETS: Record<string, string[]> = {
   dev: ['app-dev'],
   test: ['app-test', 'app-test-2'],
@@ -60,14 +74,8 @@ function promotes(
   body: string,
   signature: string | undefined,
 ): boolean {
-  if (
-    !['signed', 'unsigned', 'env-override', 'kustomize', 'other'].includes(
-      name,
-    ) ||
-    !TARGETS[env]
-  )
-    return false;
-  if (SIGNED.includes(name) && signature !== sign(body)) return false;
+  if (!KEYED[name]?.includes(env) || !TARGETS[env]) return false;
+  if (signature !== sign(body)) return false;
   let e: any;
   try {
     e = JSON.parse(body);
@@ -202,7 +210,7 @@ const request = fc.record({
   name: fc.oneof(
     {
       weight: 4,
-      arbitrary: fc.constantFrom('signed', 'unsigned', 'kustomize'),
+      arbitrary: fc.constantFrom('signed', 'env-override', 'unsigned'),
     },
     { weight: 1, arbitrary: fc.constantFrom(...NAMES) },
   ),
@@ -219,8 +227,30 @@ const request = fc.record({
       arbitrary: fc.constantFrom(
         'none',
         'wrong-key',
+        'other-webhook-key',
         'malformed',
         'other-body',
+      ),
+    },
+  ),
+  contentType: fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom(...JSON_TYPES) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+      ),
+    },
+  ),
+  browser: fc.oneof(
+    { weight: 6, arbitrary: fc.constant({}) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        { Origin: 'https://evil.example' },
+        { 'Sec-Fetch-Site': 'cross-site' },
       ),
     },
   ),
@@ -245,10 +275,16 @@ describe('webhook fuzzing', () => {
     };
     f.records.set('signed:prod:6.1.0', record);
     f.records.set(record.id, record);
-    const { post, engine } = await start(
-      { webhooks: { approval: true, rateLimit: { requests: 1_000_000 } } },
+    const { send, engine } = await start(
+      {
+        webhooks: {
+          approval: true,
+          rateLimit: { requests: 1_000_000, signedRequests: 1_000_000 },
+        },
+      },
       f,
     );
+    const delivered = new Set<string>();
     const statuses = new Map<number, number>();
     let promoted = 0;
     let approved = 0;
@@ -258,10 +294,12 @@ describe('webhook fuzzing', () => {
           r.kind === 'approval' && r.approval
             ? approvalBody({ name: r.name, environment: r.env })
             : bodyText(r.body, r.name, r.env);
+        const key = r.kind === 'approval' ? APPROVAL_KEY : KEY;
         const signatures: Record<string, string | undefined> = {
-          right: sign(text),
+          right: sign(text, key),
           none: undefined,
-          'wrong-key': sign(text, `${KEY}-not`),
+          'wrong-key': sign(text, `${key}-not`),
+          'other-webhook-key': sign(text, key === KEY ? APPROVAL_KEY : KEY),
           malformed: 'sha256=zz',
           'other-body': sign(`${text} `),
         };
@@ -274,7 +312,14 @@ describe('webhook fuzzing', () => {
           next: engine.requestNext.mock.calls.length,
           decide: engine.decide.mock.calls.length,
         };
-        const res = await post(path, text, signature);
+        const res = await send(path, text, {
+          'Content-Type': r.contentType,
+          ...r.browser,
+          ...(signature ? { 'X-Signature': signature } : {}),
+        });
+        const plain =
+          JSON_TYPES.includes(r.contentType) &&
+          !('Origin' in r.browser || 'Sec-Fetch-Site' in r.browser);
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         expect(res.status).toBeLessThan(500);
         expect(JSON.stringify(res.body ?? '')).not.toMatch(
@@ -283,15 +328,20 @@ describe('webhook fuzzing', () => {
         const nextCalled = engine.requestNext.mock.calls.length > before.next;
         const decided = engine.decide.mock.calls.length > before.decide;
         // A promotion is recorded only when the contract says so (fast-check reports the request if not).
-        expect(!nextCalled || promotes(r.name, r.env, text, signature)).toBe(
-          true,
-        );
+        expect(
+          !nextCalled ||
+            (plain &&
+              promotes(r.name, r.env, text, signature) &&
+              !delivered.has(`${path}\u0000${text}`)),
+        ).toBe(true);
+        if (nextCalled) delivered.add(`${path}\u0000${text}`);
         // An approval only for the signed pipeline's test → prod, with a valid signature and a bound body.
         expect(
           !decided ||
-            (r.name === 'signed' &&
+            (plain &&
+              r.name === 'signed' &&
               r.env === 'test' &&
-              signature === sign(text)),
+              signature === sign(text, APPROVAL_KEY)),
         ).toBe(true);
         promoted += nextCalled ? 1 : 0;
         approved += decided ? 1 : 0;
