@@ -67,6 +67,7 @@ export function productionPathObjects(
 ) {
   const pipeline = seedPipeline(repositoryUrl) as any;
   pipeline.metadata.annotations = {
+    ...pipeline.metadata.annotations,
     'pipelines.weave.works/level-trigger': 'false',
   };
   pipeline.spec.promotion.strategy.secretRef = { name: 'promotion-hmac' };
@@ -118,6 +119,7 @@ export function kustomizePipelineObjects(
     environments: KUSTOMIZE_TARGETS,
     // A new revision must run in dev, Ready, for 20 s before the level trigger promotes it.
     annotations: {
+      'pipelines.weave.works/entity': 'component:default/podinfo-kustomize',
       'pipelines.weave.works/level-trigger': 'true',
       'pipelines.weave.works/soak': 'dev=20s',
     },

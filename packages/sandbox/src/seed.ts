@@ -73,6 +73,7 @@ export function gatedPipeline(repositoryUrl: string): KubernetesObject {
   p.metadata.name = 'podinfo-gated';
   p.metadata.annotations = {
     ...p.metadata.annotations,
+    'pipelines.weave.works/entity': 'component:default/podinfo-gated',
     'pipelines.weave.works/required-approvals': 'prod=2',
   };
   p.spec.environments[2].promotion = {
@@ -138,7 +139,14 @@ export function seedPipeline(
   return {
     apiVersion: 'pipelines.weave.works/v1alpha1',
     kind: 'Pipeline',
-    metadata: { name: 'podinfo-02', namespace: 'flux-system' },
+    metadata: {
+      name: 'podinfo-02',
+      namespace: 'flux-system',
+      // The catalog entity that owns it: permission decisions are made on it.
+      annotations: {
+        'pipelines.weave.works/entity': 'component:default/podinfo',
+      },
+    },
     spec: {
       appRef: {
         apiVersion: 'helm.toolkit.fluxcd.io/v2beta1',

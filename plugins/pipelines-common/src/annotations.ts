@@ -1,4 +1,4 @@
-import type { Entity } from '@backstage/catalog-model';
+import { makeValidator, type Entity } from '@backstage/catalog-model';
 import { isValidDnsLabel, isValidDnsSubdomain } from './names';
 
 /**
@@ -14,6 +14,62 @@ export const ANNOTATION_PIPELINE = 'pipelines.weave.works/pipeline';
  * @public
  */
 export const ANNOTATION_CLUSTER = 'pipelines.weave.works/cluster';
+
+/**
+ * On a Pipeline: the catalog entity that owns it, e.g. `component:default/podinfo`
+ * (`kind:[namespace/]name`, namespace `default` when left out). Every permission decision
+ * about the Pipeline is made on this entity, so catalog rules (ownership) apply; it is
+ * written by whoever may write the Pipeline, never taken from a request. An entity's own
+ * {@link ANNOTATION_PIPELINE} only links it for display.
+ * @public
+ */
+export const ANNOTATION_ENTITY = 'pipelines.weave.works/entity';
+
+const entityRefParts = makeValidator();
+
+/**
+ * Parses the value of {@link ANNOTATION_ENTITY}: one entity ref, `kind:[namespace/]name`,
+ * returned normalised (lower case, namespace filled in) as `ref`, or why it is not one.
+ * @public
+ */
+export function parsePipelineEntityRef(value: string): {
+  ref?: string;
+  error?: string;
+} {
+  const text = value.trim();
+  const match = /^([^:/\s]+):(?:([^:/\s]+)\/)?([^:/\s]+)$/.exec(text);
+  if (!match)
+    return {
+      error: `"${text}" is not one entity ref of the form kind:namespace/name, e.g. component:default/podinfo`,
+    };
+  const [, kind, namespace = 'default', name] = match;
+  const bad = !entityRefParts.isValidKind(kind)
+    ? `kind "${kind}"`
+    : !entityRefParts.isValidNamespace(namespace)
+    ? `namespace "${namespace}"`
+    : !entityRefParts.isValidEntityName(name)
+    ? `name "${name}"`
+    : undefined;
+  if (bad)
+    return { error: `"${text}": ${bad} is not valid in a catalog entity ref` };
+  const lower = (s: string) => s.toLocaleLowerCase('en-US');
+  return { ref: `${lower(kind)}:${lower(namespace)}/${lower(name)}` };
+}
+
+/**
+ * The entity a Pipeline names in {@link ANNOTATION_ENTITY}, normalised; undefined when it
+ * names none or the value is invalid (an invalid value makes the Pipeline invalid, see
+ * `validatePipelineAnnotations`).
+ * @public
+ */
+export function getPipelineEntityRef(
+  annotations: Record<string, string> | undefined,
+): string | undefined {
+  const value = annotations?.[ANNOTATION_ENTITY];
+  return typeof value === 'string'
+    ? parsePipelineEntityRef(value).ref
+    : undefined;
+}
 
 /**
  * On a Pipeline: `"true"` or `"false"` turns level-triggered promotions on or off for it,

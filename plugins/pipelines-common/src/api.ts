@@ -118,8 +118,35 @@ export interface LaneSummary {
   health: LaneHealth;
 }
 
+/**
+ * What the caller may do on one pipeline, as the server decided it on the Pipeline's own
+ * entity (`pipelines.weave.works/entity`): the tab shows these verdicts, it does not
+ * compute its own.
+ * @public
+ */
+export interface PipelineActionPermissions {
+  /** Request, retry and cancel own promotions, roll back, release holds (`pipelines.promotion.create`). */
+  create: boolean;
+  /** Approve, reject, cancel other people's promotions (`pipelines.promotion.approve`). */
+  approve: boolean;
+  /** Break a freeze (`pipelines.promotion.override`). */
+  override: boolean;
+  /** Block and unblock versions (`pipelines.version.block`). */
+  block: boolean;
+}
+
 /** @public */
 export interface PipelineSummary extends PipelineKey {
+  /**
+   * The catalog entity that owns the Pipeline (its `pipelines.weave.works/entity`
+   * annotation, normalised), on which every permission decision about it is made.
+   */
+  entityRef?: string;
+  /**
+   * The Pipeline's Kubernetes `metadata.uid`: the opaque id live updates (signals) carry
+   * instead of names, so that a broadcast tells no other team's pipeline names.
+   */
+  uid?: string;
   appRef?: LocalAppReference;
   environments: string[];
   /** The environments in order, with versions and health (the release matrix's cells). */
@@ -131,6 +158,12 @@ export interface PipelineSummary extends PipelineKey {
 /** @public */
 export interface PipelineDetail extends PipelineKey {
   dataState: PipelineDataState;
+  /** The Pipeline's own entity, as in {@link PipelineSummary}. */
+  entityRef?: string;
+  /** The Pipeline's `metadata.uid`, as in {@link PipelineSummary}. */
+  uid?: string;
+  /** What the caller may do on it; set by the API for the caller, absent in the cache. */
+  permissions?: PipelineActionPermissions;
   /**
    * The Pipeline's `pipelines.weave.works/…` annotations (level trigger, required approvals):
    * settings kept in Git with the Pipeline, part of its state so that changing one takes
@@ -195,12 +228,15 @@ export interface PromotionDecisionRequest {
 export const PIPELINES_SIGNAL_CHANNEL = 'pipelines:events';
 
 /**
- * A live update on {@link PIPELINES_SIGNAL_CHANNEL}: which pipelines changed (state or
- * removal; gathered over a quarter of a second, and without the list when more than 100
- * changed at once — a client then refetches whatever it shows), or which promotion changed.
- * No state travels: clients refetch through the permission-checked API.
+ * A live update on {@link PIPELINES_SIGNAL_CHANNEL}, broadcast to every signed-in user, so
+ * it names nothing: which pipelines changed (state or removal) by their opaque `uid`
+ * (Kubernetes `metadata.uid`, which only readers of a pipeline get from the API), gathered
+ * over a quarter of a second, and without the list when more than 100 changed at once or
+ * one has no uid — a client then refetches whatever it shows; or that a promotion of the
+ * pipeline with that uid changed. No state travels: clients refetch through the
+ * permission-checked API.
  * @public
  */
 export type PipelineSignal =
-  | { type: 'pipelines-changed'; pipelines?: PipelineKey[] }
-  | { type: 'promotion-changed'; pipeline: PipelineKey & { id?: string } };
+  | { type: 'pipelines-changed'; uids?: string[] }
+  | { type: 'promotion-changed'; uid?: string };

@@ -62,3 +62,22 @@ export const pipelinesPermissions = [
   pipelinesVersionBlockPermission,
   pipelinesPromotionOverridePermission,
 ];
+
+/**
+ * An identity as pipelines compares it (requester, approver, canceller): an entity ref
+ * `kind:[namespace/]name` in lower case with the namespace filled in (`user:Alice` →
+ * `user:default/alice`, as the catalog matches names); anything else (`service:…`,
+ * `pipelines:…` actors) unchanged.
+ * @public
+ */
+export function normalizeIdentityRef(ref: string): string {
+  const match = /^([^:/\s]+):(?:([^:/\s]+)\/)?([^:/\s]+)$/.exec(ref.trim());
+  if (!match) return ref;
+  const [, kind, namespace = 'default', name] = match;
+  return `${kind}:${namespace}/${name}`.toLocaleLowerCase('en-US');
+}
+
+/** Whether two identities are the same person or service ({@link normalizeIdentityRef}). @public */
+export function sameIdentity(a: string, b: string): boolean {
+  return normalizeIdentityRef(a) === normalizeIdentityRef(b);
+}

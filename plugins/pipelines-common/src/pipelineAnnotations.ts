@@ -1,3 +1,4 @@
+import { ANNOTATION_ENTITY, parsePipelineEntityRef } from './annotations';
 import { parseEnvironmentValues } from './environmentValues';
 import { ANNOTATION_FREEZE, parseFreeze } from './freeze';
 import { ANNOTATION_SOAK, parseSoak } from './soak';
@@ -65,6 +66,13 @@ export function validatePipelineAnnotations(
   const checks: Array<
     [string, (v: string) => { errors: string[]; names: string[] }]
   > = [
+    [
+      ANNOTATION_ENTITY,
+      v => {
+        const { error } = parsePipelineEntityRef(v);
+        return { errors: error ? [error] : [], names: [] };
+      },
+    ],
     [
       ANNOTATION_REQUIRED_APPROVALS,
       v => {

@@ -169,7 +169,6 @@ export interface VersionBlock {
 /** Body of `POST /v1/promotions/{id}/override`: why the freeze is broken. @public */
 export interface FreezeOverrideRequest {
   reason: string;
-  entityRef?: string;
 }
 
 /** Response of `GET /v1/pipelines/{cluster}/{namespace}/{name}/blocks`. @public */
@@ -183,7 +182,6 @@ export interface BlockVersionRequest {
   reason: string;
   /** Also roll this environment (which runs the version) back to the version deployed there before. */
   rollbackEnvironment?: string;
-  entityRef?: string;
 }
 
 /** Response of blocking a version: the block, the promotions it cancelled, the rollback it opened. @public */

@@ -8,12 +8,12 @@ import {
 } from '@gitops-pipelines/plugin-pipelines-common';
 import type { PromotionStore } from '../database/PromotionStore';
 import type { PromotionEngine } from '../promotion/PromotionEngine';
-import { actor, createPermissionChecks } from '../service/requirePermission';
+import { actor, PermissionChecks } from '../service/requirePermission';
 import type { PipelineStateReader } from '../state/PipelineStateReader';
 
 export interface PipelinesActionsOptions {
   actionsRegistry: ActionsRegistryService;
-  checks: ReturnType<typeof createPermissionChecks>;
+  checks: PermissionChecks;
   state: PipelineStateReader;
   promotions: PromotionStore;
   engine: PromotionEngine;
@@ -34,15 +34,17 @@ function requireCaller(credentials: BackstageCredentials) {
  * Registers the plugin's actions with Backstage's actions registry, so that AI agents reach
  * them over MCP (`@backstage/plugin-mcp-actions-backend`, with `pipelines` among
  * `backend.actions.pluginSources`) and other plugins through the actions service. Each runs
- * with the caller's credentials and the same permission checks as the REST API:
+ * with the caller's credentials (MCP: the user's, so the user is the requester) and the
+ * same permission checks as the REST API, on the pipeline's own entity:
  *
  * - `get-pipeline` (read-only): a Pipeline's state from the watch cache — environments,
  *   targets, versions, health, conditions.
  * - `list-promotions` (read-only): the ledger's promotions of a pipeline, newest first, and
  *   those still active.
  * - `request-promotion` (destructive): asks to promote a version into an environment, as the
- *   Promote button does — `pipelines.promotion.create` on the pipeline (and on `entityRef`
- *   when given); environments that need approvals wait for them like any request.
+ *   Promote button does — `pipelines.promotion.create` on the pipeline (a service only
+ *   where `pipelines.permissions.serviceMutations` names it); environments that need
+ *   approvals wait for them like any request.
  */
 export function registerPipelinesActions(options: PipelinesActionsOptions) {
   const { actionsRegistry, checks, state, promotions, engine, defaultCluster } =
@@ -86,8 +88,8 @@ export function registerPipelinesActions(options: PipelinesActionsOptions) {
     },
     action: async ({ input, credentials }) => {
       requireCaller(credentials);
-      await checks.requireReadFor(credentials);
       const key = keyOf(input);
+      await checks.requireReadFor(credentials, key);
       const pipeline = state.getPipeline(key);
       if (!pipeline)
         throw new NotFoundError(
@@ -124,8 +126,8 @@ export function registerPipelinesActions(options: PipelinesActionsOptions) {
     },
     action: async ({ input, credentials }) => {
       requireCaller(credentials);
-      await checks.requireReadFor(credentials);
       const key = keyOf(input);
+      await checks.requireReadFor(credentials, key);
       const [{ items, totalCount }, active] = await Promise.all([
         promotions.list(key, { offset: 0, limit: input.limit }),
         promotions.listActive(key),
@@ -158,14 +160,6 @@ export function registerPipelinesActions(options: PipelinesActionsOptions) {
             .min(1)
             .max(255)
             .describe('The version, e.g. 6.2.0'),
-          entityRef: z
-            .string()
-            .min(1)
-            .max(512)
-            .optional()
-            .describe(
-              'The catalog entity the request is made from (its permission rules apply)',
-            ),
         }),
       output: z =>
         z.object({
@@ -182,7 +176,6 @@ export function registerPipelinesActions(options: PipelinesActionsOptions) {
         credentials,
         pipelinesPromotionCreatePermission,
         key,
-        input.entityRef,
       );
       const { record, created } = await engine.request({
         pipeline: key,

@@ -12,6 +12,7 @@ import {
   Target,
   TargetState,
   formatValidationIssue,
+  getPipelineEntityRef,
   laneHealth,
   validatePipeline,
   VersionCount,
@@ -125,9 +126,12 @@ export function buildPipelineDetail(
   const settings = Object.entries(obj.metadata?.annotations ?? {}).filter(
     ([k]) => k.startsWith('pipelines.weave.works/'),
   );
+  const entityRef = getPipelineEntityRef(obj.metadata?.annotations);
   const base = {
     ...key,
     dataState: 'live' as const,
+    ...(entityRef ? { entityRef } : {}),
+    ...(obj.metadata?.uid ? { uid: obj.metadata.uid } : {}),
     ...(settings.length ? { annotations: Object.fromEntries(settings) } : {}),
     generation,
     observedGeneration: obj.status?.observedGeneration,
@@ -185,6 +189,8 @@ export function summarize(detail: PipelineDetail): PipelineSummary {
     cluster: detail.cluster,
     namespace: detail.namespace,
     name: detail.name,
+    ...(detail.entityRef ? { entityRef: detail.entityRef } : {}),
+    ...(detail.uid ? { uid: detail.uid } : {}),
     appRef: detail.appRef,
     environments: detail.environments.map(e => e.name),
     lanes: detail.environments.map(e => ({

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   isPromotionEnded,
+  normalizeIdentityRef,
   PromotionApproval,
   PipelineKey,
   PromotionRecord,
@@ -307,15 +308,16 @@ export class DatabasePromotionStore implements PromotionStore {
       ).first();
       if (!row) return undefined;
       const approvals = JSON.parse(row.approvals) as PromotionApproval[];
-      if (
-        approvals.some(a => a.decision === 'approved' && a.by === approval.by)
-      ) {
+      // People compare normalised (user:Alice is user:default/alice).
+      const approvers = new Set(
+        approvals
+          .filter(a => a.decision === 'approved')
+          .map(a => normalizeIdentityRef(a.by)),
+      );
+      if (approvers.has(normalizeIdentityRef(approval.by))) {
         return { record: mapToRecord(row), outcome: 'duplicate' as const };
       }
-      const approvers = new Set([
-        ...approvals.filter(a => a.decision === 'approved').map(a => a.by),
-        approval.by,
-      ]);
+      approvers.add(normalizeIdentityRef(approval.by));
       const outcome =
         approvers.size >= Number(row.required_approvals ?? 1)
           ? ('queued' as const)

@@ -7,7 +7,9 @@ import {
 } from '@backstage/errors';
 import {
   EnvironmentHold,
+  normalizeIdentityRef,
   requiredApprovalsFor,
+  sameIdentity,
   PipelineKey,
   PromotionRecord,
   PromotionTrigger,
@@ -288,7 +290,7 @@ export class PromotionEngine {
       throw new ConflictError(
         `Promotion ${id} is ${record.state}, not waiting for approval`,
       );
-    if (record.requestedBy === by)
+    if (sameIdentity(record.requestedBy, by))
       throw new NotAllowedError(
         'You requested this promotion: someone else must approve or reject it',
       );
@@ -313,8 +315,10 @@ export class PromotionEngine {
       return rejected;
     }
     const count = new Set([
-      ...record.approvals.filter(a => a.decision === 'approved').map(a => a.by),
-      by,
+      ...record.approvals
+        .filter(a => a.decision === 'approved')
+        .map(a => normalizeIdentityRef(a.by)),
+      normalizeIdentityRef(by),
     ]).size;
     const result = await this.options.store.approve(id, approval, {
       type: 'approved',

@@ -8,7 +8,7 @@ export const spec = {
   "info": {
     "title": "pipelines",
     "version": "1",
-    "description": "REST API of the GitOps Pipelines backend plugin (`pipelines`), served under `/api/pipelines`. Reads come from the watch cache and the promotion ledger; every mutating route is permission-checked for the caller and audited. Errors use Backstage's error shape. This file is the contract: the router validates requests against it (and responses, in tests), and the frontend client's types are generated from it (`yarn openapi:generate`).",
+    "description": "REST API of the GitOps Pipelines backend plugin (`pipelines`), served under `/api/pipelines`. Reads come from the watch cache and the promotion ledger; every route is permission-checked for the caller on the pipeline's own catalog entity (the Pipeline's `pipelines.weave.works/entity` annotation; for `/v1/promotions/{id}/…`, the pipeline of the ledger row), never on an entity the request names: a body or query with `entityRef` is answered 400. A pipeline that names no entity needs an unconditional permission. Every mutating route is audited. Errors use Backstage's error shape. This file is the contract: the router validates requests against it (and responses, in tests), and the frontend client's types are generated from it (`yarn openapi:generate`).",
     "license": {
       "name": "Apache-2.0",
       "url": "http://www.apache.org/licenses/LICENSE-2.0.html"
@@ -118,12 +118,6 @@ export const spec = {
         "type": "string",
         "minLength": 1,
         "maxLength": 63
-      },
-      "EntityRefInput": {
-        "description": "The catalog entity the user acts from; permission rules about entities apply to it.",
-        "type": "string",
-        "minLength": 1,
-        "maxLength": 512
       },
       "Reason": {
         "type": "string",
@@ -601,6 +595,43 @@ export const spec = {
           }
         }
       },
+      "PipelineEntityRef": {
+        "description": "The catalog entity that owns the Pipeline (its `pipelines.weave.works/entity` annotation, normalised): every permission decision about the pipeline is made on it.",
+        "type": "string"
+      },
+      "PipelineUid": {
+        "description": "The Pipeline's Kubernetes `metadata.uid`, the opaque id that live updates (signals) carry instead of names.",
+        "type": "string"
+      },
+      "PipelineActionPermissions": {
+        "description": "What the caller may do on the pipeline, decided by the server on its own entity.",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "create",
+          "approve",
+          "override",
+          "block"
+        ],
+        "properties": {
+          "create": {
+            "type": "boolean",
+            "description": "`pipelines.promotion.create`"
+          },
+          "approve": {
+            "type": "boolean",
+            "description": "`pipelines.promotion.approve`"
+          },
+          "override": {
+            "type": "boolean",
+            "description": "`pipelines.promotion.override`"
+          },
+          "block": {
+            "type": "boolean",
+            "description": "`pipelines.version.block`"
+          }
+        }
+      },
       "PipelineSummary": {
         "type": "object",
         "additionalProperties": false,
@@ -621,6 +652,12 @@ export const spec = {
           },
           "name": {
             "type": "string"
+          },
+          "entityRef": {
+            "$ref": "#/components/schemas/PipelineEntityRef"
+          },
+          "uid": {
+            "$ref": "#/components/schemas/PipelineUid"
           },
           "appRef": {
             "$ref": "#/components/schemas/LocalAppReference"
@@ -673,6 +710,15 @@ export const spec = {
               "live",
               "no-cluster-data"
             ]
+          },
+          "entityRef": {
+            "$ref": "#/components/schemas/PipelineEntityRef"
+          },
+          "uid": {
+            "$ref": "#/components/schemas/PipelineUid"
+          },
+          "permissions": {
+            "$ref": "#/components/schemas/PipelineActionPermissions"
           },
           "annotations": {
             "description": "The Pipeline's `pipelines.weave.works/…` annotations.",
@@ -1225,9 +1271,6 @@ export const spec = {
           },
           "rollbackEnvironment": {
             "$ref": "#/components/schemas/EnvironmentName"
-          },
-          "entityRef": {
-            "$ref": "#/components/schemas/EntityRefInput"
           }
         }
       },
@@ -1383,9 +1426,6 @@ export const spec = {
             "type": "string",
             "minLength": 1,
             "maxLength": 255
-          },
-          "entityRef": {
-            "$ref": "#/components/schemas/EntityRefInput"
           }
         }
       },
@@ -1536,9 +1576,6 @@ export const spec = {
           },
           "reason": {
             "$ref": "#/components/schemas/Reason"
-          },
-          "entityRef": {
-            "$ref": "#/components/schemas/EntityRefInput"
           }
         }
       },
@@ -1552,9 +1589,6 @@ export const spec = {
             "type": "string",
             "minLength": 1,
             "maxLength": 2000
-          },
-          "entityRef": {
-            "$ref": "#/components/schemas/EntityRefInput"
           }
         }
       },
@@ -1563,9 +1597,6 @@ export const spec = {
         "properties": {
           "reason": {
             "$ref": "#/components/schemas/Reason"
-          },
-          "entityRef": {
-            "$ref": "#/components/schemas/EntityRefInput"
           }
         }
       },
@@ -1884,7 +1915,7 @@ export const spec = {
     "/v1/entity/{kind}/{namespace}/{name}/pipelines": {
       "get": {
         "operationId": "GetEntityPipelines",
-        "description": "The pipelines a catalog entity links to (annotation `weave.works/pipeline`), in full.",
+        "description": "The pipelines a catalog entity links to (annotation `pipelines.weave.works/pipeline`), in full, each with what the caller may do on it; a linked pipeline the caller may not read on its own entity is answered as not found (the entity's annotation links for display, it grants nothing).",
         "parameters": [
           {
             "name": "kind",
@@ -2115,7 +2146,7 @@ export const spec = {
     "/v1/pipelines/{cluster}/{namespace}/{name}/promotions/preview": {
       "post": {
         "operationId": "PreviewPromotion",
-        "description": "A dry run (read permission): for the pull-request strategy, the marker edit applied to the cached clone of the base branch — the files and lines the pull request would change; for the notification strategy, the Flux event that would be sent. Nothing is written or sent.",
+        "description": "A dry run (permission `pipelines.promotion.create`): for the pull-request strategy, the marker edit applied to the cached clone of the base branch — the files and lines the pull request would change; for the notification strategy, the Flux event that would be sent. Nothing is written or sent.",
         "parameters": [
           {
             "$ref": "#/components/parameters/cluster"
@@ -2339,7 +2370,7 @@ export const spec = {
     "/v1/promotions/{id}/cancel": {
       "post": {
         "operationId": "CancelPromotion",
-        "description": "Cancels a waiting, queued or awaiting-merge promotion (its pull request is closed).",
+        "description": "Cancels a waiting, queued or awaiting-merge promotion (its pull request is closed). The requester cancels their own with `pipelines.promotion.create`; anyone else's needs `pipelines.promotion.approve`, a user, and a `reason` (400 without).",
         "parameters": [
           {
             "$ref": "#/components/parameters/promotionId"
@@ -2412,14 +2443,6 @@ export const spec = {
           },
           {
             "$ref": "#/components/parameters/environment"
-          },
-          {
-            "name": "entityRef",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "$ref": "#/components/schemas/EntityRefInput"
-            }
           }
         ],
         "responses": {
@@ -2528,14 +2551,6 @@ export const spec = {
               "type": "string",
               "minLength": 1,
               "maxLength": 255
-            }
-          },
-          {
-            "name": "entityRef",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "$ref": "#/components/schemas/EntityRefInput"
             }
           }
         ],

@@ -5,12 +5,10 @@ import {
 import { VersionBlockStore } from '../database/DatabaseVersionBlockStore';
 import { VersionBlocking } from '../promotion/VersionBlocking';
 import { PipelinesApiRouter } from '../schema/router';
-import {
-  createPermissionChecks,
-  PermissionCheckOptions,
-} from './requirePermission';
+import { PermissionChecks } from './requirePermission';
 
-export interface BlockRoutesOptions extends PermissionCheckOptions {
+export interface BlockRoutesOptions {
+  checks: PermissionChecks;
   blocks: VersionBlockStore;
   blocking: VersionBlocking;
 }
@@ -25,12 +23,12 @@ export function registerBlockRoutes(
   options: BlockRoutesOptions,
 ): void {
   const { blocks, blocking } = options;
-  const { requireRead, authorizeAction } = createPermissionChecks(options);
+  const { requireRead, authorizeAction } = options.checks;
 
   router.get(
     '/v1/pipelines/:cluster/:namespace/:name/blocks',
     async (req, res) => {
-      await requireRead(req);
+      await requireRead(req, req.params);
       const body: VersionBlockListResponse = {
         items: await blocks.list(req.params),
       };
@@ -42,13 +40,12 @@ export function registerBlockRoutes(
     '/v1/pipelines/:cluster/:namespace/:name/blocks',
     async (req, res) => {
       const key = req.params;
-      const { version, reason, rollbackEnvironment, entityRef } = req.body;
+      const { version, reason, rollbackEnvironment } = req.body;
       const by = await authorizeAction(
         req,
         pipelinesVersionBlockPermission,
         key,
-        entityRef,
-        ['user'],
+        'users',
       );
       const result = await blocking.block(
         key,
@@ -69,8 +66,7 @@ export function registerBlockRoutes(
         req,
         pipelinesVersionBlockPermission,
         key,
-        req.query.entityRef,
-        ['user'],
+        'users',
       );
       res.json(await blocking.unblock(key, version, by));
     },

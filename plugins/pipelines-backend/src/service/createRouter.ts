@@ -4,7 +4,7 @@ import {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { PipelineListResponse } from '@gitops-pipelines/plugin-pipelines-common';
 import express from 'express';
@@ -16,7 +16,8 @@ import { PromotionEngine } from '../promotion/PromotionEngine';
 import { createPipelinesApiRouter } from '../schema/router';
 import { PipelineStateReader } from '../state/PipelineStateReader';
 import { createEntityAccess } from './entityAccess';
-import { resolveEntityPipelines } from './resolveEntityPipelines';
+import { streamEvents } from './eventStream';
+import { readableEntityPipelines } from './resolveEntityPipelines';
 import { registerBlockRoutes } from './blockRoutes';
 import { registerMetricsRoutes } from './metricsRoutes';
 import { registerPromotionRoutes } from './promotionRoutes';
@@ -37,6 +38,8 @@ export interface RouterOptions {
   preview: PromotionPreviewer;
   engine: PromotionEngine;
   defaultCluster?: string;
+  /** Service subjects that may change pipelines (`pipelines.permissions.serviceMutations`). */
+  serviceMutations?: string[];
   /** Validate every response against `openapi.yaml` (default: under jest, `NODE_ENV=test`). */
   validateResponses?: boolean;
 }
@@ -45,30 +48,45 @@ export interface RouterOptions {
  * The REST API of DESIGN §5 (except the compatibility webhooks, {@link createWebhookRouter}),
  * on the router typed and validated from `src/schema/openapi.yaml`: request input is checked
  * against the document before a handler runs, so handlers read typed parameters.
+ *
+ * Every decision is made on the pipeline's own entity (`pipelines.weave.works/entity`),
+ * never on an entity the request names: a body or query carrying `entityRef` (what
+ * clients sent before) is refused with 400 rather than silently decided otherwise
+ * (ADR 0008). Every read is filtered per pipeline.
  */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, state, engine, defaultCluster } =
-    options;
-  const readableEntity = createEntityAccess({ catalog, permissions });
+  const { httpAuth, catalog, state, defaultCluster } = options;
+  const visibleEntity = createEntityAccess({ catalog });
   const validateResponses =
     options.validateResponses ?? process.env.NODE_ENV === 'test';
   const router = createPipelinesApiRouter({ validateResponses });
 
-  const { requireRead } = createPermissionChecks(options);
+  const checks = createPermissionChecks(options);
   const listBodies = new WeakMap<
     object,
     { clustersJson: string; json: string }
   >();
-  registerPromotionRoutes(router, options);
-  registerMetricsRoutes(router, options);
-  registerBlockRoutes(router, options);
+  router.use((req, _res, next) => {
+    const query = req.query as Record<string, unknown>;
+    if ((req.body && 'entityRef' in req.body) || 'entityRef' in query)
+      throw new InputError(
+        'entityRef is no longer accepted: permissions are decided on the entity the Pipeline names in its pipelines.weave.works/entity annotation; leave entityRef out of the request',
+      );
+    next();
+  });
+  registerPromotionRoutes(router, { ...options, checks });
+  registerMetricsRoutes(router, { ...options, checks });
+  registerBlockRoutes(router, { ...options, checks });
 
   router.get('/v1/pipelines', async (req, res) => {
     const { cluster, namespace } = req.query;
-    await requireRead(req);
-    const items = state.listPipelines({ cluster, namespace });
+    const all = state.listPipelines({ cluster, namespace });
+    const credentials = await httpAuth.credentials(req);
+    const readable = await checks.filterReadable(credentials, all);
+    // All readable: the unfiltered list, the same array until a pipeline changes.
+    const items = readable.length === all.length ? all : readable;
     const clusters = state.clusters();
     // The unfiltered list is the same array until a pipeline changes: serialize it once.
     const clustersJson = JSON.stringify(clusters);
@@ -92,49 +110,24 @@ export async function createRouter(
 
   router.get('/v1/pipelines/:cluster/:namespace/:name', async (req, res) => {
     const key = req.params;
-    await requireRead(req);
+    const credentials = await httpAuth.credentials(req);
+    await checks.requireReadFor(credentials, key);
     const pipeline = state.getPipeline(key);
     if (!pipeline) {
       throw new NotFoundError(
         `Pipeline ${key.namespace}/${key.name} not found on management cluster "${key.cluster}"`,
       );
     }
-    res.json(pipeline);
+    const [permissions] = await checks.actionsOn(credentials, [pipeline]);
+    res.json({ ...pipeline, permissions });
   });
 
-  /**
-   * Server-sent events: `pipeline-changed` / `pipeline-removed` with the pipeline's key,
-   * whenever the watch cache sees its state change, and `promotion-changed` (pipeline key
-   * and ledger id) whenever a promotion changes. Clients refetch what they show.
-   */
   router.get('/v1/events', async (req, res) => {
-    await requireRead(req);
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream',
-      'Cache-Control': 'no-cache, no-transform',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-    });
-    res.write(': connected\n\n');
-    const send = (event: string, data: unknown) =>
-      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    const unsubscribe = state.subscribe((changed, removed) => {
-      for (const d of changed)
-        send('pipeline-changed', {
-          cluster: d.cluster,
-          namespace: d.namespace,
-          name: d.name,
-        });
-      for (const k of removed) send('pipeline-removed', k);
-    });
-    const unsubscribePromotions = engine.onChange(record =>
-      send('promotion-changed', { ...record.pipeline, id: record.id }),
-    );
-    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), 15_000);
-    req.on('close', () => {
-      clearInterval(heartbeat);
-      unsubscribe();
-      unsubscribePromotions();
+    streamEvents(req, res, {
+      credentials: await httpAuth.credentials(req),
+      checks,
+      state,
+      engine: options.engine,
     });
   });
 
@@ -142,8 +135,14 @@ export async function createRouter(
     '/v1/entity/:kind/:namespace/:name/pipelines',
     async (req, res) => {
       const credentials = await httpAuth.credentials(req);
-      const entity = await readableEntity(req.params, credentials);
-      res.json(resolveEntityPipelines(entity, state, defaultCluster));
+      const entity = await visibleEntity(req.params, credentials);
+      res.json(
+        await readableEntityPipelines(entity, credentials, {
+          state,
+          checks,
+          defaultCluster,
+        }),
+      );
     },
   );
 

@@ -1,5 +1,4 @@
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { createEntityAccess } from './entityAccess';
 
 const ref = { kind: 'Component', namespace: 'default', name: 'podinfo' };
@@ -9,54 +8,48 @@ const entity = {
   metadata: { name: 'podinfo', namespace: 'default' },
 };
 
-function setup(result: AuthorizeResult = AuthorizeResult.ALLOW) {
-  const catalog = { getEntityByRef: jest.fn(async () => entity) };
-  const permissions = mockServices.permissions.mock({
-    authorize: jest.fn(async () => [{ result }]) as any,
-  });
+function setup(found: boolean = true) {
+  const catalog = {
+    getEntityByRef: jest.fn(async () => (found ? entity : undefined)),
+  };
   let now = 1_000_000;
   jest.spyOn(Date, 'now').mockImplementation(() => now);
-  const access = createEntityAccess({
-    catalog: catalog as any,
-    permissions,
-    ttlMs: 5_000,
-  });
-  return { access, catalog, permissions, advance: (ms: number) => (now += ms) };
+  const access = createEntityAccess({ catalog: catalog as any, ttlMs: 5_000 });
+  return { access, catalog, advance: (ms: number) => (now += ms) };
 }
 
 afterEach(() => jest.restoreAllMocks());
 
 describe('createEntityAccess', () => {
-  it('asks the catalog and the permission framework once per caller and entity within the TTL', async () => {
-    const { access, catalog, permissions, advance } = setup();
+  it('asks the catalog with the caller’s credentials once per caller and entity within the TTL', async () => {
+    const { access, catalog, advance } = setup();
     const alice = mockCredentials.user('user:default/alice');
     expect(await access(ref, alice)).toBe(entity);
     expect(await access({ ...ref, kind: 'component' }, alice)).toBe(entity);
     expect(catalog.getEntityByRef).toHaveBeenCalledTimes(1);
-    expect(permissions.authorize).toHaveBeenCalledWith(
-      [expect.objectContaining({ resourceRef: 'component:default/podinfo' })],
-      { credentials: alice },
-    );
-    // Another caller gets its own decision.
+    expect(catalog.getEntityByRef).toHaveBeenCalledWith(ref, {
+      credentials: alice,
+    });
+    // Another caller gets its own answer (the catalog's read rules are per caller).
     await access(ref, mockCredentials.user('user:default/bob'));
-    expect(permissions.authorize).toHaveBeenCalledTimes(2);
+    expect(catalog.getEntityByRef).toHaveBeenCalledTimes(2);
     // After the TTL, asked again.
     advance(5_001);
     await access(ref, alice);
     expect(catalog.getEntityByRef).toHaveBeenCalledTimes(3);
   });
 
-  it('refuses a caller without the permission, and keeps that answer only within the TTL', async () => {
-    const { access, permissions, advance } = setup(AuthorizeResult.DENY);
+  it('answers 404 for an entity the catalog does not show, and keeps that answer only within the TTL', async () => {
+    const { access, catalog, advance } = setup(false);
     const alice = mockCredentials.user('user:default/alice');
     await expect(access(ref, alice)).rejects.toThrow(
-      'Not allowed to read the pipelines of component:default/podinfo',
+      'Entity component:default/podinfo not found',
     );
-    await expect(access(ref, alice)).rejects.toThrow(/Not allowed/);
-    expect(permissions.authorize).toHaveBeenCalledTimes(1);
+    await expect(access(ref, alice)).rejects.toThrow(/not found/);
+    expect(catalog.getEntityByRef).toHaveBeenCalledTimes(1);
     advance(5_001);
-    await expect(access(ref, alice)).rejects.toThrow(/Not allowed/);
-    expect(permissions.authorize).toHaveBeenCalledTimes(2);
+    await expect(access(ref, alice)).rejects.toThrow(/not found/);
+    expect(catalog.getEntityByRef).toHaveBeenCalledTimes(2);
   });
 
   it('does not keep a failure of the catalog itself', async () => {

@@ -1,4 +1,6 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   EntityDeliveryMetricsResponse,
   PipelineKey,
@@ -11,29 +13,30 @@ import {
 import { PipelinesApiRouter } from '../schema/router';
 import { PipelineStateReader } from '../state/PipelineStateReader';
 import { createEntityAccess } from './entityAccess';
-import {
-  createPermissionChecks,
-  PermissionCheckOptions,
-} from './requirePermission';
-import { resolveEntityPipelines } from './resolveEntityPipelines';
+import { PermissionChecks } from './requirePermission';
+import { readableEntityPipelines } from './resolveEntityPipelines';
 
-export interface MetricsRoutesOptions extends PermissionCheckOptions {
+export interface MetricsRoutesOptions {
+  checks: PermissionChecks;
+  httpAuth: HttpAuthService;
+  catalog: CatalogService;
   promotions: PromotionStore;
   state: PipelineStateReader;
+  defaultCluster?: string;
 }
 
 /**
  * Delivery metrics from the ledger, per pipeline and per catalog entity (its linked
- * pipelines). Reads: `pipelines.pipeline.read`, or reading the entity.
+ * pipelines the caller may read). Reads: `pipelines.pipeline.read` on each pipeline's own
+ * entity.
  */
 export function registerMetricsRoutes(
   router: PipelinesApiRouter,
   options: MetricsRoutesOptions,
 ): void {
-  const { promotions, state, catalog, permissions, httpAuth, defaultCluster } =
+  const { promotions, state, catalog, httpAuth, defaultCluster, checks } =
     options;
-  const { requireRead } = createPermissionChecks(options);
-  const readableEntity = createEntityAccess({ catalog, permissions });
+  const visibleEntity = createEntityAccess({ catalog });
 
   const metricsOf = async (key: PipelineKey, window: string) => {
     const now = new Date();
@@ -53,8 +56,8 @@ export function registerMetricsRoutes(
   router.get(
     '/v1/pipelines/:cluster/:namespace/:name/metrics',
     async (req, res) => {
-      await requireRead(req);
       const key = req.params;
+      await checks.requireRead(req, key);
       if (!state.getPipeline(key)) {
         throw new NotFoundError(
           `Pipeline ${key.namespace}/${key.name} not found on management cluster "${key.cluster}"`,
@@ -65,11 +68,13 @@ export function registerMetricsRoutes(
   );
 
   router.get('/v1/entity/:kind/:namespace/:name/metrics', async (req, res) => {
-    const entity = await readableEntity(
-      req.params,
-      await httpAuth.credentials(req),
-    );
-    const linked = resolveEntityPipelines(entity, state, defaultCluster);
+    const credentials = await httpAuth.credentials(req);
+    const entity = await visibleEntity(req.params, credentials);
+    const linked = await readableEntityPipelines(entity, credentials, {
+      state,
+      checks,
+      defaultCluster,
+    });
     const found = linked.items.filter(i => i.state === 'found');
     const body: EntityDeliveryMetricsResponse = {
       entityRef: linked.entityRef,

@@ -1,4 +1,4 @@
-import { NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
   HoldListResponse,
   PromotionDetail,
@@ -7,6 +7,7 @@ import {
   pipelinesPromotionCreatePermission,
   pipelinesPromotionOverridePermission,
   promotionGates,
+  sameIdentity,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import { HoldStore, PromotionStore } from '../database/PromotionStore';
 import { VersionBlockStore } from '../database/DatabaseVersionBlockStore';
@@ -15,12 +16,10 @@ import { overrideFreeze } from '../promotion/freezeOverride';
 import { PromotionPreviewer } from '../promotion/previewPromotion';
 import { PipelineStateReader } from '../state/PipelineStateReader';
 import { PipelinesApiRouter } from '../schema/router';
-import {
-  createPermissionChecks,
-  PermissionCheckOptions,
-} from './requirePermission';
+import { actor, PermissionChecks } from './requirePermission';
 
-export interface PromotionRoutesOptions extends PermissionCheckOptions {
+export interface PromotionRoutesOptions {
+  checks: PermissionChecks;
   promotions: PromotionStore;
   holds: HoldStore;
   blocks: VersionBlockStore;
@@ -35,15 +34,17 @@ const DEFAULT_PAGE = { offset: 0, limit: 20 };
 /**
  * The promotion routes: request, approve / reject, retry, cancel, roll back, holds, and
  * the ledger's reads, on the API router (input already validated against `openapi.yaml`).
- * Every mutating route checks its permission server-side and is audited, allowed or
- * refused (`auditRequests`, and the engine for each decision it makes).
+ * Every route checks its permission server-side on the pipeline's own entity (for
+ * `/v1/promotions/{id}/…`, the pipeline of the ledger row) and every mutating one is
+ * audited, allowed or refused (`auditRequests`, and the engine for each decision it makes).
  */
 export function registerPromotionRoutes(
   router: PipelinesApiRouter,
   options: PromotionRoutesOptions,
 ): void {
   const { promotions, holds, blocks, engine } = options;
-  const { requireRead, authorizeAction } = createPermissionChecks(options);
+  const { requireRead, authorizeAction, authorizeOnPipeline, caller } =
+    options.checks;
 
   router.post(
     '/v1/pipelines/:cluster/:namespace/:name/promotions',
@@ -54,7 +55,6 @@ export function registerPromotionRoutes(
         req,
         pipelinesPromotionCreatePermission,
         key,
-        body.entityRef,
       );
       const trigger =
         req.header('x-pipelines-trigger') === 'scaffolder'
@@ -71,11 +71,17 @@ export function registerPromotionRoutes(
     },
   );
 
-  // A dry run for the Promote and Approve dialogs: what the pull request would change, or the event that would be sent.
+  // A dry run for the Promote and Approve dialogs: what the pull request would change, or
+  // the event that would be sent. It reads the repository with the strategy's credentials:
+  // as much as requesting (`pipelines.promotion.create`), not just reading.
   router.post(
     '/v1/pipelines/:cluster/:namespace/:name/promotions/preview',
     async (req, res) => {
-      await requireRead(req);
+      await authorizeAction(
+        req,
+        pipelinesPromotionCreatePermission,
+        req.params,
+      );
       res.json(
         await options.preview(
           req.params,
@@ -95,7 +101,6 @@ export function registerPromotionRoutes(
         req,
         pipelinesPromotionCreatePermission,
         key,
-        body.entityRef,
       );
       const { record, created } = await engine.rollback(
         key,
@@ -121,8 +126,7 @@ export function registerPromotionRoutes(
       req,
       pipelinesPromotionApprovePermission,
       record.pipeline,
-      body.entityRef,
-      ['user'],
+      'users',
     );
     res.json(await engine.decide(record.id, 'approved', by, body.reason));
   });
@@ -134,20 +138,17 @@ export function registerPromotionRoutes(
       req,
       pipelinesPromotionApprovePermission,
       record.pipeline,
-      body.entityRef,
-      ['user'],
+      'users',
     );
     res.json(await engine.decide(record.id, 'rejected', by, body.reason));
   });
 
   router.post('/v1/promotions/:id/retry', async (req, res) => {
-    const body = req.body ?? {};
     const record = await loadPromotion(req.params.id);
     const by = await authorizeAction(
       req,
       pipelinesPromotionCreatePermission,
       record.pipeline,
-      body.entityRef,
     );
     const { record: retry, created } = await engine.retry(record.id, by);
     res.status(created ? 201 : 200).json(retry);
@@ -159,8 +160,7 @@ export function registerPromotionRoutes(
       req,
       pipelinesPromotionOverridePermission,
       record.pipeline,
-      req.body.entityRef,
-      ['user'],
+      'users',
     );
     res.json(
       await overrideFreeze(
@@ -172,21 +172,33 @@ export function registerPromotionRoutes(
     );
   });
 
+  // Requesters cancel their own promotions (`pipelines.promotion.create`); cancelling
+  // someone else's — approvals and all — is a decision: `pipelines.promotion.approve`, by a
+  // user, with a reason.
   router.post('/v1/promotions/:id/cancel', async (req, res) => {
-    const body = req.body ?? {};
+    const reason = req.body?.reason?.trim();
     const record = await loadPromotion(req.params.id);
-    const by = await authorizeAction(
-      req,
-      pipelinesPromotionCreatePermission,
+    const credentials = await caller(req);
+    const by = actor(credentials);
+    const own = sameIdentity(record.requestedBy, by);
+    await authorizeOnPipeline(
+      credentials,
+      own
+        ? pipelinesPromotionCreatePermission
+        : pipelinesPromotionApprovePermission,
       record.pipeline,
-      body.entityRef,
+      own ? 'users-and-services' : 'users',
     );
-    res.json(await engine.cancel(record.id, by, body.reason));
+    if (!own && !reason)
+      throw new InputError(
+        `Promotion ${record.id} was requested by ${record.requestedBy}: say why you cancel it (reason)`,
+      );
+    res.json(await engine.cancel(record.id, by, reason || undefined));
   });
 
   router.get('/v1/promotions/:id', async (req, res) => {
-    await requireRead(req);
     const record = await loadPromotion(req.params.id);
+    await requireRead(req, record.pipeline);
     const detail: PromotionDetail = {
       ...record,
       events: await promotions.events(record.id),
@@ -202,7 +214,7 @@ export function registerPromotionRoutes(
         offset: req.query.offset ?? DEFAULT_PAGE.offset,
         limit: req.query.limit ?? DEFAULT_PAGE.limit,
       };
-      await requireRead(req);
+      await requireRead(req, key);
       const [{ items, totalCount }, active, held, blocked] = await Promise.all([
         promotions.list(key, page),
         promotions.listActive(key),
@@ -247,7 +259,7 @@ export function registerPromotionRoutes(
   router.get(
     '/v1/pipelines/:cluster/:namespace/:name/holds',
     async (req, res) => {
-      await requireRead(req);
+      await requireRead(req, req.params);
       const body: HoldListResponse = { items: await holds.list(req.params) };
       res.json(body);
     },
@@ -261,7 +273,6 @@ export function registerPromotionRoutes(
         req,
         pipelinesPromotionCreatePermission,
         key,
-        req.query.entityRef,
       );
       res.json(await engine.releaseHold(key, environment, by));
     },

@@ -1,3 +1,4 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   EntityPipelineEntry,
@@ -6,6 +7,7 @@ import {
   getEntityPipelineRefs,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import { PipelineStateReader } from '../state/PipelineStateReader';
+import type { PermissionChecks } from './requirePermission';
 
 /**
  * The pipelines an entity's annotations link to, each found, not found, or without
@@ -64,4 +66,47 @@ export function resolveEntityPipelines(
     annotationErrors: errors,
     items,
   };
+}
+
+/**
+ * {@link resolveEntityPipelines} as the caller may see it: a linked pipeline they may not
+ * read on its own entity (`pipelines.weave.works/entity`) is answered as not found — the
+ * entity's annotation links it for display but grants nothing — and each readable one
+ * carries what the caller may do on it (`permissions`, the tab's verdicts).
+ * @throws NotAllowedError when the policy lets the caller read no pipeline at all.
+ */
+export async function readableEntityPipelines(
+  entity: Entity,
+  credentials: BackstageCredentials,
+  options: {
+    state: PipelineStateReader;
+    checks: PermissionChecks;
+    defaultCluster: string | undefined;
+  },
+): Promise<EntityPipelinesResponse> {
+  const { checks } = options;
+  const linked = resolveEntityPipelines(
+    entity,
+    options.state,
+    options.defaultCluster,
+  );
+  const found = linked.items.flatMap(i =>
+    i.state === 'found' ? [i.pipeline] : [],
+  );
+  // 403 for a caller the policy lets read no pipeline at all, as the list does.
+  const readable = await checks.filterReadable(credentials, found);
+  const actions = await checks.actionsOn(credentials, readable);
+  const verdicts = new Map(readable.map((p, i) => [p, actions[i]]));
+  const items = linked.items.map((item): EntityPipelineEntry => {
+    if (item.state !== 'found') return item;
+    const permissions = verdicts.get(item.pipeline);
+    if (permissions)
+      return { ...item, pipeline: { ...item.pipeline, permissions } };
+    return {
+      ref: item.ref,
+      state: 'not-found',
+      message: `Pipeline ${item.ref.namespace}/${item.ref.name} on management cluster "${item.ref.cluster}" is not shown: you may not read it (permissions are decided on the entity the Pipeline names in pipelines.weave.works/entity, not on ${linked.entityRef}).`,
+    };
+  });
+  return { ...linked, items };
 }

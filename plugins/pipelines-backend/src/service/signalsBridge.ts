@@ -13,6 +13,8 @@ export const SIGNAL_BATCH_MS = 250;
 /** Past this many pipelines in one batch, the signal says "many" instead of listing them. */
 export const SIGNAL_MAX_KEYS = 100;
 
+const keyOf = (k: PipelineKey) => `${k.cluster}/${k.namespace}/${k.name}`;
+
 /**
  * Sends the plugin's live updates as Backstage signals on channel
  * {@link PIPELINES_SIGNAL_CHANNEL}, so that they reach browsers connected to any replica
@@ -21,15 +23,18 @@ export const SIGNAL_MAX_KEYS = 100;
  * - `pipelines-changed`: the pipelines whose state this replica's watch cache saw change (or
  *   disappear), gathered for {@link SIGNAL_BATCH_MS}; without a list past
  *   {@link SIGNAL_MAX_KEYS} (a cache warming up changes thousands at once, and each signal is
- *   a message on the events bus). Every replica sees the change; browsers collapse repeats.
+ *   a message on the events bus) or when one has no uid. Every replica sees the change;
+ *   browsers collapse repeats.
  * - `promotion-changed`: a promotion changed here (once, by the replica that changed it).
  *
- * Only keys and ids travel — the browser refetches through the permission-checked API — so
- * signals go to every signed-in user (`broadcast`). Returns the unsubscribe function.
+ * Signals are broadcast to every signed-in user, and who may read a pipeline is a decision
+ * per caller that a broadcast cannot make: so they carry no names, only each Pipeline's
+ * opaque `metadata.uid`, which the permission-checked API gives its readers (and a browser
+ * matches against what it shows). Returns the unsubscribe function.
  */
 export function connectSignals(options: {
   signals: SignalsService;
-  state: Pick<PipelineStateReader, 'subscribe'>;
+  state: Pick<PipelineStateReader, 'subscribe' | 'getPipeline'>;
   engine: Pick<PromotionEngine, 'onChange'>;
   logger: LoggerService;
 }): () => void {
@@ -42,42 +47,40 @@ export function connectSignals(options: {
         message: message as any,
       })
       .catch(e => logger.debug(`Could not publish a pipelines signal: ${e}`));
-  const pending = new Map<string, PipelineKey>();
+  /** The uid of every pipeline seen, so that a removal can be told by uid too. */
+  const uids = new Map<string, string>();
+  const pending = new Set<string | undefined>();
   let timer: NodeJS.Timeout | undefined;
   const flush = () => {
     timer = undefined;
-    const keys = [...pending.values()];
+    const batch = [...pending];
     pending.clear();
     void publish(
-      keys.length > SIGNAL_MAX_KEYS
+      batch.length > SIGNAL_MAX_KEYS || batch.includes(undefined)
         ? { type: 'pipelines-changed' }
-        : { type: 'pipelines-changed', pipelines: keys },
+        : { type: 'pipelines-changed', uids: batch as string[] },
     );
   };
-  const note = (k: PipelineKey) => {
-    pending.set(`${k.cluster}/${k.namespace}/${k.name}`, {
-      cluster: k.cluster,
-      namespace: k.namespace,
-      name: k.name,
-    });
+  const note = (uid: string | undefined) => {
+    pending.add(uid);
     timer ??= setTimeout(flush, SIGNAL_BATCH_MS);
   };
   const unsubscribeState = state.subscribe((changed, removed) => {
-    changed.forEach(note);
-    removed.forEach(note);
+    for (const d of changed) {
+      if (d.uid) uids.set(keyOf(d), d.uid);
+      note(d.uid);
+    }
+    for (const k of removed) {
+      note(uids.get(keyOf(k)));
+      uids.delete(keyOf(k));
+    }
   });
   const unsubscribePromotions = engine.onChange((change, origin) => {
     if (origin !== 'local') return;
-    const { cluster, namespace, name } = change.pipeline;
-    void publish({
-      type: 'promotion-changed',
-      pipeline: {
-        cluster,
-        namespace,
-        name,
-        ...(change.id ? { id: change.id } : {}),
-      },
-    });
+    const uid =
+      state.getPipeline(change.pipeline)?.uid ??
+      uids.get(keyOf(change.pipeline));
+    void publish({ type: 'promotion-changed', ...(uid ? { uid } : {}) });
   });
   return () => {
     if (timer) clearTimeout(timer);

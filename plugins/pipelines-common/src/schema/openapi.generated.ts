@@ -44,7 +44,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The pipelines a catalog entity links to (annotation `weave.works/pipeline`), in full. */
+        /** @description The pipelines a catalog entity links to (annotation `pipelines.weave.works/pipeline`), in full, each with what the caller may do on it; a linked pipeline the caller may not read on its own entity is answered as not found (the entity's annotation links for display, it grants nothing). */
         get: operations["GetEntityPipelines"];
         put?: never;
         post?: never;
@@ -132,7 +132,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description A dry run (read permission): for the pull-request strategy, the marker edit applied to the cached clone of the base branch — the files and lines the pull request would change; for the notification strategy, the Flux event that would be sent. Nothing is written or sent. */
+        /** @description A dry run (permission `pipelines.promotion.create`): for the pull-request strategy, the marker edit applied to the cached clone of the base branch — the files and lines the pull request would change; for the notification strategy, the Flux event that would be sent. Nothing is written or sent. */
         post: operations["PreviewPromotion"];
         delete?: never;
         options?: never;
@@ -250,7 +250,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Cancels a waiting, queued or awaiting-merge promotion (its pull request is closed). */
+        /** @description Cancels a waiting, queued or awaiting-merge promotion (its pull request is closed). The requester cancels their own with `pipelines.promotion.create`; anyone else's needs `pipelines.promotion.approve`, a user, and a `reason` (400 without). */
         post: operations["CancelPromotion"];
         delete?: never;
         options?: never;
@@ -365,8 +365,6 @@ export interface components {
     schemas: {
         Name: string;
         EnvironmentName: string;
-        /** @description The catalog entity the user acts from; permission rules about entities apply to it. */
-        EntityRefInput: string;
         Reason: string;
         Error: {
             error: {
@@ -491,10 +489,27 @@ export interface components {
             /** @enum {string} */
             health: "ready" | "progressing" | "failing" | "unknown";
         };
+        /** @description The catalog entity that owns the Pipeline (its `pipelines.weave.works/entity` annotation, normalised): every permission decision about the pipeline is made on it. */
+        PipelineEntityRef: string;
+        /** @description The Pipeline's Kubernetes `metadata.uid`, the opaque id that live updates (signals) carry instead of names. */
+        PipelineUid: string;
+        /** @description What the caller may do on the pipeline, decided by the server on its own entity. */
+        PipelineActionPermissions: {
+            /** @description `pipelines.promotion.create` */
+            create: boolean;
+            /** @description `pipelines.promotion.approve` */
+            approve: boolean;
+            /** @description `pipelines.promotion.override` */
+            override: boolean;
+            /** @description `pipelines.version.block` */
+            block: boolean;
+        };
         PipelineSummary: {
             cluster: string;
             namespace: string;
             name: string;
+            entityRef?: components["schemas"]["PipelineEntityRef"];
+            uid?: components["schemas"]["PipelineUid"];
             appRef?: components["schemas"]["LocalAppReference"];
             environments: string[];
             lanes: components["schemas"]["LaneSummary"][];
@@ -507,6 +522,9 @@ export interface components {
             name: string;
             /** @enum {string} */
             dataState: "live" | "no-cluster-data";
+            entityRef?: components["schemas"]["PipelineEntityRef"];
+            uid?: components["schemas"]["PipelineUid"];
+            permissions?: components["schemas"]["PipelineActionPermissions"];
             /** @description The Pipeline's `pipelines.weave.works/…` annotations. */
             annotations?: {
                 [key: string]: string;
@@ -639,7 +657,6 @@ export interface components {
             version: string;
             reason: string;
             rollbackEnvironment?: components["schemas"]["EnvironmentName"];
-            entityRef?: components["schemas"]["EntityRefInput"];
         };
         BlockVersionResponse: {
             block: components["schemas"]["VersionBlock"];
@@ -674,7 +691,6 @@ export interface components {
         CreatePromotionRequest: {
             environment: components["schemas"]["EnvironmentName"];
             version: string;
-            entityRef?: components["schemas"]["EntityRefInput"];
         };
         PromotionPreviewRequest: {
             environment: components["schemas"]["EnvironmentName"];
@@ -711,15 +727,12 @@ export interface components {
             environment: components["schemas"]["EnvironmentName"];
             version: string;
             reason?: components["schemas"]["Reason"];
-            entityRef?: components["schemas"]["EntityRefInput"];
         };
         FreezeOverrideRequest: {
             reason: string;
-            entityRef?: components["schemas"]["EntityRefInput"];
         };
         PromotionActionRequest: {
             reason?: components["schemas"]["Reason"];
-            entityRef?: components["schemas"]["EntityRefInput"];
         };
         DurationSummary: {
             count: number;
@@ -1240,9 +1253,7 @@ export interface operations {
     };
     ReleaseHold: {
         parameters: {
-            query?: {
-                entityRef?: components["schemas"]["EntityRefInput"];
-            };
+            query?: never;
             header?: never;
             path: {
                 /** @description The management cluster that holds the Pipeline (a name under `pipelines.clusters`). */
@@ -1318,9 +1329,7 @@ export interface operations {
     };
     UnblockVersion: {
         parameters: {
-            query?: {
-                entityRef?: components["schemas"]["EntityRefInput"];
-            };
+            query?: never;
             header?: never;
             path: {
                 /** @description The management cluster that holds the Pipeline (a name under `pipelines.clusters`). */
