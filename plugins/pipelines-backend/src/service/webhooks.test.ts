@@ -1,14 +1,21 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { apply, Sandbox, waitUntil as until } from '@gitops-pipelines/sandbox';
-import { createHmac } from 'crypto';
 import request from 'supertest';
+import {
+  APPROVAL_KEY,
+  HMAC_KEY,
+  helmEvent,
+  hookPipeline,
+  sign,
+} from '../__testUtils__/hookPipelines';
 import { startSandboxBackend } from '../__testUtils__/startSandboxBackend';
 
 /*
- * Issue 11 §1, each input as a test, through the real plugin against the sandbox's
- * kube-apiservers: the webhooks decide status codes and whether a ledger row exists (the
- * rows' states are the engine's business and are not asserted here).
+ * Issues 11 §1 and 22 §2, each input as a test, through the real plugin (default settings:
+ * signatures required) against the sandbox's kube-apiservers: the webhooks decide status
+ * codes and whether a ledger row exists (the rows' states are the engine's business and are
+ * not asserted here).
  */
 
 jest.setTimeout(180_000);
@@ -19,81 +26,7 @@ const WEBHOOK_CONFIG = {
 };
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-const HMAC_KEY = 'issue-11-hmac-key';
-const ref = (cluster: string) => ({
-  kind: 'GitopsCluster',
-  name: cluster,
-  namespace: 'flux-system',
-});
-
-function hookPipeline(
-  name: string,
-  options: { signed: boolean; kind?: 'HelmRelease' | 'Kustomization' },
-) {
-  const secretRef = options.signed ? { secretRef: { name: 'hook-hmac' } } : {};
-  return {
-    apiVersion: 'pipelines.weave.works/v1alpha1',
-    kind: 'Pipeline',
-    metadata: {
-      name,
-      namespace: 'flux-system',
-      annotations: { 'pipelines.weave.works/required-approvals': 'prod=2' },
-    },
-    spec: {
-      appRef:
-        options.kind === 'Kustomization'
-          ? {
-              apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-              kind: 'Kustomization',
-              name: 'apps',
-            }
-          : {
-              apiVersion: 'helm.toolkit.fluxcd.io/v2beta1',
-              kind: 'HelmRelease',
-              name: 'podinfo',
-            },
-      environments: [
-        {
-          name: 'dev',
-          targets: [{ namespace: `${name}-dev`, clusterRef: ref('dev') }],
-        },
-        {
-          name: 'test',
-          targets: [{ namespace: `${name}-qa`, clusterRef: ref('dev') }],
-        },
-        {
-          name: 'prod',
-          targets: [{ namespace: `${name}-prod`, clusterRef: ref('prod') }],
-          promotion: {
-            manual: true,
-            strategy: { notification: {}, ...secretRef },
-          },
-        },
-      ],
-      promotion: { strategy: { notification: {}, ...secretRef } },
-    },
-  };
-}
-
-const sign = (body: string) =>
-  `sha256=${createHmac('sha256', HMAC_KEY).update(body).digest('hex')}`;
-const helmEvent = (revision: string, fields: Record<string, string> = {}) =>
-  JSON.stringify({
-    involvedObject: {
-      apiVersion: 'helm.toolkit.fluxcd.io/v2',
-      kind: 'HelmRelease',
-      name: 'podinfo',
-      namespace: fields.namespace ?? 'hook-signed-dev',
-      ...fields,
-    },
-    severity: fields.severity ?? 'info',
-    reason: fields.reason ?? 'UpgradeSucceeded',
-    message: 'Helm upgrade succeeded',
-    metadata: { revision },
-    reportingController: 'helm-controller',
-  });
-
-describe('issue 11 §1: webhooks against the sandbox', () => {
+describe('issues 11 §1 and 22 §2: webhooks against the sandbox', () => {
   let sandbox: Sandbox;
   let server: any;
   const post = (path: string, body: string, signature?: string) => {
@@ -116,12 +49,15 @@ describe('issue 11 §1: webhooks against the sandbox', () => {
         apiVersion: 'v1',
         kind: 'Secret',
         metadata: { name: 'hook-hmac', namespace: 'flux-system' },
-        stringData: { 'hmac-key': HMAC_KEY },
+        stringData: {
+          'hmac-key': HMAC_KEY,
+          'approval-hmac-key': APPROVAL_KEY,
+        },
       } as any,
       hookPipeline('hook-signed', { signed: true }) as any,
       hookPipeline('hook-unsigned', { signed: false }) as any,
       hookPipeline('hook-kustomize', {
-        signed: false,
+        signed: true,
         kind: 'Kustomization',
       }) as any,
     ]);
@@ -133,18 +69,21 @@ describe('issue 11 §1: webhooks against the sandbox', () => {
     });
     for (const name of ['hook-signed', 'hook-unsigned', 'hook-kustomize'])
       await until(pipelineLoaded(name), name);
-    // the HMAC Secret reaches the watch cache (a signed event to the last environment: 401 until then, 400 after)
+    // the HMAC Secret reaches the watch cache (a signed failure event: 401 until then, 200 ignored after)
     await until(
       async () => {
-        const body = helmEvent('0.0.1');
+        const body = helmEvent('0.0.1', {
+          severity: 'error',
+          reason: 'UpgradeFailed',
+        });
         return (
           (
             await post(
-              '/promotion/flux-system/hook-signed/prod',
+              '/promotion/flux-system/hook-signed/dev',
               body,
               sign(body),
             )
-          ).status === 400
+          ).status === 200
         );
       },
       'hmac-key in cache',
@@ -165,38 +104,54 @@ describe('issue 11 §1: webhooks against the sandbox', () => {
       )
     ).body.items as any[];
 
-  it('an unsigned approval of a pipeline without secretRef is refused, even with the webhook on', async () => {
-    const requested = await post(
-      '/promotion/flux-system/hook-unsigned/test',
-      helmEvent('6.1.0', { namespace: 'hook-unsigned-qa' }),
-    );
-    expect(requested.status).toBe(201);
-    const row = (await rows('hook-unsigned')).find(
-      r => r.version === '6.1.0' && r.toEnvironment === 'prod',
-    );
-    expect(row).toBeDefined();
-    for (const body of [
-      '',
-      '{}',
-      JSON.stringify({
-        namespace: 'flux-system',
-        name: 'hook-unsigned',
-        environment: 'test',
-        revision: '6.1.0',
-        timestamp: Date.now() / 1000,
-      }),
-    ]) {
-      const res = await post(
+  it('a pipeline without secretRef: its promotion and approval webhooks answer the generic 401 and record nothing', async () => {
+    const approval = JSON.stringify({
+      namespace: 'flux-system',
+      name: 'hook-unsigned',
+      environment: 'test',
+      revision: '6.1.0',
+      timestamp: Date.now() / 1000,
+    });
+    const attempts = [
+      post(
+        '/promotion/flux-system/hook-unsigned/test',
+        helmEvent('6.1.0', { namespace: 'hook-unsigned-qa' }),
+      ),
+      post('/approval/flux-system/hook-unsigned/test/6.1.0', ''),
+      post('/approval/flux-system/hook-unsigned/test/6.1.0', approval),
+      post(
         '/approval/flux-system/hook-unsigned/test/6.1.0',
-        body,
-      );
-      expect(res.status).toBe(403);
+        approval,
+        sign(approval, APPROVAL_KEY),
+      ),
+    ];
+    for (const res of await Promise.all(attempts)) {
+      expect(res.status).toBe(401);
       expect(res.body.error.message).toMatch(
-        /needs a secretRef to a Secret with hmac-key/,
+        /^Unauthorized: the request is not signed for this pipeline/,
       );
     }
-    const after = (await rows('hook-unsigned')).find(r => r.id === row.id);
-    expect(after.approvals).toEqual([]);
+    expect(await rows('hook-unsigned')).toEqual([]);
+  });
+
+  it('text/plain with a foreign Origin (a CORS simple request) is refused with 415 and records nothing', async () => {
+    const body = helmEvent('6.0.9');
+    for (const type of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+    ]) {
+      const res = await request(server)
+        .post('/api/pipelines/promotion/flux-system/hook-signed/dev')
+        .set('Content-Type', type)
+        .set('Origin', 'https://attacker.example')
+        .set('X-Signature', sign(body))
+        .send(body);
+      expect(res.status).toBe(415);
+    }
+    expect(
+      (await rows('hook-signed')).filter(r => r.version === '6.0.9'),
+    ).toEqual([]);
   });
 
   it('the approval webhook needs a signed body bound to the path, and counts once', async () => {
@@ -232,10 +187,21 @@ describe('issue 11 §1: webhooks against the sandbox', () => {
         await post(
           '/approval/flux-system/hook-signed/test/6.3.0',
           forOther,
-          sign(forOther),
+          sign(forOther, APPROVAL_KEY),
         )
       ).status,
     ).toBe(422);
+    // the promotion key does not approve
+    const withPromotionKey = approval();
+    expect(
+      (
+        await post(
+          '/approval/flux-system/hook-signed/test/6.3.0',
+          withPromotionKey,
+          sign(withPromotionKey),
+        )
+      ).status,
+    ).toBe(401);
     expect(
       (await rows('hook-signed')).find(r => r.id === row.id).approvals,
     ).toEqual([]);
@@ -243,7 +209,7 @@ describe('issue 11 §1: webhooks against the sandbox', () => {
     const ok = await post(
       '/approval/flux-system/hook-signed/test/6.3.0',
       body,
-      sign(body),
+      sign(body, APPROVAL_KEY),
     );
     expect(ok.status).toBe(200);
     expect(ok.body.approvals).toEqual([
@@ -259,7 +225,7 @@ describe('issue 11 §1: webhooks against the sandbox', () => {
         await post(
           '/approval/flux-system/hook-signed/test/6.3.0',
           again,
-          sign(again),
+          sign(again, APPROVAL_KEY),
         )
       ).status,
     ).toBe(409);
@@ -361,7 +327,13 @@ describe('issue 11 §1: webhooks against the sandbox', () => {
         metadata: { revision: `main@sha1:${commit}` },
       });
       expect(
-        (await post('/promotion/flux-system/hook-kustomize/dev', body)).status,
+        (
+          await post(
+            '/promotion/flux-system/hook-kustomize/dev',
+            body,
+            sign(body),
+          )
+        ).status,
       ).toBe(201);
     }
     const versions = (await rows('hook-kustomize')).map(r => r.version).sort();
@@ -371,21 +343,45 @@ describe('issue 11 §1: webhooks against the sandbox', () => {
     ]);
   });
 
-  it('rate limits a pipeline path with 429 and Retry-After, with no stack in the body', async () => {
+  it('a replayed signed event produces nothing new', async () => {
+    const body = helmEvent('6.7.0');
+    const path = '/promotion/flux-system/hook-signed/dev';
+    expect((await post(path, body, sign(body))).status).toBe(201);
+    const replay = await post(path, body, sign(body));
+    expect(replay.status).toBe(200);
+    expect(replay.body).toEqual({ ignored: 'already delivered' });
+    expect(
+      (await rows('hook-signed')).filter(r => r.version === '6.7.0'),
+    ).toHaveLength(1);
+  });
+
+  it('a flood of junk gets 401 then 429 with Retry-After and no stack; the next signed event still promotes', async () => {
+    // a fresh window: the tests above were refused a few times too
+    await new Promise(r =>
+      setTimeout(r, (WEBHOOK_CONFIG.rateLimit.windowSeconds + 0.5) * 1000),
+    );
     const statuses: number[] = [];
     let limited: any;
     for (let i = 0; i < 25; i++) {
       const res = await post(
-        '/promotion/flux-system/no-such-pipeline/dev',
+        i % 2
+          ? '/promotion/flux-system/no-such-pipeline/dev'
+          : '/promotion/flux-system/hook-signed/dev',
         helmEvent('1.0.0'),
+        i % 3 ? undefined : 'sha256=00',
       );
       statuses.push(res.status);
       if (res.status === 429) limited = res;
     }
-    expect(statuses.filter(s => s === 404)).toHaveLength(20);
+    expect(statuses.slice(0, 20)).toEqual(Array(20).fill(401));
     expect(statuses.slice(20)).toEqual([429, 429, 429, 429, 429]);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(limited.body.error.name).toBe('TooManyRequestsError');
     expect(limited.body.error.stack).toBeUndefined();
+    const body = helmEvent('6.8.0');
+    expect(
+      (await post('/promotion/flux-system/hook-signed/dev', body, sign(body)))
+        .status,
+    ).toBe(201);
   });
 });
