@@ -104,20 +104,34 @@ export interface Config {
     /** pipeline-controller's compatibility webhooks (`/promotion/…` and `/approval/…`). */
     webhooks?: {
       /**
+       * Default true: the promotion webhook takes only events signed (`X-Signature`) with the
+       * `hmac-key` of the Secret that the promotion strategy of the environment promoted into
+       * names (`secretRef`); a Pipeline without one gets 401. `false` lets a Pipeline whose
+       * strategy names no Secret take unsigned events from anyone who can reach the backend:
+       * only to migrate from pipeline-controller; warned at start.
+       */
+      requireSignature?: boolean;
+      /**
        * Turn on `POST /approval/{namespace}/{name}/{environment}/{revision}`. Default false (the
        * path answers 404). Even when on, it approves only for an environment whose promotion
-       * strategy has a `secretRef` to a Secret with `hmac-key`, and only a request signed with
-       * it whose body names the path and a current timestamp; it counts as one approver,
-       * `webhook-approval:<namespace>/<name>`.
+       * strategy has a `secretRef` to a Secret with `approval-hmac-key` (never `hmac-key`), and
+       * only a request signed with it whose body names the path and a current timestamp; it
+       * counts as one approver, `webhook-approval:<namespace>/<name>`.
        */
       approval?: boolean;
       /**
-       * Per-pipeline limit of the unauthenticated webhook paths (each replica counts its own);
-       * past it the answer is 429 with Retry-After. Default 30 requests per 10 seconds.
+       * The webhooks' rate limits (each replica counts its own); past one the answer is 429
+       * with Retry-After.
        */
       rateLimit?: {
-        /** Requests allowed per window, per pipeline and path kind. Default 30. */
+        /**
+         * Refused requests (no such pipeline, unsigned, bad signature…) allowed per window from
+         * one client address (as `backend.trustProxy` makes Express see it). Signed events are
+         * never counted here. Default 30.
+         */
         requests?: number;
+        /** Accepted (signed) requests allowed per window for one pipeline and path kind. Default 300. */
+        signedRequests?: number;
         /** The window, in seconds. Default 10. */
         windowSeconds?: number;
       };
