@@ -8,7 +8,10 @@ import { GitForge } from '@gitops-pipelines/sandbox';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
+import { ConfigReader } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
 import { PullRequestStrategy } from '../plugins/pipelines-backend/src/promotion/strategies/pullRequest/PullRequestStrategy';
+import { readForgesConfig } from '../plugins/pipelines-backend/src/config/forges';
 
 const FILES = Number(process.env.BENCH_REPO_FILES ?? 5000);
 const RUNS = Number(process.env.BENCH_PROMOTION_RUNS ?? 5);
@@ -45,8 +48,17 @@ async function main() {
     error: console.error,
     child: () => logger,
   };
+  // The sandbox forge is http on 127.0.0.1: known only with its scheme.
+  const forgeConfig = new ConfigReader({
+    pipelines: { forges: { allowedHosts: [new URL(forge.url).origin] } },
+  });
+  const forges = readForgesConfig(
+    forgeConfig,
+    ScmIntegrations.fromConfig(forgeConfig),
+  );
   const make = (cacheDir: string) =>
     new PullRequestStrategy({
+      forges,
       secrets: (_c, _n, _s, key) => secrets[key],
       cacheDir,
       logger,

@@ -62,6 +62,10 @@ export function writeReplicaConfig(
       notificationController: {
         url: sandbox.notificationControllers.management.url,
       },
+      // The sandbox forge is http on 127.0.0.1: known only with its scheme.
+      ...(sandbox.forge
+        ? { forges: { allowedHosts: [new URL(sandbox.forge.url).origin] } }
+        : {}),
       pullRequestPolling: {
         minInterval: { milliseconds: 500 },
         maxInterval: { seconds: 2 },

@@ -23,6 +23,10 @@ export function sandboxAppConfig(sandbox: Sandbox) {
       notificationController: {
         url: sandbox.notificationControllers.management.url,
       },
+      // The forge is http on 127.0.0.1: a known forge only written with its scheme (warned at start).
+      ...(sandbox.forge
+        ? { forges: { allowedHosts: [new URL(sandbox.forge.url).origin] } }
+        : {}),
     },
     kubernetes: {
       serviceLocatorMethod: { type: 'multiTenant' },

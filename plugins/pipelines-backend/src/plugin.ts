@@ -32,6 +32,7 @@ import { LevelTrigger } from './promotion/LevelTrigger';
 import { NotificationStrategy } from './promotion/strategies/NotificationStrategy';
 import { PullRequestStrategy } from './promotion/strategies/pullRequest/PullRequestStrategy';
 import { ScmIntegrations } from '@backstage/integration';
+import { forgeWarnings, readForgesConfig } from './config/forges';
 import {
   createWebhookRouter,
   UNSIGNED_WEBHOOKS_WARNING,
@@ -164,6 +165,9 @@ export const pipelinesPlugin = createBackendPlugin({
           );
         }
         const integrations = ScmIntegrations.fromConfig(config);
+        // Where pull-request credentials may go: integrations' hosts and pipelines.forges.allowedHosts.
+        const forges = readForgesConfig(config, integrations);
+        forgeWarnings(forges).forEach(w => logger.warn(w));
         const holds = new DatabaseHoldStore(promotions.client);
         const blocks = new DatabaseVersionBlockStore(promotions.client);
         const strategies = [
@@ -175,8 +179,8 @@ export const pipelinesPlugin = createBackendPlugin({
               state.getSecretValue(cluster, namespace, name, key),
             cacheDir: settings.repositoryCacheDir,
             logger,
-            githubApiBaseUrl: host =>
-              integrations.github.byHost(host)?.config.apiBaseUrl,
+            forges,
+            integrations,
             metrics,
           }),
         ];

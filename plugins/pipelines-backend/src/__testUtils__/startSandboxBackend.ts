@@ -60,6 +60,12 @@ export async function startStoppableSandboxBackend(
               },
             ],
             writeStatus: false,
+            // The sandbox forge is http on 127.0.0.1: a known forge only when written with its scheme.
+            ...(sandbox.forge
+              ? {
+                  forges: { allowedHosts: [new URL(sandbox.forge.url).origin] },
+                }
+              : {}),
             ...options.pipelines,
           },
         },

@@ -30,8 +30,9 @@ export const PREVIEW_PROMOTION_ID = '(assigned when requested)';
  * request would do: the same plan (environment, strategy, marker, branch) from the watch
  * cache, and the strategy's own dry run (`PromotionStrategy.preview`).
  * @throws (the previewer) InputError for the first environment or no strategy;
- *   NotFoundError for an unknown pipeline or environment; ServiceUnavailableError when the
- *   repository cannot be read now.
+ *   NotFoundError for an unknown pipeline or environment; InputError when the strategy
+ *   refuses for good (a pull-request url that is not a known forge, no marked field);
+ *   ServiceUnavailableError when the repository cannot be read now.
  */
 export function createPromotionPreviewer(deps: {
   cache: Pick<PipelineCache, 'getPipelineObject'>;
@@ -80,6 +81,8 @@ export function createPromotionPreviewer(deps: {
         kubeConfig: plan.kubeConfig,
       });
     } catch (e) {
+      if (e instanceof PromotionError && !e.retryable)
+        throw new InputError(`Cannot preview the promotion: ${e.message}`);
       if (e instanceof PromotionError)
         throw new ServiceUnavailableError(
           `Cannot preview the promotion now: ${e.message}`,

@@ -1,6 +1,10 @@
 import { PromotionError, PullRequestStatus } from '../PromotionStrategy';
 import { CommitStatusInput, PullRequestProvider } from './PullRequestProvider';
-import { DEFAULT_REQUEST_TIMEOUT_MS, fetchWithTimeout } from './requestTimeout';
+import {
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  fetchWithTimeout,
+  isRedirectRefusal,
+} from './requestTimeout';
 
 /** Project key and repository slug of a Bitbucket Server URL (`/scm/KEY/repo.git` or `/projects/KEY/repos/repo`). */
 export function bitbucketServerRepository(repoUrl: string): {
@@ -60,18 +64,24 @@ const info = (pr: BitbucketPullRequest) => ({
 
 /**
  * Pull requests on Bitbucket Server / Data Center through its REST API 1.0, with one
- * request helper that checks every response and encodes every path segment, and gives up
- * after `timeoutMs` (default 30 s).
+ * request helper that checks every response and encodes every path segment, gives up
+ * after `timeoutMs` (default 30 s) and follows no redirect (`fetchWithTimeout`).
+ * `authorization` is the header value (`Bearer <token>`, or `Basic …` for an integration's
+ * username and password); `token` is a shorthand for `Bearer <token>`.
  */
 export class BitbucketServerPullRequests implements PullRequestProvider {
   private readonly base: string;
   private readonly repository: { project: string; slug: string };
   private readonly fetch: typeof fetch;
+  private readonly authorization: string;
 
   constructor(
     private readonly options: {
       repoUrl: string;
-      token: string;
+      token?: string;
+      authorization?: string;
+      /** The API base, e.g. from the Bitbucket Server integration; default `<origin>/rest/api/1.0`. */
+      apiBaseUrl?: string;
       timeoutMs?: number;
     },
   ) {
@@ -82,7 +92,13 @@ export class BitbucketServerPullRequests implements PullRequestProvider {
     this.fetch = fetchWithTimeout(
       options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     );
-    this.base = `${origin}/rest/api/1.0/projects/${encodeURIComponent(
+    this.authorization =
+      options.authorization ?? `Bearer ${options.token ?? ''}`;
+    const api = (options.apiBaseUrl ?? `${origin}/rest/api/1.0`).replace(
+      /\/+$/,
+      '',
+    );
+    this.base = `${api}/projects/${encodeURIComponent(
       project,
     )}/repos/${encodeURIComponent(slug)}/pull-requests`;
   }
@@ -104,7 +120,7 @@ export class BitbucketServerPullRequests implements PullRequestProvider {
         {
           method: init.method ?? 'GET',
           headers: {
-            Authorization: `Bearer ${this.options.token}`,
+            Authorization: this.authorization,
             Accept: 'application/json',
             ...(init.body ? { 'Content-Type': 'application/json' } : {}),
           },
@@ -112,7 +128,10 @@ export class BitbucketServerPullRequests implements PullRequestProvider {
         },
       );
     } catch (e) {
-      throw new PromotionError(`${what}: ${(e as Error).message}`, true);
+      throw new PromotionError(
+        `${what}: ${(e as Error).message}`,
+        !isRedirectRefusal(e),
+      );
     }
     if (!response.ok) {
       const data: any = await response.json().catch(() => ({}));

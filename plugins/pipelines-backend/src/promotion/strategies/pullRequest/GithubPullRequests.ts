@@ -2,7 +2,11 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { Octokit } from 'octokit';
 import { PromotionError, PullRequestStatus } from '../PromotionStrategy';
 import { CommitStatusInput, PullRequestProvider } from './PullRequestProvider';
-import { DEFAULT_REQUEST_TIMEOUT_MS, fetchWithTimeout } from './requestTimeout';
+import {
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  fetchWithTimeout,
+  isRedirectRefusal,
+} from './requestTimeout';
 
 /** GitHub's API base for a repository URL: api.github.com, or GitHub Enterprise's /api/v3. */
 export function githubApiBaseUrl(repoUrl: string): string {
@@ -32,6 +36,9 @@ export function ownerAndRepo(repoUrl: string): { owner: string; repo: string } {
  * 500 without a response, which is not the forge's 500.
  */
 export function toPromotionError(e: any, what: string): PromotionError {
+  // A refused redirect is the configured address's fault: retrying does not help.
+  if (isRedirectRefusal(e))
+    return new PromotionError(`${what}: ${e?.message ?? e}`, false);
   const message = e?.response?.data?.message ?? e?.message ?? String(e);
   return PromotionError.fromHttp(
     what,
@@ -56,7 +63,8 @@ function alreadyExists(e: any): boolean {
  * without its retry plugin: that one retries 429 and 5xx after 1 and 4 s whatever
  * Retry-After says and hides the failures; the promotion runner retries instead, waiting
  * as long as Retry-After asks and recording each failed attempt. Every request gives up
- * after `timeoutMs` (default 30 s).
+ * after `timeoutMs` (default 30 s) and follows no redirect (`fetchWithTimeout`): the token
+ * goes to `apiBaseUrl` only.
  */
 export class GithubPullRequests implements PullRequestProvider {
   private readonly octokit: Octokit;

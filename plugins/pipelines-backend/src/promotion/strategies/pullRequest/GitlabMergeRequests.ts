@@ -1,7 +1,12 @@
 import { Gitlab } from '@gitbeaker/rest';
 import { PromotionError, PullRequestStatus } from '../PromotionStrategy';
 import { CommitStatusInput, PullRequestProvider } from './PullRequestProvider';
-import { DEFAULT_REQUEST_TIMEOUT_MS, noAnswerWithin } from './requestTimeout';
+import {
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  isRedirectRefusal,
+  noAnswerWithin,
+} from './requestTimeout';
+import { gitlabRequester } from './gitlabRequester';
 
 /** The project path of a GitLab repository URL, subgroups included (`group/sub/project`). */
 export function gitlabProjectPath(repoUrl: string): string {
@@ -21,6 +26,8 @@ function toPromotionError(
 ): PromotionError {
   if (e?.name === 'GitbeakerTimeoutError')
     return PromotionError.fromHttp(what, undefined, noAnswerWithin(timeoutMs));
+  if (isRedirectRefusal(e))
+    return new PromotionError(`${what}: ${(e as Error).message}`, false);
   const response = e?.cause?.response;
   const detail = e?.cause?.description ?? e?.message ?? String(e);
   return PromotionError.fromHttp(
@@ -35,20 +42,37 @@ function toPromotionError(
 const alreadyExists = (e: any) => e?.cause?.response?.status === 409;
 
 /**
- * Merge requests on GitLab (gitlab.com or self-managed) through @gitbeaker/rest. Every
- * request gives up after `timeoutMs` (default 30 s; gitbeaker's own default is 5 minutes).
+ * Merge requests on GitLab (gitlab.com or self-managed) through @gitbeaker/rest, with a
+ * requester that keeps the token on the API (`gitlabRequester`: no redirect, nothing
+ * outside `apiBaseUrl`, default `<origin>/api/v4`). Every request gives up after
+ * `timeoutMs` (default 30 s; gitbeaker's own default is 5 minutes).
  */
 export class GitlabMergeRequests implements PullRequestProvider {
   private readonly api: InstanceType<typeof Gitlab>;
   private readonly projectId: string;
   private readonly timeoutMs: number;
 
-  constructor(options: { repoUrl: string; token: string; timeoutMs?: number }) {
+  constructor(options: {
+    repoUrl: string;
+    token: string;
+    /** The API base, e.g. from the GitLab integration (`https://gitlab.com/api/v4`). */
+    apiBaseUrl?: string;
+    timeoutMs?: number;
+  }) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const apiBaseUrl = (
+      options.apiBaseUrl ?? `${new URL(options.repoUrl).origin}/api/v4`
+    ).replace(/\/+$/, '');
     this.api = new Gitlab({
-      host: new URL(options.repoUrl).origin,
+      // gitbeaker puts each resource at `<host>/api/v4/<prefix>`
+      host: apiBaseUrl.replace(/\/api\/v4$/, ''),
       token: options.token,
       queryTimeout: this.timeoutMs,
+      requesterFn: gitlabRequester({
+        apiBaseUrl,
+        token: options.token,
+        timeoutMs: this.timeoutMs,
+      }) as any,
     });
     this.projectId = gitlabProjectPath(options.repoUrl);
   }

@@ -8,6 +8,7 @@ import path from 'path';
 import { promisify } from 'util';
 import { PromotionError } from '../PromotionStrategy';
 import { PullRequestStrategy } from './PullRequestStrategy';
+import { testForges } from '../../../__testUtils__/testForges';
 
 jest.setTimeout(60_000);
 const execFileAsync = promisify(execFile);
@@ -57,6 +58,7 @@ describe('PullRequestStrategy (github) against the sandbox forge', () => {
       token: user.token,
     };
     strategy = new PullRequestStrategy({
+      forges: testForges({ allowedHosts: [forge.url] }),
       secrets: (_cluster, ns, name, key) =>
         ns === 'flux-system' && name === 'github-credentials'
           ? secret[key]
@@ -123,7 +125,7 @@ describe('PullRequestStrategy (github) against the sandbox forge', () => {
       title: 'Promote flux-system/podinfo-02 in test to 6.1.0',
     });
     expect(pr.body).toContain(
-      'Promotes **6.1.0** into environment **test** of pipeline `flux-system/podinfo-02` (from dev).',
+      'Promotes `6.1.0` into environment `test` of pipeline `flux-system/podinfo-02` (from `dev`).',
     );
     expect(
       await forge.readFile(
@@ -339,7 +341,7 @@ describe('PullRequestStrategy (github) against the sandbox forge', () => {
     await strategy.execute(ctx('test', '8.3.0'));
     expect(pr.body).toMatch(/^Please check the dashboards first\./);
     expect(pr.body).toMatch(/Signed-off: ops$/);
-    expect(pr.body).toContain('Promotes **8.3.0**');
+    expect(pr.body).toContain('Promotes `8.3.0`');
     expect(pr.body).not.toContain('8.2.0');
   });
 });

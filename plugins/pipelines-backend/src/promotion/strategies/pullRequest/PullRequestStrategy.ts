@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { ScmIntegrationRegistry } from '@backstage/integration';
 import type {
   GateSummary,
   PromotionPreview,
@@ -13,37 +14,49 @@ import {
 import { promotionMarker } from './editMarkers';
 import { previewMarkerEdit } from './previewMarkerEdit';
 import { pullRequestSection, withSection } from './pullRequestBody';
+import { inertText } from './markdown';
 import { writePromotionBranch } from './writePromotionBranch';
-import { GithubPullRequests } from './GithubPullRequests';
-import { GitlabMergeRequests } from './GitlabMergeRequests';
-import { BitbucketServerPullRequests } from './BitbucketServerPullRequests';
+import { createPullRequestClient, toGitError } from './forgeClients';
+import {
+  createForgeCredentials,
+  ForgeCredentials,
+  SecretReader,
+} from './forgeCredentials';
 import { GitRepositoryCache } from './GitRepositoryCache';
 import { PullRequestProvider } from './PullRequestProvider';
 import { crashPoint } from '../../crashPoint';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from './requestTimeout';
 import type { PipelinesMetrics } from '../../../metrics/PipelinesMetrics';
 import { instrumentPullRequests } from '../../../metrics/instrumentPullRequests';
+import {
+  ForgeEndpoint,
+  ForgeRefusedError,
+  Forges,
+} from '../../../config/forges';
+import { checkForgeLink } from '../../../config/forgeUrl';
 
-/** Reads a key of a Secret on a management cluster (from the watch cache). */
-export type SecretReader = (
-  cluster: string,
-  namespace: string,
-  name: string,
-  key: string,
-) => string | undefined;
+export type { SecretReader } from './forgeCredentials';
 
+/** The pull-request strategy's dependencies and settings. */
 export interface PullRequestStrategyOptions {
   secrets: SecretReader;
+  /**
+   * The forges credentials may go to (`readForgesConfig`): a pull-request `url` must be
+   * https (or configured http) on one of their hosts and ports.
+   */
+  forges: Forges;
+  /** Backstage integrations, for `pipelines.forges.credentials: integrations`. */
+  integrations?: ScmIntegrationRegistry;
   /** Where cached clones live. */
   cacheDir: string;
   logger: LoggerService;
-  /** API base URL per repository host, e.g. from Backstage's GitHub integrations. */
-  githubApiBaseUrl?: (host: string) => string | undefined;
   /**
    * How long a forge may take, in ms (default 30 s): an API request's answer, or a git
    * transfer that moves no data. Past it the attempt fails, retryably.
    */
   requestTimeoutMs?: number;
+  /** How long one git command may take in all, in ms (default 5 min). */
+  gitTimeoutMs?: number;
   /** Where forge requests and GitHub's rate-limit headroom are counted. */
   metrics?: PipelinesMetrics;
 }
@@ -53,15 +66,20 @@ export interface PullRequestStrategyOptions {
  * field marked `# {"$promotion": "<ns>:<name>:<env>"}` to the version, commits
  * "promoting version" on `promotion-<ns>-<name>-<env>` and opens the pull request, or
  * updates the one already open for that branch (so a retry or a newer version reuses it).
+ * Credentials go only to the endpoint `Forges.endpoint` derives from the `url` (git and
+ * API alike), never on a redirect; a refused `url` fails the promotion, not retryably.
  */
 export class PullRequestStrategy implements PromotionStrategy {
   readonly name = 'pull-request' as const;
   private readonly repos: GitRepositoryCache;
+  private readonly credentials: ReturnType<typeof createForgeCredentials>;
 
   constructor(private readonly options: PullRequestStrategyOptions) {
     this.repos = new GitRepositoryCache(options.cacheDir, {
       stallTimeoutMs: this.timeoutMs,
+      timeoutMs: options.gitTimeoutMs,
     });
+    this.credentials = createForgeCredentials(options);
   }
 
   private get timeoutMs() {
@@ -69,96 +87,76 @@ export class PullRequestStrategy implements PromotionStrategy {
   }
 
   private provider(
-    type: string,
-    url: string,
-    token: string,
+    endpoint: ForgeEndpoint,
+    credentials: ForgeCredentials,
   ): PullRequestProvider {
-    const client = this.client(type, url, token);
+    const client = createPullRequestClient(endpoint, credentials, {
+      timeoutMs: this.timeoutMs,
+      logger: this.options.logger,
+      metrics: this.options.metrics,
+    });
     return this.options.metrics
-      ? instrumentPullRequests(client, type, this.options.metrics)
+      ? instrumentPullRequests(client, endpoint.provider, this.options.metrics)
       : client;
   }
 
-  private client(
-    type: string,
-    url: string,
-    token: string,
-  ): PullRequestProvider {
-    const { timeoutMs } = this;
-    if (type === 'github') {
-      return new GithubPullRequests({
-        repoUrl: url,
-        token,
-        apiBaseUrl: this.options.githubApiBaseUrl?.(new URL(url).host),
-        logger: this.options.logger,
-        timeoutMs,
-        onRateLimit: remaining =>
-          this.options.metrics?.rateLimit('github', remaining),
-      });
-    }
-    if (type === 'gitlab')
-      return new GitlabMergeRequests({ repoUrl: url, token, timeoutMs });
-    if (type === 'bitbucket-server')
-      return new BitbucketServerPullRequests({
-        repoUrl: url,
-        token,
-        timeoutMs,
-      });
-    throw new PromotionError(
-      `Pull requests on ${type} are not supported`,
-      false,
-    );
-  }
-
-  private pullRequest(ctx: PromotionContext) {
+  /** The strategy of a row's promotion, its forge endpoint, credentials and API client. */
+  private async pullRequest(ctx: PromotionContext) {
     const pr = ctx.promotion.strategy['pull-request'];
     if (!pr)
       throw new PromotionError(
         'The promotion has no pull-request strategy',
         false,
       );
-    const namespace = ctx.pipeline.metadata.namespace!;
-    const secret = (key: string) =>
-      this.options.secrets(
-        ctx.record.pipeline.cluster,
-        namespace,
-        pr.secretRef.name,
-        key,
-      );
-    const token = secret('token');
-    if (!token) {
-      // Retryable: the Secret may not be in the watch cache yet (a backend just started), or be
-      // created or fixed by someone within the retry budget.
-      throw new PromotionError(
-        `Secret ${namespace}/${pr.secretRef.name} has no "token" for the ${pr.type} API (or is not readable yet)`,
-        true,
-      );
+    let endpoint: ForgeEndpoint;
+    try {
+      endpoint = this.options.forges.endpoint(pr.url, pr.type);
+    } catch (e) {
+      if (e instanceof ForgeRefusedError)
+        throw new PromotionError(e.message, false);
+      throw e;
     }
+    const namespace = ctx.pipeline.metadata.namespace!;
+    const credentials = await this.credentials(endpoint, {
+      cluster: ctx.record.pipeline.cluster,
+      namespace,
+      name: pr.secretRef.name,
+    });
     return {
       pr,
+      endpoint,
       namespace,
       name: ctx.pipeline.metadata.name,
-      secret,
-      token,
-      provider: this.provider(pr.type, pr.url, token),
+      credentials,
+      provider: this.provider(endpoint, credentials),
     };
   }
 
   /** The marker, branch, title and git credentials of a row's promotion. */
-  private target(ctx: PromotionContext) {
-    const pull = this.pullRequest(ctx);
-    const { namespace, name, secret, token } = pull;
+  private async target(ctx: PromotionContext) {
+    const pull = await this.pullRequest(ctx);
+    const { namespace, name, endpoint } = pull;
     const { record } = ctx;
     return {
       ...pull,
+      remote: { url: endpoint.gitUrl, http: endpoint.http },
       marker: promotionMarker(namespace, name, record.toEnvironment),
       branch: `promotion-${namespace}-${name}-${record.toEnvironment}`,
       title: `Promote ${namespace}/${name} in ${record.toEnvironment} to ${record.version}`,
-      credentials: {
-        username: secret('username') ?? 'git',
-        password: secret('password') ?? token,
-      },
     };
+  }
+
+  /** The pull request as the record keeps it: its link only when it is on the repository's host. */
+  private kept(
+    pr: { number: number; url: string },
+    endpoint: ForgeEndpoint,
+  ): { number: number; url: string } {
+    const link = checkForgeLink(pr.url, endpoint.host);
+    if (link.ok) return { number: pr.number, url: link.url };
+    this.options.logger.warn(
+      `Pull request #${pr.number} on ${endpoint.gitUrl}: its link is not kept (${link.reason})`,
+    );
+    return { number: pr.number, url: '' };
   }
 
   /** The gates' verdict as the forge's status of the PR's head commit, named `pipelines/<namespace>/<name>/<environment>`. */
@@ -168,7 +166,7 @@ export class PullRequestStrategy implements PromotionStrategy {
     summary: GateSummary,
     targetUrl?: string,
   ): Promise<boolean> {
-    const { provider, namespace, name } = this.pullRequest(ctx);
+    const { provider, namespace, name } = await this.pullRequest(ctx);
     if (!provider.setCommitStatus) return false;
     const context = `pipelines/${namespace}/${name}/${ctx.record.toEnvironment}`;
     await provider.setCommitStatus(sha, {
@@ -182,19 +180,20 @@ export class PullRequestStrategy implements PromotionStrategy {
 
   /** The marker edit dry-run on the cached clone of the base branch: the files and lines the pull request would change. */
   async preview(ctx: PromotionContext): Promise<PromotionPreview> {
-    const { pr, marker, branch, title, credentials } = this.target(ctx);
+    const { pr, endpoint, remote, marker, branch, title, credentials } =
+      await this.target(ctx);
     const edit = await this.repos
-      .withCheckout(pr.url, pr.baseBranch, credentials, repo =>
+      .withCheckout(remote, pr.baseBranch, credentials.git, repo =>
         Promise.resolve(
           previewMarkerEdit(repo.path, marker, ctx.record.version),
         ),
       )
       .catch(e => {
-        throw new PromotionError(`${pr.url}: ${(e as Error).message}`, true);
+        throw toGitError(e, endpoint.gitUrl);
       });
     return {
       strategy: 'pull-request',
-      repository: pr.url,
+      repository: endpoint.gitUrl,
       baseBranch: pr.baseBranch,
       branch,
       title,
@@ -203,37 +202,29 @@ export class PullRequestStrategy implements PromotionStrategy {
   }
 
   async execute(ctx: PromotionContext): Promise<PromotionOutcome> {
-    const {
-      pr,
-      namespace,
-      name,
-      provider,
-      marker,
-      branch,
-      title,
-      credentials,
-    } = this.target(ctx);
+    const target = await this.target(ctx);
+    const { pr, endpoint, namespace, name, provider } = target;
+    const { marker, branch, title, credentials, remote } = target;
     const { record } = ctx;
+    const repoUrl = endpoint.gitUrl;
     const written = await this.repos
-      .withCheckout(pr.url, pr.baseBranch, credentials, repo =>
+      .withCheckout(remote, pr.baseBranch, credentials.git, repo =>
         writePromotionBranch(repo, {
           base: pr.baseBranch,
           branch,
           marker,
           version: record.version,
-          repoUrl: pr.url,
+          repoUrl,
         }),
       )
       .catch(e => {
-        throw e instanceof PromotionError
-          ? e
-          : new PromotionError(`${pr.url}: ${(e as Error).message}`, true);
+        throw toGitError(e, repoUrl);
       });
     crashPoint('after-push');
     if (!written.changed) {
       return {
         noChange: true,
-        summary: `${pr.url} (${pr.baseBranch}) already has ${record.version} for ${record.toEnvironment}: no pull request needed`,
+        summary: `${repoUrl} (${pr.baseBranch}) already has ${record.version} for ${record.toEnvironment}: no pull request needed`,
       };
     }
     const section = pullRequestSection(
@@ -254,12 +245,14 @@ export class PullRequestStrategy implements PromotionStrategy {
         body: section,
       });
       crashPoint('after-pull-request');
-      if (created)
+      if (created) {
+        const shown = this.kept(created, endpoint);
         return {
-          pullRequest: { ...created, opened: true },
+          pullRequest: { ...created, ...shown, opened: true },
           headSha: written.headSha,
-          summary: `Opened pull request #${created.number} ${created.url}${kept}`,
+          summary: `Opened pull request #${shown.number} ${shown.url}${kept}`,
         };
+      }
       // The forge says one exists: adopt it.
       open = await provider.findOpen(branch, pr.baseBranch);
       if (!open)
@@ -272,10 +265,11 @@ export class PullRequestStrategy implements PromotionStrategy {
       title,
       body: withSection(open.body ?? '', section),
     });
+    const shown = this.kept(updated, endpoint);
     return {
-      pullRequest: { ...updated, opened: false },
+      pullRequest: { ...updated, ...shown, opened: false },
       headSha: written.headSha,
-      summary: `Updated pull request #${updated.number} ${updated.url} to ${record.version}${kept}`,
+      summary: `Updated pull request #${shown.number} ${shown.url} to ${record.version}${kept}`,
     };
   }
 
@@ -289,7 +283,7 @@ export class PullRequestStrategy implements PromotionStrategy {
         'The promotion has no pull request number to follow',
         false,
       );
-    return this.pullRequest(ctx).provider.get(number, etag);
+    return (await this.pullRequest(ctx)).provider.get(number, etag);
   }
 
   async closePullRequest(
@@ -298,6 +292,9 @@ export class PullRequestStrategy implements PromotionStrategy {
   ): Promise<void> {
     const number = ctx.record.pullRequestNumber;
     if (!number) return;
-    await this.pullRequest(ctx).provider.close(number, comment);
+    // The comment carries values from users and events (a cancel reason): shown as text only.
+    await (
+      await this.pullRequest(ctx)
+    ).provider.close(number, inertText(comment));
   }
 }

@@ -8,7 +8,8 @@ import { yamlFiles } from './writePromotionBranch';
 /**
  * The marker edit of a promotion, dry-run on a working copy: every YAML file whose marked
  * fields would change, as unified-diff hunks (jsdiff's `structuredPatch`, 1 line of context),
- * paths relative to the repository. Nothing is written.
+ * paths relative to the repository. Nothing is written; symbolic links and files over the
+ * size cap are not read (`yamlFiles`).
  */
 export function previewMarkerEdit(
   dir: string,
@@ -18,7 +19,7 @@ export function previewMarkerEdit(
   let found = 0;
   let changed = 0;
   const files: FileChange[] = [];
-  for (const file of yamlFiles(dir)) {
+  for (const file of yamlFiles(dir).files) {
     const before = fs.readFileSync(file, 'utf8');
     const result = applyPromotionMarkers(before, marker, version);
     found += result.found;

@@ -1,12 +1,19 @@
 import type { PromotionRecord } from '@gitops-pipelines/plugin-pipelines-common';
+import { inlineCode } from './markdown';
 
 const BEGIN = '<!-- backstage-pipelines:begin -->';
 const END = '<!-- backstage-pipelines:end -->';
 
+/** A value as a code span that cannot hold the section's own markers either. */
+const code = (value: string) =>
+  inlineCode(String(value).split('<!--').join('<!- -'));
+
 /**
  * The part of a promotion pull request's description this backend writes, between two
  * HTML comments so that later updates replace only it. No secrets: pipeline, versions,
- * requester and the ledger id only.
+ * requester and the ledger id only — each as a code span (`inlineCode`), so a value from a
+ * Pipeline, an event or a user renders as written: no Markdown, link, HTML, @mention or
+ * #reference, and it cannot close the section early.
  */
 export function pullRequestSection(
   record: PromotionRecord,
@@ -16,15 +23,19 @@ export function pullRequestSection(
 ): string {
   return [
     BEGIN,
-    `Promotes **${record.version}** into environment **${
-      record.toEnvironment
-    }** of pipeline \`${pipeline}\`${
-      record.fromEnvironment ? ` (from ${record.fromEnvironment})` : ''
+    `Promotes ${code(record.version)} into environment ${code(
+      record.toEnvironment,
+    )} of pipeline ${code(pipeline)}${
+      record.fromEnvironment ? ` (from ${code(record.fromEnvironment)})` : ''
     }.`,
     '',
-    `Edits the ${fields} field(s) marked \`# {"$promotion": "${marker}"}\`.`,
+    `Edits the ${fields} field(s) marked ${code(
+      `# {"$promotion": "${marker}"}`,
+    )}.`,
     '',
-    `Requested by ${record.requestedBy} (${record.trigger}); promotion ${record.id} in the Backstage promotion ledger.`,
+    `Requested by ${code(record.requestedBy)} (${code(
+      record.trigger,
+    )}); promotion ${code(record.id)} in the Backstage promotion ledger.`,
     END,
   ].join('\n');
 }

@@ -21,14 +21,67 @@ export interface BranchResult {
   keptForeignCommits: number;
 }
 
-/** Every YAML file of a working copy (not `.git`). */
-export function yamlFiles(dir: string, out: string[] = []): string[] {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === '.git') continue;
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) yamlFiles(full, out);
-    else if (/\.ya?ml$/i.test(entry.name)) out.push(full);
-  }
+/** The most YAML files the marker engine reads in one repository. */
+export const MAX_YAML_FILES = 20_000;
+/** The most YAML bytes the marker engine reads in one repository (256 MiB). */
+export const MAX_YAML_BYTES = 256 * 1024 * 1024;
+/** The largest YAML file the marker engine reads (1 MiB); larger ones are skipped. */
+export const MAX_YAML_FILE_BYTES = 1024 * 1024;
+/** The most directory entries the marker engine walks in one repository. */
+export const MAX_TREE_ENTRIES = 200_000;
+
+/** The YAML files of a working copy the marker engine reads, and those it skipped for their size. */
+export interface YamlFiles {
+  files: string[];
+  /** Paths (relative) over {@link MAX_YAML_FILE_BYTES}, not read. */
+  tooLarge: string[];
+}
+
+/**
+ * Every YAML file of a working copy (not `.git`) that is a regular file: symbolic links are
+ * skipped, whether to files or directories, so nothing outside the clone is read or
+ * written. Files over {@link MAX_YAML_FILE_BYTES} are listed in `tooLarge`, not read.
+ * @throws PromotionError (not retryable) past {@link MAX_YAML_FILES} YAML files,
+ *   {@link MAX_YAML_BYTES} bytes of them, or {@link MAX_TREE_ENTRIES} entries.
+ */
+export function yamlFiles(dir: string): YamlFiles {
+  const out: YamlFiles = { files: [], tooLarge: [] };
+  let entries = 0;
+  let bytes = 0;
+  const walk = (at: string) => {
+    for (const entry of fs.readdirSync(at, { withFileTypes: true })) {
+      if (++entries > MAX_TREE_ENTRIES)
+        throw new PromotionError(
+          `The repository has more than ${MAX_TREE_ENTRIES} files and folders: the marker engine reads at most that many`,
+          false,
+        );
+      if (entry.name === '.git' && at === dir) continue;
+      const full = path.join(at, entry.name);
+      // Dirent types come from lstat: a symbolic link is neither a directory nor a file here.
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile() && /\.ya?ml$/i.test(entry.name)) {
+        const { size } = fs.lstatSync(full);
+        if (size > MAX_YAML_FILE_BYTES) {
+          out.tooLarge.push(path.relative(dir, full));
+          continue;
+        }
+        if ((bytes += size) > MAX_YAML_BYTES)
+          throw new PromotionError(
+            `The repository's YAML files hold more than ${
+              MAX_YAML_BYTES / 1024 / 1024
+            } MiB: the marker engine reads at most that much`,
+            false,
+          );
+        if (out.files.length >= MAX_YAML_FILES)
+          throw new PromotionError(
+            `The repository has more than ${MAX_YAML_FILES} YAML files: the marker engine reads at most that many`,
+            false,
+          );
+        out.files.push(full);
+      }
+    }
+  };
+  walk(dir);
   return out;
 }
 
@@ -36,7 +89,8 @@ export function yamlFiles(dir: string, out: string[] = []): string[] {
 function edit(dir: string, marker: string, version: string, write: boolean) {
   let found = 0;
   let changed = 0;
-  for (const file of yamlFiles(dir)) {
+  const { files, tooLarge } = yamlFiles(dir);
+  for (const file of files) {
     const result = applyPromotionMarkers(
       fs.readFileSync(file, 'utf8'),
       marker,
@@ -46,7 +100,16 @@ function edit(dir: string, marker: string, version: string, write: boolean) {
     changed += result.changed;
     if (write && result.changed) fs.writeFileSync(file, result.text);
   }
-  return { found, changed };
+  return { found, changed, tooLarge };
+}
+
+/** What a marker search skipped, for the "no field is marked" message. */
+export function skippedNote(tooLarge: string[]): string {
+  if (!tooLarge.length) return '';
+  const shown = tooLarge.slice(0, 3).join(', ');
+  return `; ${tooLarge.length} YAML file(s) over ${
+    MAX_YAML_FILE_BYTES / 1024 / 1024
+  } MiB were not read (${shown}${tooLarge.length > 3 ? ', …' : ''})`;
 }
 
 /** The author of the promotion commits (GitRepositoryCache sets it); other authors' commits are kept. */
@@ -76,11 +139,14 @@ export async function writePromotionBranch(
   const onBase = edit(repo.path, marker, version, false);
   if (!onBase.found) {
     throw new PromotionError(
-      `No field is marked # {"$promotion": "${marker}"} in ${options.repoUrl} (${base})`,
+      `No field is marked # {"$promotion": "${marker}"} in ${
+        options.repoUrl
+      } (${base})${skippedNote(onBase.tooLarge)}`,
       false,
     );
   }
-  if (!onBase.changed) return { ...onBase, keptForeignCommits: 0 };
+  const counts = { found: onBase.found, changed: onBase.changed };
+  if (!onBase.changed) return { ...counts, keptForeignCommits: 0 };
 
   const remote = await git('ls-remote', 'origin', `refs/heads/${branch}`);
   const tip = remote.split(/\s+/)[0] || '';
@@ -117,7 +183,7 @@ export async function writePromotionBranch(
     );
   }
   return {
-    ...onBase,
+    ...counts,
     headSha: await git('rev-parse', 'HEAD'),
     keptForeignCommits: foreign,
   };
