@@ -10,7 +10,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { Replica, writeReplicaConfig } from './replica';
-import { ChaosContext, Figures } from './scenarios';
+import { ChaosContext, Figures, signChaosPipelines } from './scenarios';
 import {
   crashAt,
   CRASH_POINTS,
@@ -38,6 +38,7 @@ async function main() {
     dir: path.join(dir, 'sandbox'),
     fluxDelayMs: 200,
   });
+  await signChaosPipelines(sandbox);
   const database = { url: pgUrl, prefix: `chaos${Date.now().toString(36)}_` };
   const replica = (name: string, port: number) =>
     new Replica(

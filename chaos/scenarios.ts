@@ -1,4 +1,6 @@
-import type { Sandbox } from '@gitops-pipelines/sandbox';
+import { apply, type Sandbox } from '@gitops-pipelines/sandbox';
+import { KubernetesObjectApi } from '@kubernetes/client-node';
+import { createHmac } from 'crypto';
 import { listenEvents } from '../bench/sse';
 import { Replica, sleep, until } from './replica';
 
@@ -14,6 +16,38 @@ export interface ChaosContext {
 }
 
 const PIPELINE = 'management/flux-system/podinfo-02';
+
+/** The Secret (flux-system) whose hmac-key signs the chaos pipelines' webhooks. */
+export const CHAOS_HMAC_SECRET = 'chaos-hmac';
+const CHAOS_HMAC_KEY = 'chaos-webhook-hmac-key';
+
+/** `X-Signature` for a webhook body, as notification-controller's generic-hmac Provider signs it. */
+export const signature = (body: string) =>
+  `sha256=${createHmac('sha256', CHAOS_HMAC_KEY).update(body).digest('hex')}`;
+
+/**
+ * Only signed events promote (issue 22): the Secret with the key, and the seed's podinfo-02 with
+ * a strategy secretRef to it, before the replicas start.
+ */
+export async function signChaosPipelines(sandbox: Sandbox) {
+  const kc = sandbox.clusters.management.admin;
+  await apply(kc, [
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: CHAOS_HMAC_SECRET, namespace: 'flux-system' },
+      stringData: { 'hmac-key': CHAOS_HMAC_KEY },
+    } as any,
+  ]);
+  const client = KubernetesObjectApi.makeApiClient(kc);
+  const pipeline: any = await client.read({
+    apiVersion: 'pipelines.weave.works/v1alpha1',
+    kind: 'Pipeline',
+    metadata: { name: 'podinfo-02', namespace: 'flux-system' },
+  });
+  pipeline.spec.promotion.strategy.secretRef = { name: CHAOS_HMAC_SECRET };
+  await client.replace(pipeline);
+}
 let minor = 2;
 /** A version newer than any before it in this run (dev → test promotions never go backwards). */
 export const nextVersion = () => `6.${++minor}.0`;
@@ -38,12 +72,16 @@ export function devUpgraded(version: string) {
 
 /** POSTs dev's upgrade to a replica's promotion webhook; returns the status and the row id. */
 export async function webhook(replica: Replica, version: string) {
+  const body = devUpgraded(version);
   const res = await fetch(
     `${replica.url}/api/pipelines/promotion/flux-system/podinfo-02/dev`,
     {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: devUpgraded(version),
+      headers: {
+        'Content-Type': 'application/json',
+        'X-Signature': signature(body),
+      },
+      body,
     },
   );
   const body = await res.json().catch(() => ({}));

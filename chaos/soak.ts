@@ -7,14 +7,20 @@ import {
 } from '@gitops-pipelines/sandbox';
 import { rssMb } from '../bench/processes';
 import { Replica, sleep, until } from './replica';
-import type { ChaosContext, Figures } from './scenarios';
+import {
+  CHAOS_HMAC_SECRET,
+  signature,
+  type ChaosContext,
+  type Figures,
+} from './scenarios';
 
 const PIPELINES = 20;
 const HR = HELM_RELEASES;
 const name = (i: number) => `soak-${String(i).padStart(2, '0')}`;
 
+/** A notification pipeline whose webhooks are signed (Secret {@link CHAOS_HMAC_SECRET}). */
 function soakPipeline(i: number): KubernetesObject {
-  return notificationPipeline({
+  const pipeline: any = notificationPipeline({
     name: name(i),
     appRef: {
       apiVersion: 'helm.toolkit.fluxcd.io/v2beta1',
@@ -26,6 +32,8 @@ function soakPipeline(i: number): KubernetesObject {
       prod: [{ cluster: 'prod', namespace: 'soak-prod' }],
     },
   });
+  pipeline.spec.promotion.strategy.secretRef = { name: CHAOS_HMAC_SECRET };
+  return pipeline;
 }
 
 function devEvent(i: number, version: string) {
@@ -144,14 +152,18 @@ export async function soak(
     const tick = Date.now();
     const i = t % PIPELINES;
     const version = `1.${t + 1}.0`;
+    const body = devEvent(i, version);
     const res = await fetch(
       `${replicas[t % 2].url}/api/pipelines/promotion/flux-system/${name(
         i,
       )}/dev`,
       {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: devEvent(i, version),
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Signature': signature(body),
+        },
+        body,
       },
     ).catch(e => ({ status: 0, text: async () => String(e) } as any));
     webhooks++;

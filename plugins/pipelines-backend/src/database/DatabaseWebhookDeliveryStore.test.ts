@@ -54,26 +54,25 @@ describe.each(databases.eachSupportedId())(
       };
     }
 
-    it('claims a digest once, across store instances (replicas) on one database', async () => {
+    it('sees a recorded digest from every store instance (replica) on one database', async () => {
       const now = { t: Date.UTC(2026, 11, 7) };
       const { knex, sut } = await store(now);
       const other = new DatabaseWebhookDeliveryStore(knex);
       const d = 'b'.repeat(64);
-      expect(await sut.claim(d, pipeline)).toBe(true);
-      expect(await sut.claim(d, pipeline)).toBe(false);
-      expect(await other.claim(d, pipeline)).toBe(false);
-      const racing = await Promise.all(
-        Array.from({ length: 10 }, () => other.claim('c'.repeat(64), pipeline)),
+      expect(await sut.seen(d)).toBe(false);
+      await sut.record(d, pipeline);
+      expect(await sut.seen(d)).toBe(true);
+      expect(await other.seen(d)).toBe(true);
+      expect(await other.seen('c'.repeat(64))).toBe(false);
+      // copies racing: recorded once, no error
+      await Promise.all(
+        Array.from({ length: 10 }, () =>
+          other.record('c'.repeat(64), pipeline),
+        ),
       );
-      expect(racing.filter(Boolean)).toHaveLength(1);
-    });
-
-    it('forgets a released digest, so that a retry is claimed again', async () => {
-      const { sut } = await store({ t: Date.now() });
-      const d = 'd'.repeat(64);
-      expect(await sut.claim(d, pipeline)).toBe(true);
-      await sut.release(d);
-      expect(await sut.claim(d, pipeline)).toBe(true);
+      expect(
+        await knex('webhook_deliveries').where({ digest: 'c'.repeat(64) }),
+      ).toHaveLength(1);
     });
 
     it('keeps digests for the retention: a replay after it is a new delivery, and old rows are pruned', async () => {
@@ -81,21 +80,37 @@ describe.each(databases.eachSupportedId())(
       const { knex, sut } = await store(now);
       const old = 'e'.repeat(64);
       const kept = 'f'.repeat(64);
-      expect(await sut.claim(old, pipeline)).toBe(true);
+      await sut.record(old, pipeline);
       now.t += 29 * DAY;
-      expect(await sut.claim(old, pipeline)).toBe(false);
-      expect(await sut.claim(kept, pipeline)).toBe(true);
+      expect(await sut.seen(old)).toBe(true);
+      await sut.record(kept, pipeline);
       now.t += DAY + 60_000; // old is past 30 days, kept is not
       expect(DELIVERY_RETENTION_MS).toBe(30 * DAY);
-      // the claim of another digest prunes (at most hourly): old goes, kept stays
-      expect(await sut.claim('0'.repeat(64), pipeline)).toBe(true);
+      expect(await sut.seen(old)).toBe(false);
+      expect(await sut.seen(kept)).toBe(true);
+      // recording prunes (at most hourly): old goes, kept stays
+      await sut.record('0'.repeat(64), pipeline);
       const digests = (await knex('webhook_deliveries').select('digest')).map(
         r => r.digest,
       );
       expect(digests.sort()).toEqual(['0'.repeat(64), kept]);
-      expect(await sut.claim(old, pipeline)).toBe(true);
-      expect(await sut.claim(kept, pipeline)).toBe(false);
-      expect(await sut.prune(new Date(now.t + DAY))).toBe(3);
+      expect(await sut.prune(new Date(now.t + DAY))).toBe(2);
+    });
+
+    it('renews an expired row that no prune has deleted yet', async () => {
+      const now = { t: Date.UTC(2026, 11, 1) };
+      const knex = await databases.init(databaseId);
+      await knex.migrate.latest({ directory });
+      const sut = new DatabaseWebhookDeliveryStore(knex, {
+        retentionMs: 60_000,
+        now: () => new Date(now.t),
+      });
+      const d = '1'.repeat(64);
+      await sut.record(d, pipeline); // prunes now, and not again within the hour
+      now.t += 2 * 60_000;
+      expect(await sut.seen(d)).toBe(false);
+      await sut.record(d, pipeline);
+      expect(await sut.seen(d)).toBe(true);
     });
   },
 );

@@ -29,15 +29,17 @@ export function deliveryDigest(
   return hash.update(body).digest('hex');
 }
 
-/** The webhooks' accepted deliveries (replay protection across replicas and restarts). */
+/**
+ * The webhooks' accepted deliveries (replay protection across replicas and restarts). A
+ * delivery is looked up before it is acted on and recorded after: a crash in between never
+ * loses the sender's retry, and two copies racing are one promotion anyway (the engine's
+ * identity rule makes the second request a no-op).
+ */
 export interface WebhookDeliveryStore {
-  /**
-   * Records a delivery before it is acted on; false when the same digest was recorded within
-   * the retention (a replay: do nothing).
-   */
-  claim(digest: string, pipeline: PipelineKey): Promise<boolean>;
-  /** Forgets a claimed delivery whose handling failed, so that the sender's retry counts. */
-  release(digest: string): Promise<void>;
+  /** Whether the digest was recorded within the retention (a replay: do nothing). */
+  seen(digest: string): Promise<boolean>;
+  /** Records an accepted delivery (again: keeps the first). */
+  record(digest: string, pipeline: PipelineKey): Promise<void>;
   /** Deletes the deliveries received before `before`; returns how many. */
   prune(before: Date): Promise<number>;
 }
@@ -50,8 +52,8 @@ type DeliveryRow = {
 };
 
 /**
- * Deliveries in the plugin's database (`webhook_deliveries`, the digest as primary key: one
- * replica wins a race). Claims prune expired rows, at most once an hour per replica.
+ * Deliveries in the plugin's database (`webhook_deliveries`, the digest as primary key).
+ * Recording prunes the rows past the retention, at most once an hour per replica.
  */
 export class DatabaseWebhookDeliveryStore implements WebhookDeliveryStore {
   private lastPrune = 0;
@@ -65,12 +67,24 @@ export class DatabaseWebhookDeliveryStore implements WebhookDeliveryStore {
     return this.options.now?.() ?? new Date();
   }
 
-  async claim(digest: string, pipeline: PipelineKey): Promise<boolean> {
+  private get retentionMs() {
+    return this.options.retentionMs ?? DELIVERY_RETENTION_MS;
+  }
+
+  async seen(digest: string): Promise<boolean> {
+    const since = new Date(this.now().getTime() - this.retentionMs);
+    const row = await this.db<DeliveryRow>(TABLE)
+      .where({ digest })
+      .andWhere('received_at', '>=', since)
+      .first('digest');
+    return Boolean(row);
+  }
+
+  async record(digest: string, pipeline: PipelineKey): Promise<void> {
     const now = this.now();
-    const retentionMs = this.options.retentionMs ?? DELIVERY_RETENTION_MS;
     if (now.getTime() - this.lastPrune > PRUNE_EVERY_MS) {
       this.lastPrune = now.getTime();
-      await this.prune(new Date(now.getTime() - retentionMs));
+      await this.prune(new Date(now.getTime() - this.retentionMs));
     }
     try {
       await this.db<DeliveryRow>(TABLE).insert({
@@ -79,20 +93,18 @@ export class DatabaseWebhookDeliveryStore implements WebhookDeliveryStore {
         name: pipeline.name,
         received_at: now,
       });
-      return true;
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
+      // recorded by a racing copy, or past the retention and not pruned yet: from now
+      await this.db<DeliveryRow>(TABLE)
+        .where({ digest })
+        .andWhere(
+          'received_at',
+          '<',
+          new Date(now.getTime() - this.retentionMs),
+        )
+        .update({ received_at: now });
     }
-    // a row past the retention that the hourly prune has not deleted yet is not a replay
-    const expired = await this.db<DeliveryRow>(TABLE)
-      .where({ digest })
-      .andWhere('received_at', '<', new Date(now.getTime() - retentionMs))
-      .update({ received_at: now });
-    return expired > 0;
-  }
-
-  async release(digest: string): Promise<void> {
-    await this.db<DeliveryRow>(TABLE).where({ digest }).delete();
   }
 
   async prune(before: Date): Promise<number> {

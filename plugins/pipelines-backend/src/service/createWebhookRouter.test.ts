@@ -160,15 +160,17 @@ describe('the promotion webhook', () => {
     );
   });
 
-  it('forgets a delivery the engine failed on, so that the sender retry counts', async () => {
+  it('records a delivery only once the engine took it, so that the sender retry after a failure counts', async () => {
     const f = fakes();
     f.engine.requestNext.mockRejectedValueOnce(new Error('database down'));
-    const { post, engine } = await start({}, f);
+    const { post, engine, knex } = await start({}, f);
     const body = event({ revision: '6.4.0' });
     const path = '/promotion/flux-system/signed/dev';
     expect((await post(path, body, sign(body))).status).toBe(500);
+    expect(await knex('webhook_deliveries').select()).toEqual([]);
     expect((await post(path, body, sign(body))).status).toBe(201);
     expect(engine.requestNext).toHaveBeenCalledTimes(2);
+    expect(await knex('webhook_deliveries').select()).toHaveLength(1);
   });
 
   it('with requireSignature false, takes unsigned events for pipelines without secretRef, warns once, and still answers mismatches generically', async () => {

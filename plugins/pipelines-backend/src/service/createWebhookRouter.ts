@@ -209,26 +209,22 @@ export function createWebhookRouter(
       event.metadata,
     );
     const digest = deliveryDigest('promotion', params, rawBody(req));
-    if (!(await deliveries.claim(digest, key))) {
+    if (await deliveries.seen(digest)) {
       logger.info(
         `Webhook for ${key.namespace}/${key.name}/${environment.name} ignored: the same event (version ${version}) was delivered before`,
       );
       res.status(200).json({ ignored: 'already delivered' });
       return;
     }
-    try {
-      const { record, created } = await engine.requestNext(
-        key,
-        params.environment,
-        version,
-        `webhook:${key.namespace}/${key.name}`,
-      );
-      res.status(created ? 201 : 200).json(record);
-    } catch (e) {
-      // not acted on: the sender's retry of these bytes must count
-      await deliveries.release(digest);
-      throw e;
-    }
+    const { record, created } = await engine.requestNext(
+      key,
+      params.environment,
+      version,
+      `webhook:${key.namespace}/${key.name}`,
+    );
+    // after the request: a failure or a crash before this line leaves the sender's retry free
+    await deliveries.record(digest, key);
+    res.status(created ? 201 : 200).json(record);
   }
 
   router.post(
