@@ -1,4 +1,4 @@
-import type { Sandbox } from '@gitops-pipelines/sandbox';
+import { Sandbox, sandboxAppConfig } from '@gitops-pipelines/sandbox';
 import fs from 'fs';
 import path from 'path';
 import { stringify } from 'yaml';
@@ -7,15 +7,17 @@ import { catalogEntities } from './fixtures';
 /**
  * The demo backend's configuration for the attack suite, on top of the repository's
  * app-config.yaml: its own port (not the e2e's 7007), a SQLite file, the sandbox's management
- * cluster for both the Kubernetes plugin (as `npm start` configures it) and the pipelines
- * plugin, the suite's catalog entities, and the product's defaults everywhere else — the
- * suite attacks what users run. Only what a demo needs is set: the sandbox forge is a known
- * forge, the approval webhook is on (so that its key can be attacked), PRs are polled quickly.
+ * cluster for the Kubernetes plugin and the pipelines plugin exactly as `npm run sandbox`
+ * configures the demo (`sandboxAppConfig`), the suite's catalog entities, and the product's
+ * defaults everywhere else — the suite attacks what users run. Only what a demo needs is
+ * set: the sandbox forge (and the suite's compromised forges) are known forges, the approval
+ * webhook is on (so that its key can be attacked), PRs are polled quickly.
  */
 export function writeSecurityConfig(
   dir: string,
   port: number,
   sandbox: Sandbox,
+  hostileForges: string[],
 ): string {
   const entities = path.join(dir, 'entities.yaml');
   fs.writeFileSync(
@@ -24,9 +26,8 @@ export function writeSecurityConfig(
       .map(e => stringify(e))
       .join('---\n'),
   );
-  const endpoints = sandbox.endpoints();
-  const m = sandbox.clusters.management;
-  const forgeHost = sandbox.forge ? new URL(sandbox.forge.url).host : undefined;
+  // What `npm run sandbox` writes for the demo: one account per plugin, the forge as known.
+  const demo = sandboxAppConfig(sandbox);
   const config = {
     app: { baseUrl: 'http://127.0.0.1:3999' },
     backend: {
@@ -47,37 +48,19 @@ export function writeSecurityConfig(
         },
       ],
     },
-    kubernetes: {
-      serviceLocatorMethod: { type: 'multiTenant' },
-      clusterLocatorMethods: [
-        {
-          type: 'config',
-          clusters: [
-            {
-              name: 'management',
-              url: endpoints.backstage.managementUrl,
-              authProvider: 'serviceAccount',
-              serviceAccountToken: endpoints.backstage.serviceAccountToken,
-              caData: endpoints.backstage.caData,
-            },
-          ],
-        },
-      ],
-    },
+    kubernetes: demo.kubernetes,
+    // Team-private pipelines: only an owner reads one (packages/backend's demo policy).
+    demo: { permissions: { pipelineReaders: 'owners' } },
     pipelines: {
-      managementClusters: [
-        {
-          name: 'management',
-          url: m.url,
-          serviceAccountToken: sandbox.backstageToken,
-          caData: m.caData,
-        },
-      ],
-      notificationController: {
-        url: sandbox.notificationControllers.management.url,
-      },
+      ...demo.pipelines,
       webhooks: { approval: true },
-      ...(forgeHost ? { forges: { allowedHosts: [forgeHost] } } : {}),
+      // The suite's hostile forges are known too: they play a compromised forge.
+      forges: {
+        allowedHosts: [
+          ...(demo.pipelines.forges?.allowedHosts ?? []),
+          ...hostileForges,
+        ],
+      },
       pullRequestPolling: {
         minInterval: { milliseconds: 500 },
         maxInterval: { seconds: 2 },

@@ -1,8 +1,9 @@
 import { KubernetesObject } from '@kubernetes/client-node';
 import { apply, Sandbox } from '@gitops-pipelines/sandbox';
 import { createHmac } from 'crypto';
+import http from 'http';
 import { BackendProcess, sleep } from '../harness/backendProcess';
-import { HostileListener } from './listeners';
+import { HostileListener, RewritingForge } from './listeners';
 
 /** The demo's sign-in identities the attacks act as (packages/backend/src/modules/demoSignIn.ts). */
 export type Identity = 'guest' | 'reviewer' | 'approver' | 'outsider';
@@ -23,6 +24,10 @@ export interface SecurityContext {
   recorder: HostileListener;
   /** Answers every request with a 302 to the recorder. */
   redirector: HostileListener;
+  /** A known forge (in `pipelines.forges.allowedHosts`) answering every request with a 302 to the recorder. */
+  knownRedirector: HostileListener;
+  /** Known forges in front of the sandbox forge that rewrite the URLs it supplies, by attack key. */
+  rewriters: Record<string, RewritingForge>;
   /** Where the suite writes files an attack must never see touched (exec markers). */
   dir: string;
   /** The keys of the suite's Secret `flux-system/sec-hmac`. */
@@ -48,8 +53,12 @@ export interface Attack {
   run(ctx: SecurityContext): Promise<Outcome>;
 }
 
-/** A request to the backend: `as` an identity (a Backstage token), or anonymous. */
-export async function call(
+/**
+ * A request to the backend: `as` an identity (a Backstage token), or anonymous. Through
+ * node:http, which adds no header of its own (fetch adds `Sec-Fetch-Mode`, as browsers do):
+ * the request carries exactly what an attacker's script would send.
+ */
+export function call(
   ctx: SecurityContext,
   method: string,
   path: string,
@@ -67,20 +76,32 @@ export async function call(
     body = JSON.stringify(options.json);
     headers['Content-Type'] ??= 'application/json';
   }
-  const res = await fetch(`${ctx.backend.url}${path}`, {
-    method,
-    headers,
-    body,
-    signal: AbortSignal.timeout(15_000),
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      `${ctx.backend.url}${path}`,
+      { method, headers, timeout: 15_000 },
+      res => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: any;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            parsed = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed, text });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () =>
+      req.destroy(new Error(`${method} ${path}: no answer within 15 s`)),
+    );
+    req.on('error', reject);
+    req.end(body);
   });
-  const text = await res.text();
-  let parsed: any;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  return { status: res.status, body: parsed, text };
 }
 
 /** `sha256=<hex>`: the HMAC of `body` that notification-controller's generic-hmac Provider sends. */
@@ -102,11 +123,14 @@ export const isRefusal = (a: Answer) => a.status >= 400 && a.status < 500;
 export const pipelinePath = (name: string, namespace = 'flux-system') =>
   `/api/pipelines/v1/pipelines/management/${namespace}/${name}`;
 
-/** Every ledger row of a pipeline (as the owner `as` sees it), newest first; bounded to 100. */
+/**
+ * Every ledger row of a pipeline as an owner sees it (reviewer for the victim team's
+ * sec-gated, outsider — group guests — for the others), newest first; bounded to 100.
+ */
 export async function ledger(
   ctx: SecurityContext,
   name: string,
-  as: Identity = 'reviewer',
+  as: Identity = name === 'sec-gated' ? 'reviewer' : 'outsider',
 ): Promise<any[]> {
   const a = await call(
     ctx,

@@ -122,3 +122,73 @@ export function withCredentials(requests: RecordedRequest[]) {
       r.headers.cookie,
   );
 }
+
+/**
+ * A compromised forge: a reverse proxy to the sandbox forge (git and REST APIs pass through)
+ * that replaces every `html_url` / `web_url` / `href` string in JSON answers with `hostileUrl`.
+ * The portal must keep forge-supplied URLs only when they are http(s) on the repository's host.
+ */
+export class RewritingForge {
+  private server?: http.Server;
+
+  constructor(
+    readonly name: string,
+    private readonly upstream: () => string,
+    readonly hostileUrl: string,
+  ) {}
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | undefined;
+    if (!address) throw new Error(`${this.name} is not listening`);
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  async start(): Promise<void> {
+    this.server = http.createServer((req, res) => {
+      const target = new URL(req.url ?? '/', this.upstream());
+      const headers = { ...req.headers, host: target.host };
+      delete headers['accept-encoding'];
+      const up = http.request(
+        target,
+        { method: req.method, headers },
+        upRes => {
+          const type = String(upRes.headers['content-type'] ?? '');
+          if (!type.includes('json')) {
+            res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+            upRes.pipe(res);
+            return;
+          }
+          const chunks: Buffer[] = [];
+          upRes.on('data', (c: Buffer) => chunks.push(c));
+          upRes.on('end', () => {
+            const body = Buffer.concat(chunks)
+              .toString('utf8')
+              .replace(
+                /"(html_url|web_url|href)":"[^"]*"/g,
+                (_, key) => `"${key}":${JSON.stringify(this.hostileUrl)}`,
+              );
+            const out = { ...upRes.headers };
+            delete out['content-length'];
+            delete out.etag;
+            res.writeHead(upRes.statusCode ?? 502, out);
+            res.end(body);
+          });
+        },
+      );
+      up.on('error', () => {
+        res.writeHead(502);
+        res.end();
+      });
+      req.pipe(up);
+    });
+    await new Promise<void>(resolve =>
+      this.server!.listen(0, '127.0.0.1', resolve),
+    );
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise(resolve => this.server!.close(resolve));
+  }
+}

@@ -16,7 +16,12 @@ import { BackendProcess } from '../harness/backendProcess';
 import { writeSecurityConfig } from './config';
 import { applyManagement, Attack, Identity, SecurityContext } from './context';
 import { baseObjects, targetObjects } from './fixtures';
-import { HostileListener } from './listeners';
+import { HostileListener, RewritingForge } from './listeners';
+import {
+  applyForgeAttacks,
+  forgeAttacks,
+  forgeUrlAttack,
+} from './attacks/forge';
 import { accessAttacks, prepareGated } from './attacks/access';
 import {
   applyCredentialAttacks,
@@ -48,22 +53,33 @@ interface Row {
   ms: number;
 }
 
-/** The approval-webhook attack needs the waiting row of the access attacks' set-up. */
-const approvalFirst = (attacks: Attack[]) => [
-  ...attacks.filter(a => a.id.startsWith('approval-')),
-];
+/** The URLs the compromised forges put in their answers, by attack key. */
+const HOSTILE_URLS: Record<string, string> = {
+  javascript: 'javascript:alert(document.cookie)//',
+  data: 'data:text/html,<script>alert(1)</script>',
+  'other-host': 'https://evil.example/my-org/sec-repo/pull/1',
+};
 
+/**
+ * The attacks in the order they run. The approval-webhook attack and the access attacks act
+ * on the waiting promotion of sec-gated, which `prepare-gated` finds (or requests) first.
+ */
 function ordered(): Array<Attack | 'prepare-gated'> {
-  const webhooks = webhookAttacks.filter(a => !a.id.startsWith('approval-'));
+  const isApproval = (a: Attack) => a.id.startsWith('approval-');
+  // The replay moves sec-signed's test environment on (shared by the forge attacks): last.
+  const isReplay = (a: Attack) => a.id === 'webhook-replay';
   return [
     ...kubeconfigAttacks,
     ...tenantAttacks,
-    ...webhooks,
+    ...webhookAttacks.filter(a => !isApproval(a) && !isReplay(a)),
     ...credentialAttacks,
+    ...forgeAttacks,
+    ...Object.entries(HOSTILE_URLS).map(([k, url]) => forgeUrlAttack(k, url)),
     ...versionAttacks,
     'prepare-gated',
-    ...approvalFirst(webhookAttacks),
+    ...webhookAttacks.filter(isApproval),
     ...accessAttacks,
+    ...webhookAttacks.filter(isReplay),
   ];
 }
 
@@ -114,12 +130,30 @@ async function main() {
   });
   const recorder = new HostileListener('recorder');
   const redirector = new HostileListener('redirector', () => recorder.url);
-  await recorder.start();
-  await redirector.start();
+  const knownRedirector = new HostileListener(
+    'known-redirector',
+    () => recorder.url,
+  );
+  const rewriters = Object.fromEntries(
+    Object.entries(HOSTILE_URLS).map(([k, url]) => [
+      k,
+      new RewritingForge(k, () => sandbox.forge!.url, url),
+    ]),
+  );
+  const listeners = [
+    recorder,
+    redirector,
+    knownRedirector,
+    ...Object.values(rewriters),
+  ];
+  for (const l of listeners) await l.start();
   const backend = new BackendProcess(
     'backend',
     PORT,
-    writeSecurityConfig(dir, PORT, sandbox),
+    writeSecurityConfig(dir, PORT, sandbox, [
+      knownRedirector.url,
+      ...Object.values(rewriters).map(r => r.url),
+    ]),
     path.join(dir, 'backend.log'),
   );
   const ctx: SecurityContext = {
@@ -128,6 +162,8 @@ async function main() {
     tokens: {} as Record<Identity, string>,
     recorder,
     redirector,
+    knownRedirector,
+    rewriters,
     dir,
     keys: {
       promotion: randomBytes(32).toString('hex'),
@@ -146,6 +182,7 @@ async function main() {
     await applyKubeconfigAttacks(ctx);
     await applyTenantAttacks(ctx);
     await applyCredentialAttacks(ctx);
+    await applyForgeAttacks(ctx);
     log(`sandbox and attack objects ready in ${Date.now() - started} ms`);
     await backend.start();
     for (const id of [
@@ -170,8 +207,7 @@ async function main() {
     }
   } finally {
     await backend.stop();
-    await recorder.stop();
-    await redirector.stop();
+    for (const l of listeners) await l.stop();
     await sandbox.stop();
   }
   console.log('');

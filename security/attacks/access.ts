@@ -71,7 +71,6 @@ const READS: Array<
       { environment: 'prod', version: '1.2.0' },
     ],
   ],
-  ['holds', 'GET the holds', () => ['GET', `${GATED}/holds`]],
   [
     'list',
     'GET /v1/pipelines (the list)',
@@ -94,9 +93,12 @@ const readAttacks = READS.map(
     run: async ctx => {
       const [method, path, json] = request(ctx);
       const a = await call(ctx, method, path, { as: 'outsider', json });
+      // The entity route names the refs of the entity's own annotation: only a found entry shows data.
       const shows =
         a.status < 300 &&
-        (a.text.includes('sec-gated') || a.text.includes(rowId(ctx)));
+        (id === 'via-claiming-entity'
+          ? (a.body?.items ?? []).some((e: any) => e.state === 'found')
+          : a.text.includes('sec-gated') || a.text.includes(rowId(ctx)));
       return {
         refused:
           (isRefusal(a) && a.status !== 400) || (a.status < 300 && !shows),
@@ -209,7 +211,7 @@ async function decision(
     after?.state === before?.state &&
     after?.approvals?.length === before?.approvals?.length;
   return {
-    refused: a.status === 403 && unchanged,
+    refused: isRefusal(a) && unchanged,
     happened: `${answered(a)}; row ${before?.state} (${
       before?.approvals?.length ?? 0
     } approvals) → ${after?.state} (${after?.approvals?.length ?? 0})`,

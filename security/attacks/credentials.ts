@@ -45,21 +45,21 @@ const VARIANTS: Variant[] = [
     type: 'github',
     via: 'recorder',
     action: 'promote',
-    as: 'guest',
+    as: 'outsider',
   },
   {
     id: 'promote-gitlab',
     type: 'gitlab',
     via: 'recorder',
     action: 'promote',
-    as: 'guest',
+    as: 'outsider',
   },
   {
     id: 'promote-bitbucket',
     type: 'bitbucket-server',
     via: 'recorder',
     action: 'promote',
-    as: 'guest',
+    as: 'outsider',
   },
   {
     id: 'redirect-preview',
@@ -73,7 +73,7 @@ const VARIANTS: Variant[] = [
     type: 'github',
     via: 'redirector',
     action: 'promote',
-    as: 'guest',
+    as: 'outsider',
   },
 ];
 

@@ -222,7 +222,7 @@ export async function decidedTargets(
   timeoutMs = 20_000,
 ): Promise<any[] | undefined> {
   return eventually(async () => {
-    const a = await call(ctx, 'GET', path, { as: 'guest' });
+    const a = await call(ctx, 'GET', path, { as: 'outsider' });
     const targets = (a.body?.environments ?? []).flatMap((e: any) => e.targets);
     const decided = targets.filter(
       (t: any) => t.message || !['unknown', 'progressing'].includes(t.health),

@@ -1,4 +1,7 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import {
   catalogConditions,
   createCatalogConditionalDecision,
@@ -14,7 +17,10 @@ import {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import { pipelinesPromotionApprovePermission } from '@gitops-pipelines/plugin-pipelines-common';
+import {
+  pipelinesPipelineReadPermission,
+  pipelinesPromotionApprovePermission,
+} from '@gitops-pipelines/plugin-pipelines-common';
 
 /**
  * The demo's permission policy: everything is allowed, except approving promotions, which
@@ -22,13 +28,23 @@ import { pipelinesPromotionApprovePermission } from '@gitops-pipelines/plugin-pi
  * the catalog's own `IS_ENTITY_OWNER` rule with the user's ownership claims (their user and
  * group refs), so it is evaluated against the entity the approval acts from — the same way
  * a production policy would write "owners approve prod".
+ *
+ * With `ownersRead` (config `demo.permissions.pipelineReaders: owners`, off by default; the
+ * attack suite `npm run security` turns it on), reading a pipeline is for its owners too:
+ * what an organisation with team-private pipelines writes.
  */
 export class DemoPermissionPolicy implements PermissionPolicy {
+  constructor(private readonly options: { ownersRead?: boolean } = {}) {}
+
   async handle(
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
-    if (isPermission(request.permission, pipelinesPromotionApprovePermission)) {
+    if (
+      isPermission(request.permission, pipelinesPromotionApprovePermission) ||
+      (this.options.ownersRead &&
+        isPermission(request.permission, pipelinesPipelineReadPermission))
+    ) {
       return createCatalogConditionalDecision(
         request.permission,
         catalogConditions.isEntityOwner({
@@ -46,9 +62,14 @@ export const demoPermissionPolicyModule = createBackendModule({
   moduleId: 'demo-policy',
   register(reg) {
     reg.registerInit({
-      deps: { policy: policyExtensionPoint },
-      async init({ policy }) {
-        policy.setPolicy(new DemoPermissionPolicy());
+      deps: { policy: policyExtensionPoint, config: coreServices.rootConfig },
+      async init({ policy, config }) {
+        const readers =
+          config.getOptionalString('demo.permissions.pipelineReaders') ??
+          'everyone';
+        policy.setPolicy(
+          new DemoPermissionPolicy({ ownersRead: readers === 'owners' }),
+        );
       },
     });
   },
