@@ -1,22 +1,22 @@
-import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import { generateKeyPairSync, randomBytes } from 'crypto';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { ApiServer, StaticToken } from './ApiServer';
-import { Etcd } from './Etcd';
+import type { ApiServer } from './ApiServer';
+import type { Etcd } from './Etcd';
 import { FluxStandIn } from './FluxStandIn';
 import { NotificationControllerStandIn } from './NotificationControllerStandIn';
 import { GitOpsReconciler } from './GitOpsReconciler';
 import { ForgeUser, GitForge } from './forge/GitForge';
+import { allowPipelinesIn } from './accounts';
 import {
-  allowPipelinesIn,
-  installBackstageAccounts,
-  installKubernetesPluginAccount,
-  targetReaderRbac,
-} from './accounts';
-import { apply, kubeConfigFor, readManifests, waitForCrds } from './kube';
-import { freePort } from './ports';
+  ClusterName,
+  SandboxCluster,
+  adminKubeconfig,
+  markGitopsClustersReady,
+  randomToken as token,
+  startClusters,
+} from './clusters';
+import { apply, kubeConfigFor } from './kube';
 import {
   SEED_TARGETS,
   SEED_VERSIONS,
@@ -28,7 +28,7 @@ import {
   seedPipeline,
 } from './seed';
 
-export type ClusterName = string;
+export type { ClusterName, SandboxCluster } from './clusters';
 /** The demo's clusters: the management cluster and two targets. */
 export const CLUSTER_NAMES = ['management', 'dev', 'prod'];
 
@@ -50,60 +50,6 @@ export interface SandboxOptions {
   /** The forge's port (default: a free one). */
   forgePort?: number;
 }
-
-export interface SandboxCluster {
-  name: ClusterName;
-  url: string;
-  caData: string;
-  /** system:masters on this cluster. */
-  adminToken: string;
-  /** A kubeconfig with the admin token. */
-  admin: KubeConfig;
-  /**
-   * A token of the Kubernetes plugin's account here (rbac-kubernetes-plugin.yaml as shipped:
-   * read-only, no Secrets), for `kubernetes.clusterLocatorMethods`; set once the sandbox started.
-   */
-  kubernetesPluginToken: string;
-  /** Stops the API server: the cluster becomes unreachable (data is kept). */
-  stop(): Promise<void>;
-  /** Starts it again on the same port. */
-  start(): Promise<void>;
-}
-
-const repoRoot = path.resolve(__dirname, '..', '..', '..');
-const CRD_FILES = [
-  path.join(
-    repoRoot,
-    'plugins/pipelines-common/crd/pipelines.weave.works_pipelines.yaml',
-  ),
-  path.join(__dirname, '..', 'crds', 'gitopsclusters.gitops.weave.works.yaml'),
-  path.join(
-    __dirname,
-    '..',
-    'crds',
-    'helmreleases.helm.toolkit.fluxcd.io.yaml',
-  ),
-  path.join(
-    __dirname,
-    '..',
-    'crds',
-    'kustomizations.kustomize.toolkit.fluxcd.io.yaml',
-  ),
-  path.join(
-    __dirname,
-    '..',
-    'crds',
-    'alerts.notification.toolkit.fluxcd.io.yaml',
-  ),
-  path.join(
-    __dirname,
-    '..',
-    'crds',
-    'providers.notification.toolkit.fluxcd.io.yaml',
-  ),
-];
-
-const token = () => randomBytes(24).toString('hex');
 
 /**
  * Real Kubernetes API servers (management, dev, prod) over one etcd, the CRDs, the demo
@@ -173,91 +119,12 @@ export class Sandbox {
     const dir =
       options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-sandbox-'));
     fs.mkdirSync(dir, { recursive: true });
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-      modulusLength: 2048,
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-      privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-    });
-    fs.writeFileSync(path.join(dir, 'sa.key'), privateKey, { mode: 0o600 });
-    fs.writeFileSync(path.join(dir, 'sa.pub'), publicKey);
-
     const targetNames = options.targetClusters ?? ['dev', 'prod'];
     const names = ['management', ...targetNames];
-    const etcd = await Etcd.start(dir);
-    const readerToken = token();
-    const servers = {} as Record<ClusterName, ApiServer>;
-    try {
-      for (const name of names) {
-        const admin = token();
-        const tokens: StaticToken[] = [
-          { token: admin, user: 'sandbox-admin', groups: ['system:masters'] },
-          {
-            token: readerToken,
-            user: 'gitops-pipelines-reader',
-            groups: ['system:authenticated'],
-          },
-        ];
-        servers[name] = new ApiServer(
-          name,
-          options.ports?.[name] ?? (await freePort()),
-          etcd.url,
-          dir,
-          admin,
-          tokens,
-        );
-      }
-      // Start in parallel: each takes a few seconds.
-      await Promise.all(names.map(n => servers[n].start()));
-    } catch (e) {
-      await Promise.all(Object.values(servers).map(s => s.stop()));
-      await etcd.stop();
-      throw e;
-    }
-
-    const clusters = {} as Record<ClusterName, SandboxCluster>;
-    for (const name of names) {
-      const server = servers[name];
-      const caData = server.caData();
-      clusters[name] = {
-        name,
-        url: server.url,
-        caData,
-        adminToken: server.adminToken,
-        admin: kubeConfigFor({
-          name,
-          server: server.url,
-          caData,
-          token: server.adminToken,
-        }),
-        kubernetesPluginToken: '',
-        stop: () => server.stop(),
-        start: () => server.start(),
-      };
-    }
-
-    const crds = CRD_FILES.flatMap(readManifests);
-    await Promise.all(
-      names.map(async name => {
-        await apply(clusters[name].admin, crds);
-        await waitForCrds(
-          clusters[name].admin,
-          crds.map(c => c.metadata!.name!),
-        );
-        await apply(clusters[name].admin, [
-          namespace('flux-system'),
-          ...targetReaderRbac('gitops-pipelines-reader'),
-        ]);
-        if (name !== 'management')
-          clusters[name].kubernetesPluginToken =
-            await installKubernetesPluginAccount(clusters[name].admin);
-      }),
-    );
-
+    const { etcd, servers, clusters, readerToken, accounts } =
+      await startClusters(dir, names, options.ports);
+    const { pipelinesToken, kubernetesPluginToken } = accounts;
     const mgmt = clusters.management.admin;
-    // One account per Backstage plugin, as shipped: never the same token for both.
-    const { pipelinesToken, kubernetesPluginToken } =
-      await installBackstageAccounts(mgmt);
-    clusters.management.kubernetesPluginToken = kubernetesPluginToken;
 
     // One notification-controller per cluster, as Flux installs it; the Flux stand-in posts its events there.
     const notificationControllers: Record<
@@ -367,61 +234,18 @@ export class Sandbox {
 
   /** Sets each GitopsCluster's Ready condition, as Weave's cluster-controller would. */
   async markGitopsClustersReady() {
-    const api = this.clusters.management.admin.makeApiClient(CustomObjectsApi);
-    for (const name of this.names.slice(1)) {
-      const obj: any = await api.getNamespacedCustomObject({
-        group: 'gitops.weave.works',
-        version: 'v1alpha1',
-        namespace: 'flux-system',
-        plural: 'gitopsclusters',
+    await markGitopsClustersReady(
+      this.clusters.management.admin,
+      this.names.slice(1).map(name => ({
         name,
-      });
-      const ready = this.servers[name].running;
-      obj.status = {
-        conditions: [
-          {
-            type: 'Ready',
-            status: ready ? 'True' : 'False',
-            reason: ready ? 'Available' : 'ClusterNotReady',
-            message: ready
-              ? 'cluster is reachable'
-              : 'cluster is not reachable',
-            lastTransitionTime: new Date().toISOString(),
-          },
-        ],
-      };
-      await api.replaceNamespacedCustomObjectStatus({
-        group: 'gitops.weave.works',
-        version: 'v1alpha1',
-        namespace: 'flux-system',
-        plural: 'gitopsclusters',
-        name,
-        body: obj,
-      });
-    }
+        ready: this.servers[name].running,
+      })),
+    );
   }
 
   /** A kubeconfig with contexts management, dev and prod (admin tokens). */
   kubeconfig(): string {
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: this.names.map(n => ({
-        name: n,
-        server: this.clusters[n].url,
-        caData: this.clusters[n].caData,
-      })),
-      users: this.names.map(n => ({
-        name: `${n}-admin`,
-        token: this.clusters[n].adminToken,
-      })),
-      contexts: this.names.map(n => ({
-        name: n,
-        cluster: n,
-        user: `${n}-admin`,
-      })),
-      currentContext: 'management',
-    });
-    return kc.exportConfig();
+    return adminKubeconfig(this.names.map(n => this.clusters[n]));
   }
 
   /** URLs and what Backstage needs to connect, for `.sandbox/endpoints.json`. */
