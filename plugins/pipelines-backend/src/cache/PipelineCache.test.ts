@@ -404,7 +404,7 @@ describe('PipelineCache against the sandbox', () => {
       return target?.health === 'cluster-not-ready' ? target : undefined;
     }, 'bad kubeconfig');
     expect(t.message).toBe(
-      'kubeconfig Secret flux-system/prod-kubeconfig: the kubeconfig cannot be parsed',
+      'the kubeconfig in Secret flux-system/prod-kubeconfig is not valid YAML (bad indent at line 1, column 19)',
     );
 
     // A GitopsCluster mapped to a cluster configured in Backstage does not need the Secret.
