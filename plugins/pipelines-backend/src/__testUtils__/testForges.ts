@@ -3,6 +3,11 @@ import type { JsonObject } from '@backstage/types';
 import { ScmIntegrations } from '@backstage/integration';
 import { Forges, readForgesConfig } from '../config/forges';
 
+/** Backstage's integrations of a config with these `integrations`. */
+export function testIntegrations(integrations: JsonObject) {
+  return ScmIntegrations.fromConfig(new ConfigReader({ integrations }));
+}
+
 /**
  * The forges of a config with `pipelines.forges` and `integrations` as given, read as the
  * plugin reads them: e.g. `testForges({ allowedHosts: [forge.url] })` for the sandbox forge

@@ -139,8 +139,14 @@ describe('Forges.endpoint', () => {
       'http://github.com/my-org/repo',
       /uses http, but github\.com is configured for https/,
     ],
-    ['https://github.com:8443/my-org/repo', /port 8443 included/],
-    ['https://git.example.com:444/org/repo', /port 444 included/],
+    [
+      'https://github.com:8443/my-org/repo',
+      /github\.com is known, on another port/,
+    ],
+    [
+      'https://git.example.com:444/org/repo',
+      /git\.example\.com is known, on another port/,
+    ],
     ['https://github.com./my-org/repo', /github\.com\. is not a known forge/],
     ['https://github.com.evil.example/my-org/repo', /not a known forge/],
     ['https://evilgithub.com/my-org/repo', /not a known forge/],

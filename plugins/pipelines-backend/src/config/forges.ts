@@ -137,7 +137,7 @@ export function readForgesConfig(
         sameHost.find(
           h => h.source === 'allowedHosts' && h.scheme === parsed.scheme,
         );
-      if (!match) throw refusal(url, parsed, provider, sameHost);
+      if (!match) throw refusal(url, parsed, provider, sameHost, known);
       return {
         provider,
         host: parsed.host,
@@ -159,6 +159,7 @@ function refusal(
   parsed: { scheme: string; host: string },
   provider: GitProviderType,
   sameHost: KnownHost[],
+  known: KnownHost[],
 ): ForgeRefusedError {
   const hint =
     'add it to Backstage integrations or to pipelines.forges.allowedHosts';
@@ -175,13 +176,13 @@ function refusal(
     return new ForgeRefusedError(
       `The pull-request url host ${parsed.host} is a ${other.provider} integration, but the strategy's type is ${provider}: fix the type, or ${hint}`,
     );
-  const bare = parsed.host.replace(/:\d+$/, '');
-  const port =
-    bare !== parsed.host
-      ? ` (port ${parsed.host.slice(
-          bare.length + 1,
-        )} included: a port must be configured too)`
-      : '';
+  // The same host name known on another port: say that the port counts.
+  const name = (host: string) => host.replace(/:\d+$/, '');
+  const port = known.some(h => name(h.host) === name(parsed.host))
+    ? ` (${name(
+        parsed.host,
+      )} is known, on another port: the port must be configured too)`
+    : '';
   return new ForgeRefusedError(
     `The pull-request url host ${parsed.host} is not a known forge${port}; ${hint}`,
   );

@@ -185,7 +185,8 @@ export class GitRepositoryCache {
         .slice(-3)
         .join(' ');
       throw new Error(
-        /redirect/i.test(message)
+        // git ≥ 2.39 with followRedirects=false: "The requested URL returned error: 302"
+        /redirect|returned error: 30[1-8]\b/i.test(message)
           ? `git ${args[0]} failed: the forge answered with a redirect; ${REDIRECT_REFUSED}: configure the repository's final address (${message})`
           : `git ${args[0]} failed: ${message}`,
       );
