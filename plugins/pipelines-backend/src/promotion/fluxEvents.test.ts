@@ -1,5 +1,6 @@
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { CustomObjectsApi } from '@kubernetes/client-node';
+import { CustomObjectsApi, KubernetesObjectApi } from '@kubernetes/client-node';
+import { createHmac } from 'crypto';
 import { apply, Sandbox, waitUntil as until } from '@gitops-pipelines/sandbox';
 import request from 'supertest';
 import { startSandboxBackend } from '../__testUtils__/startSandboxBackend';
@@ -9,9 +10,11 @@ jest.setTimeout(180_000);
 /**
  * Promotions driven by real Flux events, the way Weave documents it: the Flux stand-in posts
  * helm-controller's events to the dev cluster's notification-controller, whose Alert sends them
- * to a Provider whose address is the pipeline's promotion webhook. A successful upgrade in dev
+ * to a `generic-hmac` Provider whose address is the pipeline's promotion webhook, signed with
+ * the key that the Pipeline's strategy Secret holds as `hmac-key`. A successful upgrade in dev
  * promotes into test; a failed one promotes nothing.
  */
+const HMAC_KEY = 'flux-events-hmac-key';
 describe('promotions from Flux events through notification-controller', () => {
   let sandbox: Sandbox;
   let server: any;
@@ -28,12 +31,39 @@ describe('promotions from Flux events through notification-controller', () => {
       server.address().port
     }/api/pipelines/promotion/flux-system/podinfo-02/dev`;
     const ns = 'podinfo-02-dev';
+    // management cluster: the seed's podinfo-02 signs its webhooks
+    const management = sandbox.clusters.management.admin;
+    await apply(management, [
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'promotion-hmac', namespace: 'flux-system' },
+        stringData: { 'hmac-key': HMAC_KEY },
+      } as any,
+    ]);
+    const objects = KubernetesObjectApi.makeApiClient(management);
+    const pipeline: any = await objects.read({
+      apiVersion: 'pipelines.weave.works/v1alpha1',
+      kind: 'Pipeline',
+      metadata: { name: 'podinfo-02', namespace: 'flux-system' },
+    });
+    pipeline.spec.promotion.strategy.secretRef = { name: 'promotion-hmac' };
+    await objects.replace(pipeline);
     await apply(sandbox.clusters.dev.admin, [
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'pipelines-webhook', namespace: ns },
+        stringData: { token: HMAC_KEY, address: hook },
+      },
       {
         apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
         kind: 'Provider',
         metadata: { name: 'pipelines', namespace: ns },
-        spec: { type: 'generic', address: hook },
+        spec: {
+          type: 'generic-hmac',
+          secretRef: { name: 'pipelines-webhook' },
+        },
       },
       {
         apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
@@ -56,6 +86,35 @@ describe('promotions from Flux events through notification-controller', () => {
           ? true
           : undefined,
       'pipeline',
+    );
+    // the key reaches the watch cache: a signed failure event is ignored (401 before)
+    const probe = JSON.stringify({
+      involvedObject: {
+        apiVersion: 'helm.toolkit.fluxcd.io/v2',
+        kind: 'HelmRelease',
+        name: 'podinfo',
+        namespace: ns,
+      },
+      severity: 'error',
+      reason: 'UpgradeFailed',
+      message: 'probe',
+      metadata: { revision: '0.0.0' },
+    });
+    const signature = `sha256=${createHmac('sha256', HMAC_KEY)
+      .update(probe)
+      .digest('hex')}`;
+    await until(
+      async () =>
+        (
+          await request(server)
+            .post('/api/pipelines/promotion/flux-system/podinfo-02/dev')
+            .set('Content-Type', 'application/json')
+            .set('X-Signature', signature)
+            .send(probe)
+        ).status === 200
+          ? true
+          : undefined,
+      'hmac-key in the cache',
     );
   });
   afterAll(() => sandbox?.stop());

@@ -81,7 +81,7 @@ describe('webhook request guards', () => {
     expect(engine.requestNext).not.toHaveBeenCalled();
   });
 
-  it('refuses a JSON request a browser made (Origin, Sec-Fetch-Site or Sec-Fetch-Mode) with 403, even signed', async () => {
+  it('refuses a JSON request a browser made (Origin or Sec-Fetch-Site) with 403, even signed; Node fetch Sec-Fetch-Mode passes', async () => {
     const { send, engine } = await start();
     const browser = [
       { Origin: 'https://evil.example' },
@@ -89,7 +89,7 @@ describe('webhook request guards', () => {
       { Origin: 'null' },
       { 'Sec-Fetch-Site': 'cross-site' },
       { 'Sec-Fetch-Site': 'same-origin' },
-      { 'Sec-Fetch-Mode': 'cors' },
+      { 'Sec-Fetch-Site': 'none', 'Sec-Fetch-Mode': 'navigate' },
     ];
     for (const headers of browser) {
       const body = event();
@@ -103,6 +103,13 @@ describe('webhook request guards', () => {
       );
     }
     expect(engine.requestNext).not.toHaveBeenCalled();
+    // what Node's fetch (undici) sends: Sec-Fetch-Mode: cors, no Origin, no Sec-Fetch-Site
+    const body = event();
+    const node = await send('/promotion/flux-system/signed/dev', body, {
+      'Sec-Fetch-Mode': 'cors',
+      'X-Signature': sign(body),
+    });
+    expect(node.status).toBe(201);
   });
 
   it('takes application/json and application/*+json, with parameters and in any case', async () => {

@@ -14,16 +14,12 @@ export function isJsonContentType(header: string | undefined): boolean {
 
 /**
  * Whether a request was made by a web browser for a page: it carries `Origin` (every
- * cross-origin request and every browser POST does) or a Fetch Metadata header
- * (`Sec-Fetch-Site`, `Sec-Fetch-Mode`). Flux's notification-controller and other webhook
- * senders are HTTP clients that send neither.
+ * cross-origin request and every browser POST does) or `Sec-Fetch-Site` (the Fetch Metadata
+ * header browsers add to every request). Flux's notification-controller sends neither.
+ * (`Sec-Fetch-Mode` is no sign of a browser: Node's fetch sends `Sec-Fetch-Mode: cors`.)
  */
 export function isBrowserRequest(req: Request): boolean {
-  return Boolean(
-    req.header('origin') ||
-      req.header('sec-fetch-site') ||
-      req.header('sec-fetch-mode'),
-  );
+  return Boolean(req.header('origin') || req.header('sec-fetch-site'));
 }
 
 /**
@@ -34,7 +30,7 @@ export function isBrowserRequest(req: Request): boolean {
  *   "simple" cross-origin POST (`text/plain`, `application/x-www-form-urlencoded`,
  *   `multipart/form-data`, or no type) without a CORS preflight; JSON needs one, which
  *   Backstage's CORS policy answers for the app's own origin only.
- * - 403 for a request a browser made (`Origin` or Fetch Metadata headers), whatever its
+ * - 403 for a request a browser made (`Origin` or `Sec-Fetch-Site`), whatever its
  *   type: webhooks come from controllers, never from pages, so even the portal's own origin
  *   (which CORS allows) cannot post one from a user's browser.
  */
@@ -51,7 +47,7 @@ export function webhookRequestGuard(): RequestHandler {
     if (isBrowserRequest(req)) {
       next(
         new NotAllowedError(
-          'The webhooks do not accept requests from web browsers (Origin or Sec-Fetch-* headers): they are for Flux and other controllers',
+          'The webhooks do not accept requests from web browsers (Origin or Sec-Fetch-Site headers): they are for Flux and other controllers',
         ),
       );
       return;
