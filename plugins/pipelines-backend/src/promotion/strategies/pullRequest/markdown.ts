@@ -23,8 +23,11 @@ export function inlineCode(value: string): string {
   return `${fence}${pad}${text}${pad}${fence}`;
 }
 
-/** Words that need no protection: letters, digits and sentence punctuation. */
-const PLAIN = /^[\p{L}\p{N}'"’,.;?()-]+$/u;
+/**
+ * Words that need no protection: letters, digits and sentence punctuation, with no dot
+ * inside (GitHub links `www.example.com` and bare domains on its own).
+ */
+const PLAIN = /^[\p{L}\p{N}'"’,;?()-]+[.]?$/u;
 
 /**
  * A free text (a comment built from a reason someone typed) on one line, each word shown
@@ -38,11 +41,11 @@ export function inertText(text: string): string {
     .split(/ +/)
     .filter(Boolean)
     .map(word => {
-      if (PLAIN.test(word) && !/^[-.]+$/.test(word) && !/^\d+\.$/.test(word))
-        return word;
+      // a word alone like `-`, `1.` or `+` could start a list; a dotted one could be a link
+      if (PLAIN.test(word) && !/^[-\d]*[.]?$/.test(word)) return word;
       const end = /[.,;]$/.exec(word)?.[0] ?? '';
       const core = end ? word.slice(0, -1) : word;
-      return core && PLAIN.test(core) ? word : `${inlineCode(core)}${end}`;
+      return `${inlineCode(core)}${end}`;
     })
     .join(' ');
 }
