@@ -97,6 +97,35 @@ export interface Config {
       maxInterval?: string | HumanDuration;
     };
     /**
+     * The forges pull-request credentials may go to. A Pipeline's pull-request `url` must be
+     * https on a host of Backstage `integrations` (github, gitlab, bitbucketServer; github.com
+     * and gitlab.com are known by default) or of `allowedHosts`, on the configured port;
+     * anything else fails the promotion and the preview ("… is not a known forge"). Git and
+     * the API clients send credentials to that host only and follow no redirect.
+     */
+    forges?: {
+      /**
+       * More forge hosts, any provider: `git.example.com` or `https://git.example.com` (https,
+       * port 443), `git.example.com:8443`, or `http://127.0.0.1:6480` — http only when written
+       * with `http://` (credentials then travel unencrypted: tests and the sandbox only;
+       * warned at start). No paths, users or wildcards. The API base is derived from the host
+       * (`/api/v3`, `/api/v4`, `/rest/api/1.0`). Default: none.
+       * @visibility backend
+       */
+      allowedHosts?: string[];
+      /**
+       * Whose credentials a pull request uses. `secret` (default): the strategy's Secret
+       * (`username`/`password` for git, `token` for the API), for any known host.
+       * `integrations`: on a host of Backstage `integrations`, the integration's own (GitHub
+       * App installation or token, GitLab token, Bitbucket Server token or username and
+       * password), the Secret unread — every Pipeline naming a repository there then acts
+       * with them, so this widens what a Pipeline author can do (warned at start); hosts of
+       * `allowedHosts` only still use the Secret.
+       * @visibility backend
+       */
+      credentials?: 'secret' | 'integrations';
+    };
+    /**
      * Where the pull-request strategy keeps its clones (one per repository, fetched
      * incrementally). Default: a folder in the system's temporary directory.
      */
