@@ -8,7 +8,6 @@ import {
 import {
   EnvironmentHold,
   normalizeIdentityRef,
-  requiredApprovalsFor,
   sameIdentity,
   PipelineKey,
   PromotionRecord,
@@ -19,23 +18,10 @@ import { VersionBlockStore } from '../database/DatabaseVersionBlockStore';
 import { planPromotion } from './planPromotion';
 import { crashPoint } from './crashPoint';
 import { PromotionRunner, PromotionRunnerOptions } from './PromotionRunner';
-import { compareVersions } from './versionOrder';
-import {
-  AUTOMATIC_TRIGGERS,
-  canonicalVersion,
-  precedenceOf,
-} from './precedence';
+import { canonicalVersion } from './precedence';
+import { admitRequest, PromotionRequest } from './admitRequest';
 
-export interface PromotionRequest {
-  pipeline: PipelineKey;
-  /** The environment to promote into. */
-  environment: string;
-  version: string;
-  trigger: PromotionTrigger;
-  requestedBy: string;
-  /** The failed promotion this request retries. */
-  retryOf?: string;
-}
+export type { PromotionRequest };
 
 /** What changed: a promotion (its row), or only something of its pipeline (a hold). */
 export type PromotionChange = Pick<PromotionRecord, 'pipeline'> &
@@ -139,81 +125,14 @@ export class PromotionEngine {
    * `ignored` with the reason instead of an error.
    */
   async offer(req: PromotionRequest): Promise<OfferResult> {
-    const { pipeline: key, environment } = req;
-    const version = canonicalVersion(req.version);
-    const { index, envs, promotion, pipeline } = planPromotion(
-      this.options.cache,
-      key,
-      environment,
-    );
-    if (index === 0) {
-      throw new InputError(
-        `"${environment}" is the first environment of ${key.namespace}/${key.name}: nothing promotes into it`,
-      );
-    }
-    if (!promotion)
-      throw new InputError(
-        `Pipeline ${key.namespace}/${key.name} has no promotion strategy for "${environment}"`,
-      );
-    const { store, holds } = this.options;
-    const block = await this.options.blocks?.get(key, version);
-    if (block)
-      throw new ConflictError(
-        `${version} is blocked by ${block.blockedBy}: ${block.reason}`,
-      );
-    const existing = await store.findActive(key, environment, version);
-    if (existing) return { record: existing, created: false };
-    if (AUTOMATIC_TRIGGERS.includes(req.trigger)) {
-      const hold = await holds.get(key, environment);
-      if (hold)
-        throw new ConflictError(
-          `"${environment}" is held by ${hold.heldBy} (${hold.reason}): no automatic promotion until it is released`,
-        );
-    }
-    const precedence = await precedenceOf(this.options, { ...req, version });
-    if (precedence.verdict === 'refuse')
-      throw new ConflictError(precedence.reason);
-    if (precedence.verdict === 'ignore') {
-      return { ignored: precedence.reason, created: false };
-    }
-    if (req.trigger !== 'rollback') {
-      const newer = (await store.listActive(key, environment)).find(
-        r =>
-          r.state !== 'waiting-approval' &&
-          (compareVersions(r.version, version) ?? 0) > 0,
-      );
-      if (newer) {
-        throw new ConflictError(
-          `${newer.version} is already being promoted into "${environment}" (${newer.state}); an older version replaces it only by a rollback`,
-        );
-      }
-    }
-    const result = await store.create(
-      {
-        pipeline: key,
-        fromEnvironment: envs[index - 1].name,
-        toEnvironment: environment,
-        version,
-        trigger: req.trigger,
-        requestedBy: req.requestedBy,
-        state: promotion.manual ? 'waiting-approval' : 'queued',
-        strategy: promotion.strategy['pull-request']
-          ? 'pull-request'
-          : 'notification',
-        retryOf: req.retryOf,
-        requiredApprovals: requiredApprovalsFor(
-          pipeline.metadata.annotations,
-          environment,
-          this.options.requiredApprovals ?? 1,
-        ),
-      },
-      {
-        type: 'requested',
-        actor: req.requestedBy,
-        message: `Requested ${version} into ${environment} (${req.trigger}${
-          req.retryOf ? `, retrying ${req.retryOf}` : ''
-        })${promotion.manual ? ': waiting for approval' : ''}`,
-      },
+    const admission = await admitRequest(this.options, req);
+    if (admission.kind === 'ignored')
+      return { ignored: admission.reason, created: false };
+    if (admission.kind === 'existing')
+      return { record: admission.record, created: false };
+    const result = await this.options.store.create(
+      admission.promotion,
+      admission.event,
     );
     if (result.created) {
       crashPoint('after-request');
