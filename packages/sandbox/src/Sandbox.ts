@@ -101,12 +101,12 @@ export class Sandbox {
   }
 
   /**
-   * Lets the pipelines backend's account read the Secrets of `namespace` and record Events there
+   * Lets the pipelines backend's account read the Secrets of `pipelinesNamespace` and record Events there
    * (created when missing), as a user does for each namespace holding Pipelines: the shipped
    * rbac-pipelines-namespace.yaml, applied there as it is. flux-system has it from the start.
    */
-  allowPipelinesIn(namespace: string): Promise<void> {
-    return allowPipelinesIn(this.clusters.management.admin, namespace);
+  allowPipelinesIn(pipelinesNamespace: string): Promise<void> {
+    return allowPipelinesIn(this.clusters.management.admin, pipelinesNamespace);
   }
 
   /** The demo repository's URL on the forge. */
