@@ -56,6 +56,8 @@ export type ClusterResolver = (
 export class TargetClusters {
   private readonly connections = new Map<string, TargetConnection>();
   private readonly fingerprints = new Map<string, string>();
+  /** Kubeconfigs refused, by fingerprint: the message (each is read and logged once). */
+  private readonly refused = new Map<string, string>();
   private readonly settings: TargetClusterSettings;
 
   constructor(
@@ -254,24 +256,34 @@ export class TargetClusters {
       };
     }
     const fingerprint = this.fingerprint(route.version, route.encoded);
-    try {
-      const connection = this.connection(key, fingerprint, () =>
-        kubeConfigFromSecretValue(route.encoded, {
-          secret: route.secret,
-          settings: this.settings,
-        }),
-      );
-      return { ok: true, connection, display };
-    } catch (e) {
-      return {
-        ok: false,
-        state: {
-          cluster: display,
-          health: 'cluster-not-ready',
-          appFound: false,
-          message: (e as Error).message,
-        },
-      };
+    let message = this.refused.get(fingerprint);
+    if (!message) {
+      try {
+        const connection = this.connection(key, fingerprint, () =>
+          kubeConfigFromSecretValue(route.encoded, {
+            secret: route.secret,
+            settings: this.settings,
+          }),
+        );
+        return { ok: true, connection, display };
+      } catch (e) {
+        // Once per kubeconfig: the message names the Secret and the field, never the content.
+        message = (e as Error).message;
+        if (this.refused.size > 10_000) this.refused.clear();
+        this.refused.set(fingerprint, message);
+        this.options.logger.warn(
+          `Target cluster ${key} not connected: ${message}`,
+        );
+      }
     }
+    return {
+      ok: false,
+      state: {
+        cluster: display,
+        health: 'cluster-not-ready',
+        appFound: false,
+        message,
+      },
+    };
   }
 }

@@ -1,6 +1,5 @@
 import fs from 'fs';
 import { KubeConfig } from '@kubernetes/client-node';
-import { DEFAULT_TARGET_CLUSTER_SETTINGS } from '../config/readClusterSettings';
 import { KUBECONFIG_FIELDS } from './kubeconfigFields';
 import { readKubeconfig } from './readKubeconfig';
 import {
