@@ -33,6 +33,7 @@ import { NotificationStrategy } from './promotion/strategies/NotificationStrateg
 import { PullRequestStrategy } from './promotion/strategies/pullRequest/PullRequestStrategy';
 import { ScmIntegrations } from '@backstage/integration';
 import { forgeWarnings, readForgesConfig } from './config/forges';
+import { pullRequestUrlIssues } from './config/forgeSpecCheck';
 import {
   createWebhookRouter,
   UNSIGNED_WEBHOOKS_WARNING,
@@ -136,6 +137,10 @@ export const pipelinesPlugin = createBackendPlugin({
         );
         if (isInMemoryDatabase(promotions.client))
           logger.warn(IN_MEMORY_LEDGER_WARNING);
+        const integrations = ScmIntegrations.fromConfig(config);
+        // Where pull-request credentials may go: integrations' hosts and pipelines.forges.allowedHosts.
+        const forges = readForgesConfig(config, integrations);
+        forgeWarnings(forges).forEach(w => logger.warn(w));
         const state = new PipelineCache({
           metrics,
           clusters: clusters.clusters,
@@ -143,6 +148,8 @@ export const pipelinesPlugin = createBackendPlugin({
           targetClusters: settings.targetClusters,
           logger,
           secretNamespaces: promotionSecretNamespaces,
+          // A pull-request url on an unknown forge is a validation message on the Pipeline.
+          checkSpec: pullRequestUrlIssues(forges),
         });
         // The watch cache only reads, so it starts now, while the other plugins initialise:
         // the cache is warm about when the backend starts answering (bench/README.md).
@@ -164,10 +171,6 @@ export const pipelinesPlugin = createBackendPlugin({
             }),
           );
         }
-        const integrations = ScmIntegrations.fromConfig(config);
-        // Where pull-request credentials may go: integrations' hosts and pipelines.forges.allowedHosts.
-        const forges = readForgesConfig(config, integrations);
-        forgeWarnings(forges).forEach(w => logger.warn(w));
         const holds = new DatabaseHoldStore(promotions.client);
         const blocks = new DatabaseVersionBlockStore(promotions.client);
         const strategies = [

@@ -9,6 +9,10 @@ import {
   PipelineKey,
   PipelineSummary,
 } from '@gitops-pipelines/plugin-pipelines-common';
+import type {
+  Pipeline,
+  ValidationIssue,
+} from '@gitops-pipelines/plugin-pipelines-common';
 import { ClusterResolver, TargetClusters } from '../clusters/TargetClusters';
 import { ManagementClusterConfig } from '../config/readManagementClusters';
 import type { TargetClusterSettings } from '../config/readClusterSettings';
@@ -24,7 +28,7 @@ import {
 import { AppIndex } from './AppIndex';
 import { buildPipelineDetail, summarize } from './buildPipelineDetail';
 import { targetState } from './targetState';
-import { validationCache } from './validationCache';
+import { validationCache, withSpecCheck } from './validationCache';
 
 export type { PipelineObject } from '../watch/ManagementWatchers';
 
@@ -47,6 +51,11 @@ export interface PipelineCacheOptions {
   secretNamespaces?: (pipeline: PipelineObject) => string[];
   /** Where watch events, recomputations and cached objects are counted. */
   metrics?: PipelinesMetrics;
+  /**
+   * More checks of a valid Pipeline (the pull-request urls against the known forges): their
+   * issues make it invalid (`InvalidSpec`, with every message).
+   */
+  checkSpec?: (pipeline: Pipeline) => ValidationIssue[];
 }
 
 /**
@@ -69,13 +78,14 @@ export class PipelineCache implements PipelineStateReader {
   private stopped = false;
   private readonly logger: LoggerService;
   private readonly debounceMs: number;
-  private readonly validate = validationCache();
+  private readonly validate: ReturnType<typeof validationCache>;
   /** Recomputations so far: full ones, partial ones (after app events), pipelines computed in all. */
   readonly stats = { full: 0, partial: 0, pipelines: 0 };
 
   constructor(private readonly options: PipelineCacheOptions) {
     this.logger = options.logger;
     this.debounceMs = options.debounceMs ?? 50;
+    this.validate = validationCache(withSpecCheck(options.checkSpec));
     this.targets = new TargetClusters({
       logger: options.logger,
       gitopsClusterMappings: options.gitopsClusterMappings,

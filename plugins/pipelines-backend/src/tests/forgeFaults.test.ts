@@ -58,6 +58,7 @@ describe('forge faults', () => {
   let sandbox: Sandbox;
   let forge: GitForge;
   let proxy: TcpProxy;
+  let closed: number;
   let cacheDir: string;
 
   beforeAll(async () => {
@@ -65,6 +66,7 @@ describe('forge faults', () => {
     forge = sandbox.forge!;
     proxy = new TcpProxy(Number(new URL(forge.url).port));
     await proxy.start();
+    closed = await closedPort();
     cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-faults-repos-'));
   });
   afterAll(async () => {
@@ -82,6 +84,12 @@ describe('forge faults', () => {
         knex: await databases.init(databaseId),
         pipelines: {
           repositoryCacheDir: cacheDir,
+          // The forge, the proxy in front of it and a closed port are known forges (http).
+          forges: {
+            allowedHosts: [forge.url, `http://127.0.0.1:${proxy.port}`].concat(
+              `http://127.0.0.1:${closed}`,
+            ),
+          },
           // No pull-request polls during the file: every forge request is a promotion's.
           pullRequestPolling: {
             minInterval: { minutes: 10 },
@@ -376,7 +384,7 @@ describe('forge faults', () => {
         });
 
         it('a forge that stays unreachable: failed after 5 attempts with the connection error', async () => {
-          const port = await closedPort();
+          const port = closed;
           const { name, url } = await pipelineOn(
             'github',
             `http://127.0.0.1:${port}`,

@@ -59,3 +59,11 @@ export async function renderWithApis(
     { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
 }
+
+/** The server's verdicts for a user who may do everything on the pipeline. */
+export const ALL_PERMISSIONS = {
+  create: true,
+  approve: true,
+  override: true,
+  block: true,
+};

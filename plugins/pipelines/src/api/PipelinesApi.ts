@@ -43,7 +43,7 @@ export interface PipelinesApi {
   /** Breaks the glass: a queued promotion into a frozen environment proceeds now. */
   overrideFreeze(
     id: string,
-    options: { reason: string; entityRef?: string },
+    options: { reason: string },
   ): Promise<PromotionRecord>;
   /** Blocks a version (and rolls an environment back, when asked). */
   blockVersion(
@@ -51,11 +51,7 @@ export interface PipelinesApi {
     request: BlockVersionRequest,
   ): Promise<BlockVersionResponse>;
   /** Lifts a version's block. */
-  unblockVersion(
-    pipeline: PipelineKey,
-    version: string,
-    options: { entityRef?: string },
-  ): Promise<VersionBlock>;
+  unblockVersion(pipeline: PipelineKey, version: string): Promise<VersionBlock>;
   /** Delivery metrics of a pipeline from its ledger; `window` like `30d` or `12h`. */
   getDeliveryMetrics(
     pipeline: PipelineKey,
@@ -66,16 +62,16 @@ export interface PipelinesApi {
     pipeline: PipelineKey,
     page: { offset: number; limit: number },
   ): Promise<PromotionListResponse>;
-  /** Requests a promotion; `entityRef` is the entity the user acts from (permission rules). */
+  /** Requests a promotion (the server decides the permission on the Pipeline's own entity). */
   createPromotion(
     pipeline: PipelineKey,
-    request: { environment: string; version: string; entityRef?: string },
+    request: { environment: string; version: string },
   ): Promise<PromotionRecord>;
   /** Approves or rejects a promotion waiting for approval. */
   decidePromotion(
     id: string,
     decision: 'approve' | 'reject',
-    options: { reason?: string; entityRef?: string },
+    options: { reason?: string },
   ): Promise<PromotionRecord>;
   /** One promotion with its event log, oldest first. */
   getPromotion(id: string): Promise<PromotionDetail>;
@@ -83,7 +79,7 @@ export interface PipelinesApi {
   promotionAction(
     id: string,
     action: 'retry' | 'cancel',
-    options: { reason?: string; entityRef?: string },
+    options: { reason?: string },
   ): Promise<PromotionRecord>;
   /** Rolls an environment back to a version deployed there before, and holds it. */
   rollback(
@@ -92,14 +88,12 @@ export interface PipelinesApi {
       environment: string;
       version: string;
       reason?: string;
-      entityRef?: string;
     },
   ): Promise<PromotionRecord>;
   /** Releases an environment's hold. */
   releaseHold(
     pipeline: PipelineKey,
     environment: string,
-    options: { entityRef?: string },
   ): Promise<EnvironmentHold>;
   /**
    * Follows `/v1/events`, reconnecting with backoff. `onStatus` says when the stream is

@@ -73,7 +73,7 @@ export class PipelinesClient implements PipelinesApi {
 
   overrideFreeze(
     id: string,
-    options: { reason: string; entityRef?: string },
+    options: { reason: string },
   ): Promise<PromotionRecord> {
     return this.call(
       'post',
@@ -98,14 +98,12 @@ export class PipelinesClient implements PipelinesApi {
   unblockVersion(
     pipeline: PipelineKey,
     version: string,
-    options: { entityRef?: string },
   ): Promise<VersionBlock> {
     return this.call(
       'delete',
       '/v1/pipelines/{cluster}/{namespace}/{name}/blocks/{version}',
       {
         path: { ...pipelineParams(pipeline), version },
-        query: { entityRef: options.entityRef },
       },
     );
   }
@@ -134,7 +132,7 @@ export class PipelinesClient implements PipelinesApi {
 
   createPromotion(
     pipeline: PipelineKey,
-    request: { environment: string; version: string; entityRef?: string },
+    request: { environment: string; version: string },
   ): Promise<PromotionRecord> {
     return this.call(
       'post',
@@ -147,7 +145,7 @@ export class PipelinesClient implements PipelinesApi {
   decidePromotion(
     id: string,
     decision: 'approve' | 'reject',
-    options: { reason?: string; entityRef?: string },
+    options: { reason?: string },
   ): Promise<PromotionRecord> {
     return this.call(
       'post',
@@ -164,7 +162,7 @@ export class PipelinesClient implements PipelinesApi {
   promotionAction(
     id: string,
     action: 'retry' | 'cancel',
-    options: { reason?: string; entityRef?: string },
+    options: { reason?: string },
   ): Promise<PromotionRecord> {
     return this.call(
       'post',
@@ -180,7 +178,6 @@ export class PipelinesClient implements PipelinesApi {
       environment: string;
       version: string;
       reason?: string;
-      entityRef?: string;
     },
   ): Promise<PromotionRecord> {
     return this.call(
@@ -194,14 +191,12 @@ export class PipelinesClient implements PipelinesApi {
   releaseHold(
     pipeline: PipelineKey,
     environment: string,
-    options: { entityRef?: string },
   ): Promise<EnvironmentHold> {
     return this.call(
       'delete',
       '/v1/pipelines/{cluster}/{namespace}/{name}/holds/{environment}',
       {
         path: { ...pipelineParams(pipeline), environment },
-        query: { entityRef: options.entityRef },
       },
     );
   }

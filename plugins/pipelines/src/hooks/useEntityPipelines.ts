@@ -43,7 +43,10 @@ export function useEntityPipelines(entity: Entity) {
   };
   const live = usePipelineChanges(
     onEvent,
-    () => state.value?.items.map(i => i.ref) ?? [],
+    () =>
+      state.value?.items.map(i =>
+        i.state === 'found' ? { ...i.ref, uid: i.pipeline.uid } : i.ref,
+      ) ?? [],
     () => {
       state.retry();
       setPromotionsRevision(r => r + 1);

@@ -17,17 +17,21 @@ export const POLL_INTERVAL_MS = 10_000;
 /** With signals, whose connection state is not observable, a slower refetch as a safety net. */
 export const SIGNALS_SAFETY_POLL_MS = 60_000;
 
+/** A pipeline shown, with the opaque `uid` signals name it by (from the API). */
+export type ShownPipeline = PipelineKey & { uid?: string };
+
 /**
  * Follows the backend's changes: through Backstage signals when the app has them (they reach
  * this browser from any backend replica, channel `pipelines:events`), else the plugin's
- * `/v1/events` stream. `onEvent` gets each change; a `pipelines-changed` signal without a
- * list (more changed than it carries) is expanded to `shown()`. `onPoll` runs every
+ * `/v1/events` stream. `onEvent` gets each change. Signals are broadcast and name no
+ * pipeline, only uids: each is matched against `shown()` (a signal without uids — more
+ * changed than it carries — stands for every pipeline shown); a uid not shown is ignored. `onPoll` runs every
  * {@link POLL_INTERVAL_MS} while the stream is down, and every {@link SIGNALS_SAFETY_POLL_MS}
  * with signals (a lost connection is not observable). Returns whether updates are live.
  */
 export function usePipelineChanges(
   onEvent: (event: PipelineEvent) => void,
-  shown: () => PipelineKey[],
+  shown: () => ShownPipeline[],
   onPoll: () => void,
 ): PipelineEventsStatus {
   const api = useApi(pipelinesApiRef);
@@ -42,10 +46,19 @@ export function usePipelineChanges(
     const subscription = signals.subscribe<
       PipelineSignal & Record<string, any>
     >(PIPELINES_SIGNAL_CHANNEL, signal => {
-      if (signal.type === 'promotion-changed') emit(signal);
-      else
-        for (const pipeline of signal.pipelines ?? handlers.current.shown())
-          emit({ type: 'pipeline-changed', pipeline });
+      const uids =
+        signal.type === 'promotion-changed'
+          ? signal.uid && [signal.uid]
+          : signal.uids;
+      const type =
+        signal.type === 'promotion-changed'
+          ? 'promotion-changed'
+          : 'pipeline-changed';
+      for (const p of handlers.current.shown()) {
+        if (uids && !(p.uid && uids.includes(p.uid))) continue;
+        const { cluster, namespace, name } = p;
+        emit({ type, pipeline: { cluster, namespace, name } });
+      }
     });
     setLive('live');
     return () => subscription.unsubscribe();

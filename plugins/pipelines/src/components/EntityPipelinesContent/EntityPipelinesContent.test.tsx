@@ -228,7 +228,7 @@ describe('<EntityPipelinesContent />', () => {
     expect(api.getEntityPipelines).toHaveBeenCalledTimes(2);
   });
 
-  it("follows Backstage signals when the app has them, instead of the plugin's event stream", async () => {
+  it("follows Backstage signals when the app has them, instead of the plugin's event stream, matching them by the Pipeline's uid", async () => {
     let deliver: (m: any) => void = () => {};
     const signals = {
       subscribe: jest.fn((_channel: string, onMessage: (m: any) => void) => {
@@ -236,8 +236,9 @@ describe('<EntityPipelinesContent />', () => {
         return { unsubscribe: jest.fn() };
       }),
     };
+    const shown = { ...detail, uid: 'a3f1c9e2-uid-of-podinfo-02' };
     const later = {
-      ...detail,
+      ...shown,
       environments: [
         {
           ...detail.environments[0],
@@ -249,7 +250,7 @@ describe('<EntityPipelinesContent />', () => {
       {
         entityRef: 'component:default/podinfo',
         annotationErrors: [],
-        items: [{ ref, state: 'found' as const, pipeline: detail }],
+        items: [{ ref, state: 'found' as const, pipeline: shown }],
       },
       {
         entityRef: 'component:default/podinfo',
@@ -275,13 +276,12 @@ describe('<EntityPipelinesContent />', () => {
     expect(
       screen.getByText('Live: updates as the clusters change'),
     ).toBeInTheDocument();
-    deliver({
-      type: 'pipelines-changed',
-      pipelines: [{ cluster: 'other', namespace: 'x', name: 'y' }],
-    });
+    // Signals name no pipeline: a uid this tab does not show is ignored.
+    deliver({ type: 'pipelines-changed', uids: ['uid-of-another-team'] });
+    deliver({ type: 'promotion-changed', uid: 'uid-of-another-team' });
     await new Promise(r => setTimeout(r, 100));
     expect(api.getEntityPipelines).toHaveBeenCalledTimes(1);
-    deliver({ type: 'pipelines-changed', pipelines: [ref] });
+    deliver({ type: 'pipelines-changed', uids: [shown.uid] });
     expect(
       await screen.findByText('1 of 1 targets at 6.2.0'),
     ).toBeInTheDocument();

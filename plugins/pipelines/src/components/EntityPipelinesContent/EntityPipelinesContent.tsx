@@ -5,10 +5,12 @@ import {
   ResponseErrorPanel,
   WarningPanel,
 } from '@backstage/core-components';
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import type { EntityPipelineEntry } from '@gitops-pipelines/plugin-pipelines-common';
-import { ANNOTATION_PIPELINE } from '@gitops-pipelines/plugin-pipelines-common';
+import {
+  ANNOTATION_PIPELINE,
+  PipelineActionPermissions,
+} from '@gitops-pipelines/plugin-pipelines-common';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { PipelineEventsStatus } from '../../api/PipelinesApi';
@@ -17,6 +19,7 @@ import {
   POLL_INTERVAL_MS,
 } from '../../hooks/useEntityPipelines';
 import { usePromotionActivity } from '../../hooks/usePromotionActivity';
+import { NO_PERMISSIONS } from '../../hooks/verdict';
 import { DeliveryMetricsPanel } from '../DeliveryMetrics';
 import { PipelineView } from '../PipelineView';
 import { PromoteDialog } from '../PromoteDialog';
@@ -37,11 +40,11 @@ function entryTitle(entry: EntityPipelineEntry) {
 /** A found pipeline: its lanes with what is in flight, and its promotion history. */
 function FoundPipeline({
   entry,
-  entityRef,
+  permissions,
   promotionsRevision,
 }: {
   entry: Extract<EntityPipelineEntry, { state: 'found' }>;
-  entityRef: string;
+  permissions: PipelineActionPermissions;
   promotionsRevision: number;
 }) {
   const activity = usePromotionActivity(
@@ -56,7 +59,7 @@ function FoundPipeline({
         activity={
           activity.value && {
             ...activity.value,
-            entityRef,
+            permissions,
             onChange: activity.retry,
           }
         }
@@ -65,7 +68,7 @@ function FoundPipeline({
         <Typography variant="h6">Promotion history</Typography>
         <PromotionHistory
           pipeline={entry.ref}
-          entityRef={entityRef}
+          permissions={permissions}
           revision={promotionsRevision}
         />
       </Box>
@@ -81,16 +84,16 @@ function FoundPipeline({
 
 function Entry({
   entry,
-  entityRef,
   promotionsRevision,
 }: {
   entry: EntityPipelineEntry;
-  entityRef: string;
   promotionsRevision: number;
 }) {
   const subheader = `on management cluster ${entry.ref.cluster || '(none)'}`;
   switch (entry.state) {
-    case 'found':
+    case 'found': {
+      // What the user may do, as the server decided it on the Pipeline's own entity.
+      const permissions = entry.pipeline.permissions ?? NO_PERMISSIONS;
       return (
         <InfoCard
           title={entryTitle(entry)}
@@ -99,17 +102,21 @@ function Entry({
           }`}
           action={
             entry.pipeline.validationErrors.length === 0 ? (
-              <PromoteDialog pipeline={entry.pipeline} entityRef={entityRef} />
+              <PromoteDialog
+                pipeline={entry.pipeline}
+                permissions={permissions}
+              />
             ) : undefined
           }
         >
           <FoundPipeline
             entry={entry}
-            entityRef={entityRef}
+            permissions={permissions}
             promotionsRevision={promotionsRevision}
           />
         </InfoCard>
       );
+    }
     case 'no-cluster-data':
       return (
         <InfoCard title={entryTitle(entry)} subheader={subheader}>
@@ -136,7 +143,6 @@ export function EntityPipelinesContent() {
   const { entity } = useEntity();
   const { value, loading, error, retry, live, promotionsRevision } =
     useEntityPipelines(entity);
-  const entityRef = stringifyEntityRef(entity);
 
   if (loading && !value) return <Progress />;
   if (error) {
@@ -188,7 +194,6 @@ export function EntityPipelinesContent() {
         <Entry
           key={`${entry.ref.cluster}/${entry.ref.namespace}/${entry.ref.name}`}
           entry={entry}
-          entityRef={entityRef}
           promotionsRevision={promotionsRevision}
         />
       ))}

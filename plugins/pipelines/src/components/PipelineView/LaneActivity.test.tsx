@@ -4,7 +4,10 @@ import type {
 } from '@gitops-pipelines/plugin-pipelines-common';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { mockPipelinesApi } from '../../__testUtils__/mockPipelinesApi';
-import { renderWithApis } from '../../__testUtils__/renderWithApis';
+import {
+  ALL_PERMISSIONS,
+  renderWithApis,
+} from '../../__testUtils__/renderWithApis';
 import { promotionRecord } from '../../__testUtils__/promotionRecord';
 import { describeActive, LaneActivity } from './LaneActivity';
 
@@ -98,7 +101,7 @@ describe('<LaneActivity />', () => {
           reason: 'rollback to 6.0.1',
           createdAt: new Date().toISOString(),
         }}
-        entityRef="component:default/podinfo"
+        permissions={ALL_PERMISSIONS}
         onChange={onChange}
       />,
       { api },
@@ -117,9 +120,7 @@ describe('<LaneActivity />', () => {
     await waitFor(() => expect(release).toBeEnabled());
     fireEvent.click(release);
     await waitFor(() =>
-      expect(api.releaseHold).toHaveBeenCalledWith(pipeline, 'prod', {
-        entityRef: 'component:default/podinfo',
-      }),
+      expect(api.releaseHold).toHaveBeenCalledWith(pipeline, 'prod'),
     );
     await waitFor(() => expect(onChange).toHaveBeenCalled());
   });
@@ -130,7 +131,7 @@ describe('<LaneActivity />', () => {
         pipeline={pipeline}
         env={env}
         active={[]}
-        entityRef="component:default/podinfo"
+        permissions={ALL_PERMISSIONS}
         onChange={() => {}}
       />,
       {
@@ -157,7 +158,7 @@ describe('a frozen environment', () => {
         }}
         env={env}
         active={[queued]}
-        entityRef="component:default/podinfo"
+        permissions={ALL_PERMISSIONS}
         onChange={onChange}
       />,
       { api },
@@ -172,7 +173,6 @@ describe('a frozen environment', () => {
     await waitFor(() => expect(onChange).toHaveBeenCalled());
     expect(api.overrideFreeze).toHaveBeenCalledWith('q1', {
       reason: 'hotfix for INC-42',
-      entityRef: 'component:default/podinfo',
     });
     prompt.mockRestore();
   });

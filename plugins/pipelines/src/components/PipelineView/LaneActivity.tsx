@@ -1,6 +1,5 @@
 import { Link } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { usePermission } from '@backstage/plugin-permission-react';
 import {
   EnvironmentHold,
   EnvironmentState,
@@ -8,8 +7,8 @@ import {
   PipelineKey,
   PipelineDetail,
   PromotionRecord,
-  pipelinesPromotionCreatePermission,
   PromotionGate,
+  PipelineActionPermissions,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -19,6 +18,7 @@ import { useAction } from '../../hooks/useAction';
 import { formatAge } from './formatAge';
 import { OverrideFreezeButton } from './OverrideFreezeButton';
 import { HeldBy } from './GateReasons';
+import { verdict } from '../../hooks/verdict';
 
 /**
  * One line about an active promotion of an environment: "6.1.0: PR #12 awaiting merge",
@@ -65,7 +65,7 @@ export interface LaneActivityProps {
   active: PromotionRecord[];
   hold?: EnvironmentHold;
   /** The entity the user acts from (permission rules). */
-  entityRef: string;
+  permissions: PipelineActionPermissions;
   /** Called after the hold was released. */
   onChange: () => void;
 }
@@ -77,21 +77,18 @@ export function LaneActivity({
   active,
   hold,
   gates = {},
-  entityRef,
+  permissions,
   onChange,
 }: LaneActivityProps) {
   const api = useApi(pipelinesApiRef);
   const { run } = useAction(onChange);
-  const { allowed } = usePermission({
-    permission: pipelinesPromotionCreatePermission,
-    resourceRef: entityRef,
-  });
+  const { allowed } = verdict(permissions, 'create');
   const frozen = freezeStatus(pipeline.annotations, env.name, Date.now());
   if (!active.length && !hold) return null;
   const release = () =>
     run(
       `release ${env.name}`,
-      () => api.releaseHold(pipeline, env.name, { entityRef }),
+      () => api.releaseHold(pipeline, env.name),
       `${env.name} released`,
     );
   return (
@@ -125,7 +122,7 @@ export function LaneActivity({
               {`, frozen until ${new Date(frozen.until).toLocaleString()}`}{' '}
               <OverrideFreezeButton
                 record={r}
-                entityRef={entityRef}
+                permissions={permissions}
                 onDone={onChange}
               />
             </>

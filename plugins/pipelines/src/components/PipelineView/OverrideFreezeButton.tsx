@@ -1,12 +1,12 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { usePermission } from '@backstage/plugin-permission-react';
 import {
   PromotionRecord,
-  pipelinesPromotionOverridePermission,
+  PipelineActionPermissions,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import Button from '@material-ui/core/Button';
 import { pipelinesApiRef } from '../../api/PipelinesApi';
 import { useAction } from '../../hooks/useAction';
+import { verdict } from '../../hooks/verdict';
 
 /**
  * "Override freeze" on a queued promotion into a frozen environment (permission
@@ -14,19 +14,16 @@ import { useAction } from '../../hooks/useAction';
  */
 export function OverrideFreezeButton({
   record,
-  entityRef,
+  permissions,
   onDone,
 }: {
   record: PromotionRecord;
-  entityRef: string;
+  permissions: PipelineActionPermissions;
   onDone: () => void;
 }) {
   const api = useApi(pipelinesApiRef);
   const { busy, run } = useAction(onDone);
-  const { allowed } = usePermission({
-    permission: pipelinesPromotionOverridePermission,
-    resourceRef: entityRef,
-  });
+  const { allowed } = verdict(permissions, 'override');
   const override = () => {
     // A reason is required to break the glass; it goes to the promotion's log and the audit.
     // eslint-disable-next-line no-alert
@@ -36,7 +33,7 @@ export function OverrideFreezeButton({
     if (!reason?.trim()) return;
     void run(
       'override the freeze',
-      () => api.overrideFreeze(record.id, { reason, entityRef }),
+      () => api.overrideFreeze(record.id, { reason }),
       `Freeze overridden: ${record.version} goes into ${record.toEnvironment}`,
     );
   };

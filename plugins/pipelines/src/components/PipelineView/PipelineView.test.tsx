@@ -4,7 +4,10 @@ import type {
 } from '@gitops-pipelines/plugin-pipelines-common';
 import { screen, within } from '@testing-library/react';
 import { mockPipelinesApi } from '../../__testUtils__/mockPipelinesApi';
-import { renderWithApis } from '../../__testUtils__/renderWithApis';
+import {
+  ALL_PERMISSIONS,
+  renderWithApis,
+} from '../../__testUtils__/renderWithApis';
 import { promotionRecord } from '../../__testUtils__/promotionRecord';
 import { PipelineView } from './PipelineView';
 
@@ -63,7 +66,7 @@ describe('<PipelineView />', () => {
         activity={{
           active: [toTest],
           holds: [],
-          entityRef: 'component:default/podinfo',
+          permissions: ALL_PERMISSIONS,
           onChange: () => {},
         }}
       />,

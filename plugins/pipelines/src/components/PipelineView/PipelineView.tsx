@@ -18,6 +18,7 @@ import type {
 import {
   compareVersions,
   formatValidationIssue,
+  PipelineActionPermissions,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
@@ -143,7 +144,7 @@ export function PipelineView({
     holds: EnvironmentHold[];
     blocks?: VersionBlock[];
     gates?: Record<string, PromotionGate[]>;
-    entityRef: string;
+    permissions: PipelineActionPermissions;
     onChange: () => void;
   };
 }) {
@@ -168,7 +169,7 @@ export function PipelineView({
         <BlockedVersions
           pipeline={pipeline}
           blocks={activity.blocks}
-          entityRef={activity.entityRef}
+          permissions={activity.permissions}
           onChange={activity.onChange}
         />
       )}
@@ -210,7 +211,7 @@ export function PipelineView({
                     active={active}
                     hold={activity.holds.find(h => h.environment === env.name)}
                     gates={activity.gates}
-                    entityRef={activity.entityRef}
+                    permissions={activity.permissions}
                     onChange={activity.onChange}
                   />
                 )}
@@ -221,7 +222,7 @@ export function PipelineView({
                       pipeline={pipeline}
                       environment={env.name}
                       version={current}
-                      entityRef={activity.entityRef}
+                      permissions={activity.permissions}
                       canRollBack={i > 0}
                       onDone={activity.onChange}
                     />

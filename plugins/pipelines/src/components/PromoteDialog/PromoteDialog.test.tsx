@@ -1,9 +1,12 @@
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { PipelineDetail } from '@gitops-pipelines/plugin-pipelines-common';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { mockPipelinesApi } from '../../__testUtils__/mockPipelinesApi';
-import { renderWithApis } from '../../__testUtils__/renderWithApis';
+import {
+  ALL_PERMISSIONS,
+  renderWithApis,
+} from '../../__testUtils__/renderWithApis';
 import { PromoteDialog } from './PromoteDialog';
+import { NO_PERMISSIONS } from '../../hooks/verdict';
 
 const pipeline: PipelineDetail = {
   cluster: 'management',
@@ -57,10 +60,7 @@ describe('<PromoteDialog />', () => {
       ),
     });
     await renderWithApis(
-      <PromoteDialog
-        pipeline={pipeline}
-        entityRef="component:default/podinfo"
-      />,
+      <PromoteDialog pipeline={pipeline} permissions={ALL_PERMISSIONS} />,
       { api },
     );
     const promote = screen.getByRole('button', { name: 'Promote' });
@@ -75,7 +75,6 @@ describe('<PromoteDialog />', () => {
       expect(api.createPromotion).toHaveBeenCalledWith(pipeline, {
         environment: 'test',
         version: '6.1.0',
-        entityRef: 'component:default/podinfo',
       }),
     );
   });
@@ -87,10 +86,7 @@ describe('<PromoteDialog />', () => {
       ),
     });
     await renderWithApis(
-      <PromoteDialog
-        pipeline={pipeline}
-        entityRef="component:default/podinfo"
-      />,
+      <PromoteDialog pipeline={pipeline} permissions={ALL_PERMISSIONS} />,
       { api },
     );
     const promote = screen.getByRole('button', { name: 'Promote' });
@@ -107,11 +103,8 @@ describe('<PromoteDialog />', () => {
   it('is disabled, with the reason, without the permission', async () => {
     // usePermission caches decisions per permission and resource: this test uses its own entity.
     await renderWithApis(
-      <PromoteDialog
-        pipeline={pipeline}
-        entityRef="component:default/denied"
-      />,
-      { api: mockPipelinesApi(), permission: AuthorizeResult.DENY },
+      <PromoteDialog pipeline={pipeline} permissions={NO_PERMISSIONS} />,
+      { api: mockPipelinesApi() },
     );
     await waitFor(() =>
       expect(screen.getByRole('button', { name: 'Promote' })).toBeDisabled(),

@@ -1,9 +1,8 @@
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
-import { usePermission } from '@backstage/plugin-permission-react';
 import {
   EnvironmentState,
   PipelineDetail,
-  pipelinesPromotionCreatePermission,
+  PipelineActionPermissions,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
@@ -18,6 +17,7 @@ import Alert from '@material-ui/lab/Alert';
 import { useState } from 'react';
 import { PromotionPreviewView } from '../PromotionPreview';
 import { pipelinesApiRef } from '../../api/PipelinesApi';
+import { verdict } from '../../hooks/verdict';
 
 /** What promoting into an environment will do, in words. */
 export function describePromotion(env: EnvironmentState): string {
@@ -38,17 +38,14 @@ export function describePromotion(env: EnvironmentState): string {
 /** The Promote button and its dialog: pick the environment and the version. */
 export function PromoteDialog({
   pipeline,
-  entityRef,
+  permissions,
 }: {
   pipeline: PipelineDetail;
-  entityRef: string;
+  permissions: PipelineActionPermissions;
 }) {
   const api = useApi(pipelinesApiRef);
   const alertApi = useApi(alertApiRef);
-  const { allowed, loading } = usePermission({
-    permission: pipelinesPromotionCreatePermission,
-    resourceRef: entityRef,
-  });
+  const { allowed, loading } = verdict(permissions, 'create');
   const targets = pipeline.environments.slice(1);
   const [open, setOpen] = useState(false);
   const [environment, setEnvironment] = useState(targets[0]?.name ?? '');
@@ -68,7 +65,6 @@ export function PromoteDialog({
       const record = await api.createPromotion(pipeline, {
         environment,
         version: value,
-        entityRef,
       });
       alertApi.post({
         message: `Promotion of ${record.version} to ${record.toEnvironment}: ${record.state}`,

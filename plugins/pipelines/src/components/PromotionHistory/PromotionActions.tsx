@@ -1,16 +1,16 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { usePermission } from '@backstage/plugin-permission-react';
 import {
   PipelineKey,
   PromotionRecord,
-  pipelinesPromotionApprovePermission,
-  pipelinesPromotionCreatePermission,
+  PipelineActionPermissions,
+  sameIdentity,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import Button from '@material-ui/core/Button';
 import Tooltip from '@material-ui/core/Tooltip';
 import { ReactNode } from 'react';
 import { pipelinesApiRef } from '../../api/PipelinesApi';
 import { useAction } from '../../hooks/useAction';
+import { verdict } from '../../hooks/verdict';
 
 /** Buttons disabled with the reason as a tooltip. */
 function Guarded({ why, children }: { why?: string; children: ReactNode }) {
@@ -26,31 +26,28 @@ function Guarded({ why, children }: { why?: string; children: ReactNode }) {
 /** Approve / Reject on a waiting promotion; the requester and users without the permission are told why not. */
 export function Decision({
   record,
-  entityRef,
+  permissions,
   me,
   onDone,
 }: {
   record: PromotionRecord;
-  entityRef: string;
+  permissions: PipelineActionPermissions;
   me?: string;
   onDone: () => void;
 }) {
   const api = useApi(pipelinesApiRef);
-  const { allowed, loading } = usePermission({
-    permission: pipelinesPromotionApprovePermission,
-    resourceRef: entityRef,
-  });
+  const { allowed, loading } = verdict(permissions, 'approve');
   const { busy, run } = useAction(onDone);
   let why: string | undefined;
   if (!allowed && !loading)
     why = 'You do not have permission to approve promotions of this entity';
-  else if (me !== undefined && me === record.requestedBy)
+  else if (me !== undefined && sameIdentity(me, record.requestedBy))
     why =
       'You requested this promotion: someone else must approve or reject it';
   const decide = (decision: 'approve' | 'reject') =>
     run(
       decision,
-      () => api.decidePromotion(record.id, decision, { entityRef }),
+      () => api.decidePromotion(record.id, decision, {}),
       `Promotion of ${record.version} to ${record.toEnvironment} ${
         decision === 'approve' ? 'approved' : 'rejected'
       }`,
@@ -80,29 +77,57 @@ export function Decision({
 
 const CANCELLABLE = ['waiting-approval', 'queued', 'awaiting-merge'];
 
-/** Retry (failed), Cancel (waiting, queued, awaiting merge) and Roll back (deployed) on a history row. */
+/**
+ * Retry (failed), Cancel (waiting, queued, awaiting merge) and Roll back (deployed) on a
+ * history row. Cancelling someone else's promotion is a decision, as the server rules:
+ * `approve` (not `create`) and a reason, asked for before the call.
+ */
 export function RowActions({
   pipeline,
   record,
-  entityRef,
+  permissions,
+  me,
   onDone,
 }: {
   pipeline: PipelineKey;
   record: PromotionRecord;
-  entityRef: string;
+  permissions: PipelineActionPermissions;
+  /** The signed-in user's entity ref. */
+  me?: string;
   onDone: () => void;
 }) {
   const api = useApi(pipelinesApiRef);
-  const { allowed, loading } = usePermission({
-    permission: pipelinesPromotionCreatePermission,
-    resourceRef: entityRef,
-  });
+  const { allowed, loading } = verdict(permissions, 'create');
   const { busy, run } = useAction(onDone);
   const why =
     !allowed && !loading
       ? 'You do not have permission to promote this entity'
       : undefined;
   const disabled = Boolean(why) || busy || loading;
+  const own = me !== undefined && sameIdentity(me, record.requestedBy);
+  const cancelWhy = own
+    ? why
+    : !verdict(permissions, 'approve').allowed
+    ? `You may not cancel a promotion ${record.requestedBy} requested: that needs the approve permission`
+    : undefined;
+  const cancel = () => {
+    let reason: string | undefined;
+    if (!own) {
+      // Cancelling someone else's request (approvals and all) needs a reason, which is logged.
+      // eslint-disable-next-line no-alert
+      reason = window
+        .prompt(
+          `Cancel the promotion of ${record.version} that ${record.requestedBy} requested? Say why:`,
+        )
+        ?.trim();
+      if (!reason) return;
+    }
+    void run(
+      'cancel',
+      () => api.promotionAction(record.id, 'cancel', reason ? { reason } : {}),
+      `Promotion of ${record.version} cancelled`,
+    );
+  };
   const buttons: ReactNode[] = [];
   if (record.state === 'failed') {
     buttons.push(
@@ -114,7 +139,7 @@ export function RowActions({
         onClick={() =>
           run(
             'retry',
-            () => api.promotionAction(record.id, 'retry', { entityRef }),
+            () => api.promotionAction(record.id, 'retry', {}),
             `Retrying ${record.version} into ${record.toEnvironment}`,
           )
         }
@@ -125,21 +150,16 @@ export function RowActions({
   }
   if (CANCELLABLE.includes(record.state)) {
     buttons.push(
-      <Button
-        key="cancel"
-        size="small"
-        variant="outlined"
-        disabled={disabled}
-        onClick={() =>
-          run(
-            'cancel',
-            () => api.promotionAction(record.id, 'cancel', { entityRef }),
-            `Promotion of ${record.version} cancelled`,
-          )
-        }
-      >
-        Cancel
-      </Button>,
+      <Guarded key="cancel" why={cancelWhy}>
+        <Button
+          size="small"
+          variant="outlined"
+          disabled={Boolean(cancelWhy) || busy}
+          onClick={cancel}
+        >
+          Cancel
+        </Button>
+      </Guarded>,
     );
   }
   if (record.state === 'deployed') {
@@ -158,7 +178,6 @@ export function RowActions({
           api.rollback(pipeline, {
             environment: record.toEnvironment,
             version: record.version,
-            entityRef,
           }),
         `Rolling ${record.toEnvironment} back to ${record.version}`,
       );

@@ -1,12 +1,16 @@
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type {
+  PipelineActionPermissions,
   PromotionListResponse,
   PromotionRecord,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { mockPipelinesApi } from '../../__testUtils__/mockPipelinesApi';
-import { renderWithApis } from '../../__testUtils__/renderWithApis';
+import {
+  ALL_PERMISSIONS,
+  renderWithApis,
+} from '../../__testUtils__/renderWithApis';
 import { promotionRecord } from '../../__testUtils__/promotionRecord';
+import { NO_PERMISSIONS } from '../../hooks/verdict';
 import { PromotionHistory } from './PromotionHistory';
 
 const pipeline = {
@@ -21,9 +25,9 @@ const render = (
   options: {
     active?: PromotionRecord[];
     holds?: PromotionListResponse['holds'];
-    permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+    /** The server's verdicts (`permissions` of the pipeline detail). */
+    permissions?: PipelineActionPermissions;
     user?: string;
-    entityRef?: string;
   } = {},
 ) => {
   const api = mockPipelinesApi({
@@ -74,14 +78,13 @@ const render = (
       ],
     })),
   });
-  // usePermission caches decisions per permission and resource: deny tests use their own entity.
-  const entityRef = options.entityRef ?? 'component:default/podinfo';
+  const permissions = options.permissions ?? ALL_PERMISSIONS;
   return {
     api,
     rendered: renderWithApis(
       <PromotionHistory
         pipeline={pipeline}
-        entityRef={entityRef}
+        permissions={permissions}
         revision={0}
       />,
       { api, ...options },
@@ -140,7 +143,7 @@ describe('<PromotionHistory />', () => {
       expect(api.decidePromotion).toHaveBeenCalledWith(
         '11111111-1111-4111-8111-111111111111',
         'approve',
-        { entityRef: 'component:default/podinfo' },
+        {},
       ),
     );
   });
@@ -161,8 +164,7 @@ describe('<PromotionHistory />', () => {
 
   it('disables the buttons without the approve permission', async () => {
     const { rendered } = render([row({})], {
-      permission: AuthorizeResult.DENY,
-      entityRef: 'component:default/denied',
+      permissions: NO_PERMISSIONS,
     });
     await rendered;
     await waitFor(() =>
@@ -211,15 +213,11 @@ describe('<PromotionHistory />', () => {
     await waitFor(() => expect(retry).toBeEnabled());
     fireEvent.click(retry);
     await waitFor(() =>
-      expect(api.promotionAction).toHaveBeenCalledWith(failed.id, 'retry', {
-        entityRef: 'component:default/podinfo',
-      }),
+      expect(api.promotionAction).toHaveBeenCalledWith(failed.id, 'retry', {}),
     );
     fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     await waitFor(() =>
-      expect(api.promotionAction).toHaveBeenCalledWith(open.id, 'cancel', {
-        entityRef: 'component:default/podinfo',
-      }),
+      expect(api.promotionAction).toHaveBeenCalledWith(open.id, 'cancel', {}),
     );
   });
 

@@ -4,6 +4,7 @@ import {
   PipelineKey,
   PromotionRecord,
   PromotionState,
+  PipelineActionPermissions,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
@@ -56,11 +57,11 @@ const COLUMNS = 8;
  */
 export function PromotionHistory({
   pipeline,
-  entityRef,
+  permissions,
   revision,
 }: {
   pipeline: PipelineKey;
-  entityRef: string;
+  permissions: PipelineActionPermissions;
   /** Changes whenever the backend reports a promotion change: the page is refetched. */
   revision: number;
 }) {
@@ -149,7 +150,7 @@ export function PromotionHistory({
                     {r.state === 'waiting-approval' && (
                       <Decision
                         record={r}
-                        entityRef={entityRef}
+                        permissions={permissions}
                         me={me}
                         onDone={retry}
                       />
@@ -157,7 +158,8 @@ export function PromotionHistory({
                     <RowActions
                       pipeline={pipeline}
                       record={r}
-                      entityRef={entityRef}
+                      permissions={permissions}
+                      me={me}
                       onDone={retry}
                     />
                   </Box>

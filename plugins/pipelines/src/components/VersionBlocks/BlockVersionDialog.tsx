@@ -1,8 +1,7 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { usePermission } from '@backstage/plugin-permission-react';
 import {
   PipelineKey,
-  pipelinesVersionBlockPermission,
+  PipelineActionPermissions,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';
@@ -16,6 +15,7 @@ import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import { pipelinesApiRef } from '../../api/PipelinesApi';
 import { useAction } from '../../hooks/useAction';
+import { verdict } from '../../hooks/verdict';
 
 /**
  * "Block" on a lane that runs `version`: blocks it with a reason (its open promotions are
@@ -26,24 +26,21 @@ export function BlockVersionDialog({
   pipeline,
   environment,
   version,
-  entityRef,
+  permissions,
   canRollBack,
   onDone,
 }: {
   pipeline: PipelineKey;
   environment: string;
   version: string;
-  entityRef: string;
+  permissions: PipelineActionPermissions;
   /** Whether promotions go into the environment (not the first one): then it can be rolled back. */
   canRollBack: boolean;
   onDone: () => void;
 }) {
   const api = useApi(pipelinesApiRef);
   const { busy, run } = useAction(onDone);
-  const { allowed } = usePermission({
-    permission: pipelinesVersionBlockPermission,
-    resourceRef: entityRef,
-  });
+  const { allowed } = verdict(permissions, 'block');
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
   const [rollback, setRollback] = useState(canRollBack);
@@ -54,7 +51,6 @@ export function BlockVersionDialog({
         api.blockVersion(pipeline, {
           version,
           reason,
-          entityRef,
           ...(rollback ? { rollbackEnvironment: environment } : {}),
         }),
       result =>

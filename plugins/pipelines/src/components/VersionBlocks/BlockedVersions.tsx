@@ -1,9 +1,8 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { usePermission } from '@backstage/plugin-permission-react';
 import {
   PipelineKey,
-  pipelinesVersionBlockPermission,
   VersionBlock,
+  PipelineActionPermissions,
 } from '@gitops-pipelines/plugin-pipelines-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -11,6 +10,7 @@ import Alert from '@material-ui/lab/Alert';
 import { pipelinesApiRef } from '../../api/PipelinesApi';
 import { useAction } from '../../hooks/useAction';
 import { formatAge } from '../PipelineView/formatAge';
+import { verdict } from '../../hooks/verdict';
 
 /**
  * The versions blocked on a pipeline, each with who blocked it, why, and an Unblock button
@@ -19,24 +19,21 @@ import { formatAge } from '../PipelineView/formatAge';
 export function BlockedVersions({
   pipeline,
   blocks,
-  entityRef,
+  permissions,
   onChange,
 }: {
   pipeline: PipelineKey;
   blocks: VersionBlock[];
-  entityRef: string;
+  permissions: PipelineActionPermissions;
   onChange: () => void;
 }) {
   const api = useApi(pipelinesApiRef);
   const { busy, run } = useAction(onChange);
-  const { allowed } = usePermission({
-    permission: pipelinesVersionBlockPermission,
-    resourceRef: entityRef,
-  });
+  const { allowed } = verdict(permissions, 'block');
   const unblock = (version: string) =>
     run(
       `unblock ${version}`,
-      () => api.unblockVersion(pipeline, version, { entityRef }),
+      () => api.unblockVersion(pipeline, version),
       `${version} unblocked`,
     );
   return (

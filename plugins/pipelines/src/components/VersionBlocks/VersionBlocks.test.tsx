@@ -1,17 +1,20 @@
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { mockPipelinesApi } from '../../__testUtils__/mockPipelinesApi';
 import { promotionRecord } from '../../__testUtils__/promotionRecord';
-import { renderWithApis } from '../../__testUtils__/renderWithApis';
+import {
+  ALL_PERMISSIONS,
+  renderWithApis,
+} from '../../__testUtils__/renderWithApis';
 import { BlockedVersions } from './BlockedVersions';
 import { BlockVersionDialog } from './BlockVersionDialog';
+import { NO_PERMISSIONS } from '../../hooks/verdict';
 
 const pipeline = {
   cluster: 'management',
   namespace: 'flux-system',
   name: 'podinfo-02',
 };
-const entityRef = 'component:default/podinfo';
+const permissions = ALL_PERMISSIONS;
 const block = {
   version: '6.7.0',
   blockedBy: 'user:default/alice',
@@ -36,7 +39,7 @@ describe('BlockVersionDialog', () => {
         pipeline={pipeline}
         environment="test"
         version="6.7.0"
-        entityRef={entityRef}
+        permissions={permissions}
         canRollBack
         onDone={onDone}
       />,
@@ -53,7 +56,6 @@ describe('BlockVersionDialog', () => {
     expect(api.blockVersion).toHaveBeenCalledWith(pipeline, {
       version: '6.7.0',
       reason: 'memory leak',
-      entityRef,
       rollbackEnvironment: 'test',
     });
   });
@@ -64,7 +66,7 @@ describe('BlockVersionDialog', () => {
         pipeline={pipeline}
         environment="dev"
         version="6.7.0"
-        entityRef={entityRef}
+        permissions={permissions}
         canRollBack={false}
         onDone={jest.fn()}
       />,
@@ -84,14 +86,11 @@ describe('BlockVersionDialog', () => {
         pipeline={pipeline}
         environment="dev"
         version="6.7.0"
-        entityRef="component:default/denied"
+        permissions={NO_PERMISSIONS}
         canRollBack={false}
         onDone={jest.fn()}
       />,
-      {
-        api: mockPipelinesApi(),
-        permission: AuthorizeResult.DENY,
-      },
+      { api: mockPipelinesApi() },
     );
     await waitFor(() =>
       expect(
@@ -111,7 +110,7 @@ describe('BlockedVersions', () => {
       <BlockedVersions
         pipeline={pipeline}
         blocks={[block]}
-        entityRef={entityRef}
+        permissions={permissions}
         onChange={onChange}
       />,
       { api },
@@ -121,8 +120,6 @@ describe('BlockedVersions', () => {
     );
     fireEvent.click(screen.getByRole('button', { name: 'Unblock' }));
     await waitFor(() => expect(onChange).toHaveBeenCalled());
-    expect(api.unblockVersion).toHaveBeenCalledWith(pipeline, '6.7.0', {
-      entityRef,
-    });
+    expect(api.unblockVersion).toHaveBeenCalledWith(pipeline, '6.7.0');
   });
 });
