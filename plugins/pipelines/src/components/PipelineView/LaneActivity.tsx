@@ -64,7 +64,7 @@ export interface LaneActivityProps {
   /** The environment's active promotions, oldest first. */
   active: PromotionRecord[];
   hold?: EnvironmentHold;
-  /** The entity the user acts from (permission rules). */
+  /** What the user may do on the pipeline, as the server decided it on its own entity. */
   permissions: PipelineActionPermissions;
   /** Called after the hold was released. */
   onChange: () => void;
