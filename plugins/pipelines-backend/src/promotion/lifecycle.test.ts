@@ -10,6 +10,7 @@ import { CustomObjectsApi } from '@kubernetes/client-node';
 import { Sandbox, waitUntil as until } from '@gitops-pipelines/sandbox';
 import { Octokit } from 'octokit';
 import request from 'supertest';
+import { postSignedEvent, signSeedPipeline } from '../__testUtils__/signedSeed';
 import { startSandboxBackend } from '../__testUtils__/startSandboxBackend';
 
 jest.setTimeout(240_000);
@@ -37,6 +38,7 @@ describe('promotion lifecycle on the sandbox', () => {
   beforeAll(async () => {
     metrics.setGlobalMeterProvider(meterProvider);
     sandbox = await Sandbox.start({ fluxDelayMs: 100 });
+    await signSeedPipeline(sandbox);
     server = await startSandboxBackend(sandbox, {
       features: [metricsServiceFactory],
       pipelines: {
@@ -104,10 +106,10 @@ describe('promotion lifecycle on the sandbox', () => {
     }
   };
   const webhook = (version: string) =>
-    request(server)
-      .post('/api/pipelines/promotion/flux-system/podinfo-02/dev')
-      .set('Content-Type', 'application/json')
-      .send({
+    postSignedEvent(
+      server,
+      '/api/pipelines/promotion/flux-system/podinfo-02/dev',
+      {
         involvedObject: {
           kind: 'HelmRelease',
           name: 'podinfo',
@@ -117,7 +119,8 @@ describe('promotion lifecycle on the sandbox', () => {
         reason: 'UpgradeSucceeded',
         message: 'Helm upgrade succeeded',
         metadata: { revision: version },
-      });
+      },
+    );
   const testVersions = async () =>
     (await request(server).get(base)).body.environments[1].targets.map(
       (t: any) => `${t.health}:${t.version}`,

@@ -2,6 +2,7 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Sandbox, waitUntil as until } from '@gitops-pipelines/sandbox';
 import { Octokit } from 'octokit';
 import request from 'supertest';
+import { postSignedEvent, signSeedPipeline } from '../__testUtils__/signedSeed';
 import { startSandboxBackend } from '../__testUtils__/startSandboxBackend';
 
 jest.setTimeout(240_000);
@@ -27,6 +28,7 @@ describe('blocked versions on the sandbox', () => {
 
   beforeAll(async () => {
     sandbox = await Sandbox.start({ fluxDelayMs: 100 });
+    await signSeedPipeline(sandbox);
     server = await startSandboxBackend(sandbox, {
       features: [auditor.factory],
       pipelines: {
@@ -126,9 +128,10 @@ describe('blocked versions on the sandbox', () => {
     expect(refused.body.error.message).toBe(
       '6.5.0 is blocked by user:default/alice: crash loop in staging',
     );
-    const fromFlux = await request(server)
-      .post('/api/pipelines/promotion/flux-system/podinfo-02/dev')
-      .send({
+    const fromFlux = await postSignedEvent(
+      server,
+      '/api/pipelines/promotion/flux-system/podinfo-02/dev',
+      {
         involvedObject: {
           kind: 'HelmRelease',
           name: 'podinfo',
@@ -137,7 +140,8 @@ describe('blocked versions on the sandbox', () => {
         severity: 'info',
         reason: 'UpgradeSucceeded',
         metadata: { revision: '6.5.0' },
-      });
+      },
+    );
     expect(fromFlux.status).toBe(409);
     expect(
       (await block({ version: '6.5.0', reason: 'again' })).body,
