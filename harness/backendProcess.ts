@@ -36,6 +36,11 @@ export async function until<T>(
 export class BackendProcess {
   private child?: ChildProcess;
   private exit?: Promise<number | null>;
+  /**
+   * The sign-in provider whose user reads podinfo-02 to tell that the backend is warm: the
+   * guest by default; one of its owners (e.g. `outsider`) when reads are for owners only.
+   */
+  warmUpAs = 'guest';
 
   constructor(
     readonly name: string,
@@ -106,17 +111,22 @@ export class BackendProcess {
         );
       throw e;
     });
-    // Ready is not warm: wait until its watch cache has listed the demo pipeline.
-    const token = await this.guestToken();
+    // Ready is not warm: wait until its watch cache has listed the demo pipeline. The guest
+    // reads it with one token; another user signs in again on each try, since their ownership
+    // claims come from the catalog, which may not have read the org's users yet.
+    let token = await this.signInToken(this.warmUpAs);
     await until(
-      `${this.name} lists podinfo-02`,
-      async () =>
-        (
+      `${this.name} lists podinfo-02 (as ${this.warmUpAs})`,
+      async () => {
+        if (this.warmUpAs !== 'guest')
+          token = await this.signInToken(this.warmUpAs);
+        return (
           await fetch(
             `${this.url}/api/pipelines/v1/pipelines/management/flux-system/podinfo-02`,
             { headers: { Authorization: `Bearer ${token}` } },
           )
-        ).ok,
+        ).ok;
+      },
       60_000,
       100,
     );

@@ -49,6 +49,10 @@ stop_postgres
 log "chaos: two backend replicas on one PostgreSQL, crashes and faults, a 30 s soak (npm run chaos)"
 CHAOS_SOAK_S=${CHAOS_SOAK_S:-30} CHAOS_RESULTS="$results/chaos.json" bash scripts/chaos.sh
 
+# The attack suite (docs/SECURITY.md): its own sandbox and backend on port 7401, stopped before e2e.
+export SECURITY_RESULTS="$results/security.json"
+step security bash scripts/security.sh
+
 log "end-to-end tests (Playwright, Debian Chromium) against the sandbox"
 mkdir -p .sandbox
 if start_sandbox "$results/sandbox.log" && start_app "$results/app.log"; then
@@ -63,4 +67,4 @@ stop_sandbox
 # verify:install, 4–6 min). After the e2e section: it starts its own sandbox and app on the same ports.
 step verify-install bash scripts/verify-install.sh
 
-node scripts/lib/summary.js "$results/jest.json" "$results/e2e.json" "$steps" "$results/chaos.json"
+node scripts/lib/summary.js "$results/jest.json" "$results/e2e.json" "$steps" "$results/chaos.json" "$results/security.json"

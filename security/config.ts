@@ -41,6 +41,11 @@ export function writeSecurityConfig(
     catalog: {
       locations: [
         { type: 'file', target: entities },
+        // The demo's own entities (podinfo owns podinfo-02, which tells the backend is warm).
+        {
+          type: 'file',
+          target: path.resolve(__dirname, '..', 'examples', 'entities.yaml'),
+        },
         {
           type: 'file',
           target: path.resolve(__dirname, '..', 'examples', 'org.yaml'),

@@ -12,10 +12,10 @@ import { randomBytes } from 'crypto';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { BackendProcess } from '../harness/backendProcess';
+import { BackendProcess, until } from '../harness/backendProcess';
 import { writeSecurityConfig } from './config';
 import { applyManagement, Attack, Identity, SecurityContext } from './context';
-import { baseObjects, targetObjects } from './fixtures';
+import { baseObjects, ENTITIES, targetObjects } from './fixtures';
 import { HostileListener, RewritingForge } from './listeners';
 import {
   applyForgeAttacks,
@@ -120,6 +120,27 @@ async function runOne(ctx: SecurityContext, attack: Attack): Promise<Row> {
   }
 }
 
+/** Waits (≤ 60 s) until the catalog has processed the suite's entities. */
+async function catalogHas(ctx: SecurityContext, refs: string[]) {
+  const token = await ctx.backend.signInToken('guest');
+  await until(
+    `the catalog lists ${refs.join(', ')}`,
+    async () => {
+      for (const ref of refs) {
+        const [kind, rest] = ref.split(':');
+        const res = await fetch(
+          `${ctx.backend.url}/api/catalog/entities/by-name/${kind}/${rest}`,
+          { headers: { Authorization: `Bearer ${token}` } },
+        );
+        if (!res.ok) return false;
+      }
+      return true;
+    },
+    60_000,
+    500,
+  );
+}
+
 async function main() {
   const started = Date.now();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-security-'));
@@ -184,7 +205,11 @@ async function main() {
     await applyCredentialAttacks(ctx);
     await applyForgeAttacks(ctx);
     log(`sandbox and attack objects ready in ${Date.now() - started} ms`);
+    // Reads are for owners (config.ts): outsider is one of podinfo-02's (group guests).
+    backend.warmUpAs = 'outsider';
     await backend.start();
+    await catalogHas(ctx, Object.values(ENTITIES));
+    // Signed in once the catalog holds them: their groups become ownership claims.
     for (const id of [
       'guest',
       'reviewer',

@@ -1,5 +1,5 @@
 // Adds up the results of every test step and prints `N passed, N failed` as the last line.
-// Usage: node summary.js <jest.json> <e2e.json> <failed-steps-file> [chaos.json]
+// Usage: node summary.js <jest.json> <e2e.json> <failed-steps-file> [chaos.json] [security.json]
 const fs = require('fs');
 
 const read = file => {
@@ -14,7 +14,9 @@ let passed = 0;
 let failed = 0;
 const lines = [];
 
-const [jestFile, e2eFile, stepsFile, chaosFile] = process.argv.slice(2);
+const [jestFile, e2eFile, stepsFile, chaosFile, securityFile] =
+  process.argv.slice(2);
+const security = securityFile ? read(securityFile) : undefined;
 
 const jest = read(jestFile);
 if (jest) {
@@ -55,6 +57,8 @@ const steps = fs.existsSync(stepsFile)
   : [];
 for (const step of steps) {
   const [status, name] = step.split(' ');
+  // The attack suite counts one per attack (below) when it wrote its results.
+  if (name === 'security' && security) continue;
   if (status === 'ok') passed += 1;
   else failed += 1;
   lines.push(`${name}: ${status === 'ok' ? 'passed' : 'FAILED'}`);
@@ -75,6 +79,15 @@ if (chaosFile) {
     failed += 1;
     lines.push('chaos: no results');
   }
+}
+
+if (security) {
+  const ok = security.results.filter(r => r.refused).length;
+  passed += ok;
+  failed += security.results.length - ok;
+  lines.push(
+    `security (attack suite): ${security.results.length} attacks, ${ok} refused`,
+  );
 }
 
 console.log(lines.join('\n'));

@@ -97,8 +97,11 @@ export const versionAttacks: Attack[] = [
   ).map(
     ([id, v]): Attack => ({
       id: `version-webhook-${id}`,
-      tried: `signed Flux event with revision ${show(v)}`,
-      run: ctx => viaWebhook(ctx, v),
+      // A newer version than any environment runs: whatever survives the check would promote.
+      tried: `signed Flux event with revision ${show(
+        v.replace('1.0.0', '1.3.0'),
+      )}`,
+      run: ctx => viaWebhook(ctx, v.replace('1.0.0', '1.3.0')),
     }),
   ),
 ];
