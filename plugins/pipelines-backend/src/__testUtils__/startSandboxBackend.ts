@@ -55,7 +55,7 @@ export async function startStoppableSandboxBackend(
               {
                 name: 'management',
                 url: m.url,
-                serviceAccountToken: sandbox.backstageToken,
+                serviceAccountToken: sandbox.pipelinesToken,
                 caData: m.caData,
               },
             ],

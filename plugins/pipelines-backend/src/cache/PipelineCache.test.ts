@@ -47,7 +47,7 @@ describe('PipelineCache against the sandbox', () => {
         {
           name: 'management',
           url: m.url,
-          serviceAccountToken: sandbox.backstageToken,
+          serviceAccountToken: sandbox.pipelinesToken,
           caData: m.caData,
           skipTLSVerify: false,
         },
@@ -112,7 +112,7 @@ describe('PipelineCache against the sandbox', () => {
     expect(
       cache.getPipelineObject(key)?.object.metadata?.managedFields,
     ).toBeUndefined();
-    expect(JSON.stringify(d)).not.toContain(sandbox.backstageToken);
+    expect(JSON.stringify(d)).not.toContain(sandbox.pipelinesToken);
     expect(JSON.stringify(d)).not.toContain(sandbox.targetReaderToken);
   });
 
@@ -415,7 +415,7 @@ describe('PipelineCache against the sandbox', () => {
         {
           name: 'management',
           url: m.url,
-          serviceAccountToken: sandbox.backstageToken,
+          serviceAccountToken: sandbox.pipelinesToken,
           caData: m.caData,
           skipTLSVerify: false,
         },

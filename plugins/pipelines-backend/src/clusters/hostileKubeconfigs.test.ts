@@ -116,7 +116,7 @@ describe('hostile kubeconfigs on the sandbox', () => {
       {
         name: 'proxy',
         text: kubeconfig(dev, {
-          user: { token: sandbox.backstageToken },
+          user: { token: sandbox.pipelinesToken },
           cluster: { 'proxy-url': listenerUrl.replace('https', 'http') },
         }),
         message: said(

@@ -203,7 +203,7 @@ describe('cluster faults on the sandbox', () => {
       w =>
         w.server === sandbox.clusters[cluster].url &&
         w.path === path &&
-        (w.token === sandbox.backstageToken ||
+        (w.token === sandbox.pipelinesToken ||
           w.token === sandbox.targetReaderToken),
     );
 

@@ -51,7 +51,7 @@ describe('the Flux event receiver', () => {
       const kc = new KubeConfig();
       kc.loadFromOptions({
         clusters: [{ name: 'm', server: m.url, caData: m.caData }],
-        users: [{ name: 'backstage', token: sandbox.backstageToken }],
+        users: [{ name: 'backstage', token: sandbox.pipelinesToken }],
         contexts: [{ name: 'm', cluster: 'm', user: 'backstage' }],
         currentContext: 'm',
       });
@@ -118,7 +118,7 @@ describe('the Flux event receiver', () => {
       const kc = new KubeConfig();
       kc.loadFromOptions({
         clusters: [{ name: 'm', server: m.url, caData: m.caData }],
-        users: [{ name: 'u', token: sandbox.backstageToken }],
+        users: [{ name: 'u', token: sandbox.pipelinesToken }],
         contexts: [{ name: 'm', cluster: 'm', user: 'u' }],
         currentContext: 'm',
       });
