@@ -13,8 +13,10 @@ export interface Config {
       /** URL of the Kubernetes API server. */
       url: string;
       /**
-       * Bearer token of a service account allowed to read Pipelines, GitopsClusters
-       * and their kubeconfig Secrets.
+       * Bearer token of the pipelines backend's own service account (`backstage/gitops-pipelines`
+       * of manifests/rbac-management-cluster.yaml, with rbac-pipelines-namespace.yaml in each
+       * namespace holding Pipelines). Never the Kubernetes plugin's: its proxy lets every
+       * signed-in user read what its account reads.
        * @visibility secret
        */
       serviceAccountToken?: string;
