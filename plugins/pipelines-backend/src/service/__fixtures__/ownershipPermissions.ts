@@ -21,9 +21,10 @@ export function ownershipPermissions(options: {
   claims: Record<string, string[]>;
 }) {
   const calls = { authorize: 0, authorizeConditional: 0, resources: 0 };
+  // Refs compare case-insensitively, as the catalog compares them.
   const userOf = (o: any): string | undefined =>
     o?.credentials?.principal?.type === 'user'
-      ? o.credentials.principal.userEntityRef
+      ? o.credentials.principal.userEntityRef.toLocaleLowerCase('en-US')
       : undefined;
   const policy = (user: string | undefined): PolicyDecision =>
     user
