@@ -12,6 +12,7 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { pipelinesPermissions } from '@gitops-pipelines/plugin-pipelines-common';
 import { readPipelinesConfig } from './config/readPipelinesConfig';
+import { managementClusterWarnings } from './config/readManagementClusters';
 import { clusterSettingsWarnings } from './config/readClusterSettings';
 import { DatabasePromotionStore } from './database/DatabasePromotionStore';
 import { DatabaseHoldStore } from './database/DatabaseHoldStore';
@@ -116,16 +117,7 @@ export const pipelinesPlugin = createBackendPlugin({
             clusters.clusters.map(c => c.name).join(', ') || 'none'
           }`,
         );
-        if (clusters.source === 'kubernetes.clusterLocatorMethods') {
-          logger.warn(
-            "Management clusters come from kubernetes.clusterLocatorMethods: the pipelines backend uses the Kubernetes plugin's tokens. Give it its own account in pipelines.managementClusters (manifests/rbac-management-cluster.yaml and rbac-pipelines-namespace.yaml) and the Kubernetes plugin the one of rbac-kubernetes-plugin.yaml: never share them, as the Kubernetes proxy lets every signed-in user read what its account reads, and the pipelines account reads Secrets",
-          );
-        }
-        for (const c of clusters.clusters.filter(x => x.skipTLSVerify)) {
-          logger.warn(
-            `Management cluster "${c.name}" is configured with skipTLSVerify: its API server's certificate is not checked (tests only; give caData or caFile instead)`,
-          );
-        }
+        managementClusterWarnings(clusters).forEach(w => logger.warn(w));
         for (const warning of clusterSettingsWarnings(settings.targetClusters))
           logger.warn(warning);
         permissionsRegistry.addPermissions(pipelinesPermissions);

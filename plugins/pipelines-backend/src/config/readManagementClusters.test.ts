@@ -1,5 +1,9 @@
 import { ConfigReader } from '@backstage/config';
-import { readManagementClusters } from './readManagementClusters';
+import {
+  SHARED_ACCOUNT_WARNING,
+  managementClusterWarnings,
+  readManagementClusters,
+} from './readManagementClusters';
 
 const kubernetes = {
   clusterLocatorMethods: [
@@ -122,5 +126,38 @@ describe('readManagementClusters', () => {
     ).toThrow(
       'pipelines.defaultManagementCluster "x" is not one of the management clusters (a)',
     );
+  });
+
+  it("warns at start when the pipelines backend borrows the Kubernetes plugin's tokens, and of skipTLSVerify", () => {
+    const borrowed = managementClusterWarnings(
+      readManagementClusters(new ConfigReader({ kubernetes })),
+    );
+    expect(borrowed).toEqual([
+      SHARED_ACCOUNT_WARNING,
+      expect.stringMatching(
+        /^Management cluster "other" is configured with skipTLSVerify/,
+      ),
+    ]);
+    expect(SHARED_ACCOUNT_WARNING).toMatch(/never share them/);
+    const own = managementClusterWarnings(
+      readManagementClusters(
+        new ConfigReader({
+          kubernetes,
+          pipelines: {
+            managementClusters: [
+              {
+                name: 'management',
+                url: 'https://127.0.0.1:6443',
+                serviceAccountToken: 'p',
+              },
+            ],
+          },
+        }),
+      ),
+    );
+    expect(own).toEqual([]);
+    expect(
+      managementClusterWarnings(readManagementClusters(new ConfigReader({}))),
+    ).toEqual([]);
   });
 });

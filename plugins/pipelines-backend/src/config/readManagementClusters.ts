@@ -101,3 +101,26 @@ export function readManagementClusters(
   }
   return { clusters, defaultCluster, source, gitopsClusterMappings };
 }
+
+/**
+ * Logged at start when the management clusters come from the Kubernetes plugin's config: the
+ * pipelines backend then uses the Kubernetes plugin's tokens, where each should have its own.
+ */
+export const SHARED_ACCOUNT_WARNING =
+  "Management clusters come from kubernetes.clusterLocatorMethods: the pipelines backend uses the Kubernetes plugin's tokens. Give it its own account in pipelines.managementClusters (manifests/rbac-management-cluster.yaml and rbac-pipelines-namespace.yaml) and the Kubernetes plugin the one of rbac-kubernetes-plugin.yaml: never share them, as the Kubernetes proxy lets every signed-in user read what its account reads, and the pipelines account reads Secrets";
+
+/** The start-up warnings of the management clusters' configuration. */
+export function managementClusterWarnings(
+  clusters: ManagementClustersConfig,
+): string[] {
+  const warnings =
+    clusters.source === 'kubernetes.clusterLocatorMethods'
+      ? [SHARED_ACCOUNT_WARNING]
+      : [];
+  for (const c of clusters.clusters.filter(x => x.skipTLSVerify)) {
+    warnings.push(
+      `Management cluster "${c.name}" is configured with skipTLSVerify: its API server's certificate is not checked (tests only; give caData or caFile instead)`,
+    );
+  }
+  return warnings;
+}
