@@ -66,6 +66,8 @@ export function pipeline(
     prod?: object;
     namespace?: string;
     clusterRef?: (env: Env) => object | undefined;
+    /** Where an environment's target runs instead of {@link TARGETS}' namespace. */
+    targetNamespace?: Partial<Record<Env, string>>;
   },
 ) {
   return {
@@ -90,7 +92,7 @@ export function pipeline(
         name: env,
         targets: [
           {
-            namespace: TARGETS[env].namespace,
+            namespace: options.targetNamespace?.[env] ?? TARGETS[env].namespace,
             clusterRef: options.clusterRef
               ? options.clusterRef(env)
               : ref(TARGETS[env].cluster),

@@ -34,6 +34,7 @@ import {
 } from './attacks/kubeconfig';
 import { applyTenantAttacks, tenantAttacks } from './attacks/tenant';
 import { webhookAttacks } from './attacks/webhooks';
+import { applyClusterAttacks, clusterAttacks } from './attacks/cluster';
 import { apply } from '@gitops-pipelines/sandbox';
 import { KubernetesObject } from '@kubernetes/client-node';
 
@@ -71,6 +72,7 @@ function ordered(): Array<Attack | 'prepare-gated'> {
   return [
     ...kubeconfigAttacks,
     ...tenantAttacks,
+    ...clusterAttacks,
     ...webhookAttacks.filter(a => !isApproval(a) && !isReplay(a)),
     ...credentialAttacks,
     ...forgeAttacks,
@@ -204,6 +206,7 @@ async function main() {
     await applyTenantAttacks(ctx);
     await applyCredentialAttacks(ctx);
     await applyForgeAttacks(ctx);
+    await applyClusterAttacks(ctx);
     log(`sandbox and attack objects ready in ${Date.now() - started} ms`);
     // Reads are for owners (config.ts): outsider is one of podinfo-02's (group guests).
     backend.warmUpAs = 'outsider';
