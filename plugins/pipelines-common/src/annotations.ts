@@ -43,16 +43,17 @@ export function parsePipelineEntityRef(value: string): {
       error: `"${text}" is not one entity ref of the form kind:namespace/name, e.g. component:default/podinfo`,
     };
   const [, kind, namespace = 'default', name] = match;
+  const lower = (s: string) => s.toLocaleLowerCase('en-US');
+  // Namespaces compare in lower case in the catalog; kinds and names keep theirs to be checked.
   const bad = !entityRefParts.isValidKind(kind)
     ? `kind "${kind}"`
-    : !entityRefParts.isValidNamespace(namespace)
+    : !entityRefParts.isValidNamespace(lower(namespace))
     ? `namespace "${namespace}"`
     : !entityRefParts.isValidEntityName(name)
     ? `name "${name}"`
     : undefined;
   if (bad)
     return { error: `"${text}": ${bad} is not valid in a catalog entity ref` };
-  const lower = (s: string) => s.toLocaleLowerCase('en-US');
   return { ref: `${lower(kind)}:${lower(namespace)}/${lower(name)}` };
 }
 

@@ -64,14 +64,14 @@ export const pipelinesPermissions = [
 ];
 
 /**
- * An identity as pipelines compares it (requester, approver, canceller): an entity ref
- * `kind:[namespace/]name` in lower case with the namespace filled in (`user:Alice` →
- * `user:default/alice`, as the catalog matches names); anything else (`service:…`,
- * `pipelines:…` actors) unchanged.
+ * An identity as pipelines compares it (requester, approver, canceller): a user or group
+ * entity ref `kind:[namespace/]name` in lower case with the namespace filled in
+ * (`user:Alice` → `user:default/alice`, as the catalog matches names); anything else
+ * (`service:…`, `pipelines:…` actors) unchanged.
  * @public
  */
 export function normalizeIdentityRef(ref: string): string {
-  const match = /^([^:/\s]+):(?:([^:/\s]+)\/)?([^:/\s]+)$/.exec(ref.trim());
+  const match = /^(user|group):(?:([^:/\s]+)\/)?([^:/\s]+)$/i.exec(ref.trim());
   if (!match) return ref;
   const [, kind, namespace = 'default', name] = match;
   return `${kind}:${namespace}/${name}`.toLocaleLowerCase('en-US');
