@@ -14,6 +14,7 @@ describe('checkForgeLink', () => {
 
   // Every kind of link a hostile or compromised forge could hand the record (and the tab).
   it.each([
+    // eslint-disable-next-line no-script-url -- a hostile forge's link, refused
     ['javascript:alert(document.cookie)', /scheme is javascript:/],
     ['data:text/html,<script>alert(1)</script>', /scheme is data:/],
     ['file:///etc/passwd', /scheme is file:/],

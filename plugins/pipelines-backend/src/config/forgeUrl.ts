@@ -32,6 +32,7 @@ const refuse = (url: string, why: string): never => {
 function quote(url: string): string {
   const shown = url
     .replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@')
+    // eslint-disable-next-line no-control-regex -- control characters are shown as "?"
     .replace(/[\u0000-\u001f\u007f]/g, '?');
   return JSON.stringify(shown.length > 200 ? `${shown.slice(0, 200)}…` : shown);
 }
@@ -48,6 +49,7 @@ export function parseForgeUrl(url: string): ParsedForgeUrl {
   if (typeof url !== 'string' || !url) return refuse(String(url), 'is empty');
   if (url.length > MAX_FORGE_URL_LENGTH)
     return refuse(url, `is longer than ${MAX_FORGE_URL_LENGTH} characters`);
+  // eslint-disable-next-line no-control-regex -- control characters are what is refused
   if (/[\s\u0000-\u001f\u007f\\]/.test(url))
     return refuse(
       url,

@@ -178,14 +178,17 @@ describe('forge faults', () => {
       return { name, owner, url };
     }
 
-    /** Requests the promotion of 2.0.0 into test; returns the row's id. */
+    /**
+     * Requests the promotion of 99.0.0 into test (newer than the 6.x podinfo-02-qa runs: a
+     * person's older request is refused, pointing at Roll back); returns the row's id.
+     */
     async function promote(name: string): Promise<string> {
       const res = await request(server)
         .post(
           `/api/pipelines/v1/pipelines/management/flux-system/${name}/promotions`,
         )
         .set('Authorization', alice)
-        .send({ environment: 'test', version: '2.0.0' });
+        .send({ environment: 'test', version: '99.0.0' });
       expect(res.status).toBe(201);
       return res.body.id;
     }

@@ -135,8 +135,10 @@ describe('credentials stay with their forge', () => {
     const https = forge.url.replace('http:', 'https:');
     for (const url of [
       `${https}/my-org/my-app-repo`,
-      forge.url.replace('://', `://${user.username}:x@`) +
-        '/my-org/my-app-repo',
+      `${forge.url.replace(
+        '://',
+        `://${user.username}:x@`,
+      )}/my-org/my-app-repo`,
     ]) {
       const error = await failure(strategy.preview(ctx(url)));
       expect(error.retryable).toBe(false);

@@ -5,6 +5,7 @@
  */
 
 /** Control characters and line breaks, which would end a code span or start a new block. */
+// eslint-disable-next-line no-control-regex -- control characters are what is replaced
 const BREAKS = /[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g;
 
 /**

@@ -65,7 +65,8 @@ export function yamlFiles(dir: string): YamlFiles {
           out.tooLarge.push(path.relative(dir, full));
           continue;
         }
-        if ((bytes += size) > MAX_YAML_BYTES)
+        bytes += size;
+        if (bytes > MAX_YAML_BYTES)
           throw new PromotionError(
             `The repository's YAML files hold more than ${
               MAX_YAML_BYTES / 1024 / 1024
