@@ -111,10 +111,10 @@ describe('pipelines:promote', () => {
       'GET /api/pipelines/v1/entity/component/default/podinfo/pipelines',
       'POST /api/pipelines/v1/pipelines/management/flux-system/podinfo-02/promotions',
     ]);
+    // No entityRef: the backend decides on the entity the Pipeline itself names.
     expect(JSON.parse(backend.seen[1].body)).toEqual({
       environment: 'prod',
       version: '6.0.1',
-      entityRef: 'component:default/podinfo',
     });
     expect(backend.seen[1].trigger).toBe('scaffolder');
     // a token for the pipelines plugin, issued on behalf of the template's user

@@ -1,5 +1,5 @@
 import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { InputError, ResponseError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
@@ -32,7 +32,8 @@ async function call<T>(url: string, init: RequestInit): Promise<T> {
 /**
  * `pipelines:promote`: asks the pipelines backend, on behalf of the user who runs the
  * template, to promote a version into an environment. The backend checks
- * `pipelines.promotion.create` and records the promotion in its ledger.
+ * `pipelines.promotion.create` on the Pipeline's own entity for that user (who is then the
+ * requester, and so cannot approve it) and records the promotion in its ledger.
  */
 export function createPromoteAction(options: {
   auth: AuthService;
@@ -52,7 +53,7 @@ export function createPromoteAction(options: {
             .string()
             .optional()
             .describe(
-              'Catalog entity linked to the pipeline by the pipelines.weave.works/pipeline annotation',
+              'Catalog entity whose pipelines.weave.works/pipeline annotation links the pipeline (to find it; permissions are decided on the entity the Pipeline itself names)',
             ),
         pipeline: z =>
           z
@@ -153,21 +154,9 @@ export function createPromoteAction(options: {
           const created = await call<PromotionRecord>(url, {
             method: 'POST',
             headers: { ...headers, 'X-Pipelines-Trigger': 'scaffolder' },
-            // With the entity, the backend applies permission rules about it (e.g. ownership).
-            body: JSON.stringify({
-              environment,
-              version,
-              ...(entityRef
-                ? {
-                    entityRef: stringifyEntityRef(
-                      parseEntityRef(entityRef, {
-                        defaultKind: 'component',
-                        defaultNamespace: 'default',
-                      }),
-                    ),
-                  }
-                : {}),
-            }),
+            // The backend decides on the Pipeline's own entity (pipelines.weave.works/entity),
+            // for the user on whose behalf the token is: the user is the requester.
+            body: JSON.stringify({ environment, version }),
           });
           return {
             id: created.id,
