@@ -3,13 +3,14 @@ import {
   applyManagement,
   Attack,
   call,
+  eventually,
   Identity,
+  ledger,
   pipelinePath,
   SecurityContext,
 } from '../context';
 import { ENTITIES, pipeline, pullRequest } from '../fixtures';
 import { leakedSecrets, withCredentials } from '../listeners';
-import { sleep } from '../../harness/backendProcess';
 
 /*
  * A Pipeline author points the pull-request strategy, with the forge bot's Secret, at a
@@ -112,8 +113,19 @@ export const credentialAttacks: Attack[] = VARIANTS.map(
         as: v.as,
         json: { environment: 'test', version: '1.2.0' },
       });
-      // A request the backend accepted runs in the background: give it time to (not) call out.
-      if (a.status < 300) await sleep(6_000);
+      // A request the backend accepted runs in the background: until it ended (≤ 8 s).
+      let outcome = '';
+      if (a.status < 300 && a.body?.id) {
+        const row = await eventually(async () => {
+          const r = (await ledger(ctx, name(v))).find(x => x.id === a.body.id);
+          return r && !['queued', 'running'].includes(r.state) && r;
+        }, 8_000);
+        outcome = row
+          ? `, row ${row.state}${
+              row.error ? ` "${String(row.error).slice(0, 70)}"` : ''
+            }`
+          : ', row still running after 8 s';
+      }
       const requests = [
         ...ctx.recorder.received(prefix(v)),
         ...ctx.redirector.received(prefix(v)),
@@ -126,7 +138,9 @@ export const credentialAttacks: Attack[] = VARIANTS.map(
       const credentialed = withCredentials(requests);
       return {
         refused: leaked.length === 0 && credentialed.length === 0,
-        happened: `${answered(a)}; listener got ${requests.length} request(s)${
+        happened: `${answered(a)}${outcome}; listener got ${
+          requests.length
+        } request(s)${
           leaked.length ? `, LEAKED the bot's ${leaked.join(' and ')}` : ''
         }${
           credentialed.length ? `, ${credentialed.length} with credentials` : ''
