@@ -189,17 +189,15 @@ describe('promotion lifecycle on the sandbox', () => {
     expect(text).toMatch(
       /pipelines_cache_recompute_duration_count\{scope="partial",.*\} [1-9]/,
     );
-    // A later request for the same version is a new promotion: the old row has ended.
+    // A later request for the same version would change nothing: test runs it, Ready.
     const again = await request(server)
       .post(`${base}/promotions`)
       .set('Authorization', alice)
       .send({ environment: 'test', version: '6.2.0' });
-    expect(again.status).toBe(201);
-    expect(again.body.id).not.toBe(created.body.id);
-    // test already runs it: nothing to merge, settled from the targets at once.
-    expect(
-      (await inState(again.body.id, 'deployed')).events.map((e: any) => e.type),
-    ).toContain('no-change');
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toBe(
+      'test already runs 6.2.0 on every target: a promotion that changes nothing is not a deployment',
+    );
   });
 
   it('cancels when the pull request is closed without merging', async () => {
@@ -253,10 +251,19 @@ describe('promotion lifecycle on the sandbox', () => {
   });
 
   it('rolls back to a version deployed before, holds the environment until released, and refuses an older version otherwise', async () => {
-    const older = await request(server)
+    // test runs 6.4.0: going back is a rollback's, not a request's.
+    const refused = await request(server)
       .post(`${base}/promotions`)
       .set('Authorization', alice)
       .send({ environment: 'test', version: '6.1.5' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toBe(
+      'test runs 6.4.0, newer than 6.1.5: only a rollback goes back (Roll back to 6.1.5, which also holds test)',
+    );
+    const older = await request(server)
+      .post(`${base}/promotions`)
+      .set('Authorization', alice)
+      .send({ environment: 'test', version: '6.5.0' });
     expect(older.status).toBe(201);
     const newer = await request(server)
       .post(`${base}/promotions`)
@@ -319,17 +326,17 @@ describe('promotion lifecycle on the sandbox', () => {
     expect((await webhook('7.0.0')).status).toBe(201);
   });
 
-  it('counts the series above in the delivery metrics: 3 deployments into test, 1 failure, 1 rollback', async () => {
+  it('counts the series above in the delivery metrics: 2 deployments into test, 1 failure, 1 rollback', async () => {
     const { body } = await request(server).get(`${base}/metrics?window=1d`);
     const test = body.environments.find((e: any) => e.environment === 'test');
-    // 6.2.0 (webhook), 6.2.0 again (no change), 6.4.0's retry; 6.4.0 failed; the rollback to 6.2.0 is still open.
+    // 6.2.0 (webhook), 6.4.0's retry; 6.4.0 failed; the rollback to 6.2.0 is still open.
     expect(test).toMatchObject({
-      deployments: 3,
+      deployments: 2,
       failures: 1,
       rollbacks: 1,
-      changeFailureRate: 2 / 3,
+      changeFailureRate: 1,
     });
-    expect(test.leadTime.count).toBe(3);
+    expect(test.leadTime.count).toBe(2);
     expect(test.timeToRestore.count).toBe(1); // the failure → its retry's deployment; the rollback is not deployed
     const sum = (k: string) =>
       body.daily.reduce((n: number, d: any) => n + d[k], 0); // one day, or two around midnight
@@ -337,6 +344,6 @@ describe('promotion lifecycle on the sandbox', () => {
       sum('deployments'),
       sum('failures'),
       new Set(body.daily.map((d: any) => d.environment)),
-    ]).toEqual([3, 1, new Set(['test'])]);
+    ]).toEqual([2, 1, new Set(['test'])]);
   });
 });

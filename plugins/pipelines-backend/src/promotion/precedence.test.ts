@@ -34,7 +34,8 @@ const pipeline = {
 };
 
 /** An engine on a fresh ledger, with the versions each environment's targets run. */
-async function setup(running: Record<string, Array<string | undefined>>) {
+type Running = string | undefined | { version: string; health: string };
+async function setup(running: Record<string, Running[]>) {
   const store = await DatabasePromotionStore.create({
     database: mockServices.database({
       knex: await databases.init('SQLITE_3'),
@@ -46,7 +47,9 @@ async function setup(running: Record<string, Array<string | undefined>>) {
       ...key,
       environments: Object.entries(running).map(([name, versions]) => ({
         name,
-        targets: versions.map(version => ({ version, health: 'ready' })),
+        targets: versions.map(v =>
+          typeof v === 'object' ? v : { version: v, health: 'ready' },
+        ),
       })),
     } as unknown as PipelineDetail);
   const engine = new PromotionEngine({
@@ -183,6 +186,24 @@ describe('precedence of requests', () => {
     expect(await rows()).toBe(0);
   });
 
+  it('lets a person request what a failing environment runs, and retry what recovered since', async () => {
+    const { engine, store, ask, running } = await setup({
+      prod: [{ version: '2.0.0', health: 'not-ready' }, '2.0.0'],
+    });
+    const first = await ask('2.0.0');
+    expect(first.created).toBe(true);
+    await store.transition(first.record.id, ['waiting-approval'], 'failed', {
+      error: 'image pull back-off',
+    });
+    running.prod = ['2.0.0'];
+    await expect(ask('2.0.0')).rejects.toThrow('already runs 2.0.0');
+    // The retry finishes the failed change: it settles from the targets.
+    expect(await engine.retry(first.record.id, alice)).toMatchObject({
+      created: true,
+      record: { retryOf: first.record.id },
+    });
+  });
+
   it('lets a rollback go back: the only backwards move', async () => {
     const { engine, deployed } = await setup({ prod: ['1.2.0'] });
     await deployed('1.0.0', '2026-11-01T00:00:00Z');
@@ -272,20 +293,20 @@ describe('precedence of requests', () => {
   });
 
   it.each([
-    ['1.0.0\u200b'],
-    ['\u20601.0.0'],
-    ['\ufeff1.0.0'],
-    ['1.0.0\u202e'],
-    ['１.２.０'],
-    ['1.0.0-rc.\u043e'],
-    ['1.0.0\n'],
-    ['-rf'],
-    ['banana; rm -rf'],
-    ['9'.repeat(300)],
-    [''],
+    ['U+200B', '1.0.0\u200b'],
+    ['U+2060', '\u20601.0.0'],
+    ['U+FEFF', '\ufeff1.0.0'],
+    ['U+202E', '1.0.0\u202e'],
+    ['full-width 1.2.0', '１.２.０'],
+    ['Cyrillic o', '1.0.0-rc.\u043e'],
+    ['a newline', '1.0.0\n'],
+    ['-rf', '-rf'],
+    ['banana; rm -rf', 'banana; rm -rf'],
+    ['300 characters', '9'.repeat(300)],
+    ['empty', ''],
   ])(
-    'refuses version %j at every entrance, recording nothing',
-    async version => {
+    'refuses a version with %s at every entrance, recording nothing',
+    async (_what, version) => {
       const { engine, store, deployed, rows } = await setup({ prod: ['1'] });
       const bad = {
         name: 'InputError',

@@ -84,7 +84,8 @@ async function endedByDecision(
  * - a version older than what the environment runs (any target) or last deployed there —
  *   semver, else ledger order — is ignored for an automatic trigger and refused for a
  *   person, who is pointed at Roll back;
- * - a version every target already runs changes nothing: ignored or refused the same way;
+ * - a version every target already runs, Ready, changes nothing: ignored or refused the
+ *   same way (a retry excepted: it finishes an earlier change);
  * - an automatic trigger never re-requests a version whose last promotion there a person
  *   cancelled or rejected (or closed on the forge), that failed, or that a rollback moved
  *   the environment away from.
@@ -97,6 +98,7 @@ export async function precedenceOf(
     environment: string;
     version: string;
     trigger: PromotionTrigger;
+    retryOf?: string;
   },
 ): Promise<PrecedenceVerdict> {
   const { pipeline: key, environment, version, trigger } = req;
@@ -118,7 +120,11 @@ export async function precedenceOf(
       `${environment} runs ${ahead}, newer than ${version}`,
       `only a rollback goes back (Roll back to ${version}, which also holds ${environment})`,
     );
-  if (targets.length > 0 && targets.every(t => t.version === version))
+  const unchanged =
+    targets.length > 0 &&
+    targets.every(t => t.version === version && t.health === 'ready');
+  // A retry finishes an earlier change (its rollout failed, the targets recovered since).
+  if (unchanged && !req.retryOf)
     return say(
       `${environment} already runs ${version} on every target`,
       'a promotion that changes nothing is not a deployment',
