@@ -167,6 +167,18 @@ export interface Config {
         windowSeconds?: number;
       };
     };
+    /** Who may do what beyond the permission policy's decisions. The defaults are the safe ones. */
+    permissions?: {
+      /**
+       * Service principals (their subjects, e.g. `external:ci-bot`) that may request, retry,
+       * cancel their own and roll back promotions and release holds — still on the policy's
+       * decision about the Pipeline's own entity; never approve, reject, block or override.
+       * Default none: only users change pipelines (the scaffolder action and MCP act on
+       * behalf of the user). Warned at start.
+       * @visibility backend
+       */
+      serviceMutations?: string[];
+    };
     /** How far a Pipeline's targets may reach. The defaults are the safe ones (Flux's). */
     clusters?: {
       /**
