@@ -23,11 +23,14 @@ import {
 } from '@gitops-pipelines/plugin-pipelines-common';
 
 /**
- * The demo's permission policy: everything is allowed, except approving promotions, which
- * only members of the group that owns the entity may do. The decision is conditional on
- * the catalog's own `IS_ENTITY_OWNER` rule with the user's ownership claims (their user and
- * group refs), so it is evaluated against the entity the approval acts from — the same way
- * a production policy would write "owners approve prod".
+ * The demo's permission policy: everything is allowed, except approving promotions (and so
+ * rejecting them and cancelling someone else's), which only members of the group that owns
+ * the pipeline's entity may do. The decision is conditional on the catalog's own
+ * `IS_ENTITY_OWNER` rule with the user's ownership claims (their user and group refs); the
+ * pipelines backend evaluates it on the entity the Pipeline names in its
+ * `pipelines.weave.works/entity` annotation (ADR 0008) — the same way a production policy
+ * would write "owners approve prod". `reviewer` and `approver` (group `podinfo-owners`) own
+ * `podinfo-gated`; `guest` and `outsider` do not.
  *
  * With `ownersRead` (config `demo.permissions.pipelineReaders: owners`, off by default; the
  * attack suite `npm run security` turns it on), reading a pipeline is for its owners too:
