@@ -18,6 +18,7 @@ import { PromotionError } from '../PromotionStrategy';
 import { BitbucketServerPullRequests } from './BitbucketServerPullRequests';
 import { GithubPullRequests } from './GithubPullRequests';
 import { GitlabMergeRequests } from './GitlabMergeRequests';
+import { gitlabRequester } from './gitlabRequester';
 import { PullRequestStrategy } from './PullRequestStrategy';
 
 jest.setTimeout(60_000);
@@ -195,6 +196,24 @@ describe('credentials stay with their forge', () => {
       }
     },
   );
+
+  it('the GitLab requester sends nothing outside its API base', async () => {
+    const requester = gitlabRequester({
+      apiBaseUrl: `${redirector.url}/api/v4`,
+      token: user.token,
+      timeoutMs: 5000,
+    })({ url: `${redirector.url}/api/v4/projects` });
+    for (const endpoint of [
+      `${recorder.url}/api/v4/projects`,
+      `${redirector.url}/api/v5/x`,
+      '../../admin',
+    ])
+      await expect(requester.get(endpoint)).rejects.toThrow(
+        /outside its API .*credentials are never sent on a redirect/,
+      );
+    expect(recorder.received).toEqual([]);
+    expect(redirector.received).toEqual([]);
+  });
 
   it('the forge itself still works, and the record keeps its pull request link', async () => {
     const outcome = await strategy.execute(

@@ -56,8 +56,8 @@ function requestError(description: string, response: Response): Error {
 /**
  * A requester for @gitbeaker/rest (its `requesterFn` option) that sends the token to the
  * forge's API only: every request is under `apiBaseUrl` (relative endpoints resolve against
- * the resource's own URL, `<apiBaseUrl>/projects` say; a pagination `Link` pointing
- * elsewhere is refused), no redirect is followed (`fetchWithTimeout`), and each request
+ * the resource's own URL, `<apiBaseUrl>/projects` say; an absolute endpoint elsewhere is
+ * refused), no redirect is followed (`fetchWithTimeout`), and each request
  * gives up after `timeoutMs`. It does not retry (gitbeaker's own requester retries 429 and
  * 502 ten times whatever Retry-After says): the promotion runner retries, honouring it.
  */
