@@ -72,16 +72,16 @@ export function devUpgraded(version: string) {
 
 /** POSTs dev's upgrade to a replica's promotion webhook; returns the status and the row id. */
 export async function webhook(replica: Replica, version: string) {
-  const body = devUpgraded(version);
+  const event = devUpgraded(version);
   const res = await fetch(
     `${replica.url}/api/pipelines/promotion/flux-system/podinfo-02/dev`,
     {
       method: 'POST',
       headers: {
         'Content-Type': 'application/json',
-        'X-Signature': signature(body),
+        'X-Signature': signature(event),
       },
-      body,
+      body: event,
     },
   );
   const body = await res.json().catch(() => ({}));

@@ -8,17 +8,20 @@ export const SEED_HMAC_KEY = 'seed-webhook-hmac-key';
 
 /**
  * Only signed events promote (issue 22): gives the sandbox's seed Pipeline
- * flux-system/podinfo-02 a strategy `secretRef` to a Secret `promotion-hmac` holding
- * {@link SEED_HMAC_KEY} as `hmac-key`, as the demo does. Call it before the backend starts.
+ * flux-system/podinfo-02 a strategy `secretRef` to a Secret `promotion-hmac` holding `key`
+ * as `hmac-key`, as the demo does. Call it before the backend starts.
  */
-export async function signSeedPipeline(sandbox: Sandbox): Promise<void> {
+export async function signSeedPipeline(
+  sandbox: Sandbox,
+  key = SEED_HMAC_KEY,
+): Promise<void> {
   const kc = sandbox.clusters.management.admin;
   await apply(kc, [
     {
       apiVersion: 'v1',
       kind: 'Secret',
       metadata: { name: 'promotion-hmac', namespace: 'flux-system' },
-      stringData: { 'hmac-key': SEED_HMAC_KEY },
+      stringData: { 'hmac-key': key },
     } as any,
   ]);
   const objects = KubernetesObjectApi.makeApiClient(kc);
@@ -52,13 +55,15 @@ export async function postSignedEvent(
       .set('Content-Type', 'application/json')
       .set('X-Signature', signature)
       .send(body);
-  let res = await send();
-  if (res.status === 503)
-    await waitUntil(
-      async () => ((res = await send()).status === 503 ? undefined : true),
-      `${path} past its 503`,
-      30_000,
-      500,
-    );
-  return res;
+  const first = await send();
+  if (first.status !== 503) return first;
+  return waitUntil(
+    async () => {
+      const res = await send();
+      return res.status === 503 ? undefined : res;
+    },
+    `${path} past its 503`,
+    30_000,
+    500,
+  );
 }

@@ -229,7 +229,7 @@ export async function deliveryStore() {
 }
 
 /** Headers of a webhook request; `Content-Type` defaults to application/json. */
-export type WebhookHeaders = Record<string, string>;
+export type WebhookHeaders = Record<string, string | undefined>;
 
 export async function start(config: object = {}, f = fakes()) {
   const { knex, deliveries } = await deliveryStore();
@@ -270,7 +270,7 @@ export async function start(config: object = {}, f = fakes()) {
       'Content-Type': 'application/json',
       ...headers,
     }))
-      r = r.set(name, value);
+      if (value !== undefined) r = r.set(name, value);
     return r.send(body);
   };
   const post = (url: string, body: string, signature?: string) =>

@@ -5,6 +5,7 @@ import { apply, Sandbox, waitUntil as until } from '@gitops-pipelines/sandbox';
 import { createHmac } from 'crypto';
 import http from 'http';
 import request from 'supertest';
+import { signSeedPipeline } from '../__testUtils__/signedSeed';
 import { startSandboxBackend } from '../__testUtils__/startSandboxBackend';
 
 jest.setTimeout(120_000);
@@ -113,6 +114,8 @@ describe('promotions against the sandbox', () => {
       } as any,
       notifyPipeline as any,
     ]);
+    // only signed events promote: the seed's podinfo-02 signs with the same Secret
+    await signSeedPipeline(sandbox, HMAC_KEY);
   });
   afterAll(async () => {
     receiver?.close();
@@ -279,7 +282,11 @@ describe('promotions against the sandbox', () => {
         body,
         sign(body),
       );
-      expect(unknown.status).toBe(404);
+      // unauthenticated: the same answer as a bad signature (no such pipeline here)
+      expect(unknown.status).toBe(401);
+      expect(unknown.body).toEqual(
+        expect.objectContaining({ error: badSignature.body.error }),
+      );
       const malformed = await post(
         '/promotion/flux-system/podinfo-notify/dev',
         '{"metadata":{}}',
@@ -313,10 +320,9 @@ describe('promotions against the sandbox', () => {
         body,
         sign(body),
       );
-      expect(last.status).toBe(400);
-      expect(last.body.error.message).toBe(
-        '"prod" is the last environment: nothing to promote into',
-      );
+      // the last environment promotes into nothing, so no key signs it: the generic 401
+      expect(last.status).toBe(401);
+      expect(last.body.error).toEqual(badSignature.body.error);
       expect((await history(server)).body.totalCount).toBe(before);
     });
 
@@ -428,7 +434,7 @@ describe('promotions against the sandbox', () => {
       const server = await start();
       const version = databaseId === 'SQLITE_3' ? '6.1.1' : '6.1.2';
       const body = fluxEvent(version);
-      // podinfo-02's strategy has no secretRef: its webhook is not signed (pipeline-controller compatible)
+      // podinfo-02 signs with promotion-hmac (signSeedPipeline)
       const pullsBefore = sandbox.forge!.listPulls(
         'my-org',
         'my-app-repo',
@@ -438,6 +444,7 @@ describe('promotions against the sandbox', () => {
           request(server)
             .post('/api/pipelines/promotion/flux-system/podinfo-02/dev')
             .set('Content-Type', 'application/json')
+            .set('X-Signature', sign(body))
             .send(body),
         ),
       );
@@ -525,6 +532,8 @@ describe('promotions against the sandbox', () => {
               baseBranch: 'main',
               secretRef: { name: 'github-credentials' },
             },
+            // the webhook's key
+            secretRef: { name: 'promotion-hmac' },
           },
         };
         await apply(sandbox.clusters.management.admin, [pipeline]);
@@ -538,10 +547,12 @@ describe('promotions against the sandbox', () => {
             ).status === 200,
           'pipeline',
         );
+        const event = fluxEvent('2.0.0');
         const res = await request(server)
           .post(`/api/pipelines/promotion/flux-system/${name}/dev`)
           .set('Content-Type', 'application/json')
-          .send(fluxEvent('2.0.0'));
+          .set('X-Signature', sign(event))
+          .send(event);
         expect(res.status).toBe(201);
         const done = await until(async () => {
           const h = await request(server).get(

@@ -160,6 +160,24 @@ describe('the promotion webhook', () => {
     );
   });
 
+  it("answers 200 with the engine's reason when it ignores the event (an older version), and remembers the delivery", async () => {
+    const f = fakes();
+    f.engine.requestNext.mockResolvedValueOnce({
+      ignored: 'test runs 6.2.0, newer than 6.0.0',
+      created: false,
+    } as any);
+    const { post, engine } = await start({}, f);
+    const body = event({ revision: '6.0.0' });
+    const path = '/promotion/flux-system/signed/dev';
+    const res = await post(path, body, sign(body));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ ignored: 'test runs 6.2.0, newer than 6.0.0' });
+    expect((await post(path, body, sign(body))).body).toEqual({
+      ignored: 'already delivered',
+    });
+    expect(engine.requestNext).toHaveBeenCalledTimes(1);
+  });
+
   it('records a delivery only once the engine took it, so that the sender retry after a failure counts', async () => {
     const f = fakes();
     f.engine.requestNext.mockRejectedValueOnce(new Error('database down'));

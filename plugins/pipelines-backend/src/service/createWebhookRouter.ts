@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, NotFoundError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -22,8 +22,8 @@ import {
 } from '../webhooks/errors';
 import {
   eventMismatch,
-  fluxEventSchema,
   notReadyReason,
+  parseFluxEvent,
   versionFromRevision,
 } from '../webhooks/fluxEvents';
 import { readWebhookRateLimit, webhookRateLimits } from '../webhooks/rateLimit';
@@ -88,24 +88,6 @@ export function approvalWebhookActor(key: { namespace: string; name: string }) {
 
 const rawBody = (req: express.Request) =>
   Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-
-function parseEvent(req: express.Request) {
-  let json: unknown;
-  try {
-    json = JSON.parse(rawBody(req).toString('utf8'));
-  } catch {
-    throw new InputError('The body is not JSON');
-  }
-  const event = fluxEventSchema.safeParse(json);
-  if (!event.success) {
-    throw new InputError(
-      `Not a Flux event: ${event.error.issues
-        .map(i => `${i.path.join('.') || 'body'}: ${i.message}`)
-        .join('; ')}`,
-    );
-  }
-  return event.data;
-}
 
 /**
  * pipeline-controller's webhooks, unauthenticated (no Backstage token) and protected by an
@@ -184,7 +166,7 @@ export function createWebhookRouter(
     params: z.infer<typeof promotionParams>,
   ) {
     const { key, pipeline, environment } = hook;
-    const event = parseEvent(req);
+    const event = parseFluxEvent(rawBody(req));
     const mismatch = eventMismatch(event, pipeline.spec.appRef, environment);
     if (mismatch && !hook.signed)
       await auth.promotion.refuse(
@@ -216,15 +198,23 @@ export function createWebhookRouter(
       res.status(200).json({ ignored: 'already delivered' });
       return;
     }
-    const { record, created } = await engine.requestNext(
+    const result = await engine.requestNext(
       key,
       params.environment,
       version,
       `webhook:${key.namespace}/${key.name}`,
     );
-    // after the request: a failure or a crash before this line leaves the sender's retry free
+    // after the request: a failure or a crash before this line leaves the sender's retry free;
+    // an event the engine ignored counts too (the same bytes never act twice)
     await deliveries.record(digest, key);
-    res.status(created ? 201 : 200).json(record);
+    if (result.ignored !== undefined) {
+      logger.info(
+        `Webhook for ${key.namespace}/${key.name}/${environment.name} ignored: ${result.ignored}`,
+      );
+      res.status(200).json({ ignored: result.ignored });
+      return;
+    }
+    res.status(result.created ? 201 : 200).json(result.record);
   }
 
   router.post(

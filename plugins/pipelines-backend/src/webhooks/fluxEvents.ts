@@ -2,6 +2,7 @@ import type {
   Environment,
   LocalAppReference,
 } from '@gitops-pipelines/plugin-pipelines-common';
+import { InputError } from '@backstage/errors';
 import { z } from 'zod';
 
 /*
@@ -205,4 +206,26 @@ export function versionFromRevision(
   if (digest && plus > 0 && version.slice(plus + 1) === digest[2].slice(0, 12))
     version = version.slice(0, plus);
   return version;
+}
+
+/**
+ * Parses a webhook body as a Flux event.
+ * @throws InputError (400) naming what is wrong: not JSON, or which fields are missing.
+ */
+export function parseFluxEvent(raw: Buffer): FluxEvent {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new InputError('The body is not JSON');
+  }
+  const event = fluxEventSchema.safeParse(json);
+  if (!event.success) {
+    throw new InputError(
+      `Not a Flux event: ${event.error.issues
+        .map(i => `${i.path.join('.') || 'body'}: ${i.message}`)
+        .join('; ')}`,
+    );
+  }
+  return event.data;
 }

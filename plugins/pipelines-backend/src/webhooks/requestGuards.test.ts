@@ -60,7 +60,11 @@ describe('webhook request guards', () => {
           'Content-Length': String(Buffer.byteLength(body)),
           ...(type ? { 'Content-Type': type } : {}),
         };
-        for (const origin of [{ Origin: 'https://evil.example' }, {}]) {
+        const origins: Array<Record<string, string>> = [
+          { Origin: 'https://evil.example' },
+          {},
+        ];
+        for (const origin of origins) {
           const res = await rawPost(server, path, body, {
             ...headers,
             ...origin,
@@ -83,7 +87,7 @@ describe('webhook request guards', () => {
 
   it('refuses a JSON request a browser made (Origin or Sec-Fetch-Site) with 403, even signed; Node fetch Sec-Fetch-Mode passes', async () => {
     const { send, engine } = await start();
-    const browser = [
+    const browser: Array<Record<string, string>> = [
       { Origin: 'https://evil.example' },
       { Origin: 'http://localhost:3000' }, // the portal's own origin, which CORS allows
       { Origin: 'null' },
