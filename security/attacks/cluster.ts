@@ -59,11 +59,16 @@ export const clusterAttacks: Attack[] = REPORTED.map(
     )} (level trigger on)`,
     run: async ctx => {
       const targets = await decidedTargets(ctx, pipelinePath(name(id)));
-      const rows = await ledger(ctx, name(id));
+      // Only dev reports the hostile version (test → prod may rightly promote test's 1.1.0).
+      const rows = (await ledger(ctx, name(id))).filter(
+        r => r.toEnvironment === 'test',
+      );
       const dev = targets?.find(t => t.namespace === namespace(id));
       return {
         refused: Boolean(targets) && rows.length === 0,
-        happened: `${rows.length} promotion(s) requested; dev shown as ${
+        happened: `${rows.length} promotion(s) into test${
+          rows.length ? ` (${JSON.stringify(rows[0].version)})` : ''
+        }; dev shown as ${
           dev
             ? `${dev.health} ${JSON.stringify(dev.version ?? null)}`
             : 'undecided'

@@ -117,6 +117,22 @@ const VARIANTS: Variant[] = [
     user: ctx => ({ tokenFile: stolenFile(ctx) }),
   },
   {
+    id: 'token-file-https',
+    tried:
+      'user.tokenFile naming a backend-local file, server the real dev cluster',
+    cluster: devServer,
+    user: ctx => ({ tokenFile: stolenFile(ctx) }),
+  },
+  {
+    id: 'client-cert-files-https',
+    tried: 'client-certificate / client-key paths, server the real dev cluster',
+    cluster: devServer,
+    user: ctx => ({
+      'client-certificate': stolenFile(ctx),
+      'client-key': stolenFile(ctx),
+    }),
+  },
+  {
     id: 'client-cert-files',
     tried: 'client-certificate / client-key file paths on the backend host',
     cluster: recorderServer,
