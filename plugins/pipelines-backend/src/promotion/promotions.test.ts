@@ -339,7 +339,6 @@ describe('promotions against the sandbox', () => {
         .send({
           environment: 'prod',
           version,
-          entityRef: 'component:default/podinfo',
         });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({
@@ -361,7 +360,6 @@ describe('promotions against the sandbox', () => {
         .set('Authorization', mockCredentials.user.header('user:default/bob'))
         .send({
           reason: 'tested in test',
-          entityRef: 'component:default/podinfo',
         });
       expect(approved.status).toBe(200);
       expect(approved.body.approvals).toMatchObject([
