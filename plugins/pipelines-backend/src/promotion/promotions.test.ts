@@ -384,7 +384,8 @@ describe('promotions against the sandbox', () => {
 
     it('rejects, and a newer waiting version supersedes an older one', async () => {
       const server = await start();
-      const base = databaseId === 'SQLITE_3' ? '5.1' : '5.2';
+      // newer than prod runs (6.0.0): an older version would be a rollback's
+      const base = databaseId === 'SQLITE_3' ? '7.1' : '7.2';
       const ask = (version: string) =>
         request(server)
           .post(
@@ -545,7 +546,8 @@ describe('promotions against the sandbox', () => {
             ).status === 200,
           'pipeline',
         );
-        const event = fluxEvent('2.0.0');
+        // newer than test runs (6.0.1): the webhook never moves it backwards
+        const event = fluxEvent('7.0.0');
         const res = await request(server)
           .post(`/api/pipelines/promotion/flux-system/${name}/dev`)
           .set('Content-Type', 'application/json')
@@ -574,7 +576,7 @@ describe('promotions against the sandbox', () => {
         expect(pr).toMatchObject({
           state: 'open',
           head: `promotion-flux-system-${name}-test`,
-          title: `Promote flux-system/${name} in test to 2.0.0`,
+          title: `Promote flux-system/${name} in test to 7.0.0`,
         });
         expect(
           await sandbox.forge!.readFile(
@@ -583,7 +585,7 @@ describe('promotions against the sandbox', () => {
             pr.head,
             'apps/test.yaml',
           ),
-        ).toBe(file('2.0.0').trimEnd());
+        ).toBe(file('7.0.0').trimEnd());
       },
     );
   });
