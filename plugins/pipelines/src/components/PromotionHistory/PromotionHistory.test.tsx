@@ -215,9 +215,47 @@ describe('<PromotionHistory />', () => {
     await waitFor(() =>
       expect(api.promotionAction).toHaveBeenCalledWith(failed.id, 'retry', {}),
     );
+    // bob requested it: cancelling another person's promotion asks for a reason.
+    const prompt = jest
+      .spyOn(window, 'prompt')
+      .mockReturnValue('superseded by 6.0.2');
     fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     await waitFor(() =>
-      expect(api.promotionAction).toHaveBeenCalledWith(open.id, 'cancel', {}),
+      expect(api.promotionAction).toHaveBeenCalledWith(open.id, 'cancel', {
+        reason: 'superseded by 6.0.2',
+      }),
+    );
+    prompt.mockRestore();
+  });
+
+  it('cancels the user’s own promotion without a reason, and someone else’s only with the approve permission', async () => {
+    const mine = row({
+      state: 'queued',
+      requestedBy: 'user:default/Alice',
+    });
+    const theirs = row({
+      id: '44444444-4444-4444-8444-444444444444',
+      state: 'queued',
+    });
+    const { api, rendered } = render([mine, theirs], {
+      active: [mine, theirs],
+      permissions: { ...ALL_PERMISSIONS, approve: false },
+    });
+    await rendered;
+    const [cancelMine, cancelTheirs] = await screen.findAllByRole('button', {
+      name: 'Cancel',
+    });
+    // Identities compare normalised: user:default/Alice is the signed-in user:default/alice.
+    await waitFor(() => expect(cancelMine).toBeEnabled());
+    expect(cancelTheirs).toBeDisabled();
+    expect(
+      screen.getByTitle(
+        `You may not cancel a promotion ${theirs.requestedBy} requested: that needs the approve permission`,
+      ),
+    ).toBeInTheDocument();
+    fireEvent.click(cancelMine);
+    await waitFor(() =>
+      expect(api.promotionAction).toHaveBeenCalledWith(mine.id, 'cancel', {}),
     );
   });
 
