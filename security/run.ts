@@ -35,6 +35,7 @@ import {
 import { applyTenantAttacks, tenantAttacks } from './attacks/tenant';
 import { webhookAttacks } from './attacks/webhooks';
 import { applyClusterAttacks, clusterAttacks } from './attacks/cluster';
+import { actionAttacks } from './attacks/actions';
 import { apply } from '@gitops-pipelines/sandbox';
 import { KubernetesObject } from '@kubernetes/client-node';
 
@@ -80,6 +81,7 @@ function ordered(): Array<Attack | 'prepare-gated'> {
     ...versionAttacks,
     'prepare-gated',
     ...webhookAttacks.filter(isApproval),
+    ...actionAttacks,
     ...accessAttacks,
     ...webhookAttacks.filter(isReplay),
   ];

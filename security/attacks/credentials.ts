@@ -79,6 +79,7 @@ const VARIANTS: Variant[] = [
 ];
 
 const name = (v: Variant) => `sec-leak-${v.id}`;
+/** The repository's owner in the URL: a plain `owner/repo` path, distinct per attack. */
 const prefix = (v: Variant) => `/leak-${v.id}/`;
 
 /** The author's Pipelines, applied once before the backend starts. */
@@ -90,7 +91,7 @@ export async function applyCredentialAttacks(ctx: SecurityContext) {
         entity: ENTITIES.guestApp,
         strategy: pullRequest(
           v.type,
-          `${ctx[v.via].url}${prefix(v)}my-org/my-app-repo`,
+          `${ctx[v.via].url}${prefix(v)}my-app-repo`,
         ),
       }),
     ),

@@ -87,7 +87,7 @@ export async function applyForgeAttacks(ctx: SecurityContext) {
       entity: ENTITIES.guestApp,
       strategy: pullRequest(
         'github',
-        `${ctx.knownRedirector.url}/leak-known-redirect/my-org/${REPO}`,
+        `${ctx.knownRedirector.url}/leak-known-redirect/${REPO}`,
       ),
     }),
     ...Object.entries(ctx.rewriters).map(([k, r]) =>
@@ -113,6 +113,7 @@ const knownRedirect: Attack = {
         json: { environment: 'test', version: '1.2.0' },
       },
     );
+    const asked = ctx.knownRedirector.received('/leak-known-redirect/');
     const requests = ctx.recorder.received('/leak-known-redirect/');
     const forge = ctx.sandbox.forgeUser!;
     const leaked = leakedSecrets(requests, {
@@ -120,11 +121,16 @@ const knownRedirect: Attack = {
       token: forge.token,
     });
     const credentialed = withCredentials(requests);
+    if (!asked.length)
+      return {
+        refused: false,
+        happened: `suite: the known forge was never called (${answered(a)})`,
+      };
     return {
       refused: !leaked.length && !credentialed.length,
-      happened: `${answered(a)}; the redirect's target got ${
-        requests.length
-      } request(s)${
+      happened: `${answered(a)}; the known forge got ${
+        asked.length
+      } request(s), its redirect's target ${requests.length}${
         credentialed.length
           ? `, ${credentialed.length} WITH credentials`
           : ', none with credentials'
