@@ -278,6 +278,7 @@ export const pipelinesPlugin = createBackendPlugin({
               catalog: deps.catalog,
               auth: deps.auth,
               logger,
+              state,
               defaultCluster: clusters.defaultCluster,
             }),
           );

@@ -7,12 +7,29 @@ import { startSandboxBackend } from '../__testUtils__/startSandboxBackend';
 
 jest.setTimeout(180_000);
 
+const component = (name: string, owner: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name,
+    namespace: 'default',
+    annotations: {
+      'pipelines.weave.works/pipeline': 'flux-system/podinfo-gated',
+    },
+  },
+  spec: { type: 'service', lifecycle: 'production', owner },
+  relations: [{ type: 'ownedBy', targetRef: owner }],
+});
+
 const entities: Entity[] = [
+  // Claims podinfo-gated in its own annotation: hears nothing of its promotions.
+  component('impostor', 'user:default/mallory'),
   {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: {
-      name: 'podinfo',
+      // The entity the Pipeline names (pipelines.weave.works/entity).
+      name: 'podinfo-gated',
       namespace: 'default',
       annotations: {
         'pipelines.weave.works/pipeline': 'flux-system/podinfo-gated',
@@ -71,7 +88,7 @@ describe('promotion notifications', () => {
   });
   afterAll(() => sandbox?.stop());
 
-  it("tells the entity's owners, not the requester, that a promotion waits for their approval, with a link to the tab", async () => {
+  it("tells the owners of the pipeline's own entity, not the requester nor an entity claiming it, that a promotion waits for their approval, with a link to the tab", async () => {
     const created = await request(server)
       .post(`${base}/promotions`)
       .set(as('alice'))
@@ -83,7 +100,7 @@ describe('promotion notifications', () => {
     }, "bob's notification");
     expect(notification.payload).toMatchObject({
       title: 'Approval needed: 6.0.1 into prod (flux-system/podinfo-gated)',
-      link: '/catalog/default/component/podinfo/pipelines',
+      link: '/catalog/default/component/podinfo-gated/pipelines',
       severity: 'high',
       scope: `pipelines:promotion:${created.body.id}`,
     });
@@ -91,5 +108,6 @@ describe('promotion notifications', () => {
       'user:default/alice asks to promote 6.0.1 into prod',
     );
     expect(await inbox('alice')).toEqual([]);
+    expect(await inbox('mallory')).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ import {
 } from '@gitops-pipelines/plugin-pipelines-common';
 import type { PromotionEngine } from '../promotion/PromotionEngine';
 import { entityLinksPipeline } from '../service/requirePermission';
+import type { PipelineStateReader } from '../state/PipelineStateReader';
 
 export interface PromotionNotificationsOptions {
   engine: Pick<PromotionEngine, 'onChange'>;
@@ -21,6 +22,8 @@ export interface PromotionNotificationsOptions {
   catalog: CatalogService;
   auth: AuthService;
   logger: LoggerService;
+  /** Where each pipeline's own entity (`pipelines.weave.works/entity`) is read from. */
+  state: Pick<PipelineStateReader, 'getPipeline'>;
   defaultCluster?: string;
 }
 
@@ -59,12 +62,14 @@ const isUser = (ref: string) => ref.startsWith('user:');
 /**
  * Backstage notifications for promotions, sent by the replica that made the change (once):
  *
- * - **waiting for approval** → the owners of the catalog entities linked to the pipeline
- *   (the people who may approve; the requester excluded);
+ * - **waiting for approval** → the owners of the pipeline's own entity (its
+ *   `pipelines.weave.works/entity`: the people whose decision counts; the requester
+ *   excluded) — never of an entity that merely claims the pipeline in its annotation;
  * - **failed** → the requester and those owners;
  * - **deployed** → the requester.
  *
- * Each links to the Pipeline tab of the first linked entity. The scope is the promotion
+ * Each links to the Pipeline tab of the pipeline's own entity when it links the pipeline,
+ * else of the first linked entity. The scope is the promotion
  * (`pipelines:promotion:<id>`), so a later notification about the same promotion replaces
  * the earlier one instead of piling up. A failure to notify is logged; it never fails a promotion.
  * Returns the unsubscribe function.
@@ -76,8 +81,11 @@ export function connectPromotionNotifications(
   const send = async (record: PromotionRecord) => {
     const label = `${record.pipeline.namespace}/${record.pipeline.name}`;
     const entities = await linkedEntities(options, record.pipeline);
-    const link = entities.length ? tabLink(entities[0]) : undefined;
-    const owners = entities.map(e => stringifyEntityRef(e));
+    const own = options.state.getPipeline(record.pipeline)?.entityRef;
+    const home =
+      entities.find(e => stringifyEntityRef(e) === own) ?? entities[0];
+    const link = home ? tabLink(home) : undefined;
+    const owners = own ? [own] : [];
     const requester = isUser(record.requestedBy) ? [record.requestedBy] : [];
     const scope = `pipelines:promotion:${record.id}`;
     const payload = { link, scope, topic: `pipelines:${label}` };
