@@ -2027,7 +2027,7 @@ export const spec = {
     "/v1/events": {
       "get": {
         "operationId": "StreamEvents",
-        "description": "Server-sent events: `pipeline-changed` / `pipeline-removed` with the pipeline's key, and `promotion-changed` with the key and the promotion's id. Clients refetch what they show.",
+        "description": "Server-sent events: `pipeline-changed` / `pipeline-removed` with the pipeline's key, and `promotion-changed` with the key and the promotion's id, only for the pipelines the caller may read (`pipelines.pipeline.read` on each Pipeline's own entity). Clients refetch what they show.",
         "responses": {
           "200": {
             "description": "An event stream that stays open, with a heartbeat comment every 15 s.",

@@ -95,7 +95,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Server-sent events: `pipeline-changed` / `pipeline-removed` with the pipeline's key, and `promotion-changed` with the key and the promotion's id. Clients refetch what they show. */
+        /** @description Server-sent events: `pipeline-changed` / `pipeline-removed` with the pipeline's key, and `promotion-changed` with the key and the promotion's id, only for the pipelines the caller may read (`pipelines.pipeline.read` on each Pipeline's own entity). Clients refetch what they show. */
         get: operations["StreamEvents"];
         put?: never;
         post?: never;
