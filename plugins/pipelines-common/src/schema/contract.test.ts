@@ -81,7 +81,7 @@ const contract = {
     EntityDeliveryMetricsResponse,
     S['EntityDeliveryMetricsResponse']
   >,
-  // Request bodies: what the types allow, the document accepts (it also takes `entityRef`).
+  // Request bodies: what the types allow, the document accepts (`entityRef` is refused by the router).
   CreatePromotionRequest: true as [CreatePromotionRequest] extends [
     S['CreatePromotionRequest'],
   ]
