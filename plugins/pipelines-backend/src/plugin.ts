@@ -18,6 +18,7 @@ import { DatabasePromotionStore } from './database/DatabasePromotionStore';
 import { DatabaseHoldStore } from './database/DatabaseHoldStore';
 import { DatabaseVersionBlockStore } from './database/DatabaseVersionBlockStore';
 import { DatabaseWebhookDeliveryStore } from './database/DatabaseWebhookDeliveryStore';
+import { webhookSigningConditions } from './webhooks/webhookKeys';
 import { VersionBlocking } from './promotion/VersionBlocking';
 import { createPromotionPreviewer } from './promotion/previewPromotion';
 import { createGateReporter } from './promotion/gateStatus';
@@ -142,6 +143,10 @@ export const pipelinesPlugin = createBackendPlugin({
           secretNamespaces: promotionSecretNamespaces,
           // A pull-request url on an unknown forge is a validation message on the Pipeline.
           checkSpec: pullRequestUrlIssues(forges),
+          // the tab and the API say which webhooks are refused for want of a key
+          extraConditions: webhookRequiresSignature(config)
+            ? webhookSigningConditions
+            : undefined,
         });
         // The watch cache only reads, so it starts now, while the other plugins initialise:
         // the cache is warm about when the backend starts answering (bench/README.md).

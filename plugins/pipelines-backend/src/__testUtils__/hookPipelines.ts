@@ -1,4 +1,5 @@
 import { createHmac } from 'crypto';
+import request from 'supertest';
 
 /*
  * Pipelines, keys and Flux events for the webhook tests against the sandbox
@@ -83,3 +84,11 @@ export const helmEvent = (
     metadata: { revision },
     reportingController: 'helm-controller',
   });
+
+/** The `Webhooks` condition of a pipeline of flux-system, as the API serves it. */
+export const webhooksCondition = async (server: any, name: string) =>
+  (
+    await request(server).get(
+      `/api/pipelines/v1/pipelines/management/flux-system/${name}`,
+    )
+  ).body.conditions.find((c: any) => c.type === 'Webhooks');

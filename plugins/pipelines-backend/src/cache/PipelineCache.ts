@@ -27,6 +27,7 @@ import {
 } from '../watch/ManagementWatchers';
 import { AppIndex } from './AppIndex';
 import { buildPipelineDetail, summarize } from './buildPipelineDetail';
+import { withConditions } from './withConditions';
 import { targetState } from './targetState';
 import { validationCache, withSpecCheck } from './validationCache';
 
@@ -49,6 +50,19 @@ export interface PipelineCacheOptions {
    * none (the cache itself watches only the GitopsClusters' namespaces).
    */
   secretNamespaces?: (pipeline: PipelineObject) => string[];
+  /**
+   * More conditions for a Pipeline's detail (e.g. the webhooks' signing problems), computed
+   * with each recomputation, without the cache knowing what they mean. Default: none.
+   */
+  extraConditions?: (
+    pipeline: PipelineObject,
+    /** A key of a Secret on the Pipeline's management cluster, as `getSecretValue`. */
+    secret: (
+      namespace: string,
+      name: string,
+      key: string,
+    ) => string | undefined,
+  ) => Array<Omit<Condition, 'lastTransitionTime'>>;
   /** Where watch events, recomputations and cached objects are counted. */
   metrics?: PipelinesMetrics;
   /**
@@ -346,7 +360,7 @@ export class PipelineCache implements PipelineStateReader {
       const previousReady =
         previous?.conditions.find(c => c.type === CONDITION_READY) ??
         p.status?.conditions?.find(c => c.type === CONDITION_READY);
-      const detail = buildPipelineDetail(
+      const built = buildPipelineDetail(
         key,
         p,
         (pl, t) =>
@@ -360,6 +374,13 @@ export class PipelineCache implements PipelineStateReader {
           ),
         previousReady,
         this.validate,
+      );
+      const detail = withConditions(
+        built,
+        this.options.extraConditions?.(p, (ns, name, k) =>
+          this.getSecretValue(key.cluster, ns, name, k),
+        ) ?? [],
+        previous,
       );
       if (previous && isDeepStrictEqual(previous, detail)) {
         next.set(id, previous);

@@ -8,6 +8,7 @@ import {
   helmEvent,
   hookPipeline,
   sign,
+  webhooksCondition,
 } from '../__testUtils__/hookPipelines';
 import { startSandboxBackend } from '../__testUtils__/startSandboxBackend';
 
@@ -132,6 +133,15 @@ describe('issues 11 §1 and 22 §2: webhooks against the sandbox', () => {
       );
     }
     expect(await rows('hook-unsigned')).toEqual([]);
+    // its detail (and the tab) says why; a signed pipeline's does not
+    expect(await webhooksCondition(server, 'hook-unsigned')).toMatchObject({
+      status: 'False',
+      reason: 'WebhookKeyMissing',
+      message: expect.stringContaining(
+        'Webhooks for "dev" are refused: the promotion strategy into "test" has no secretRef',
+      ),
+    });
+    expect(await webhooksCondition(server, 'hook-signed')).toBeUndefined();
   });
 
   it('text/plain with a foreign Origin (a CORS simple request) is refused with 415 and records nothing', async () => {

@@ -1,4 +1,8 @@
-import type { Pipeline } from '@gitops-pipelines/plugin-pipelines-common';
+import {
+  Condition,
+  Pipeline,
+  validatePipeline,
+} from '@gitops-pipelines/plugin-pipelines-common';
 import { promotionSettingsFor } from '../promotion/planPromotion';
 
 /** The Secret key that signs the promotion webhook (Flux's `generic-hmac` Provider token). */
@@ -91,4 +95,34 @@ export function webhookSigningProblems(
     .slice(0, -1)
     .map(e => webhookKeyProblem(pipeline, e.name, secrets))
     .filter((m): m is string => Boolean(m));
+}
+
+/** The type of the Pipeline condition that says which webhooks are refused for want of a key. */
+export const CONDITION_WEBHOOKS = 'Webhooks';
+
+/**
+ * The `Webhooks` condition of a Pipeline when `pipelines.webhooks.requireSignature` is on and
+ * an environment's promotion webhook has no key: status False, reason `WebhookKeyMissing`, one
+ * sentence per environment; none when every one can be signed (or the Pipeline is invalid,
+ * which its Ready condition says).
+ */
+export function webhookSigningConditions(
+  raw: unknown,
+  secrets: SecretLookup,
+): Array<Omit<Condition, 'lastTransitionTime'>> {
+  const result = validatePipeline(raw);
+  if (!result.valid) return [];
+  const problems = webhookSigningProblems(result.pipeline, secrets);
+  if (!problems.length) return [];
+  return [
+    {
+      type: CONDITION_WEBHOOKS,
+      status: 'False',
+      reason: 'WebhookKeyMissing',
+      message: `${problems.join(
+        '; ',
+      )} (people and level triggers still promote)`,
+      observedGeneration: result.pipeline.metadata.generation,
+    },
+  ];
 }
