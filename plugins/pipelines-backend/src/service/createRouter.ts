@@ -70,7 +70,11 @@ export async function createRouter(
   >();
   router.use((req, _res, next) => {
     const query = req.query as Record<string, unknown>;
-    if ((req.body && 'entityRef' in req.body) || 'entityRef' in query)
+    const body = req.body as unknown;
+    if (
+      (body !== null && typeof body === 'object' && 'entityRef' in body) ||
+      (query && 'entityRef' in query)
+    )
       throw new InputError(
         'entityRef is no longer accepted: permissions are decided on the entity the Pipeline names in its pipelines.weave.works/entity annotation; leave entityRef out of the request',
       );
