@@ -334,7 +334,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Compatibility webhook of Weave's pipeline-controller: a Flux event saying the app is ready in `environment` promotes its version into the next environment. Unauthenticated; HMAC-signed when the promotion's secretRef has `hmac-key`. Ignored events get 200 with the reason, mismatched ones 422. */
+        /** @description Compatibility webhook of Weave's pipeline-controller: a Flux event saying the app is ready in `environment` promotes its version into the next environment. No Backstage token: signed with the `hmac-key` of the Secret that the promotion strategy of the environment promoted into names (unsigned only with `pipelines.webhooks.requireSignature: false`). JSON only (415), never from a browser (403). Every unauthenticated failure (no such pipeline or environment, no key, a missing or bad signature) gets the same 401. Ignored events (and a delivery already acted on, `already delivered`) get 200 with the reason, signed mismatched ones 422. */
         post: operations["PromotionWebhook"];
         delete?: never;
         options?: never;
@@ -351,7 +351,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Compatibility approval webhook: off unless `pipelines.webhooks.approval: true`; then only with a valid HMAC from the strategy's `hmac-key` Secret. Counts as one approval. */
+        /** @description Compatibility approval webhook: off unless `pipelines.webhooks.approval: true`; then only with a valid HMAC from the strategy Secret's `approval-hmac-key` (never `hmac-key`). Counts as one approval. */
         post: operations["ApprovalWebhook"];
         delete?: never;
         options?: never;
