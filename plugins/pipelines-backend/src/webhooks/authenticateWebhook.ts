@@ -4,7 +4,7 @@ import {
   PipelineKey,
   validatePipeline,
 } from '@gitops-pipelines/plugin-pipelines-common';
-import { createHmac, randomBytes } from 'crypto';
+import { randomBytes } from 'crypto';
 import type { Request, Response } from 'express';
 import type { PipelineCache } from '../cache/PipelineCache';
 import { verifySignature } from '../service/signature';
@@ -40,7 +40,7 @@ const LOG_KEYS = 1000;
  * ({@link webhookKey}), and `X-Signature` must be that key's HMAC of the raw body. Every way
  * this fails (no management cluster, no such pipeline or environment, the last environment,
  * no key, no or a bad signature, and later an unsigned event about another app) does the
- * same work (an HMAC, with a random key when there is none), is counted against the client's
+ * same work (the HMAC the header names, with a random key when there is none), is counted against the client's
  * refused-requests limit and answers one {@link WebhookUnauthorizedError}; the reason is
  * logged (info, at most once per pipeline path every 10 s).
  */
@@ -114,8 +114,8 @@ export class WebhookAuthenticator {
   ): AuthenticatedWebhook {
     const { cache, defaultCluster, requireSignature } = this.options;
     const fail = (reason: string): never => {
-      // the same work as a real check: one HMAC of the body
-      createHmac('sha256', this.decoy).update(body).digest();
+      // the same work as a real check: the header's HMAC of the body, when it names one
+      verifySignature(signature, body, this.decoy);
       throw new Refusal(reason);
     };
     if (!defaultCluster) return fail('no management cluster is configured');
@@ -153,13 +153,13 @@ export class WebhookAuthenticator {
     }
     if (hmac.value) {
       if (!verifySignature(signature, body, hmac.value))
-        return fail(
+        throw new Refusal(
           signature
             ? `X-Signature is not the ${hmac.secretKey} HMAC of the body`
             : 'no X-Signature header',
         );
     } else {
-      createHmac('sha256', this.decoy).update(body).digest();
+      verifySignature(signature, body, this.decoy);
       this.warnUnsigned(key);
     }
     return {
