@@ -36,6 +36,7 @@ import { applyTenantAttacks, tenantAttacks } from './attacks/tenant';
 import { webhookAttacks } from './attacks/webhooks';
 import { applyClusterAttacks, clusterAttacks } from './attacks/cluster';
 import { actionAttacks } from './attacks/actions';
+import { applyDowngradeAttack, downgradeAttack } from './attacks/downgrade';
 import { apply } from '@gitops-pipelines/sandbox';
 import { KubernetesObject } from '@kubernetes/client-node';
 
@@ -75,6 +76,7 @@ function ordered(): Array<Attack | 'prepare-gated'> {
     ...tenantAttacks,
     ...clusterAttacks,
     ...webhookAttacks.filter(a => !isApproval(a) && !isReplay(a)),
+    downgradeAttack,
     ...credentialAttacks,
     ...forgeAttacks,
     ...Object.entries(HOSTILE_URLS).map(([k, url]) => forgeUrlAttack(k, url)),
@@ -209,6 +211,7 @@ async function main() {
     await applyCredentialAttacks(ctx);
     await applyForgeAttacks(ctx);
     await applyClusterAttacks(ctx);
+    await applyDowngradeAttack(ctx);
     log(`sandbox and attack objects ready in ${Date.now() - started} ms`);
     // Reads are for owners (config.ts): outsider is one of podinfo-02's (group guests).
     backend.warmUpAs = 'outsider';
