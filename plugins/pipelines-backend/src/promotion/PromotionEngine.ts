@@ -1,14 +1,7 @@
 import { AuditorService } from '@backstage/backend-plugin-api';
-import {
-  ConflictError,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-} from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   EnvironmentHold,
-  normalizeIdentityRef,
-  sameIdentity,
   PipelineKey,
   PromotionRecord,
   PromotionTrigger,
@@ -18,8 +11,8 @@ import { VersionBlockStore } from '../database/DatabaseVersionBlockStore';
 import { planPromotion } from './planPromotion';
 import { crashPoint } from './crashPoint';
 import { PromotionRunner, PromotionRunnerOptions } from './PromotionRunner';
-import { canonicalVersion } from './precedence';
 import { admitRequest, PromotionRequest } from './admitRequest';
+import { PromotionDecisions } from './PromotionDecisions';
 
 export type { PromotionRequest };
 
@@ -59,11 +52,21 @@ export class PromotionEngine {
   >();
   readonly runner: PromotionRunner;
 
+  private readonly decisions: PromotionDecisions;
+
   constructor(private readonly options: PromotionEngineOptions) {
     this.runner = new PromotionRunner({
       ...options,
       changed: r => this.changed(r),
       audit: (e, r, x) => this.audit(e, r, x),
+    });
+    this.decisions = new PromotionDecisions({
+      ...options,
+      runner: this.runner,
+      request: req => this.request(req),
+      pending: r => this.pending(r),
+      audit: (e, r, x) => this.audit(e, r, x),
+      changed: c => this.changed(c),
     });
   }
 
@@ -192,113 +195,19 @@ export class PromotionEngine {
     return record;
   }
 
-  /**
-   * Approves or rejects a waiting promotion. An approval counts once per person; when the
-   * distinct approvers reach the row's `requiredApprovals` it is queued. One rejection ends
-   * it. The requester can do neither.
-   * @throws ConflictError when it is not waiting, or `by` already approved it.
-   */
-  async decide(
+  /** {@link PromotionDecisions.decide} */
+  decide(
     id: string,
     decision: 'approved' | 'rejected',
     by: string,
     reason?: string,
   ): Promise<PromotionRecord> {
-    const record = await this.mustGet(id);
-    if (record.state !== 'waiting-approval')
-      throw new ConflictError(
-        `Promotion ${id} is ${record.state}, not waiting for approval`,
-      );
-    if (sameIdentity(record.requestedBy, by))
-      throw new NotAllowedError(
-        'You requested this promotion: someone else must approve or reject it',
-      );
-    const approval = { by, at: new Date().toISOString(), decision, reason };
-    if (decision === 'rejected') {
-      const rejected = await this.options.store.transition(
-        id,
-        ['waiting-approval'],
-        'rejected',
-        { approval },
-        {
-          type: 'rejected',
-          actor: by,
-          message: `Rejected by ${by}${reason ? `: ${reason}` : ''}`,
-        },
-      );
-      if (!rejected)
-        throw new ConflictError(
-          `Promotion ${id} was decided by someone else meanwhile`,
-        );
-      await this.audit('promotion-rejected', rejected, { by, reason });
-      return rejected;
-    }
-    const count = new Set([
-      ...record.approvals
-        .filter(a => a.decision === 'approved')
-        .map(a => normalizeIdentityRef(a.by)),
-      normalizeIdentityRef(by),
-    ]).size;
-    const result = await this.options.store.approve(id, approval, {
-      type: 'approved',
-      actor: by,
-      message: `Approved by ${by} (${Math.min(
-        count,
-        record.requiredApprovals,
-      )} of ${record.requiredApprovals})${reason ? `: ${reason}` : ''}`,
-    });
-    if (!result)
-      throw new ConflictError(
-        `Promotion ${id} was decided by someone else meanwhile`,
-      );
-    if (result.outcome === 'duplicate')
-      throw new ConflictError(
-        `${by} has already approved promotion ${id}: nobody counts twice`,
-      );
-    await this.audit('promotion-approved', result.record, {
-      by,
-      reason,
-      approvals: result.record.approvals.length,
-      required: result.record.requiredApprovals,
-    });
-    if (result.outcome === 'queued') await this.pending(result.record);
-    return result.record;
+    return this.decisions.decide(id, decision, by, reason);
   }
 
-  /**
-   * Cancels a waiting, queued or awaiting-merge promotion; an open pull request is closed
-   * with a comment first.
-   * @throws ConflictError in any other state (running: try again in a moment).
-   */
-  async cancel(
-    id: string,
-    by: string,
-    reason?: string,
-  ): Promise<PromotionRecord> {
-    const record = await this.mustGet(id);
-    const from = ['waiting-approval', 'queued', 'awaiting-merge'] as const;
-    if (!from.includes(record.state as any)) {
-      throw new ConflictError(
-        `Promotion ${id} is ${record.state}: only waiting, queued or awaiting-merge promotions can be cancelled`,
-      );
-    }
-    const why = `Cancelled by ${by}${reason ? `: ${reason}` : ''}`;
-    if (record.state === 'awaiting-merge')
-      await this.runner.closePullRequest(
-        record,
-        `${why}. This pull request was closed from Backstage.`,
-      );
-    const updated = await this.options.store.transition(
-      id,
-      [record.state],
-      'cancelled',
-      {},
-      { type: 'cancelled', actor: by, message: why },
-    );
-    if (!updated)
-      throw new ConflictError(`Promotion ${id} changed meanwhile; look again`);
-    await this.audit('promotion-cancelled', updated, { by, reason });
-    return updated;
+  /** {@link PromotionDecisions.cancel} */
+  cancel(id: string, by: string, reason?: string): Promise<PromotionRecord> {
+    return this.decisions.cancel(id, by, reason);
   }
 
   /** Retries a failed promotion: a new request for the same version, linked by `retryOf`. */
@@ -318,82 +227,24 @@ export class PromotionEngine {
     });
   }
 
-  /**
-   * Rolls an environment back to a version that was deployed there before, and holds the
-   * environment: no automatic promotion into it until a user releases the hold.
-   * @throws InputError when the version was never deployed there.
-   */
-  async rollback(
+  /** {@link PromotionDecisions.rollback} */
+  rollback(
     key: PipelineKey,
     environment: string,
     version: string,
     by: string,
     reason?: string,
   ) {
-    version = canonicalVersion(version);
-    const deployed = await this.options.store.listDeployed(key, environment);
-    if (!deployed.some(r => r.version === version)) {
-      const known = [...new Set(deployed.map(r => r.version))];
-      throw new InputError(
-        `${version} was never deployed into "${environment}"${
-          known.length ? `; versions deployed there: ${known.join(', ')}` : ''
-        }`,
-      );
-    }
-    const result = await this.request({
-      pipeline: key,
-      environment,
-      version,
-      trigger: 'rollback',
-      requestedBy: by,
-    });
-    const hold = await this.options.holds.place(key, {
-      environment,
-      heldBy: by,
-      reason: reason
-        ? `rollback to ${version}: ${reason}`
-        : `rollback to ${version}`,
-      promotionId: result.record.id,
-    });
-    await this.options.store.appendEvent(result.record.id, {
-      type: 'hold-placed',
-      actor: by,
-      message: `${environment} is held: ${hold.reason}`,
-    });
-    await this.audit('environment-held', result.record, {
-      by,
-      hold: hold.reason,
-    });
-    return { ...result, hold };
+    return this.decisions.rollback(key, environment, version, by, reason);
   }
 
-  /** Releases an environment's hold. @throws NotFoundError when it is not held. */
-  async releaseHold(
+  /** {@link PromotionDecisions.releaseHold} */
+  releaseHold(
     key: PipelineKey,
     environment: string,
     by: string,
   ): Promise<EnvironmentHold> {
-    const released = await this.options.holds.release(key, environment, by);
-    if (!released)
-      throw new NotFoundError(
-        `"${environment}" of ${key.namespace}/${key.name} is not held`,
-      );
-    const auditor = this.options.auditor;
-    if (auditor) {
-      const event = await auditor.createEvent({
-        eventId: 'environment-hold-released',
-        severityLevel: 'medium',
-        meta: {
-          pipeline: `${key.cluster}/${key.namespace}/${key.name}`,
-          environment,
-          by,
-          hold: released.reason,
-        },
-      });
-      await event.success();
-    }
-    this.changed({ pipeline: key });
-    return released;
+    return this.decisions.releaseHold(key, environment, by);
   }
 
   /**
