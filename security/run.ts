@@ -36,6 +36,7 @@ import { applyTenantAttacks, tenantAttacks } from './attacks/tenant';
 import { webhookAttacks } from './attacks/webhooks';
 import { applyClusterAttacks, clusterAttacks } from './attacks/cluster';
 import { actionAttacks } from './attacks/actions';
+import { signalsAttack } from './attacks/signals';
 import { applyDowngradeAttack, downgradeAttack } from './attacks/downgrade';
 import { apply } from '@gitops-pipelines/sandbox';
 import { KubernetesObject } from '@kubernetes/client-node';
@@ -84,6 +85,7 @@ function ordered(): Array<Attack | 'prepare-gated'> {
     'prepare-gated',
     ...webhookAttacks.filter(isApproval),
     ...actionAttacks,
+    signalsAttack,
     ...accessAttacks,
     ...webhookAttacks.filter(isReplay),
   ];
