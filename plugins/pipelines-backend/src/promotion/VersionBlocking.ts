@@ -10,6 +10,7 @@ import { PromotionStore } from '../database/PromotionStore';
 import { VersionBlockStore } from '../database/DatabaseVersionBlockStore';
 import { PipelineStateReader } from '../state/PipelineStateReader';
 import { PromotionEngine } from './PromotionEngine';
+import { canonicalVersion } from './precedence';
 
 const CANCELLABLE: ReadonlyArray<PromotionRecord['state']> = [
   'waiting-approval',
@@ -36,17 +37,20 @@ export class VersionBlocking {
   constructor(private readonly options: VersionBlockingOptions) {}
 
   /**
-   * @throws InputError when `rollbackEnvironment` does not run the version or has no earlier
-   *   unblocked version deployed (nothing is blocked then).
+   * @throws InputError when the version does not match the version pattern (parseVersion),
+   *   or `rollbackEnvironment` does not run it or has no earlier unblocked version deployed
+   *   (nothing is blocked then).
    */
   async block(
     key: PipelineKey,
-    version: string,
+    requested: string,
     by: string,
     reason: string,
     rollbackEnvironment?: string,
   ): Promise<BlockVersionResponse> {
     const { engine, store, blocks } = this.options;
+    // the spelling every request is compared in (a look-alike is refused, not a new version)
+    const version = canonicalVersion(requested);
     const rollbackTo = rollbackEnvironment
       ? await this.previousVersion(key, rollbackEnvironment, version)
       : undefined;

@@ -125,6 +125,26 @@ describe('promotion preview on the sandbox', () => {
     expect(same.body).toMatchObject({ found: 2, changed: 0, files: [] });
   });
 
+  it('refuses to preview a version off the pattern, as a request would', async () => {
+    for (const version of [
+      '6.3.0\u200b',
+      '６.３.０',
+      '6.3.0\n',
+      'banana; rm -rf',
+    ]) {
+      const res = await until(async () => {
+        const r = await request(server)
+          .post(
+            '/api/pipelines/v1/pipelines/management/flux-system/podinfo-02/promotions/preview',
+          )
+          .send({ environment: 'test', version });
+        return r.status === 503 ? undefined : r;
+      }, 'preview answered');
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(/version/i);
+    }
+  });
+
   it('shows the Flux event a notification promotion would send', async () => {
     const res = await request(server)
       .post(

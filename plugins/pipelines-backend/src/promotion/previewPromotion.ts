@@ -10,6 +10,7 @@ import type {
 } from '@gitops-pipelines/plugin-pipelines-common';
 import { PipelineCache } from '../cache/PipelineCache';
 import { planPromotion } from './planPromotion';
+import { canonicalVersion } from './precedence';
 import {
   PromotionError,
   PromotionStrategy,
@@ -29,7 +30,8 @@ export const PREVIEW_PROMOTION_ID = '(assigned when requested)';
  * A previewer over the strategies the runner uses, so that the preview is exactly what a
  * request would do: the same plan (environment, strategy, marker, branch) from the watch
  * cache, and the strategy's own dry run (`PromotionStrategy.preview`).
- * @throws (the previewer) InputError for the first environment or no strategy;
+ * @throws (the previewer) InputError for a version off the pattern (parseVersion), the
+ *   first environment or no strategy;
  *   NotFoundError for an unknown pipeline or environment; InputError when the strategy
  *   refuses for good (a pull-request url that is not a known forge, no marked field);
  *   ServiceUnavailableError when the repository cannot be read now.
@@ -38,7 +40,9 @@ export function createPromotionPreviewer(deps: {
   cache: Pick<PipelineCache, 'getPipelineObject'>;
   strategies: PromotionStrategy[];
 }): PromotionPreviewer {
-  return async (key, environment, version) => {
+  return async (key, environment, requested) => {
+    // what a request would be made with: a version off the pattern is refused, never previewed
+    const version = canonicalVersion(requested);
     const plan = planPromotion(deps.cache, key, environment);
     if (plan.index === 0)
       throw new InputError(

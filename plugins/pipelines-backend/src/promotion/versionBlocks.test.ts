@@ -168,6 +168,19 @@ describe('blocked versions on the sandbox', () => {
     ]);
   });
 
+  it('refuses to block a look-alike spelling of a version (invisible, full-width, newline), blocking nothing', async () => {
+    for (const version of ['6.5.0\u200b', '６.５.０', '6.5.0\n', '-rf']) {
+      const res = await block({ version, reason: 'look-alike' });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(/version/i);
+    }
+    expect(
+      (await request(server).get(`${base}/blocks`)).body.items.filter(
+        (b: { reason: string }) => b.reason === 'look-alike',
+      ),
+    ).toEqual([]);
+  });
+
   it('blocks a version and rolls the environment that runs it back to the version deployed there before, in one step', async () => {
     await deploy('6.6.0');
     const bad = await block({

@@ -217,7 +217,10 @@ describe('versionFromRevision', () => {
   const sha256 = `sha256:${'0123456789abcdef'.repeat(4)}`;
   it.each([
     ['HelmRelease', '6.1.0', {}, '6.1.0'],
-    ['HelmRelease', ' 6.1.0 ', {}, '6.1.0'],
+    // never trimmed: whitespace is the engine's parseVersion's to refuse, not to drop
+    ['HelmRelease', ' 6.1.0 ', {}, ' 6.1.0 '],
+    ['HelmRelease', '1.3.0\n', {}, '1.3.0\n'],
+    ['Kustomization', 'main@sha1:abc\n', {}, 'main@sha1:abc\n'],
     ['HelmRelease', `6.1.0@${sha256}`, {}, '6.1.0'],
     // helm-controller v2 with an OCIRepository chart: the digest's first 12 hex digits as build metadata
     ['HelmRelease', '6.1.0+0123456789ab', { 'oci-digest': sha256 }, '6.1.0'],

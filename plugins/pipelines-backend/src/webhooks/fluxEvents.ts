@@ -192,9 +192,10 @@ export function versionFromRevision(
   appKind: string,
   metadata: Record<string, unknown> = {},
 ): string {
-  const trimmed = revision.trim();
-  if (appKind !== 'HelmRelease') return trimmed;
-  let version = trimmed;
+  // Never trimmed: Flux writes no whitespace, so a revision with any is refused as it came
+  // (the engine's parseVersion), not quietly turned into another version.
+  if (appKind !== 'HelmRelease') return revision;
+  let version = revision;
   const at = version.lastIndexOf('@');
   if (at > 0 && DIGEST.test(version.slice(at + 1)))
     version = version.slice(0, at);
