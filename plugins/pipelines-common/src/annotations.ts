@@ -45,13 +45,15 @@ export function parsePipelineEntityRef(value: string): {
   const [, kind, namespace = 'default', name] = match;
   const lower = (s: string) => s.toLocaleLowerCase('en-US');
   // Namespaces compare in lower case in the catalog; kinds and names keep theirs to be checked.
-  const bad = !entityRefParts.isValidKind(kind)
-    ? `kind "${kind}"`
-    : !entityRefParts.isValidNamespace(lower(namespace))
-    ? `namespace "${namespace}"`
-    : !entityRefParts.isValidEntityName(name)
-    ? `name "${name}"`
-    : undefined;
+  const checks: Array<[boolean, string]> = [
+    [entityRefParts.isValidKind(kind), `kind "${kind}"`],
+    [
+      entityRefParts.isValidNamespace(lower(namespace)),
+      `namespace "${namespace}"`,
+    ],
+    [entityRefParts.isValidEntityName(name), `name "${name}"`],
+  ];
+  const bad = checks.find(([valid]) => !valid)?.[1];
   if (bad)
     return { error: `"${text}": ${bad} is not valid in a catalog entity ref` };
   return { ref: `${lower(kind)}:${lower(namespace)}/${lower(name)}` };

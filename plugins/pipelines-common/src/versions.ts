@@ -124,7 +124,8 @@ export function parseVersion(input: unknown): ParsedVersion {
   }
   const at = input.lastIndexOf('@');
   const digestOnly = at === -1 && input.includes(':');
-  const name = digestOnly ? '' : at === -1 ? input : input.slice(0, at);
+  let name = at === -1 ? input : input.slice(0, at);
+  if (digestOnly) name = '';
   if (name.length > VERSION_NAME_MAX_LENGTH)
     return refuse(
       `version "${shown(input)}" is ${

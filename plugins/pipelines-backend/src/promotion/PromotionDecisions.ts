@@ -171,11 +171,11 @@ export class PromotionDecisions {
   async rollback(
     key: PipelineKey,
     environment: string,
-    version: string,
+    requested: string,
     by: string,
     reason?: string,
   ) {
-    version = canonicalVersion(version);
+    const version = canonicalVersion(requested);
     const deployed = await this.deps.store.listDeployed(key, environment);
     if (!deployed.some(r => r.version === version)) {
       const known = [...new Set(deployed.map(r => r.version))];

@@ -65,11 +65,10 @@ async function endedByDecision(
   // An approval nobody answered in time is asked again; a person's "no" stands.
   if (ended.state === 'rejected' && event?.actor === APPROVAL_TIMEOUT_ACTOR)
     return undefined;
-  const by = event?.actor
-    ? ` by ${event.actor}`
-    : ended.state === 'cancelled'
-    ? ' on the forge (pull request closed)'
-    : '';
+  let by = '';
+  if (event?.actor) by = ` by ${event.actor}`;
+  else if (ended.state === 'cancelled')
+    by = ' on the forge (pull request closed)';
   const again =
     ended.state === 'failed'
       ? 'a person retries it (Retry)'

@@ -1,6 +1,6 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { pipelinesPipelineReadPermission } from '@gitops-pipelines/plugin-pipelines-common';
-import { ownershipPermissions } from './__fixtures__/ownershipPermissions';
+import { ownershipPermissions } from './__testUtils__/ownershipPermissions';
 import { createPipelineDecisions } from './pipelineDecisions';
 
 const PIPELINES = 5_000;

@@ -105,11 +105,10 @@ export function RowActions({
       : undefined;
   const disabled = Boolean(why) || busy || loading;
   const own = me !== undefined && sameIdentity(me, record.requestedBy);
-  const cancelWhy = own
-    ? why
-    : !verdict(permissions, 'approve').allowed
-    ? `You may not cancel a promotion ${record.requestedBy} requested: that needs the approve permission`
-    : undefined;
+  const othersWhy = verdict(permissions, 'approve').allowed
+    ? undefined
+    : `You may not cancel a promotion ${record.requestedBy} requested: that needs the approve permission`;
+  const cancelWhy = own ? why : othersWhy;
   const cancel = () => {
     let reason: string | undefined;
     if (!own) {
