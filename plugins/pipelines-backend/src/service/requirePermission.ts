@@ -174,7 +174,7 @@ export function createPermissionChecks(options: PermissionCheckOptions) {
 
   /**
    * Checks a permission on a pipeline's own entity for credentials already allowed to
-   * mutate ({@link caller}).
+   * mutate ({@link caller}), and that they may read the pipeline.
    * @throws NotAllowedError (403)
    */
   async function authorizeOnPipeline(
@@ -185,8 +185,11 @@ export function createPermissionChecks(options: PermissionCheckOptions) {
   ) {
     const refusal = mayMutate(credentials, who);
     if (refusal) throw new NotAllowedError(refusal);
-    const [ok] = await decisions.decide(credentials, permission, [
-      entityOf(key),
+    // Acting on a pipeline includes reading it (the answers carry its records, the preview its
+    // repository): a permission to act never reaches past the read decision.
+    const [, [ok]] = await Promise.all([
+      requireReadFor(credentials, key),
+      decisions.decide(credentials, permission, [entityOf(key)]),
     ]);
     if (!ok)
       throw new NotAllowedError(
