@@ -1,8 +1,9 @@
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { CustomObjectsApi, KubernetesObjectApi } from '@kubernetes/client-node';
+import { CustomObjectsApi } from '@kubernetes/client-node';
 import { createHmac } from 'crypto';
 import { apply, Sandbox, waitUntil as until } from '@gitops-pipelines/sandbox';
 import request from 'supertest';
+import { signSeedPipeline } from '../__testUtils__/signedSeed';
 import { startSandboxBackend } from '../__testUtils__/startSandboxBackend';
 
 jest.setTimeout(180_000);
@@ -32,23 +33,7 @@ describe('promotions from Flux events through notification-controller', () => {
     }/api/pipelines/promotion/flux-system/podinfo-02/dev`;
     const ns = 'podinfo-02-dev';
     // management cluster: the seed's podinfo-02 signs its webhooks
-    const management = sandbox.clusters.management.admin;
-    await apply(management, [
-      {
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name: 'promotion-hmac', namespace: 'flux-system' },
-        stringData: { 'hmac-key': HMAC_KEY },
-      } as any,
-    ]);
-    const objects = KubernetesObjectApi.makeApiClient(management);
-    const pipeline: any = await objects.read({
-      apiVersion: 'pipelines.weave.works/v1alpha1',
-      kind: 'Pipeline',
-      metadata: { name: 'podinfo-02', namespace: 'flux-system' },
-    });
-    pipeline.spec.promotion.strategy.secretRef = { name: 'promotion-hmac' };
-    await objects.replace(pipeline);
+    await signSeedPipeline(sandbox, HMAC_KEY);
     await apply(sandbox.clusters.dev.admin, [
       {
         apiVersion: 'v1',
