@@ -302,6 +302,9 @@ export class PipelineCache implements PipelineStateReader {
       for (const p of m.pipelines.list()) {
         for (const ns of this.options.secretNamespaces?.(p) ?? [])
           secretNamespaces.add(ns);
+        // An invalid Pipeline (over the caps, a refused url, …) starts no watch: what it
+        // names is not read until it is fixed, so a hostile one costs nothing but its row.
+        if (!this.validate(p).valid) continue;
         for (const env of p.spec?.environments ?? []) {
           for (const t of env.targets ?? []) {
             const secretNs = this.targets.secretNamespace(
