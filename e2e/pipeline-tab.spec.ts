@@ -296,7 +296,9 @@ test('a prod promotion waits for two owners: the requester and a non-owner are r
   await expect(page.getByTestId('promote-description')).toContainText(
     'Someone other than you must approve it first.',
   );
-  await page.getByTestId('promote-version').fill('6.1.0');
+  // Newer than prod runs (6.1.0, promoted there by podinfo-02, whose prod target this is): a
+  // person's request for what every target already runs changes nothing and is refused.
+  await page.getByTestId('promote-version').fill('6.3.0');
   await page.getByRole('button', { name: 'Request promotion' }).click();
   const mine = page
     .getByTestId('promotion-row')
@@ -354,7 +356,7 @@ test('a prod promotion waits for two owners: the requester and a non-owner are r
   const reviewer = await signInAs(browser, 'reviewer');
   await reviewer.goto('/notifications');
   const notification = reviewer.getByText(
-    'Approval needed: 6.1.0 into prod (flux-system/podinfo-gated)',
+    'Approval needed: 6.3.0 into prod (flux-system/podinfo-gated)',
   );
   await expect(notification).toBeVisible({ timeout: 30_000 });
   await reviewer.screenshot({

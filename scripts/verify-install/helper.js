@@ -30,7 +30,8 @@ const readmeOf = pkg => path.join(ROOT, 'plugins', pkg, 'README.md');
 function snippet(pkg, id) {
   const text = fs.readFileSync(readmeOf(pkg), 'utf8');
   const re = new RegExp(
-    `<!-- verify-install: ${id} -->\\n\`\`\`\\w*\\n([\\s\\S]*?)\\n\`\`\`\\n`,
+    // prettier puts a blank line between the marker and the block
+    `<!-- verify-install: ${id} -->\\n\\n?\`\`\`\\w*\\n([\\s\\S]*?)\\n\`\`\`\\n`,
     'g',
   );
   const found = [...text.matchAll(re)];
