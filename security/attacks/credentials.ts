@@ -32,7 +32,7 @@ const VARIANTS: Variant[] = [
     type: 'github',
     via: 'recorder',
     action: 'preview',
-    as: 'guest',
+    as: 'outsider',
   },
   {
     id: 'preview-gitlab',
@@ -67,7 +67,7 @@ const VARIANTS: Variant[] = [
     type: 'github',
     via: 'redirector',
     action: 'preview',
-    as: 'guest',
+    as: 'outsider',
   },
   {
     id: 'redirect-promote',

@@ -102,14 +102,14 @@ export async function applyForgeAttacks(ctx: SecurityContext) {
 const knownRedirect: Attack = {
   id: 'forge-known-host-redirects',
   tried:
-    'a known forge answers 302 to a listener (preview as guest): credentials follow?',
+    'a known forge answers 302 to a listener (preview as outsider, an owner of its entity): credentials follow?',
   run: async ctx => {
     const a = await call(
       ctx,
       'POST',
       `${pipelinePath('sec-known-redirect')}/promotions/preview`,
       {
-        as: 'guest',
+        as: 'outsider',
         json: { environment: 'test', version: '1.2.0' },
       },
     );
@@ -184,7 +184,7 @@ const symlinkAttacks: Attack[] = [
 ].map(
   ([file, what]): Attack => ({
     id: `repo-symlink-${file.replace('.yaml', '')}`,
-    tried: `repository holds ${what} (preview as guest)`,
+    tried: `repository holds ${what} (preview as outsider, an owner of its entity)`,
     run: async ctx => {
       const before = fs.readFileSync(
         path.join(outsideDir(ctx), 'outside.yaml'),
@@ -195,7 +195,7 @@ const symlinkAttacks: Attack[] = [
         'POST',
         `${pipelinePath('sec-symlink')}/promotions/preview`,
         {
-          as: 'guest',
+          as: 'outsider',
           json: { environment: 'test', version: '1.2.0' },
         },
       );

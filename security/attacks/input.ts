@@ -36,7 +36,7 @@ async function viaApi(ctx: SecurityContext, version: string) {
     'POST',
     `${pipelinePath('sec-signed')}/promotions`,
     {
-      as: 'guest',
+      as: 'outsider',
       json: { environment: 'test', version },
     },
   );
