@@ -27,8 +27,9 @@ const minute = (t: number) =>
 describe('freeze windows on the sandbox', () => {
   let sandbox: Sandbox;
   let server: any;
-  // The window of b ends at the next full minute at least 10 s away.
-  const ends = Math.ceil((Date.now() + 10_000) / 60_000) * 60_000;
+  // The window of b ends at the next full minute at least 45 s after the sandbox is up: time
+  // for the backend to start and the request to be held, on a loaded machine too.
+  let ends: number;
 
   beforeAll(async () => {
     sandbox = await Sandbox.start({ fluxDelayMs: 200 });
@@ -42,6 +43,7 @@ describe('freeze windows on the sandbox', () => {
         helmRelease(`freeze-${env}`, '3.0.0'),
       ]);
     }
+    ends = Math.ceil((Date.now() + 45_000) / 60_000) * 60_000;
     const pipeline = {
       apiVersion: 'pipelines.weave.works/v1alpha1',
       kind: 'Pipeline',
@@ -126,7 +128,7 @@ describe('freeze windows on the sandbox', () => {
         return d.state !== 'queued' ? d : undefined;
       },
       'leaves queued',
-      90_000,
+      120_000,
     );
     expect(
       Date.parse(started.events.find(e => e.type === 'started')!.at),
