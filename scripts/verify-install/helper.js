@@ -183,6 +183,17 @@ function pointAtSandbox(text, endpoints, env) {
   );
   if (withUrl === text)
     throw new Error('backend-config: no `url:` line to point at the sandbox');
+  // The README's known forge becomes the sandbox's (http, as an operator writes it for a forge
+  // without TLS): its Pipelines' pull-request urls are refused on any other host.
+  const forge = new URL(endpoints.forge.url).origin;
+  const withForge = withUrl.replace(
+    /^(\s*allowedHosts:\s*\n\s*- )\S+/m,
+    (_, key) => key + forge,
+  );
+  if (withForge === withUrl)
+    throw new Error(
+      'backend-config: no `allowedHosts:` entry to point at the sandbox forge',
+    );
   for (const [key, value] of Object.entries({ serviceAccountToken, caData })) {
     const m = new RegExp(`^\\s*${key}:\\s*\\$\\{(\\w+)\\}`, 'm').exec(text);
     if (!m)
@@ -191,7 +202,7 @@ function pointAtSandbox(text, endpoints, env) {
       );
     env[m[1]] = value;
   }
-  return withUrl;
+  return withForge;
 }
 
 function apply(app, endpointsFile, envFile) {
