@@ -93,11 +93,17 @@ export class ApiServer {
     );
   }
 
+  /**
+   * Starts the process and waits until it answers `/readyz`.
+   * @throws at once when the process exits (its log's tail in the message; "address already in
+   *   use" when another process took the port first), or after 90 s.
+   */
   async start(): Promise<void> {
     this.process.start();
+    let exited = false;
     await waitFor(
       async () => {
-        if (!this.process.running) throw new Error('exited');
+        if (!this.process.running) return (exited = true);
         const res = await apiGet(`${this.url}/readyz`, this.adminToken);
         return res.status === 200;
       },
@@ -110,6 +116,12 @@ export class ApiServer {
           }:\n${this.process.tail()}`,
       },
     );
+    if (exited)
+      throw new Error(
+        `kube-apiserver ${this.name} exited on ${
+          this.url
+        }:\n${this.process.tail()}`,
+      );
   }
 
   /** Stops the process; the cluster's data stays in etcd. */

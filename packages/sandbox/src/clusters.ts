@@ -107,6 +107,7 @@ export async function startClusters(
   const etcd = await Etcd.start(dir);
   const readerToken = token();
   const servers = {} as Record<ClusterName, ApiServer>;
+  const makeServer = {} as Record<ClusterName, () => Promise<ApiServer>>;
   try {
     for (const name of names) {
       const admin = token();
@@ -118,17 +119,32 @@ export async function startClusters(
           groups: ['system:authenticated'],
         },
       ];
-      servers[name] = new ApiServer(
-        name,
-        ports?.[name] ?? (await freePort()),
-        etcd.url,
-        dir,
-        admin,
-        tokens,
-      );
+      makeServer[name] = async () =>
+        new ApiServer(
+          name,
+          ports?.[name] ?? (await freePort()),
+          etcd.url,
+          dir,
+          admin,
+          tokens,
+        );
     }
-    // Start in parallel: each takes a few seconds.
-    await Promise.all(names.map(n => servers[n].start()));
+    // Start in parallel: each takes a few seconds. A free port can be taken by another process
+    // (another test worker's sandbox) between freePort() and the bind: then a new one is tried.
+    await Promise.all(
+      names.map(async n => {
+        for (let attempt = 1; ; attempt++) {
+          servers[n] = await makeServer[n]();
+          try {
+            await servers[n].start();
+            return;
+          } catch (e) {
+            const taken = /address already in use/.test(String(e));
+            if (!taken || ports?.[n] !== undefined || attempt >= 3) throw e;
+          }
+        }
+      }),
+    );
   } catch (e) {
     await Promise.all(Object.values(servers).map(s => s.stop()));
     await etcd.stop();
