@@ -6,6 +6,7 @@ import {
   Sandbox,
   waitUntil as until,
 } from '@gitops-pipelines/sandbox';
+import { startSandboxPipelineCache } from '../__testUtils__/sandboxPipelineCache';
 import { PipelineCache } from './PipelineCache';
 import { StatusWriter } from './StatusWriter';
 
@@ -41,21 +42,7 @@ describe('PipelineCache against the sandbox', () => {
 
   beforeAll(async () => {
     sandbox = await Sandbox.start({ fluxDelayMs: 100 });
-    const m = sandbox.clusters.management;
-    cache = new PipelineCache({
-      clusters: [
-        {
-          name: 'management',
-          url: m.url,
-          serviceAccountToken: sandbox.pipelinesToken,
-          caData: m.caData,
-          skipTLSVerify: false,
-        },
-      ],
-      logger: mockServices.logger.mock(),
-      debounceMs: 20,
-    });
-    cache.start();
+    cache = startSandboxPipelineCache(sandbox);
   });
 
   afterAll(async () => {

@@ -1,8 +1,8 @@
-import { mockServices } from '@backstage/backend-test-utils';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { PIPELINE_CAPS } from '@gitops-pipelines/plugin-pipelines-common';
 import { Sandbox, waitUntil as until } from '@gitops-pipelines/sandbox';
-import { PipelineCache } from './PipelineCache';
+import { startSandboxPipelineCache } from '../__testUtils__/sandboxPipelineCache';
+import type { PipelineCache } from './PipelineCache';
 
 jest.setTimeout(120_000);
 
@@ -43,21 +43,7 @@ describe('PipelineCache and invalid Pipelines', () => {
 
   beforeAll(async () => {
     sandbox = await Sandbox.start({ fluxDelayMs: 100 });
-    const m = sandbox.clusters.management;
-    cache = new PipelineCache({
-      clusters: [
-        {
-          name: 'management',
-          url: m.url,
-          serviceAccountToken: sandbox.pipelinesToken,
-          caData: m.caData,
-          skipTLSVerify: false,
-        },
-      ],
-      logger: mockServices.logger.mock(),
-      debounceMs: 20,
-    });
-    cache.start();
+    cache = startSandboxPipelineCache(sandbox);
   });
 
   afterAll(async () => {
